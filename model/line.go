@@ -1,0 +1,183 @@
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// Time is a timestamp that encodes as RFC 3339 (with fractional seconds only
+// when present) or as "" when absent.
+type Time struct{ time.Time }
+
+// MarshalJSON writes "" for the zero time.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte(`""`), nil
+	}
+	return []byte(`"` + t.Format(time.RFC3339Nano) + `"`), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (and any ParseTime form).
+func (t *Time) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	*t = ParseTime(s)
+	return nil
+}
+
+// String is RFC 3339 or "".
+func (t Time) String() string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// Far reports a far-future sentinel such as 9999-12-31 ("never expires").
+func (t Time) Far() bool { return !t.IsZero() && t.Year() >= 9000 }
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// ParseTime reads the timestamps providers send: RFC 3339 with or without
+// fraction, with or without a zone (zoneless ones are taken as UTC), or a bare
+// date. Anything else, including "", is the zero Time.
+func ParseTime(s string) Time {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return Time{}
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return Time{t}
+		}
+	}
+	return Time{}
+}
+
+// Cycle is a billing cycle.
+type Cycle struct {
+	Start Time `json:"start"`
+	End   Time `json:"end"`
+}
+
+// Line is one subscriber line as one provider sees it.
+type Line struct {
+	ID           string   `json:"id"`
+	Type         IDType   `json:"type"`
+	Payment      string   `json:"payment"` // prepaid, postpaid or ""
+	Status       string   `json:"status"`
+	AsOf         Time     `json:"as_of"`
+	BillingCycle Cycle    `json:"billing_cycle"`
+	Buckets      []Bucket `json:"buckets"`
+
+	// Extras beyond the contract's fields.
+	Description     string `json:"description,omitempty"`
+	Account         string `json:"account,omitempty"`
+	Supplier        string `json:"supplier,omitempty"`
+	SupplierID      string `json:"supplier_id,omitempty"`
+	TransactionID   string `json:"transaction_id,omitempty"`
+	MSISDN          string `json:"msisdn,omitempty"`
+	SimID           string `json:"sim_id,omitempty"`
+	OfferID         string `json:"offer_id,omitempty"`
+	OfferName       string `json:"offer_name,omitempty"`
+	FirstActivation Time   `json:"first_activation,omitempty"`
+	NumberExpires   Time   `json:"number_expires,omitempty"`
+	Dialect         string `json:"dialect,omitempty"`
+}
+
+// Bucket is one balance bucket of a line.
+type Bucket struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Usage      Usage             `json:"usage"`
+	UsageRaw   string            `json:"usage_raw"`
+	Shared     bool              `json:"shared"`
+	Status     string            `json:"status"`
+	Remaining  Quantity          `json:"remaining"`
+	ValidFrom  Time              `json:"valid_from"`
+	ValidTo    Time              `json:"valid_to"`
+	DaysLeft   *int              `json:"days_left"`
+	Periods    []Period          `json:"periods"`
+	Counters   []Counter         `json:"counters"`
+	Attributes map[string]string `json:"attributes"`
+
+	// Extras beyond the contract's fields.
+	Description string `json:"description,omitempty"`
+	Plan        string `json:"plan,omitempty"`    // usageConsumption id (offer/plan code)
+	Product     string `json:"product,omitempty"` // public identifier / logical resource the bucket belongs to
+}
+
+// Period is one validity period (a Matrixx bucketBalance interval).
+type Period struct {
+	Start      Time              `json:"start"`
+	End        Time              `json:"end"`
+	Current    bool              `json:"current"`
+	Remaining  Quantity          `json:"remaining"`
+	DaysLeft   *int              `json:"days_left,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Counter is a consumption counter or a notification threshold.
+type Counter struct {
+	Type   string   `json:"type"` // used, allocated, carried, expiring, Threshold_… as given
+	Amount *float64 `json:"amount"`
+	Unit   string   `json:"unit"`
+	Start  Time     `json:"start"`
+	End    Time     `json:"end"`
+	Name   string   `json:"name"`
+
+	Unlimited bool   `json:"unlimited,omitempty"`
+	Level     string `json:"level,omitempty"`
+	Text      string `json:"text,omitempty"`
+}
+
+// Quantity returns the counter's value as a Quantity.
+func (c Counter) Quantity() Quantity {
+	return Quantity{Amount: c.Amount, Unit: c.Unit, Unlimited: c.Unlimited, Text: c.Text}
+}
+
+// CounterOf returns the first counter of the given type (case-insensitive).
+func (b *Bucket) CounterOf(typ string) (Counter, bool) {
+	for _, c := range b.Counters {
+		if strings.EqualFold(c.Type, typ) {
+			return c, true
+		}
+	}
+	return Counter{}, false
+}
+
+// UsedFraction returns used / allocated where both are known, finite and
+// allocated is positive; ok is false otherwise.
+func (b *Bucket) UsedFraction() (float64, bool) {
+	used, ok1 := b.CounterOf("used")
+	alloc, ok2 := b.CounterOf("allocated")
+	if !ok1 || !ok2 || used.Amount == nil || alloc.Amount == nil || *alloc.Amount <= 0 {
+		return 0, false
+	}
+	f := *used.Amount / *alloc.Amount
+	if f < 0 {
+		f = 0
+	}
+	if f > 1 {
+		f = 1
+	}
+	return f, true
+}
+
+// CurrentPeriod returns the index of the period marked current, or -1.
+func (b *Bucket) CurrentPeriod() int {
+	for i, p := range b.Periods {
+		if p.Current {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,74 @@
+package model
+
+import "time"
+
+// Money is an amount in an ISO 4217 currency.
+type Money struct {
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+}
+
+// Offer is something the distributor sells, with its stock bucket.
+type Offer struct {
+	Provider    string `json:"provider"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Supplier    string `json:"supplier"`
+	ProductType string `json:"product_type"` // topup, eSim, sim
+	Stock       int    `json:"stock"`
+	Low         bool   `json:"low"`
+	Price       Money  `json:"price"`
+
+	SupplierID  string  `json:"supplier_id,omitempty"`
+	Fees        float64 `json:"distributor_fees,omitempty"`
+	FeesType    string  `json:"distributor_fees_type,omitempty"`
+	Description string  `json:"description,omitempty"`
+	TargetType  IDType  `json:"target_type,omitempty"` // what a top-up of this offer is addressed to
+}
+
+// Empty reports an offer with no stock left.
+func (o Offer) Empty() bool { return o.Stock <= 0 }
+
+// TopupRequest asks a provider to apply an offer to a line.
+type TopupRequest struct {
+	JournalID string     // the journal entry this attempt belongs to
+	Offer     Offer      // the offer as last seen (id, supplier, product type)
+	Target    Identifier // msisdn or sim; empty for an eSIM sale
+	Operator  string     // sent as Orange user_id
+	Reference string     // ticket / call reference, journal only
+	Since     time.Time  // when the intent was written (for reconciliation)
+}
+
+// Topup outcome statuses, as written to the journal.
+const (
+	TopupOK       = "ok"
+	TopupRejected = "rejected"
+	TopupUnknown  = "unknown"
+)
+
+// TopupResult is the outcome of one top-up attempt.
+type TopupResult struct {
+	Status        string `json:"status"`
+	TransactionID string `json:"transaction_id"`
+	StockLeft     *int   `json:"stock_left"`
+	Reason        string `json:"reason"`
+	// Sent is false when the request provably never left (e.g. the token
+	// endpoint failed): such an attempt is rejected, not unknown.
+	Sent bool `json:"-"`
+	// Created is the provider's creation time of the transaction, if any.
+	Created Time `json:"-"`
+}
+
+// Sale is a transaction as the provider records it.
+type Sale struct {
+	ID          string            `json:"id"`
+	Status      string            `json:"status"`
+	ProductType string            `json:"product_type"`
+	Created     Time              `json:"creation_date"`
+	OfferID     string            `json:"offer_id"`
+	UserID      string            `json:"user_id,omitempty"`
+	Price       Money             `json:"price"`
+	StockLeft   *int              `json:"offer_bucket,omitempty"`
+	Parameters  map[string]string `json:"parameters,omitempty"`
+	Supplier    string            `json:"supplier,omitempty"`
+}

@@ -1,0 +1,282 @@
+package model
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Usage is the provider-neutral class of a bucket.
+type Usage string
+
+// The usage classes of the contract.
+const (
+	UsageData  Usage = "data"
+	UsageVoice Usage = "voice"
+	UsageSMS   Usage = "sms"
+	UsageMoney Usage = "money"
+	UsageFlag  Usage = "flag"
+	UsageOther Usage = "other"
+)
+
+// Canonical units.
+const (
+	UnitMB  = "MB"
+	UnitSec = "s"
+	UnitSMS = "sms"
+)
+
+// Quantity is an amount in a canonical unit. Amount is nil when the provider
+// said "infinity" (then Unlimited is true) or gave no amount at all. Text keeps
+// the provider's own display string.
+type Quantity struct {
+	Amount    *float64 `json:"amount"`
+	Unit      string   `json:"unit"`
+	Unlimited bool     `json:"unlimited"`
+	Text      string   `json:"text"`
+}
+
+// Known reports whether the quantity has a finite amount.
+func (q Quantity) Known() bool { return q.Amount != nil }
+
+// Value is the amount, or 0 when there is none.
+func (q Quantity) Value() float64 {
+	if q.Amount == nil {
+		return 0
+	}
+	return *q.Amount
+}
+
+// Amount is a raw provider amount: a JSON number, a numeric string, or
+// "infinity" in any case. Absent means no value.
+type Amount struct {
+	Value     float64
+	Unlimited bool
+	Present   bool
+}
+
+// UnmarshalJSON accepts numbers, numeric strings, "infinity" and null, and
+// never fails on a string: an unreadable string is simply "not present".
+func (a *Amount) UnmarshalJSON(b []byte) error {
+	*a = Amount{}
+	s := strings.TrimSpace(string(b))
+	if s == "null" || s == "" {
+		return nil
+	}
+	if s[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		*a = ParseAmount(str)
+		return nil
+	}
+	if s == "true" || s == "false" || s[0] == '{' || s[0] == '[' {
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		// Out-of-range numbers such as 1e999: keep the sign, mark as huge.
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			a.Value, a.Present = f, !math.IsInf(f, 0)
+			return nil
+		}
+		return nil
+	}
+	a.Value, a.Present = f, true
+	return nil
+}
+
+// ParseAmount reads a textual amount such as "202.2", "infinity" or "".
+func ParseAmount(s string) Amount {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Amount{}
+	}
+	if strings.EqualFold(s, "infinity") {
+		return Amount{Unlimited: true, Present: true}
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return Amount{}
+	}
+	return Amount{Value: f, Present: true}
+}
+
+// unit conversion tables, keyed by the lower-cased provider unit.
+var dataUnits = map[string]float64{
+	"b": 1.0 / (1024 * 1024), "byte": 1.0 / (1024 * 1024), "bytes": 1.0 / (1024 * 1024),
+	"kb": 1.0 / 1024, "kbs": 1.0 / 1024, "kbyte": 1.0 / 1024, "kbytes": 1.0 / 1024, "kilobyte": 1.0 / 1024, "kilobytes": 1.0 / 1024, "kib": 1.0 / 1024,
+	"mb": 1, "mbs": 1, "mbyte": 1, "mbytes": 1, "megabyte": 1, "megabytes": 1, "mib": 1, "meg": 1, "megs": 1,
+	"gb": 1024, "gbs": 1024, "gbyte": 1024, "gbytes": 1024, "gigabyte": 1024, "gigabytes": 1024, "gib": 1024, "gig": 1024, "gigs": 1024,
+	"tb": 1024 * 1024, "tbs": 1024 * 1024, "tbyte": 1024 * 1024, "tbytes": 1024 * 1024, "terabyte": 1024 * 1024, "terabytes": 1024 * 1024, "tib": 1024 * 1024,
+}
+
+var timeUnits = map[string]float64{
+	"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+	"m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60, "mn": 60,
+	"h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+}
+
+var smsUnits = map[string]bool{"sms": true, "smss": true, "message": true, "messages": true, "msg": true, "msgs": true, "text": true, "texts": true}
+
+// currencyNames maps currency names providers use as units or usage types to
+// ISO 4217 codes.
+var currencyNames = map[string]string{
+	"united states dollar": "USD", "us dollar": "USD", "us dollars": "USD", "dollar": "USD", "dollars": "USD",
+	"jamaican dollar": "JMD", "bahamian dollar": "BSD", "euro": "EUR", "euros": "EUR",
+	"trinidad and tobago dollar": "TTD", "barbados dollar": "BBD", "barbadian dollar": "BBD",
+	"east caribbean dollar": "XCD", "cayman islands dollar": "KYD", "panamanian balboa": "PAB", "balboa": "PAB",
+	"costa rican colon": "CRC", "chilean peso": "CLP", "pound sterling": "GBP", "british pound": "GBP",
+}
+
+// isoCurrencies lists the ISO 4217 codes we recognise as money units.
+var isoCurrencies = map[string]bool{
+	"USD": true, "EUR": true, "JMD": true, "BSD": true, "TTD": true, "BBD": true, "XCD": true, "KYD": true,
+	"PAB": true, "CRC": true, "CLP": true, "GBP": true, "ANG": true, "AWG": true, "BZD": true, "BMD": true,
+	"GYD": true, "HTG": true, "DOP": true, "SRD": true, "COP": true, "MXN": true, "CAD": true, "CHF": true,
+	"HNL": true, "NIO": true, "GTQ": true, "PEN": true, "ARS": true, "BRL": true, "UYU": true, "PYG": true,
+	"BOB": true, "VES": true, "XAF": true, "XOF": true, "MAD": true, "TND": true, "JPY": true, "CNY": true,
+}
+
+// CurrencyCode returns the ISO 4217 code for a unit or currency name, or "".
+func CurrencyCode(s string) string {
+	t := strings.TrimSpace(s)
+	if len(t) == 3 && isoCurrencies[strings.ToUpper(t)] {
+		return strings.ToUpper(t)
+	}
+	return currencyNames[strings.ToLower(t)]
+}
+
+func normUnit(u string) string {
+	u = strings.ToLower(strings.TrimSpace(u))
+	u = strings.TrimSuffix(u, ".")
+	return u
+}
+
+// ClassifyUsage maps a provider's usage type (and, when that says nothing
+// useful, its unit) to a usage class.
+func ClassifyUsage(usageRaw, unit string) Usage {
+	u := strings.ToLower(strings.TrimSpace(usageRaw))
+	switch u {
+	case "data", "volume", "internet", "mobile data", "mobile internet", "bytes", "gprs", "social media", "roaming data":
+		return UsageData
+	case "voice", "duration", "minutes", "airtime", "calls", "voice minutes", "time":
+		return UsageVoice
+	case "text", "sms", "texts", "messages", "message":
+		return UsageSMS
+	case "flag":
+		return UsageFlag
+	case "money", "monetary", "currency", "balance", "core", "cash", "credit":
+		if unitUsage(unit) == UsageMoney || unit == "" || CurrencyCode(unit) != "" {
+			return UsageMoney
+		}
+	}
+	if CurrencyCode(usageRaw) != "" {
+		return UsageMoney
+	}
+	if uu := unitUsage(unit); uu != "" {
+		return uu
+	}
+	switch {
+	case strings.Contains(u, "data") || strings.Contains(u, "internet"):
+		return UsageData
+	case strings.Contains(u, "voice") || strings.Contains(u, "minute"):
+		return UsageVoice
+	case strings.Contains(u, "sms") || strings.Contains(u, "text"):
+		return UsageSMS
+	case strings.Contains(u, "flag"):
+		return UsageFlag
+	}
+	return UsageOther
+}
+
+func unitUsage(unit string) Usage {
+	n := normUnit(unit)
+	switch {
+	case n == "":
+		return ""
+	case dataUnits[n] != 0:
+		return UsageData
+	case timeUnits[n] != 0 && n != "m":
+		return UsageVoice
+	case smsUnits[n]:
+		return UsageSMS
+	case CurrencyCode(unit) != "":
+		return UsageMoney
+	}
+	return ""
+}
+
+// roundAmount trims binary noise such as 13516.799999999999 to 1e-6.
+func roundAmount(f float64) float64 {
+	if math.Abs(f) > 1e12 {
+		return f
+	}
+	return math.Round(f*1e6) / 1e6
+}
+
+// Normalize converts a raw provider amount in unit for a bucket of the given
+// usage into the canonical unit of the contract: data in MB (1024 steps),
+// voice in s, SMS in sms, money in its ISO code; other units are kept.
+// text is the provider's own display string.
+func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
+	q := Quantity{Text: text}
+	cu, factor := CanonicalUnit(unit, usage)
+	q.Unit = cu
+	if a.Unlimited {
+		q.Unlimited = true
+		return q
+	}
+	if !a.Present {
+		return q
+	}
+	v := roundAmount(a.Value * factor)
+	q.Amount = &v
+	return q
+}
+
+// CanonicalUnit returns the canonical unit for a provider unit within a usage
+// class, and the factor that converts amounts into it.
+func CanonicalUnit(unit string, usage Usage) (string, float64) {
+	n := normUnit(unit)
+	if f, ok := dataUnits[n]; ok && (usage == UsageData || usage == UsageOther || usage == "") {
+		return UnitMB, f
+	}
+	if f, ok := timeUnits[n]; ok && (usage == UsageVoice || (usage != UsageData && n != "m")) {
+		return UnitSec, f
+	}
+	if smsUnits[n] {
+		return UnitSMS, 1
+	}
+	if c := CurrencyCode(unit); c != "" {
+		return c, 1
+	}
+	switch usage {
+	case UsageSMS:
+		if n == "" || n == "none" || n == "units" || n == "unit" || n == "count" {
+			return UnitSMS, 1
+		}
+	case UsageData:
+		if f, ok := dataUnits[n]; ok {
+			return UnitMB, f
+		}
+	case UsageVoice:
+		if f, ok := timeUnits[n]; ok {
+			return UnitSec, f
+		}
+	}
+	return strings.TrimSpace(unit), 1
+}
+
+// NormalizeInUsage is Normalize with the unit of money buckets defaulting to a
+// currency derived from the usage type ("United States dollar" → USD).
+func NormalizeInUsage(a Amount, unit, usageRaw string, usage Usage, text string) Quantity {
+	if usage == UsageMoney && strings.TrimSpace(unit) == "" || usage == UsageMoney && CurrencyCode(unit) == "" && CurrencyCode(usageRaw) != "" && normUnit(unit) == "none" {
+		if c := CurrencyCode(usageRaw); c != "" {
+			unit = c
+		}
+	}
+	return Normalize(a, unit, usage, text)
+}

@@ -1,0 +1,125 @@
+package httpx
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"simdesk/model"
+)
+
+// envelope covers both error shapes the providers use: Orange's flat
+// {"code","message","description"} and LLA's {"errors":[…]}.
+type envelope struct {
+	Code        json.RawMessage `json:"code"`
+	Message     string          `json:"message"`
+	Description string          `json:"description"`
+	Error       json.RawMessage `json:"error"`
+	ErrorDesc   string          `json:"error_description"`
+	Errors      []struct {
+		Code        json.RawMessage `json:"code"`
+		Message     string          `json:"message"`
+		Description string          `json:"description"`
+	} `json:"errors"`
+}
+
+var (
+	reMessage = regexp.MustCompile(`"message"\s*:\s*"([^"\\]{0,300})`)
+	reDesc    = regexp.MustCompile(`"description"\s*:\s*"([^"\\]{0,300})`)
+	reTitle   = regexp.MustCompile(`(?is)<title>\s*([^<]{0,200})</title>`)
+)
+
+// DecodeError turns a non-2xx answer into a typed error with the clearest
+// message the body offers: a JSON envelope, a lenient read of broken JSON (the
+// seeds' own 405 example is not valid JSON), an HTML page title, or the status.
+func DecodeError(status int, contentType string, body []byte) *model.Error {
+	e := &model.Error{Kind: model.KindForStatus(status), Status: status}
+	msg, desc := "", ""
+	var env envelope
+	trimmed := strings.TrimSpace(string(body))
+	if strings.HasPrefix(trimmed, "[") {
+		var arr []envelope
+		if json.Unmarshal(body, &arr) == nil && len(arr) > 0 {
+			env = arr[0]
+		}
+	} else if json.Unmarshal(body, &env) == nil {
+		// decoded below
+	} else if m := reMessage.FindStringSubmatch(trimmed); m != nil {
+		env.Message = m[1]
+		if d := reDesc.FindStringSubmatch(trimmed); d != nil {
+			env.Description = d[1]
+		}
+	}
+	if len(env.Errors) > 0 {
+		msg, desc = env.Errors[0].Message, env.Errors[0].Description
+	} else {
+		msg, desc = env.Message, env.Description
+		if msg == "" && env.ErrorDesc != "" {
+			msg = env.ErrorDesc
+		}
+		if msg == "" && len(env.Error) > 0 {
+			var s string
+			if json.Unmarshal(env.Error, &s) == nil {
+				msg = s
+			}
+		}
+	}
+	switch {
+	case msg != "" && desc != "" && !strings.EqualFold(msg, desc):
+		e.Message = clean(desc) + " (" + clean(msg) + ")"
+		if looksGeneric(desc) {
+			e.Message = clean(msg)
+		}
+	case desc != "":
+		e.Message = clean(desc)
+	case msg != "":
+		e.Message = clean(msg)
+	default:
+		if m := reTitle.FindStringSubmatch(trimmed); m != nil {
+			e.Message = "HTML error page: " + clean(m[1])
+		} else if trimmed == "" {
+			e.Message = fmt.Sprintf("HTTP %d with an empty body", status)
+		} else if strings.Contains(strings.ToLower(contentType), "html") || strings.HasPrefix(trimmed, "<") {
+			e.Message = fmt.Sprintf("HTTP %d with an HTML page instead of JSON", status)
+		} else {
+			e.Message = fmt.Sprintf("HTTP %d: %s", status, clean(trimmed))
+		}
+	}
+	return e
+}
+
+// looksGeneric spots descriptions that say less than the message (the seeds'
+// 400 says "too many requests" for a malformed request).
+func looksGeneric(s string) bool {
+	return s == "error description"
+}
+
+func clean(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x20 && r != 0x7f {
+			b.WriteRune(r)
+		}
+	}
+	s = b.String()
+	if len(s) > 240 {
+		s = s[:237] + "..."
+	}
+	return s
+}
+
+// CodeString renders a JSON code (number or string) as text.
+func CodeString(raw json.RawMessage) string {
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return strconv.Quote(string(raw))
+}
