@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/ui"
+)
+
+func runConsole(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("simdesk", flag.ContinueOnError)
+	var c common
+	c.register(fs, false)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return fail(env, err)
+	}
+	if err := c.check(); err != nil {
+		return fail(env, err)
+	}
+	if len(pos) != 0 {
+		return fail(env, usageErr("unknown command %q (commands: lookup, stock, topup, journal, sim, version)", clip(pos[0])))
+	}
+	// Config is loaded and validated before the terminal is touched, so an
+	// error prints plainly and never leaves the alternate screen behind.
+	s, err := open(env, c)
+	if err != nil {
+		return failConfig(env, err)
+	}
+	defer s.Close()
+	m := ui.New(ui.Options{
+		Engine:      s.engine,
+		Demo:        s.demo,
+		HistoryPath: s.cfg.History,
+		NoColor:     env.Getenv("NO_COLOR") != "",
+	})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		fmt.Fprintln(env.Stderr, "simdesk: console stopped: "+oneLine(s.redactor.Redact(err.Error())))
+		return 1
+	}
+	return ExitOK
+}

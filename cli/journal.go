@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"simdesk/audit"
+)
+
+type journalJSON struct {
+	Attempts   []attemptJSON    `json:"attempts"`
+	Problems   []audit.Problem  `json:"problems"`
+	Reconciled []audit.Entry    `json:"reconciled,omitempty"`
+	Unresolved []unresolvedJSON `json:"unresolved,omitempty"`
+	Verify     *audit.Report    `json:"verify,omitempty"`
+}
+
+type attemptJSON struct {
+	audit.Entry
+	Outcome *audit.Entry `json:"outcome"`
+	Pending bool         `json:"pending"`
+}
+
+type unresolvedJSON struct {
+	JournalID string `json:"journal_id"`
+	Error     string `json:"error"`
+}
+
+func runJournal(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("journal", flag.ContinueOnError)
+	var c common
+	c.register(fs, true)
+	pending := fs.Bool("pending", false, "only attempts whose outcome is unknown")
+	reconcile := fs.Bool("reconcile", false, "ask providers what became of pending attempts")
+	verify := fs.Bool("verify", false, "check the hash chain and report the first broken entry")
+	limit := fs.Int("n", 0, "show at most N attempts (newest first); 0 = all")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return fail(env, err)
+	}
+	if err := c.check(); err != nil {
+		return fail(env, err)
+	}
+	if len(pos) != 0 {
+		return fail(env, usageErr("journal takes no arguments (got %q)", clip(pos[0])))
+	}
+	if *limit < 0 {
+		return fail(env, usageErr("-n must not be negative"))
+	}
+	s, err := open(env, c)
+	if err != nil {
+		return failConfig(env, err)
+	}
+	defer s.Close()
+	out := journalJSON{Attempts: []attemptJSON{}, Problems: []audit.Problem{}}
+	code := ExitOK
+	if *reconcile {
+		appended, unresolved, err := s.engine.Reconcile(ctx)
+		if err != nil {
+			return fail(env, err)
+		}
+		out.Reconciled = appended
+		for _, u := range unresolved {
+			out.Unresolved = append(out.Unresolved, unresolvedJSON{u.JournalID, oneLine(u.Err.Error())})
+			fmt.Fprintf(env.Stderr, "simdesk: %s still pending: %s\n", u.JournalID, oneLine(u.Err.Error()))
+			code = ExitProvider
+		}
+	}
+	if *verify {
+		rep, err := s.journal.Verify()
+		if err != nil {
+			return fail(env, err)
+		}
+		out.Verify = &rep
+		if !rep.OK {
+			for _, p := range rep.Problems {
+				fmt.Fprintf(env.Stderr, "simdesk: journal %s line %d: %s\n", s.journal.Path(), p.Line, p.Msg)
+			}
+			code = ExitUsage
+		}
+	}
+	attempts, probs, err := s.engine.Attempts(*limit)
+	if err != nil {
+		return fail(env, err)
+	}
+	if probs != nil {
+		out.Problems = probs
+	}
+	for _, a := range attempts {
+		if *pending && a.Outcome != nil {
+			continue
+		}
+		out.Attempts = append(out.Attempts, attemptJSON{Entry: a.Intent, Outcome: a.Outcome, Pending: a.Outcome == nil})
+	}
+	if c.format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(out)
+	} else {
+		writeJournalText(env, s, out)
+	}
+	return code
+}
+
+func writeJournalText(env Env, s *session, out journalJSON) {
+	w := env.Stdout
+	fmt.Fprintf(w, "journal %s\n", s.journal.Path())
+	for _, e := range out.Reconciled {
+		fmt.Fprintf(w, "reconciled %s → %s %s %s\n", e.JournalID, e.Status, e.TransactionID, e.Reason)
+	}
+	if out.Verify != nil && out.Verify.OK {
+		fmt.Fprintf(w, "verified: %d entries, hash chain intact\n", out.Verify.Entries)
+	}
+	if len(out.Attempts) == 0 {
+		fmt.Fprintln(w, "no attempts")
+	}
+	for _, a := range out.Attempts {
+		status := "PENDING (outcome unknown)"
+		if a.Outcome != nil {
+			status = a.Outcome.Status
+			if a.Outcome.TransactionID != "" {
+				status += " " + a.Outcome.TransactionID
+			}
+			if a.Outcome.Reason != "" && a.Outcome.Status != "ok" {
+				status += " — " + a.Outcome.Reason
+			}
+			if a.Outcome.Reconciled {
+				status += " (reconciled)"
+			}
+		}
+		fmt.Fprintf(w, "%s  %s  %-8s %-10s %s %s  offer %s  %s\n", a.TS.Local().Format("2006-01-02 15:04:05"), a.JournalID, a.Operator, a.Provider, a.TargetType, a.TargetID, a.OfferID, status)
+	}
+	for _, p := range out.Problems {
+		fmt.Fprintf(w, "problem at line %d: %s\n", p.Line, p.Msg)
+	}
+}

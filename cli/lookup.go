@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+type lookupJSON struct {
+	Query   queryJSON    `json:"query"`
+	Results []resultJSON `json:"results"`
+}
+
+type queryJSON struct {
+	ID      string       `json:"id"`
+	Type    model.IDType `json:"type"`
+	Account string       `json:"account,omitempty"`
+}
+
+type resultJSON struct {
+	Provider  string       `json:"provider"`
+	Kind      string       `json:"kind"`
+	Error     *model.Error `json:"error"`
+	Lines     []model.Line `json:"lines"`
+	ElapsedMS int64        `json:"elapsed_ms"`
+}
+
+func runLookup(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("lookup", flag.ContinueOnError)
+	var c common
+	c.register(fs, true)
+	provider := fs.String("provider", "", "ask only this provider")
+	typ := fs.String("type", "", "identifier type: msisdn, sim, subscription, transaction")
+	account := fs.String("account", "", "billing account (relatedParty.id)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return fail(env, err)
+	}
+	if err := c.check(); err != nil {
+		return fail(env, err)
+	}
+	if len(pos) != 1 {
+		return fail(env, usageErr("lookup needs exactly one identifier (got %d)", len(pos)))
+	}
+	t, err := model.ParseIDType(*typ)
+	if err != nil {
+		return fail(env, err)
+	}
+	id, err := model.ParseIdentifier(pos[0], t, *account)
+	if err != nil {
+		return fail(env, err)
+	}
+	s, err := open(env, c)
+	if err != nil {
+		return failConfig(env, err)
+	}
+	defer s.Close()
+	results, err := s.engine.Lookup(ctx, id, *provider)
+	if err != nil {
+		return fail(env, err)
+	}
+	if c.format == "json" {
+		writeLookupJSON(env.Stdout, id, results)
+	} else {
+		writeLookupText(env.Stdout, id, results, s.cfg.MaskIdentifiers)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintln(env.Stderr, "simdesk: "+oneLine(r.Err.Error()))
+		}
+	}
+	return lookupExit(results)
+}
+
+// lookupExit: 0 when one provider found the line, 3 when every one said not
+// found, else 4.
+func lookupExit(results []engine.Result) int {
+	allNotFound := true
+	for _, r := range results {
+		if r.Err == nil && len(r.Lines) > 0 {
+			return ExitOK
+		}
+		if r.Err == nil || r.Err.Kind != model.ErrNotFound {
+			allNotFound = false
+		}
+	}
+	if allNotFound {
+		return ExitNotFound
+	}
+	return ExitProvider
+}
+
+func writeLookupJSON(w io.Writer, id model.Identifier, results []engine.Result) {
+	out := lookupJSON{Query: queryJSON{ID: id.Value, Type: id.Type, Account: id.Account}, Results: make([]resultJSON, 0, len(results))}
+	for _, r := range results {
+		lines := r.Lines
+		if lines == nil {
+			lines = []model.Line{}
+		}
+		out.Results = append(out.Results, resultJSON{Provider: r.Provider, Kind: r.Kind, Error: r.Err, Lines: lines, ElapsedMS: r.Elapsed.Milliseconds()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(out)
+}
+
+func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, mask bool) {
+	show := func(s string) string {
+		if mask {
+			return model.Mask(s)
+		}
+		return s
+	}
+	fmt.Fprintf(w, "%s %s\n", id.Type.Label(), show(id.String()))
+	for _, r := range results {
+		fmt.Fprintf(w, "\n== %s (%s) · %d ms\n", r.Provider, r.Kind, r.Elapsed.Milliseconds())
+		if r.Err != nil {
+			fmt.Fprintf(w, "   %s: %s", r.Err.Kind.Describe(), r.Err.Message)
+			if r.Err.CorrelationID != "" {
+				fmt.Fprintf(w, " [correlation %s]", r.Err.CorrelationID)
+			}
+			fmt.Fprintln(w)
+			continue
+		}
+		for _, l := range r.Lines {
+			var head []string
+			head = append(head, l.Type.Label()+" "+show(l.ID))
+			for _, s := range []string{l.Payment, l.Status, l.Supplier} {
+				if s != "" {
+					head = append(head, s)
+				}
+			}
+			if l.TransactionID != "" {
+				head = append(head, "transaction "+l.TransactionID)
+			}
+			if !l.AsOf.IsZero() {
+				head = append(head, "as of "+l.AsOf.UTC().Format("2006-01-02 15:04 MST"))
+			}
+			fmt.Fprintln(w, "   "+strings.Join(head, " · "))
+			if !l.BillingCycle.Start.IsZero() {
+				fmt.Fprintf(w, "   billing cycle %s → %s\n", day(l.BillingCycle.Start), day(l.BillingCycle.End))
+			}
+			fmt.Fprintf(w, "   %-36s %-6s %16s  %-16s %5s\n", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS")
+			for _, b := range l.Buckets {
+				days := ""
+				if b.DaysLeft != nil {
+					days = fmt.Sprint(*b.DaysLeft)
+				}
+				fmt.Fprintf(w, "   %-36s %-6s %16s  %-16s %5s\n", clipRunes(b.Name, 36), b.Usage, b.Remaining.Human(), validTo(b.ValidTo), days)
+			}
+		}
+	}
+}
+
+func day(t model.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2006-01-02")
+}
+
+func validTo(t model.Time) string {
+	switch {
+	case t.IsZero():
+		return "—"
+	case t.Far():
+		return "never"
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// failConfig prints config problems one per line (each FILE:LINE: KEY: msg).
+func failConfig(env Env, err error) int {
+	if ce, ok := err.(*configError); ok {
+		for _, l := range strings.Split(strings.TrimSpace(ce.Error()), "\n") {
+			fmt.Fprintln(env.Stderr, "simdesk: "+strings.TrimSpace(l))
+		}
+		return ExitUsage
+	}
+	return fail(env, err)
+}

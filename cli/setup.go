@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/config"
+	"simdesk/engine"
+	"simdesk/providers"
+	"simdesk/providers/httpx"
+	"simdesk/providers/orange"
+	"simdesk/providers/sim"
+	"simdesk/providers/tmf677"
+)
+
+// version is set at build time with -ldflags "-X simdesk/cli.version=…".
+var version = ""
+
+// Version is the build's version: the ldflags value, else the module's.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// configError carries config problems, one per line, each FILE:LINE: KEY: msg.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+// session is a loaded configuration with its engine, ready for a command.
+type session struct {
+	cfg      *config.Config
+	engine   *engine.Engine
+	journal  *audit.Journal
+	redactor *httpx.Redactor
+	sim      *sim.Server // the in-process simulator in demo mode
+	demo     bool
+}
+
+func (s *session) Close() {
+	if s.journal != nil {
+		s.journal.Close()
+	}
+	if s.sim != nil {
+		s.sim.Close()
+	}
+}
+
+// open finds and loads the config (or starts the demo simulator), builds
+// every provider and opens the journal. Nothing is sent to any provider.
+func open(env Env, c common) (*session, error) {
+	s := &session{redactor: httpx.NewRedactor()}
+	var cfg *config.Config
+	if !c.demo {
+		path, found, err := config.Discover(c.config)
+		if err != nil {
+			return nil, &configError{err}
+		}
+		if found {
+			cfg, err = config.Load(path)
+			if err != nil {
+				return nil, &configError{err}
+			}
+		}
+	}
+	if cfg == nil {
+		srv := sim.New(sim.Options{})
+		if err := srv.Start(""); err != nil {
+			return nil, fmt.Errorf("cannot start the built-in simulator: %w", err)
+		}
+		s.sim, s.demo = srv, true
+		cfg = demoConfig(env, srv.URL())
+	}
+	s.cfg = cfg
+	regs := make([]engine.Registered, 0, len(cfg.Providers))
+	for _, p := range cfg.Providers {
+		prov, err := build(p, s.redactor)
+		if err != nil {
+			s.Close()
+			return nil, &configError{fmt.Errorf("%s: provider %s: %v", cfg.Path, p.Name, err)}
+		}
+		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh})
+	}
+	j, err := audit.Open(cfg.Journal)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("cannot open the journal %s: %v", cfg.Journal, err)
+	}
+	s.journal = j
+	s.engine = engine.New(engine.Options{
+		Operator:        cfg.Operator,
+		ReadOnly:        cfg.ReadOnly,
+		Environment:     cfg.Environment,
+		DuplicateWindow: cfg.DuplicateWindow,
+		MaskIdentifiers: cfg.MaskIdentifiers,
+		Journal:         j,
+	}, regs...)
+	return s, nil
+}
+
+// build turns one provider's config into a client.
+func build(p config.Provider, red *httpx.Redactor) (providers.Provider, error) {
+	secret := p.ClientSecret.Reveal()
+	red.Add(secret)
+	hc := httpx.New(p.Name, p.Timeout, red)
+	hc.UserAgent = "simdesk/" + Version()
+	switch p.Kind {
+	case "orange-travel":
+		return orange.New(orange.Options{
+			Name: p.Name, BaseURL: p.BaseURL, TokenURL: p.TokenURL,
+			ClientID: p.ClientID, ClientSecret: secret, HTTP: hc, MaxScan: p.MaxScan,
+		})
+	case "tmf677-dxp", "tmf677-cvp":
+		return tmf677.New(tmf677.Options{
+			Name: p.Name, Kind: p.Kind, BaseURL: p.BaseURL,
+			BusinessID: p.BusinessID, ChannelID: p.ChannelID, TargetSystem: p.TargetSystem, Lob: p.Lob,
+			ClientID: p.ClientID, ClientSecret: secret, HTTP: hc,
+		})
+	}
+	return nil, fmt.Errorf("unknown kind %q", p.Kind)
+}
+
+// demoConfig is the configuration of the built-in simulator.
+func demoConfig(env Env, baseURL string) *config.Config {
+	state := stateDir(env)
+	cfg := &config.Config{
+		Operator:        operator(env),
+		Journal:         filepath.Join(state, "demo-journal.jsonl"),
+		History:         filepath.Join(state, "history"),
+		Environment:     "demo",
+		DuplicateWindow: 10 * time.Minute,
+	}
+	for _, d := range sim.DemoProviders(baseURL) {
+		cfg.Providers = append(cfg.Providers, config.Provider{
+			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, TokenURL: d.TokenURL,
+			BusinessID: d.BusinessID, ChannelID: d.ChannelID, TargetSystem: d.TargetSystem, Lob: d.Lob,
+			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret),
+			Timeout: 10 * time.Second, StockRefresh: 30 * time.Second, StockLow: d.StockLow, MaxScan: 2000,
+		})
+	}
+	return cfg
+}
+
+func stateDir(env Env) string {
+	if d := env.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "simdesk")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "simdesk")
+	}
+	return filepath.Join(os.TempDir(), "simdesk")
+}
+
+func operator(env Env) string {
+	for _, k := range []string{"USER", "LOGNAME"} {
+		if v := strings.TrimSpace(env.Getenv(k)); v != "" {
+			return v
+		}
+	}
+	return "operator"
+}
+
+func stdinIsTerminal() bool {
+	fi, err := os.Stdin.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+type topupJSON struct {
+	JournalID     string `json:"journal_id"`
+	Status        string `json:"status"`
+	TransactionID string `json:"transaction_id"`
+	StockLeft     *int   `json:"stock_left"`
+	Reason        string `json:"reason"`
+	Forced        bool   `json:"forced,omitempty"`
+	Reference     string `json:"reference,omitempty"`
+}
+
+func runTopup(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("topup", flag.ContinueOnError)
+	var c common
+	c.register(fs, true)
+	provider := fs.String("provider", "", "provider to top up through (required)")
+	offerID := fs.String("offer", "", "offer id (required)")
+	typ := fs.String("type", "", "identifier type: msisdn or sim")
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	force := fs.Bool("force", false, "top up even if the same line and offer were topped up within the duplicate window")
+	ref := fs.String("ref", "", "ticket or call reference, recorded in the journal")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return fail(env, err)
+	}
+	if err := c.check(); err != nil {
+		return fail(env, err)
+	}
+	switch {
+	case *provider == "":
+		return fail(env, usageErr("topup needs --provider NAME"))
+	case strings.TrimSpace(*offerID) == "":
+		return fail(env, usageErr("topup needs --offer OFFER_ID"))
+	case len(pos) > 1:
+		return fail(env, usageErr("topup takes at most one identifier (got %d)", len(pos)))
+	}
+	if err := validOfferID(*offerID); err != nil {
+		return fail(env, err)
+	}
+	if err := validRef(*ref); err != nil {
+		return fail(env, err)
+	}
+	var target model.Identifier
+	if len(pos) == 1 {
+		t, err := model.ParseIDType(*typ)
+		if err != nil {
+			return fail(env, err)
+		}
+		target, err = model.ParseIdentifier(pos[0], t, "")
+		if err != nil {
+			return fail(env, err)
+		}
+		if target.Type != model.MSISDN && target.Type != model.SIM {
+			return fail(env, usageErr("a top-up goes to a MSISDN or a SIM id, not a %s", target.Type.Label()))
+		}
+	} else if *typ != "" {
+		return fail(env, usageErr("--type given without an identifier"))
+	}
+	if !*yes && !env.IsTerminal() {
+		return fail(env, usageErr("refusing to top up without --yes: standard input is not a terminal to confirm on"))
+	}
+	s, err := open(env, c)
+	if err != nil {
+		return failConfig(env, err)
+	}
+	defer s.Close()
+	if s.cfg.ReadOnly {
+		return fail(env, usageErr("%s", engine.ErrReadOnly.Error()))
+	}
+	offer, err := s.engine.FindOffer(ctx, *provider, strings.TrimSpace(*offerID))
+	if err != nil {
+		return fail(env, err)
+	}
+	if err := engine.CheckTarget(offer, target); err != nil {
+		return fail(env, err)
+	}
+	if !*yes {
+		if !confirm(env, s, offer, target, *ref) {
+			fmt.Fprintln(env.Stderr, "simdesk: top-up cancelled; nothing was sent")
+			return ExitUsage
+		}
+	}
+	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: *provider, Offer: offer, Target: target, Reference: *ref, Force: *force})
+	if err != nil {
+		var de *engine.DuplicateError
+		if errors.As(err, &de) || errors.Is(err, engine.ErrInFlight) || errors.Is(err, engine.ErrReadOnly) {
+			return fail(env, usageErr("%s", err.Error()))
+		}
+		return fail(env, err)
+	}
+	res := out.Result
+	if c.format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: *force, Reference: *ref})
+	} else {
+		switch res.Status {
+		case model.TopupOK:
+			fmt.Fprintf(env.Stdout, "ok: %s applied to %s · transaction %s", offer.Name, target.Value, res.TransactionID)
+			if res.StockLeft != nil {
+				fmt.Fprintf(env.Stdout, " · stock left %d", *res.StockLeft)
+			}
+			fmt.Fprintf(env.Stdout, " · journal %s\n", out.JournalID)
+		case model.TopupRejected:
+			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
+		default:
+			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
+		}
+	}
+	if out.JournalErr != nil {
+		fmt.Fprintln(env.Stderr, "simdesk: warning: outcome not written to the journal ("+oneLine(out.JournalErr.Error())+"); it will show as pending until reconciled")
+	}
+	switch res.Status {
+	case model.TopupOK:
+		return ExitOK
+	case model.TopupRejected:
+		fmt.Fprintln(env.Stderr, "simdesk: top-up rejected: "+oneLine(res.Reason))
+		if !res.Sent && out.Err != nil {
+			return ExitProvider
+		}
+		return ExitRejected
+	}
+	fmt.Fprintln(env.Stderr, "simdesk: top-up outcome unknown: "+oneLine(res.Reason)+"; see `simdesk journal --pending`")
+	return ExitUnknown
+}
+
+// confirm shows what is about to happen and reads an explicit yes.
+func confirm(env Env, s *session, o model.Offer, t model.Identifier, ref string) bool {
+	w := env.Stderr
+	fmt.Fprintf(w, "Environment  %s\n", strings.ToUpper(s.cfg.Environment))
+	fmt.Fprintf(w, "Provider     %s\n", o.Provider)
+	if t.Value != "" {
+		fmt.Fprintf(w, "Line         %s %s\n", t.Type.Label(), t.Value)
+	}
+	fmt.Fprintf(w, "Offer        %s (%s, %s)\n", o.Name, o.Supplier, o.ProductType)
+	fmt.Fprintf(w, "Price        %s %s\n", o.Price.Currency, model.Grouped(o.Price.Amount, 2))
+	fmt.Fprintf(w, "Stock after  %d\n", o.Stock-1)
+	if ref != "" {
+		fmt.Fprintf(w, "Reference    %s\n", ref)
+	}
+	fmt.Fprint(w, "Top up? Type yes to confirm [no]: ")
+	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
+}
+
+func validOfferID(s string) error {
+	s = strings.TrimSpace(s)
+	if len(s) > 64 {
+		return usageErr("offer id too long (%d characters)", len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
+			return usageErr("offer id %q may contain only letters, digits, '-' and '_'", clip(s))
+		}
+	}
+	return nil
+}
+
+func validRef(s string) error {
+	if len(s) > 64 {
+		return usageErr("reference too long (%d characters, at most 64)", len(s))
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return usageErr("reference contains a control character")
+		}
+	}
+	return nil
+}

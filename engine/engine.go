@@ -1,0 +1,331 @@
+// Package engine is what the console and the headless commands share: the
+// configured providers, parallel lookups, stock, the top-up procedure with its
+// journal, reconciliation, and per-provider health. It owns no UI and no
+// flags; both front ends call it and render its results.
+package engine
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/model"
+	"simdesk/providers"
+)
+
+// Registered is a configured provider with its stock settings.
+type Registered struct {
+	Provider     providers.Provider
+	StockLow     int
+	StockRefresh time.Duration
+}
+
+// Name is the provider's configured name.
+func (r Registered) Name() string { return r.Provider.Name() }
+
+// Options are the engine-wide settings from the config file.
+type Options struct {
+	Operator        string
+	ReadOnly        bool
+	Environment     string // demo | sandbox | production
+	DuplicateWindow time.Duration
+	MaskIdentifiers bool
+	Journal         *audit.Journal
+	Now             func() time.Time
+}
+
+// Engine is safe for concurrent use by many tea.Cmds / goroutines.
+type Engine struct {
+	opts  Options
+	regs  []Registered
+	byNam map[string]int
+
+	mu       sync.Mutex // guards health and the top-up in-flight set
+	health   map[string]*breaker
+	inFlight map[string]bool
+}
+
+// New builds an engine over providers in config order.
+func New(o Options, ps ...Registered) *Engine {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.DuplicateWindow == 0 {
+		o.DuplicateWindow = 10 * time.Minute
+	}
+	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}}
+	for i, r := range ps {
+		if r.StockRefresh <= 0 {
+			r.StockRefresh = 30 * time.Second
+		}
+		e.regs = append(e.regs, r)
+		e.byNam[r.Name()] = i
+		e.health[r.Name()] = newBreaker()
+	}
+	return e
+}
+
+// Options returns the engine-wide settings.
+func (e *Engine) Options() Options { return e.opts }
+
+// Registered lists the providers in config order (the console's panes).
+func (e *Engine) Registered() []Registered { return e.regs }
+
+// Find returns the provider registered under name.
+func (e *Engine) Find(name string) (Registered, bool) {
+	i, ok := e.byNam[name]
+	if !ok {
+		return Registered{}, false
+	}
+	return e.regs[i], true
+}
+
+// Names lists provider names in config order.
+func (e *Engine) Names() []string {
+	out := make([]string, len(e.regs))
+	for i, r := range e.regs {
+		out[i] = r.Name()
+	}
+	return out
+}
+
+// Accepting lists the providers that can look up this identifier type.
+func (e *Engine) Accepting(t model.IDType) []string {
+	var out []string
+	for _, r := range e.regs {
+		if r.Provider.Accepts(t) {
+			out = append(out, r.Name())
+		}
+	}
+	return out
+}
+
+// ErrUnknownProvider is returned for a --provider name not in the config.
+var ErrUnknownProvider = errors.New("unknown provider")
+
+// UnknownProvider builds a one-line input error naming the known providers.
+func (e *Engine) UnknownProvider(name string) error {
+	return &model.InputError{Msg: "unknown provider " + quote(name) + " (configured: " + strings.Join(e.Names(), ", ") + ")"}
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:37] + "..."
+	}
+	return `"` + s + `"`
+}
+
+// Result is one provider's answer to one lookup.
+type Result struct {
+	Provider string
+	Kind     string
+	Lines    []model.Line
+	Err      *model.Error
+	Elapsed  time.Duration
+	At       time.Time
+}
+
+// LookupOne asks one provider; the result carries its lines or typed error.
+func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identifier) Result {
+	r, ok := e.Find(provider)
+	if !ok {
+		return Result{Provider: provider, Err: &model.Error{Kind: model.ErrBadRequest, Message: "unknown provider"}}
+	}
+	res := Result{Provider: provider, Kind: r.Provider.Kind()}
+	if !r.Provider.Accepts(id.Type) {
+		res.Err = &model.Error{Kind: model.ErrBadRequest, Message: "does not look up " + id.Type.Label() + " identifiers", Provider: provider}
+		return res
+	}
+	if ferr := e.admit(provider); ferr != nil {
+		res.Err, res.At = ferr, e.opts.Now()
+		return res
+	}
+	start := e.opts.Now()
+	lines, err := r.Provider.Lookup(ctx, id)
+	res.Elapsed = e.opts.Now().Sub(start)
+	res.At = e.opts.Now()
+	if err != nil {
+		res.Err = model.AsError(err)
+		if res.Err.Provider == "" {
+			res.Err.Provider = provider
+		}
+	} else {
+		res.Lines = lines
+	}
+	e.record(provider, res.Err, res.Elapsed)
+	return res
+}
+
+// Lookup asks every provider that accepts the identifier's type (or only the
+// named one), in parallel, and returns the results in config order. The error
+// is for refusals before anything was sent (unknown provider, none accepts).
+func (e *Engine) Lookup(ctx context.Context, id model.Identifier, only string) ([]Result, error) {
+	var names []string
+	if only != "" {
+		r, ok := e.Find(only)
+		if !ok {
+			return nil, e.UnknownProvider(only)
+		}
+		if !r.Provider.Accepts(id.Type) {
+			return nil, &model.InputError{Msg: "provider " + only + " (" + r.Provider.Kind() + ") does not look up " + id.Type.Label() + " identifiers"}
+		}
+		names = []string{only}
+	} else {
+		names = e.Accepting(id.Type)
+		if len(names) == 0 {
+			return nil, &model.InputError{Msg: "no configured provider looks up " + id.Type.Label() + " identifiers"}
+		}
+	}
+	out := make([]Result, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.LookupOne(ctx, n, id)
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// Offers lists one provider's offers with Low set from its stock_low.
+func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, error) {
+	r, ok := e.Find(provider)
+	if !ok {
+		return nil, e.UnknownProvider(provider)
+	}
+	s, ok := r.Provider.(providers.Stocker)
+	if !ok {
+		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") has no offers or stock"}
+	}
+	if ferr := e.admit(provider); ferr != nil {
+		return nil, ferr
+	}
+	start := e.opts.Now()
+	offers, err := s.Offers(ctx)
+	e.record(provider, model.AsError(err), e.opts.Now().Sub(start))
+	if err != nil {
+		return nil, err
+	}
+	for i := range offers {
+		offers[i].Provider = provider
+		offers[i].Low = offers[i].Stock <= r.StockLow
+	}
+	return offers, nil
+}
+
+// Stockers lists the providers that have offers and stock.
+func (e *Engine) Stockers() []string {
+	var out []string
+	for _, r := range e.regs {
+		if _, ok := r.Provider.(providers.Stocker); ok {
+			out = append(out, r.Name())
+		}
+	}
+	return out
+}
+
+// StockError is one provider's failure in a stock listing.
+type StockError struct {
+	Provider string       `json:"provider"`
+	Kind     string       `json:"kind"`
+	Message  string       `json:"message"`
+	Err      *model.Error `json:"-"`
+}
+
+// Stock lists the offers of every stock provider (or only one), in parallel.
+func (e *Engine) Stock(ctx context.Context, only string) ([]model.Offer, []StockError, error) {
+	names := e.Stockers()
+	if only != "" {
+		if _, ok := e.Find(only); !ok {
+			return nil, nil, e.UnknownProvider(only)
+		}
+		names = []string{only}
+	}
+	type res struct {
+		offers []model.Offer
+		err    error
+	}
+	rs := make([]res, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, err := e.Offers(ctx, n)
+			rs[i] = res{o, err}
+		}()
+	}
+	wg.Wait()
+	var offers []model.Offer
+	var errs []StockError
+	for i, r := range rs {
+		if r.err != nil {
+			var ie *model.InputError
+			if errors.As(r.err, &ie) {
+				return nil, nil, r.err
+			}
+			me := model.AsError(r.err)
+			errs = append(errs, StockError{Provider: names[i], Kind: string(me.Kind), Message: me.Message, Err: me})
+			continue
+		}
+		offers = append(offers, r.offers...)
+	}
+	return offers, errs, nil
+}
+
+// OffersForLine keeps the offers that can be applied to a line: top-ups of
+// the line's supplier addressed by an identifier the line has.
+func (e *Engine) OffersForLine(offers []model.Offer, line model.Line) []model.Offer {
+	var out []model.Offer
+	for _, o := range offers {
+		if !strings.EqualFold(o.ProductType, "topup") {
+			continue
+		}
+		if line.Supplier != "" && o.Supplier != "" && !strings.EqualFold(line.Supplier, o.Supplier) {
+			continue
+		}
+		if _, ok := TargetFor(o, line); !ok {
+			continue
+		}
+		out = append(out, o)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Empty() != out[j].Empty() {
+			return !out[i].Empty()
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// TargetFor returns the identifier a top-up of offer o must address for this
+// line: the MSISDN for msisdn offers, the SIM id for sim offers.
+func TargetFor(o model.Offer, line model.Line) (model.Identifier, bool) {
+	switch o.TargetType {
+	case model.MSISDN:
+		v := line.MSISDN
+		if v == "" && line.Type == model.MSISDN {
+			v = line.ID
+		}
+		if v == "" {
+			return model.Identifier{}, false
+		}
+		return model.Identifier{Type: model.MSISDN, Value: v}, true
+	case model.SIM:
+		v := line.SimID
+		if v == "" && line.Type == model.SIM {
+			v = line.ID
+		}
+		if v == "" {
+			return model.Identifier{}, false
+		}
+		return model.Identifier{Type: model.SIM, Value: v}, true
+	}
+	return model.Identifier{}, false
+}
