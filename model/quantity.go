@@ -210,11 +210,22 @@ func unitUsage(unit string) Usage {
 }
 
 // roundAmount trims binary noise such as 13516.799999999999 to 1e-6.
+// Whole numbers are left alone: f*1e6 loses precision past 2^53, which turned
+// sentinels such as 999999999999 into 999999999999.0001. Past 1e9 a fraction
+// is trimmed to 15 significant digits instead, the most float64 resolves
+// (16666666666.39 min × 60 → 999999999983.4 s, not …83.3999).
 func roundAmount(f float64) float64 {
-	if math.Abs(f) > 1e12 {
+	a := math.Abs(f)
+	switch {
+	case f == math.Trunc(f) || a >= 1e15:
 		return f
+	case a < 1e9:
+		return math.Round(f*1e6) / 1e6
 	}
-	return math.Round(f*1e6) / 1e6
+	if g, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64); err == nil {
+		return g
+	}
+	return f
 }
 
 // Normalize converts a raw provider amount in unit for a bucket of the given
@@ -233,6 +244,9 @@ func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
 		return q
 	}
 	v := roundAmount(a.Value * factor)
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return q // 1e308 GB overflows: no amount rather than one JSON cannot encode
+	}
 	q.Amount = &v
 	return q
 }
