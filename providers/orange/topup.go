@@ -1,0 +1,291 @@
+package orange
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
+	"simdesk/model"
+	"simdesk/providers/httpx"
+)
+
+// topupBody is the POST /distributors/transactions request.
+type topupBody struct {
+	OfferID    string            `json:"offer_id"`
+	UserID     string            `json:"user_id,omitempty"`
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// Topup sells one unit of an offer: a top-up of a MSISDN (Orange France and
+// Spain), of a SIM id (Welcome Travelers), or an eSIM/SIM sale (no target).
+// The POST is sent at most once, plus once more only after a 401, which
+// means it was refused unprocessed. The outcome is:
+//   - ok: the transaction id, the stock left and the creation time;
+//   - rejected, Sent: the provider refused it (any 4xx, or status error),
+//     Reason is its message, and no error is returned;
+//   - rejected, not Sent: it never left (no token, no connection, bad
+//     input), Reason starts with "not sent:" and the error says why;
+//   - unknown: it may have been processed (timeout, reset, 5xx, unreadable
+//     answer); the error says why and Reconcile finds out later.
+func (c *Client) Topup(ctx context.Context, req model.TopupRequest) (model.TopupResult, error) {
+	offer := req.Offer
+	offer.ID = strings.TrimSpace(offer.ID)
+	if offer.ID == "" {
+		return c.notSent(c.errorf(model.ErrBadRequest, "no offer id"))
+	}
+	if offer.ProductType == "" || offer.Supplier == "" && offer.SupplierID == "" {
+		// The caller knows only the id: ask what the offer is, because the
+		// parameter name depends on its supplier and product type.
+		full, err := c.offer(ctx, offer.ID)
+		if err != nil {
+			return c.notSent(err)
+		}
+		offer = full
+	}
+	params, err := c.topupParams(offer, req.Target)
+	if err != nil {
+		return c.notSent(err)
+	}
+	body, err := json.Marshal(topupBody{OfferID: offer.ID, UserID: strings.TrimSpace(req.Operator), Parameters: params})
+	if err != nil {
+		return c.notSent(c.errorf(model.ErrBadRequest, "cannot encode the request"))
+	}
+	if ctx.Err() != nil {
+		return c.notSent(c.errorf(model.ErrTimeout, "cancelled before sending"))
+	}
+
+	capt := &captured{}
+	var s sale
+	tokenFailed, err := c.call(context.WithValue(ctx, captureKey{}, capt), c.postClient(),
+		http.MethodPost, "/distributors/transactions", nil, body, func(b []byte) error {
+			var err error
+			s, err = decodeTransaction(b)
+			if err != nil {
+				return c.badResponse("top-up answer", err)
+			}
+			return nil
+		})
+	switch {
+	case err == nil:
+		return saleResult(s), nil
+	case tokenFailed || httpx.NotSent(err):
+		return c.notSent(err)
+	}
+	me := model.AsError(err)
+	if me.Status >= 400 && me.Status < 500 {
+		reason := providerMessage(capt.body())
+		if reason == "" {
+			reason = me.Message
+		}
+		return model.TopupResult{Status: model.TopupRejected, Reason: reason, Sent: true}, nil
+	}
+	return model.TopupResult{Status: model.TopupUnknown, Reason: me.Message, Sent: true}, me
+}
+
+// notSent is the result of an attempt that provably never reached the API.
+func (c *Client) notSent(err error) (model.TopupResult, error) {
+	me := model.AsError(err)
+	if me.Provider == "" {
+		me.Provider = c.name
+	}
+	why := me.Message
+	if why == "" {
+		why = me.Kind.Describe()
+	}
+	return model.TopupResult{Status: model.TopupRejected, Reason: "not sent: " + why, Sent: false}, me
+}
+
+// topupParams builds the "parameters" object: msisdn for Orange France and
+// Spain, simId for Welcome Travelers, none for an eSIM/SIM sale. The offer's
+// supplier decides the name, not the detected type of the target, since a
+// Welcome Travelers SIM id looks like a MSISDN.
+func (c *Client) topupParams(o model.Offer, target model.Identifier) (map[string]string, error) {
+	tt := targetType(o)
+	if tt == "" {
+		return nil, nil
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(target.Value), "+")
+	what := "a MSISDN"
+	if tt == model.SIM {
+		what = "a Welcome Travelers SIM id"
+	}
+	if v == "" {
+		return nil, c.errorf(model.ErrBadRequest, "offer %s tops up %s: give one", o.ID, what)
+	}
+	if target.Type != "" && target.Type != model.MSISDN && target.Type != model.SIM {
+		return nil, c.errorf(model.ErrBadRequest, "offer %s tops up %s, not a %s", o.ID, what, strings.ToLower(target.Type.Label()))
+	}
+	if tt == model.SIM {
+		return map[string]string{"simId": v}, nil
+	}
+	return map[string]string{"msisdn": v}, nil
+}
+
+// saleResult maps a transaction's status to a top-up outcome.
+func saleResult(s sale) model.TopupResult {
+	r := model.TopupResult{TransactionID: s.ID, StockLeft: s.StockLeft, Created: s.Created, Sent: true}
+	switch s.Status {
+	case "ok", "success", "succeeded", "successful", "completed", "done", "accepted":
+		r.Status = model.TopupOK
+	case "":
+		// A 2xx transaction with an id and no status was created.
+		r.Status = model.TopupOK
+	case "error", "failed", "failure", "rejected", "refused", "ko", "cancelled", "canceled":
+		r.Status = model.TopupRejected
+		r.Reason = s.Reason
+		if r.Reason == "" {
+			r.Reason = "the provider answered status " + s.Status
+		}
+	default:
+		// pending, processing…: not decided yet; reconcile later.
+		r.Status = model.TopupUnknown
+		r.Reason = "the provider reports status " + s.Status
+	}
+	return r
+}
+
+// providerMessage is the "message" of an Orange error envelope (or its
+// description, error or reason), exactly as the provider wrote it.
+func providerMessage(body []byte) string {
+	m, ok := objectOf(body)
+	if !ok {
+		var arr []json.RawMessage
+		if json.Unmarshal(bytes.TrimSpace(body), &arr) != nil || len(arr) == 0 {
+			return ""
+		}
+		if m, ok = objectOf(arr[0]); !ok {
+			return ""
+		}
+	}
+	return clip(errorText(m), 240)
+}
+
+// captureKey marks a request whose error body the top-up wants verbatim:
+// httpx turns error bodies into a combined message, but a rejected top-up
+// must show the provider's own reason.
+type captureKey struct{}
+
+// captured holds the body of the last non-2xx answer of one top-up call.
+type captured struct {
+	b []byte
+}
+
+func (c *captured) body() []byte {
+	if c == nil {
+		return nil
+	}
+	return c.b
+}
+
+// captureTransport copies the (size-limited) body of non-2xx answers to the
+// request's captured holder and hands httpx an identical body.
+type captureTransport struct{ base http.RoundTripper }
+
+func (t captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil || resp.StatusCode < 300 {
+		return resp, err
+	}
+	holder, ok := r.Context().Value(captureKey{}).(*captured)
+	if !ok {
+		return resp, nil
+	}
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	holder.b = b
+	if rerr != nil {
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), errReader{rerr}))
+	} else {
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return resp, nil
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// postClient is the caller's httpx client, field for field, with the body
+// capture in its transport and no retries: a top-up is never resent blindly.
+func (c *Client) postClient() *httpx.Client {
+	src := c.http
+	base := src.HTTP.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &httpx.Client{
+		HTTP: &http.Client{
+			Transport:     captureTransport{base},
+			CheckRedirect: src.HTTP.CheckRedirect,
+			Jar:           src.HTTP.Jar,
+			Timeout:       src.HTTP.Timeout,
+		},
+		Timeout:   src.Timeout,
+		Retries:   0,
+		MaxBody:   src.MaxBody,
+		MaxWait:   src.MaxWait,
+		Redactor:  src.Redactor,
+		Provider:  src.Provider,
+		UserAgent: src.UserAgent,
+		Sleep:     src.Sleep,
+	}
+}
+
+// Reconcile finds what became of an attempt whose outcome is unknown: the
+// oldest transaction of the offer created since the attempt (less two
+// minutes of clock skew) for the same target and operator, and not claimed
+// by another attempt. None found, when the whole window was read, means the
+// attempt never reached the provider (rejected); a list that cannot be read
+// or was cut short is an error, and the attempt stays pending.
+func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
+	offerID := strings.TrimSpace(req.Offer.ID)
+	if offerID == "" {
+		return model.TopupResult{}, c.errorf(model.ErrBadRequest, "cannot reconcile an attempt without an offer id")
+	}
+	f := TxFilter{OfferID: offerID, UserID: strings.TrimSpace(req.Operator)}
+	if !req.Since.IsZero() {
+		f.Start = req.Since.Add(-reconcileSlack)
+	}
+	res, err := c.scan(ctx, f)
+	if err != nil {
+		return model.TopupResult{}, err
+	}
+	target := strings.TrimSpace(req.Target.Value)
+	var best *sale
+	for i := range res.sales {
+		s := &res.sales[i]
+		switch {
+		case s.ID == "" || claimed[s.ID]:
+			continue
+		case !strings.EqualFold(s.OfferID, offerID):
+			continue // the API may ignore the filter; an unknown offer is no match
+		case target != "" && !sameNumber(s.param("msisdn"), target) && !sameNumber(s.param("simId"), target):
+			continue
+		}
+		if best == nil || olderThan(*s, *best) {
+			best = s
+		}
+	}
+	if best == nil {
+		if !res.covers(f.Start) {
+			return model.TopupResult{}, c.errorf(model.ErrUnavailable,
+				"no matching transaction among the %d read, but the list was cut short: still pending", res.read)
+		}
+		return model.TopupResult{Status: model.TopupRejected, Reason: "no transaction found: the attempt did not reach the provider"}, nil
+	}
+	return saleResult(*best), nil
+}
+
+// olderThan orders by creation time; a transaction without one sorts last.
+func olderThan(a, b sale) bool {
+	switch {
+	case a.Created.IsZero():
+		return false
+	case b.Created.IsZero():
+		return true
+	}
+	return a.Created.Before(b.Created.Time)
+}
