@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/model"
+)
+
+// bucketDetail shows everything about one bucket: every period (past,
+// current, next), every counter and threshold, and the raw attributes. A
+// bucket holds few of each, so the content is built whole and scrolled.
+type bucketDetail struct {
+	line     *model.Line
+	b        *model.Bucket
+	provider string
+	offset   int
+	w, h     int
+}
+
+func newBucketDetail(line *model.Line, b *model.Bucket, provider string) *bucketDetail {
+	return &bucketDetail{line: line, b: b, provider: provider}
+}
+
+func (d *bucketDetail) setSize(w, h int) { d.w, d.h = w, h }
+
+// HandleKey scrolls the detail.
+func (d *bucketDetail) HandleKey(msg tea.KeyPressMsg, c *common) bool {
+	n := len(d.content(c, d.w))
+	vh := viewHeight(n, d.h)
+	maxOff := max(0, n-vh)
+	k := c.keys.Nav
+	switch {
+	case key.Matches(msg, k.Up):
+		d.offset--
+	case key.Matches(msg, k.Down):
+		d.offset++
+	case key.Matches(msg, k.PageUp):
+		d.offset -= vh
+	case key.Matches(msg, k.PageDown):
+		d.offset += vh
+	case key.Matches(msg, k.Top):
+		d.offset = 0
+	case key.Matches(msg, k.Bottom):
+		d.offset = maxOff
+	default:
+		return false
+	}
+	d.offset = min(max(0, d.offset), maxOff)
+	return true
+}
+
+// periodLabel says where a period sits relative to the current one.
+func periodLabel(b *model.Bucket, i int, c *common) string {
+	p := b.Periods[i]
+	if cur := b.CurrentPeriod(); cur >= 0 {
+		switch {
+		case i == cur:
+			return "CURRENT"
+		case i < cur:
+			return "past"
+		}
+		return "next"
+	}
+	switch {
+	case !p.End.IsZero() && !p.End.Far() && p.End.Before(c.now):
+		return "past"
+	case !p.Start.IsZero() && p.Start.After(c.now):
+		return "next"
+	}
+	return ""
+}
+
+func span(a, b model.Time) string {
+	return FormatValidTo(a, false) + " → " + FormatValidTo(b, false)
+}
+
+func (d *bucketDetail) content(c *common, w int) []string {
+	b, st := d.b, c.st
+	name := b.Name
+	if name == "" {
+		name = b.ID
+	}
+	head := []string{st.Title.Render(name), string(b.Usage)}
+	if b.UsageRaw != "" && !strings.EqualFold(b.UsageRaw, string(b.Usage)) {
+		head = append(head, "("+b.UsageRaw+")")
+	}
+	head = append(head, MaskID(c.mask, d.line.Type, d.line.ID), d.provider)
+	out := []string{Clip(strings.Join(head, " · "), w)}
+
+	rem := "Remaining now " + FormatQuantity(b.Remaining)
+	if t := strings.TrimSpace(b.Remaining.Text); t != "" && t != FormatQuantity(b.Remaining) {
+		rem += " (provider: " + t + ")"
+	}
+	if days := FormatDaysLeft(b, c.now); days != Dash {
+		rem += " · days left " + days
+	}
+	out = append(out, Clip(rem, w))
+	var meta []string
+	if !b.ValidFrom.IsZero() || !b.ValidTo.IsZero() {
+		meta = append(meta, "valid "+span(b.ValidFrom, b.ValidTo))
+	}
+	if b.Status != "" {
+		meta = append(meta, "status "+b.Status)
+	}
+	if b.Shared {
+		meta = append(meta, "shared")
+	}
+	if b.ID != "" {
+		meta = append(meta, "id "+b.ID)
+	}
+	if b.Plan != "" {
+		meta = append(meta, "plan "+b.Plan)
+	}
+	if b.Description != "" {
+		meta = append(meta, b.Description)
+	}
+	if len(meta) > 0 {
+		out = append(out, st.Muted.Render(Clip(strings.Join(meta, " · "), w)))
+	}
+
+	out = append(out, "", st.ColumnHeader.Render("PERIODS"))
+	if len(b.Periods) == 0 {
+		out = append(out, st.Muted.Render("  none reported"))
+	}
+	for i, p := range b.Periods {
+		label := periodLabel(b, i, c)
+		marker := "  "
+		if label == "CURRENT" {
+			marker = "▸ "
+		}
+		extra := ""
+		if p.DaysLeft != nil {
+			extra = "  " + itoa(*p.DaysLeft) + " days left"
+		}
+		row := marker + Fit(span(p.Start, p.End), 37) + " " + FitRight(FormatQuantity(p.Remaining), 14) + "   " + label + extra
+		if label == "CURRENT" {
+			row = st.Accent.Render(row)
+		}
+		out = append(out, Clip(row, w))
+	}
+
+	out = append(out, st.ColumnHeader.Render("COUNTERS / THRESHOLDS"))
+	if len(b.Counters) == 0 {
+		out = append(out, st.Muted.Render("  none reported"))
+	}
+	for _, ct := range b.Counters {
+		var tail []string
+		for _, s := range []string{ct.Name, ct.Level, ct.Text} {
+			if s != "" {
+				tail = append(tail, s)
+			}
+		}
+		if !ct.Start.IsZero() || !ct.End.IsZero() {
+			tail = append(tail, span(ct.Start, ct.End))
+		}
+		row := "  " + Fit(ct.Type, 28) + " " + FitRight(FormatQuantity(ct.Quantity()), 14) + "   " + strings.Join(tail, " · ")
+		out = append(out, Clip(row, w))
+	}
+
+	out = append(out, st.ColumnHeader.Render("ATTRIBUTES"))
+	if len(b.Attributes) == 0 {
+		out = append(out, st.Muted.Render("  none"))
+	}
+	keys := make([]string, 0, len(b.Attributes))
+	kw := 0
+	for k := range b.Attributes {
+		keys = append(keys, k)
+		kw = max(kw, len(k))
+	}
+	sort.Strings(keys)
+	kw = min(kw, 32)
+	for _, k := range keys {
+		out = append(out, Clip("  "+st.Muted.Render(Fit(k, kw))+"  "+b.Attributes[k], w))
+	}
+	return out
+}
+
+// View renders the visible window of the detail.
+func (d *bucketDetail) View(c *common, w, h int) string {
+	lines := d.content(c, w)
+	vh := viewHeight(len(lines), h)
+	off := min(d.offset, max(0, len(lines)-vh))
+	end := min(len(lines), off+vh)
+	vis := append([]string(nil), lines[off:end]...)
+	if vh < len(lines) {
+		vis = append(vis, c.st.Muted.Render(FitRight(groupInt(int64(off+1))+"–"+groupInt(int64(end))+" of "+groupInt(int64(len(lines))), w)))
+	}
+	return strings.Join(vis, "\n")
+}
+
+func itoa(n int) string { return groupInt(int64(n)) }
+
+// viewHeight is how many content lines fit in h when n must scroll: one line
+// goes to the scroll indicator.
+func viewHeight(n, h int) int {
+	if n > h && h > 1 {
+		return h - 1
+	}
+	return max(1, h)
+}

@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"simdesk/model"
+)
+
+// Action is what a dialog asks the root to do after a key. Dialogs never act
+// themselves: they return a typed action and the root model, the only owner
+// of engine calls and screen state, carries it out.
+type Action interface{ isAction() }
+
+type (
+	// cancelAction closes the top dialog; nothing else happens.
+	cancelAction struct{}
+	// pickOfferAction: the operator chose an offer in the offer picker.
+	pickOfferAction struct{ Offer model.Offer }
+	// confirmTopupAction: the operator confirmed the top-up (Force after a
+	// second confirmation of a duplicate).
+	confirmTopupAction struct{ Force bool }
+	// runCommandAction: a palette command with its argument.
+	runCommandAction struct{ Name, Arg string }
+	// searchAction: the search input was submitted.
+	searchAction struct{ Raw string }
+)
+
+func (cancelAction) isAction()       {}
+func (pickOfferAction) isAction()    {}
+func (confirmTopupAction) isAction() {}
+func (runCommandAction) isAction()   {}
+func (searchAction) isAction()       {}
+
+// Dialog is a modal component on the dialog stack. Only the top dialog gets
+// keys. Each dialog declares its own keys for the status line.
+type Dialog interface {
+	// ID names the dialog kind (tests and the root use it to find one).
+	ID() string
+	// HandleKey handles one key and returns an action, or nil for none.
+	HandleKey(msg tea.KeyPressMsg, c *common) Action
+	// View renders the dialog within at most w×h cells.
+	View(c *common, w, h int) string
+	// Keys lists the bindings that work in this dialog.
+	Keys(k KeyMap) []key.Binding
+}
+
+// inputDialog is a dialog with a text input: it receives pastes and shows
+// the terminal cursor at (x, y) within its rendered box.
+type inputDialog interface {
+	Dialog
+	HandlePaste(s string, c *common)
+	CursorAt() (x, y int)
+}
+
+// topDialog marks dialogs drawn at the top of the body instead of centred.
+type topDialog interface{ AtTop() bool }
+
+// dialogStack is the modal layer: the last dialog is on top.
+type dialogStack []Dialog
+
+func (s *dialogStack) push(d Dialog) { *s = append(*s, d) }
+
+func (s *dialogStack) pop() {
+	if n := len(*s); n > 0 {
+		(*s)[n-1] = nil
+		*s = (*s)[:n-1]
+	}
+}
+
+func (s dialogStack) top() Dialog {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[len(s)-1]
+}
+
+// find returns the topmost dialog with this ID.
+func (s dialogStack) find(id string) Dialog {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i].ID() == id {
+			return s[i]
+		}
+	}
+	return nil
+}
+
+// ConfirmGrace is how long a freshly shown confirmation ignores keys, so
+// that an enter or y typed ahead (before it appeared) cannot answer it.
+const ConfirmGrace = 300 * time.Millisecond
+
+// ConfirmRow is one labelled fact in a confirmation.
+type ConfirmRow struct{ Label, Value string }
+
+type confirmPhase int
+
+const (
+	confirmAsking confirmPhase = iota
+	confirmSubmitting
+	confirmDone
+)
+
+// Confirm is the top-up confirmation. "No" has the focus, y confirms, n/esc
+// cancel, enter presses the focused button; keys within ConfirmGrace of it
+// appearing are ignored. A duplicate needs a second, separate confirmation.
+// After confirming it shows the attempt in flight and then its outcome, and
+// ignores further confirmations, so a burst of y submits once.
+type Confirm struct {
+	Title   string
+	Rows    []ConfirmRow
+	Warning string // e.g. the recent duplicate attempt
+	// NeedSecond asks for a second confirmation (a duplicate); the top-up is
+	// then submitted with Force.
+	NeedSecond bool
+	Danger     bool // production: a heavier border
+
+	armed    bool
+	opened   time.Time
+	focusYes bool
+	phase    confirmPhase
+	outcome  []string
+	kind     string // ok | warn | danger
+}
+
+var _ Dialog = (*Confirm)(nil)
+
+// NewConfirm opens a confirmation at now.
+func NewConfirm(title string, rows []ConfirmRow, now time.Time) *Confirm {
+	return &Confirm{Title: title, Rows: rows, opened: now}
+}
+
+// ID implements Dialog.
+func (d *Confirm) ID() string { return "confirm" }
+
+// Keys implements Dialog.
+func (d *Confirm) Keys(k KeyMap) []key.Binding {
+	switch d.phase {
+	case confirmAsking:
+		return []key.Binding{k.Dialog.Yes, k.Dialog.No, k.Dialog.Switch, k.Dialog.Enter}
+	case confirmDone:
+		return []key.Binding{k.Nav.Back}
+	}
+	return nil
+}
+
+// Submitting reports whether the confirmed top-up is in flight.
+func (d *Confirm) Submitting() bool { return d.phase == confirmSubmitting }
+
+// SetOutcome shows the top-up's outcome; kind is ok, warn or danger.
+func (d *Confirm) SetOutcome(lines []string, kind string, now time.Time) {
+	d.phase, d.outcome, d.kind, d.opened = confirmDone, lines, kind, now
+}
+
+// AddOutcome appends lines to a shown outcome (the balance difference that
+// arrives after the refresh).
+func (d *Confirm) AddOutcome(lines ...string) { d.outcome = append(d.outcome, lines...) }
+
+// HandleKey implements Dialog.
+func (d *Confirm) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+	if c.now.Sub(d.opened) < ConfirmGrace {
+		return nil
+	}
+	k := c.keys.Dialog
+	switch d.phase {
+	case confirmSubmitting:
+		return nil
+	case confirmDone:
+		if key.Matches(msg, c.keys.Nav.Back, k.Enter, k.No) {
+			return cancelAction{}
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Yes):
+		return d.confirm(c.now)
+	case key.Matches(msg, k.No):
+		return cancelAction{}
+	case key.Matches(msg, k.Switch):
+		d.focusYes = !d.focusYes
+	case key.Matches(msg, k.Enter):
+		if d.focusYes {
+			return d.confirm(c.now)
+		}
+		return cancelAction{}
+	}
+	return nil
+}
+
+func (d *Confirm) confirm(now time.Time) Action {
+	if d.NeedSecond && !d.armed {
+		// The second confirmation must be a separate, deliberate key: the
+		// grace period starts again and the focus returns to "No".
+		d.armed, d.opened, d.focusYes = true, now, false
+		return nil
+	}
+	d.phase = confirmSubmitting
+	return confirmTopupAction{Force: d.NeedSecond}
+}
+
+// View implements Dialog.
+func (d *Confirm) View(c *common, w, h int) string {
+	st := c.st
+	boxW := min(64, w)
+	inner := boxW - 4
+	lw := 13
+	var out []string
+	out = append(out, st.Title.Render(d.Title), "")
+	for _, r := range d.Rows {
+		out = append(out, Fit(st.Muted.Render(r.Label), lw)+Clip(r.Value, inner-lw))
+	}
+	if d.Warning != "" {
+		out = append(out, "")
+		for _, l := range wrap(d.Warning, inner) {
+			out = append(out, st.Warn.Render(l))
+		}
+	}
+	out = append(out, "")
+	switch d.phase {
+	case confirmAsking:
+		yes := "Yes, top up"
+		if d.armed {
+			yes = "Yes, top up AGAIN"
+			out = append(out, st.Danger.Render(Clip("! Second confirmation: press y again to submit anyway.", inner)), "")
+		}
+		no := button(st, "No", !d.focusYes)
+		out = append(out, lipgloss.PlaceHorizontal(inner, lipgloss.Center, no+"    "+button(st, yes, d.focusYes)))
+		out = append(out, st.Muted.Render(lipgloss.PlaceHorizontal(inner, lipgloss.Center, "y confirm · n / esc cancel")))
+	case confirmSubmitting:
+		out = append(out, st.Warn.Render(c.spin+" submitting… the journal has the intent; do not retry"))
+	case confirmDone:
+		ks := st.OK
+		switch d.kind {
+		case "warn":
+			ks = st.Warn
+		case "danger":
+			ks = st.Danger
+		}
+		for i, l := range d.outcome {
+			for _, wl := range wrap(l, inner) {
+				if i == 0 {
+					wl = ks.Render(wl)
+				}
+				out = append(out, wl)
+			}
+		}
+		out = append(out, "", st.Muted.Render("esc / enter close"))
+	}
+	box := st.Dialog
+	if d.Danger {
+		box = st.DangerDialog
+	}
+	for i := range out {
+		out[i] = Fit(out[i], inner)
+	}
+	return box.Render(strings.Join(limitLines(out, h-2), "\n"))
+}
+
+// button renders a dialog button; the focused one is bracketed (a text
+// marker that survives NO_COLOR) and highlighted.
+func button(st *Styles, label string, focused bool) string {
+	if focused {
+		return st.ButtonFocused.Render("[ " + label + " ]")
+	}
+	return st.Button.Render("  " + label + "  ")
+}
+
+// limitLines keeps at most n lines (n < 1 keeps one).
+func limitLines(ls []string, n int) []string {
+	if n < 1 {
+		n = 1
+	}
+	if len(ls) > n {
+		return ls[:n]
+	}
+	return ls
+}
+
+// wrap breaks plain text into lines of at most w cells on spaces.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case lipgloss.Width(line)+1+lipgloss.Width(word) <= w:
+				line += " " + word
+			default:
+				out = append(out, line)
+				line = word
+			}
+			for lipgloss.Width(line) > w {
+				out = append(out, Clip(line, w))
+				line = ""
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}

@@ -1,0 +1,106 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the console, grouped by screen area. The
+// status line, the `?` help and every Update read the same bindings, so the
+// help can never drift from behaviour.
+type KeyMap struct {
+	Global  GlobalKeys
+	Panes   PaneKeys
+	Nav     NavKeys
+	Line    LineKeys
+	Journal JournalKeys
+	Dialog  DialogKeys
+	Input   InputKeys
+}
+
+// GlobalKeys work on every screen unless an input or dialog has the focus.
+type GlobalKeys struct {
+	Search, Palette, Help, Quit, ForceQuit, Stock, Copy, Refresh key.Binding
+}
+
+// PaneKeys switch between provider panes.
+type PaneKeys struct{ Next, Prev, Jump key.Binding }
+
+// NavKeys move in lists and tables and open or leave what is selected.
+type NavKeys struct {
+	Up, Down, Top, Bottom, PageUp, PageDown, Open, Back key.Binding
+}
+
+// LineKeys act on the open line.
+type LineKeys struct{ Topup key.Binding }
+
+// JournalKeys act in the journal view.
+type JournalKeys struct{ Reconcile key.Binding }
+
+// DialogKeys answer a dialog. Yes is deliberately a letter, never enter:
+// enter acts on the focused button, and "No" has the focus by default.
+type DialogKeys struct{ Yes, No, Switch, Enter key.Binding }
+
+// InputKeys drive the search and palette inputs.
+type InputKeys struct{ Submit, Cancel, Up, Down, Complete key.Binding }
+
+// DefaultKeyMap is the contract's key map (CONTRACT.md, Keys).
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return KeyMap{
+		Global: GlobalKeys{
+			Search:    b([]string{"/"}, "/", "search"),
+			Palette:   b([]string{":"}, ":", "commands"),
+			Help:      b([]string{"?"}, "?", "help"),
+			Quit:      b([]string{"q"}, "q", "quit"),
+			ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit now"),
+			Stock:     b([]string{"s"}, "s", "stock"),
+			Copy:      b([]string{"y"}, "y", "copy"),
+			Refresh:   b([]string{"r"}, "r", "refresh"),
+		},
+		Panes: PaneKeys{
+			Next: b([]string{"tab"}, "tab", "next pane"),
+			Prev: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+			Jump: b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "jump to pane"),
+		},
+		Nav: NavKeys{
+			Up:       b([]string{"up", "k"}, "↑/k", "up"),
+			Down:     b([]string{"down", "j"}, "↓/j", "down"),
+			Top:      b([]string{"g", "home"}, "g", "top"),
+			Bottom:   b([]string{"G", "end"}, "G", "bottom"),
+			PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+			PageDown: b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+			Open:     b([]string{"enter"}, "enter", "open"),
+			Back:     b([]string{"esc"}, "esc", "back / cancel"),
+		},
+		Line:    LineKeys{Topup: b([]string{"t"}, "t", "top-up")},
+		Journal: JournalKeys{Reconcile: b([]string{"r"}, "r", "reconcile")},
+		Dialog: DialogKeys{
+			Yes:    b([]string{"y", "Y"}, "y", "confirm"),
+			No:     b([]string{"n", "N", "esc"}, "n/esc", "cancel"),
+			Switch: b([]string{"left", "right", "h", "l", "tab", "shift+tab"}, "←/→", "switch button"),
+			Enter:  b([]string{"enter"}, "enter", "press focused button"),
+		},
+		Input: InputKeys{
+			Submit:   b([]string{"enter"}, "enter", "run"),
+			Cancel:   b([]string{"esc"}, "esc", "close"),
+			Up:       b([]string{"up", "ctrl+p"}, "↑", "previous match"),
+			Down:     b([]string{"down", "ctrl+n"}, "↓", "next match"),
+			Complete: b([]string{"tab"}, "tab", "complete"),
+		},
+	}
+}
+
+// FullHelp is the `?` screen: one column per area.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Line.Topup, k.Global.Refresh, k.Global.Copy, k.Global.Help, k.Global.Quit, k.Global.ForceQuit},
+		{k.Panes.Next, k.Panes.Prev, k.Panes.Jump, k.Nav.Open, k.Nav.Back},
+		{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.PageUp, k.Nav.PageDown},
+		{k.Dialog.Yes, k.Dialog.No, k.Dialog.Switch, k.Dialog.Enter, k.Journal.Reconcile},
+	}
+}
+
+// ShortHelp is the default status-line hint.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Global.Search, k.Nav.Open, k.Line.Topup, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Global.Palette, k.Global.Help, k.Global.Quit}
+}

@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/model"
+)
+
+// SearchBox is the `/` input. As the operator types it shows the detected
+// identifier type (prefixes msisdn:/sim:/sub:/trx: and ID@ACCOUNT included)
+// and fuzzy matches from the history of past lookups. Invalid input is
+// refused here with a one-line reason; nothing else changes.
+type SearchBox struct {
+	in      lineInput
+	hist    []string // newest first
+	matches []string
+	cursor  int // -1: the typed text; else the selected suggestion
+	err     string
+}
+
+var _ inputDialog = (*SearchBox)(nil)
+
+// maxSuggestions is how many history matches the box lists.
+const maxSuggestions = 6
+
+// NewSearchBox opens the search input over the history (newest first).
+func NewSearchBox(hist []string) *SearchBox {
+	s := &SearchBox{hist: hist, in: lineInput{limit: 128}, cursor: -1}
+	s.refilter()
+	return s
+}
+
+// ID implements Dialog.
+func (s *SearchBox) ID() string { return "search" }
+
+// AtTop places the search input at the top of the body.
+func (s *SearchBox) AtTop() bool { return true }
+
+// Keys implements Dialog.
+func (s *SearchBox) Keys(k KeyMap) []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+		k.Input.Up, k.Input.Down, k.Input.Complete, k.Input.Cancel,
+	}
+}
+
+// Value is the text the search would run now: the selected suggestion, or
+// what was typed.
+func (s *SearchBox) Value() string {
+	if s.cursor >= 0 && s.cursor < len(s.matches) {
+		return s.matches[s.cursor]
+	}
+	return s.in.Value()
+}
+
+func (s *SearchBox) refilter() {
+	s.matches = s.matches[:0]
+	v := strings.TrimSpace(s.in.Value())
+	if v == "" {
+		s.matches = append(s.matches, s.hist[:min(len(s.hist), maxSuggestions)]...)
+	} else {
+		for _, m := range fuzzyOrAll(v, s.hist) {
+			if m.Str == v {
+				continue
+			}
+			s.matches = append(s.matches, m.Str)
+			if len(s.matches) == maxSuggestions {
+				break
+			}
+		}
+	}
+	s.cursor = -1
+}
+
+// Detected describes what the current text would be searched as, or why it
+// would be refused.
+func (s *SearchBox) Detected() (string, bool) {
+	v := s.Value()
+	if strings.TrimSpace(v) == "" {
+		return "type a MSISDN, SIM id, subscription id or transaction id", false
+	}
+	id, err := model.ParseIdentifier(v, "", "")
+	if err != nil {
+		var ie *model.InputError
+		if errors.As(err, &ie) {
+			return ie.Msg, false
+		}
+		return err.Error(), false
+	}
+	d := id.Type.Label()
+	if id.Account != "" {
+		d += " · account " + id.Account
+	}
+	return d, true
+}
+
+// HandlePaste implements inputDialog.
+func (s *SearchBox) HandlePaste(p string, c *common) {
+	s.in.Insert(strings.TrimSpace(p))
+	s.err = ""
+	s.refilter()
+}
+
+// CursorAt implements inputDialog: after the border, padding and "/ ".
+func (s *SearchBox) CursorAt() (int, int) {
+	if s.cursor >= 0 {
+		return 2 + 2 + len([]rune(s.Value())), 1
+	}
+	_, x := s.in.View(1 << 20)
+	return 2 + 2 + x, 1
+}
+
+// HandleKey implements Dialog.
+func (s *SearchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+	k := c.keys.Input
+	switch {
+	case key.Matches(msg, k.Cancel):
+		return cancelAction{}
+	case key.Matches(msg, k.Up):
+		s.cursor = max(-1, s.cursor-1)
+	case key.Matches(msg, k.Down):
+		s.cursor = min(len(s.matches)-1, s.cursor+1)
+	case key.Matches(msg, k.Complete):
+		if s.cursor >= 0 {
+			s.in.SetValue(s.Value())
+			s.refilter()
+		}
+	case key.Matches(msg, k.Submit):
+		v := s.Value()
+		if _, err := model.ParseIdentifier(v, "", ""); err != nil {
+			s.err, _ = s.Detected()
+			return nil
+		}
+		return searchAction{Raw: strings.TrimSpace(v)}
+	default:
+		if s.in.HandleKey(msg) {
+			s.err = ""
+			s.refilter()
+		}
+	}
+	return nil
+}
+
+// View implements Dialog.
+func (s *SearchBox) View(c *common, w, h int) string {
+	st := c.st
+	inner := max(10, min(72, w)-4)
+	txt, _ := s.in.View(inner - 2)
+	if s.cursor >= 0 {
+		txt = Fit(s.Value(), inner-2)
+	}
+	out := []string{st.Key.Render("/") + " " + txt}
+	det, ok := s.Detected()
+	switch {
+	case s.err != "":
+		out = append(out, st.Danger.Render(Clip("✖ "+s.err, inner)))
+	case ok:
+		out = append(out, st.OK.Render(Clip("→ "+det, inner)))
+	default:
+		out = append(out, st.Muted.Render(Clip("  "+det, inner)))
+	}
+	if len(s.matches) > 0 && h > 5 {
+		out = append(out, st.ColumnHeader.Render("history"))
+		for i, m := range s.matches[:min(len(s.matches), h-5)] {
+			shown := m
+			if c.mask {
+				shown = maskSearch(m)
+			}
+			if i == s.cursor {
+				out = append(out, st.Selected.Render(Fit("▸ "+shown, inner)))
+			} else {
+				out = append(out, "  "+shown)
+			}
+		}
+	}
+	for i := range out {
+		out[i] = Fit(out[i], inner)
+	}
+	return st.Dialog.Render(strings.Join(out, "\n"))
+}
+
+// maskSearch masks a history entry that is a MSISDN or SIM id.
+func maskSearch(raw string) string {
+	id, err := model.ParseIdentifier(raw, "", "")
+	if err != nil {
+		return Mask(raw)
+	}
+	return MaskID(true, id.Type, raw)
+}
