@@ -1,0 +1,294 @@
+// Package config reads, defaults and validates the simdesk TOML config file
+// before anything starts: every problem in the file is reported at once, with
+// file, line and key, so an operator fixes a config in one pass and the
+// console never opens half-configured. It also resolves client secrets from
+// the environment or files, and keeps them out of every message.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Provider kinds: the upstream API dialects simdesk speaks.
+const (
+	KindOrange = "orange-travel"
+	KindDXP    = "tmf677-dxp"
+	KindCVP    = "tmf677-cvp"
+)
+
+// Kinds lists every provider kind, in the order the documentation shows them.
+var Kinds = []string{KindOrange, KindDXP, KindCVP}
+
+// Environments, shown in the status bar so that an operator always knows
+// whether a top-up spends real money.
+const (
+	EnvDemo       = "demo"
+	EnvSandbox    = "sandbox"
+	EnvProduction = "production"
+)
+
+// Defaults applied when a key is absent.
+const (
+	DefaultTimeout         = 10 * time.Second
+	DefaultStockRefresh    = 30 * time.Second
+	DefaultStockLow        = 10
+	DefaultMaxScan         = 2000
+	DefaultDuplicateWindow = 10 * time.Minute
+)
+
+// Provider is one configured upstream API: one pane in the console and one
+// --provider value. Fields that do not apply to its kind are zero (or their
+// harmless default).
+type Provider struct {
+	Name    string // unique (case-insensitively); pane title and --provider value
+	Kind    string // KindOrange, KindDXP or KindCVP
+	BaseURL string // without a trailing slash: paths are appended to it
+	// TokenURL is the OAuth 2.0 client-credentials endpoint (orange-travel).
+	TokenURL string
+	// BusinessID is the market in the TMF677 path (PR, JM, …).
+	BusinessID string
+	// ChannelID and TargetSystem are sent as headers by both TMF677 kinds;
+	// they default to APP/Matrixx (dxp) and ivrB2C/matrixx (cvp).
+	ChannelID, TargetSystem string
+	// Lob is the cvp line of business header (PREPAID, POSTPAID …).
+	Lob      string
+	ClientID string
+	// ClientSecret is resolved from client_secret_env, client_secret_file or
+	// a literal client_secret; it prints as [REDACTED].
+	ClientSecret Secret
+	// Timeout bounds one HTTP call; StockRefresh is the stock watch period.
+	Timeout, StockRefresh time.Duration
+	// StockLow is the stock level at or below which an offer is shown low.
+	StockLow int
+	// MaxScan bounds how many Orange transactions are scanned to resolve a
+	// MSISDN to its transactions, so one search cannot page forever.
+	MaxScan int
+}
+
+// WithDefaults returns p with every unset tunable at its default, for
+// providers built in code (the demo) rather than read from a file.
+func (p Provider) WithDefaults() Provider {
+	if p.Timeout <= 0 {
+		p.Timeout = DefaultTimeout
+	}
+	if p.StockRefresh <= 0 {
+		p.StockRefresh = DefaultStockRefresh
+	}
+	if p.StockLow < 0 {
+		p.StockLow = 0
+	}
+	if p.StockLow == 0 {
+		p.StockLow = DefaultStockLow
+	}
+	if p.MaxScan <= 0 {
+		p.MaxScan = DefaultMaxScan
+	}
+	switch p.Kind {
+	case KindDXP:
+		p.ChannelID = orDefault(p.ChannelID, "APP")
+		p.TargetSystem = orDefault(p.TargetSystem, "Matrixx")
+	case KindCVP:
+		p.ChannelID = orDefault(p.ChannelID, "ivrB2C")
+		p.TargetSystem = orDefault(p.TargetSystem, "matrixx")
+	}
+	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	return p
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Config is the validated configuration, every default applied.
+type Config struct {
+	Path     string // the file it was read from; "" for the built-in demo
+	Operator string // written to the journal and sent as Orange user_id
+	ReadOnly bool   // no top-ups anywhere
+	Journal  string // the append-only top-up journal (JSON Lines)
+	History  string // the search history file
+	// Environment is demo, sandbox or production: shown at all times.
+	Environment string
+	// MaskIdentifiers hides MSISDN/SIM ids on screen except their last 4
+	// digits, for consoles that are screen-shared or recorded.
+	MaskIdentifiers bool
+	// DuplicateWindow: a second top-up of the same line and offer within it
+	// needs an explicit confirmation (or --force); 0 disables the guard.
+	DuplicateWindow time.Duration
+	Providers       []Provider
+}
+
+// Provider returns the provider of that name (names compare
+// case-insensitively, as --provider values are typed by hand).
+func (c *Config) Provider(name string) (Provider, bool) {
+	for _, p := range c.Providers {
+		if strings.EqualFold(p.Name, name) {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}
+
+// Secrets returns every resolved client secret, to register with an
+// httpx.Redactor so that they are masked wherever text leaves the process.
+func (c *Config) Secrets() []string {
+	var out []string
+	for _, p := range c.Providers {
+		if s := p.ClientSecret.Reveal(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Demo returns the settings of the built-in demo: every default, environment
+// "demo", no providers (the caller adds the simulator's). Its journal is a
+// separate file (demo-journal.jsonl) so that demo top-ups never show up as
+// pending attempts against real providers of the same name.
+func Demo(env func(string) string) *Config {
+	if env == nil {
+		env = os.Getenv
+	}
+	state := stateDir(env)
+	return &Config{
+		Operator:        defaultOperator(env),
+		Journal:         filepath.Join(state, "demo-journal.jsonl"),
+		History:         filepath.Join(state, "history"),
+		Environment:     EnvDemo,
+		DuplicateWindow: DefaultDuplicateWindow,
+	}
+}
+
+func defaultOperator(env func(string) string) string {
+	if u := strings.TrimSpace(env("USER")); u != "" {
+		return u
+	}
+	return "operator"
+}
+
+// stateDir is $XDG_STATE_HOME/simdesk, else ~/.local/state/simdesk.
+func stateDir(env func(string) string) string {
+	if x := env("XDG_STATE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "simdesk")
+	}
+	if h := env("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "simdesk")
+	}
+	return filepath.Join(os.TempDir(), "simdesk-state")
+}
+
+// DefaultPath is where the config file is looked for when neither --config
+// nor $SIMDESK_CONFIG names one: $XDG_CONFIG_HOME/simdesk/config.toml, else
+// ~/.config/simdesk/config.toml (on every OS, as the contract says).
+func DefaultPath() string {
+	if x := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "simdesk", "config.toml")
+	}
+	home := os.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return filepath.Join(home, ".config", "simdesk", "config.toml")
+}
+
+// Discover finds the config file: explicit (--config), else $SIMDESK_CONFIG,
+// else DefaultPath. A path the operator named that does not exist is an
+// error (a typo must not silently start the demo); a missing default file is
+// not: found is false and the caller runs the demo.
+func Discover(explicit string) (path string, found bool, err error) {
+	named, from := explicit, "--config"
+	if named == "" {
+		named, from = os.Getenv("SIMDESK_CONFIG"), "$SIMDESK_CONFIG"
+	}
+	if named != "" {
+		fi, err := os.Stat(named)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return named, false, fmt.Errorf("config file %s (from %s) does not exist", named, from)
+		case err != nil:
+			return named, false, fmt.Errorf("config file %s (from %s): %w", named, from, err)
+		case fi.IsDir():
+			return named, false, fmt.Errorf("config file %s (from %s) is a directory", named, from)
+		}
+		return named, true, nil
+	}
+	def := DefaultPath()
+	fi, err := os.Stat(def)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return def, false, nil
+	case err != nil:
+		return def, false, fmt.Errorf("config file %s: %w", def, err)
+	case fi.IsDir():
+		return def, false, fmt.Errorf("config file %s is a directory", def)
+	}
+	return def, true, nil
+}
+
+// maxConfigSize bounds what Load reads: a config file is a few kilobytes.
+const maxConfigSize = 1 << 20
+
+// Load reads and validates the config file at path, resolving secrets from
+// the process environment.
+func Load(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, unwrapPathErr(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, unwrapPathErr(err))
+	}
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("config file %s is larger than %d bytes", path, maxConfigSize)
+	}
+	return Parse(path, data, os.Getenv)
+}
+
+// unwrapPathErr drops the *PathError wrapper whose path we already print.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Problem is one thing wrong in a config file, located for the operator.
+type Problem struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+// String is FILE:LINE: KEY: message, the form editors and terminals link.
+func (p Problem) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Key, p.Msg)
+}
+
+// Error lists every problem of a config file, one per line, in file order.
+type Error struct{ Problems []Problem }
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+}
