@@ -85,7 +85,7 @@ func TestExampleParses(t *testing.T) {
 		keys = append(keys, kindKeys[k]...)
 	}
 	for _, k := range keys {
-		if !regexp.MustCompile(`(?m)^(#\s*)?(\[\[)?`+k+`(\]\]|\s*=)`).MatchString(text) {
+		if !regexp.MustCompile(`(?m)^(#\s*)?(\[\[)?` + k + `(\]\]|\s*=)`).MatchString(text) {
 			t.Errorf("config.example.toml does not document %q", k)
 		}
 	}

@@ -1,0 +1,414 @@
+// Package audit is the append-only journal of top-up attempts (JSON Lines).
+// An intent is on disk (fsync) before a top-up is sent and its outcome is
+// appended when known, so that an attempt is never lost if the network or
+// the console dies half-way, and an attempt whose outcome is unknown is
+// found again at the next start and reconciled. Each line records the
+// SHA-256 of the line before it, so an edited, removed or inserted line is
+// detected by Verify. Several processes may append to one journal at once:
+// appends take an exclusive file lock.
+package audit
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"simdesk/model"
+)
+
+// Phases of an attempt.
+const (
+	PhaseIntent  = "intent"
+	PhaseOutcome = "outcome"
+)
+
+// Entry is one line of the journal. It has no field that could hold a
+// secret: the journal is safe to share with auditors.
+type Entry struct {
+	TS        time.Time `json:"ts"`
+	JournalID string    `json:"journal_id"` // the same on an attempt's intent and outcome
+	Phase     string    `json:"phase"`      // PhaseIntent or PhaseOutcome
+
+	Operator   string `json:"operator"`
+	Provider   string `json:"provider"`
+	OfferID    string `json:"offer_id"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+
+	// Outcome fields.
+	Status        string `json:"status,omitempty"` // model.TopupOK, TopupRejected, TopupUnknown
+	TransactionID string `json:"transaction_id,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+	Reconciled    bool   `json:"reconciled,omitempty"` // found afterwards by asking the provider
+
+	// Forced: the operator overrode the duplicate guard.
+	Forced      bool         `json:"forced,omitempty"`
+	Reference   string       `json:"reference,omitempty"` // ticket / call reference
+	OfferName   string       `json:"offer_name,omitempty"`
+	Price       *model.Money `json:"price,omitempty"`
+	StockLeft   *int         `json:"stock_left,omitempty"`
+	Environment string       `json:"environment,omitempty"`
+
+	// Prev is the hex SHA-256 of the previous line's bytes (without its
+	// newline); "" for the first line.
+	Prev string `json:"prev"`
+}
+
+// Problem is a line of the journal that is not a sound entry: torn by a
+// crash, garbled, or breaking the hash chain.
+type Problem struct {
+	Line int    // 1-based line number
+	Msg  string // one line, for the operator
+}
+
+func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Msg) }
+
+// Report is the result of Verify.
+type Report struct {
+	OK       bool // no problem at all
+	Entries  int  // lines that decode as entries
+	Problems []Problem
+}
+
+// Journal is an open journal file. Its methods are safe for concurrent use,
+// and other processes may append to the same file at the same time.
+type Journal struct {
+	mu   sync.Mutex // serialises this handle's users; the flock serialises processes
+	path string
+	f    *os.File
+}
+
+// Open opens (creating it, 0600, in a 0700 directory) the journal at path.
+func Open(path string) (*Journal, error) {
+	if path == "" {
+		return nil, errors.New("journal: no path")
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("journal: %s is not a regular file", path)
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		// A new file's directory entry must survive a crash too.
+		syncDir(dir)
+	}
+	return &Journal{path: path, f: f}, nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
+
+// Path is the journal's file name, for messages.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the file. Entries already appended are on disk.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+var errClosed = errors.New("journal: closed")
+
+// Append writes e as one line and fsyncs it before returning, so a caller
+// that sends a top-up after Append returns has its intent on disk. It fills
+// TS (UTC) when zero and Prev, and returns the entry as written.
+func (j *Journal) Append(e Entry) (Entry, error) {
+	return j.AppendChecked(e, nil)
+}
+
+// AppendChecked is Append with a check run under the journal's exclusive
+// lock, on every entry already in the file: when check returns an error
+// nothing is written. It makes "no duplicate top-up" hold even between two
+// consoles started by two operators on the same journal: the second one's
+// check sees the first one's intent.
+func (j *Journal) AppendChecked(e Entry, check func(entries []Entry) error) (Entry, error) {
+	if e.JournalID == "" {
+		return Entry{}, errors.New("journal: entry without journal_id")
+	}
+	if e.Phase != PhaseIntent && e.Phase != PhaseOutcome {
+		return Entry{}, fmt.Errorf("journal: entry phase %q is neither intent nor outcome", e.Phase)
+	}
+	if e.TS.IsZero() {
+		e.TS = time.Now()
+	}
+	e.TS = e.TS.UTC()
+
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return Entry{}, errClosed
+	}
+	if err := lockFile(j.f, true); err != nil {
+		return Entry{}, fmt.Errorf("journal: lock: %w", err)
+	}
+	defer unlockFile(j.f)
+
+	if check != nil {
+		data, err := j.readAll()
+		if err != nil {
+			return Entry{}, err
+		}
+		entries, _ := decode(data)
+		if err := check(entries); err != nil {
+			return Entry{}, err
+		}
+	}
+	last, endsNL, size, err := j.lastLine()
+	if err != nil {
+		return Entry{}, err
+	}
+	if size > 0 {
+		sum := sha256.Sum256(last)
+		e.Prev = hex.EncodeToString(sum[:])
+	} else {
+		e.Prev = ""
+	}
+	var buf bytes.Buffer
+	if size > 0 && !endsNL {
+		// A torn last line (crash mid-write): end it, so this entry starts
+		// its own line. The torn line stays, reported by Entries and Verify.
+		buf.WriteByte('\n')
+	}
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil { // Encode ends the line with '\n'
+		return Entry{}, fmt.Errorf("journal: %w", err)
+	}
+	// One write call: with O_APPEND the line lands whole at the end.
+	if _, err := j.f.Write(buf.Bytes()); err != nil {
+		return Entry{}, fmt.Errorf("journal: write %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return Entry{}, fmt.Errorf("journal: fsync %s: %w", j.path, err)
+	}
+	return e, nil
+}
+
+// lastLine returns the bytes of the file's last line (without its newline),
+// whether the file ends with '\n', and the file size. It reads backwards
+// from the end, so appending stays cheap however long the journal grows.
+func (j *Journal) lastLine() (last []byte, endsNL bool, size int64, err error) {
+	fi, err := j.f.Stat()
+	if err != nil {
+		return nil, false, 0, fmt.Errorf("journal: %w", err)
+	}
+	size = fi.Size()
+	if size == 0 {
+		return nil, false, 0, nil
+	}
+	var one [1]byte
+	if _, err := j.f.ReadAt(one[:], size-1); err != nil {
+		return nil, false, 0, fmt.Errorf("journal: read %s: %w", j.path, err)
+	}
+	endsNL = one[0] == '\n'
+	end := size
+	if endsNL {
+		end--
+	}
+	// Find the start of the last line.
+	start := int64(0)
+	const chunk = 4096
+	buf := make([]byte, chunk)
+	for pos := end; pos > 0; {
+		n := int64(chunk)
+		if pos < n {
+			n = pos
+		}
+		if _, err := j.f.ReadAt(buf[:n], pos-n); err != nil && err != io.EOF {
+			return nil, false, 0, fmt.Errorf("journal: read %s: %w", j.path, err)
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			start = pos - n + int64(i) + 1
+			break
+		}
+		pos -= n
+	}
+	last = make([]byte, end-start)
+	if _, err := j.f.ReadAt(last, start); err != nil && err != io.EOF {
+		return nil, false, 0, fmt.Errorf("journal: read %s: %w", j.path, err)
+	}
+	return last, endsNL, size, nil
+}
+
+// readAll reads the whole file; the caller holds the lock.
+func (j *Journal) readAll() ([]byte, error) {
+	fi, err := j.f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	data := make([]byte, fi.Size())
+	n, err := j.f.ReadAt(data, 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("journal: read %s: %w", j.path, err)
+	}
+	return data[:n], nil
+}
+
+// read takes a shared lock, so that it never sees half of a line that
+// another process is appending.
+func (j *Journal) read() ([]byte, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil, errClosed
+	}
+	if err := lockFile(j.f, false); err != nil {
+		return nil, fmt.Errorf("journal: lock: %w", err)
+	}
+	defer unlockFile(j.f)
+	return j.readAll()
+}
+
+// Entries returns every entry in file order. Lines that are not entries
+// (torn by a crash, garbled, edited) come back as Problems with their line
+// numbers: they are never silently dropped.
+func (j *Journal) Entries() ([]Entry, []Problem, error) {
+	data, err := j.read()
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, problems := decode(data)
+	return entries, problems, nil
+}
+
+// Verify checks every line and the hash chain: each entry's Prev must be the
+// hash of the line before it. A changed line is reported at its own number
+// (the next line's recorded hash no longer matches it); removed or inserted
+// lines are reported where the chain breaks.
+func (j *Journal) Verify() (Report, error) {
+	data, err := j.read()
+	if err != nil {
+		return Report{}, err
+	}
+	return verify(data), nil
+}
+
+// line is one line of the file with its number.
+type line struct {
+	n     int
+	b     []byte
+	final bool // last line of the file, not ended by '\n'
+}
+
+func splitLines(data []byte) []line {
+	var out []line
+	for n := 1; len(data) > 0; n++ {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			out = append(out, line{n: n, b: data, final: true})
+			break
+		}
+		out = append(out, line{n: n, b: data[:i]})
+		data = data[i+1:]
+	}
+	return out
+}
+
+// decodeLine returns the entry on one line, or why it is not one.
+func decodeLine(l line) (Entry, string) {
+	if len(bytes.TrimSpace(l.b)) == 0 {
+		return Entry{}, "empty line"
+	}
+	var e Entry
+	if err := json.Unmarshal(l.b, &e); err != nil {
+		if l.final {
+			return Entry{}, "incomplete last line (torn write, e.g. a crash while appending)"
+		}
+		return Entry{}, "not a journal entry (torn or garbled line)"
+	}
+	if e.JournalID == "" || (e.Phase != PhaseIntent && e.Phase != PhaseOutcome) {
+		return Entry{}, "not a journal entry (no journal_id, or a phase other than intent/outcome)"
+	}
+	// A final line that is complete JSON without its newline (a write cut
+	// just before it) is a sound entry: the next Append ends the line.
+	return e, ""
+}
+
+func decode(data []byte) ([]Entry, []Problem) {
+	var entries []Entry
+	var problems []Problem
+	for _, l := range splitLines(data) {
+		e, why := decodeLine(l)
+		if why != "" {
+			problems = append(problems, Problem{Line: l.n, Msg: why})
+			continue
+		}
+		entries = append(entries, e)
+	}
+	return entries, problems
+}
+
+func verify(data []byte) Report {
+	var r Report
+	lines := splitLines(data)
+	for i, l := range lines {
+		e, why := decodeLine(l)
+		if why != "" {
+			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: why})
+			continue
+		}
+		r.Entries++
+		want := ""
+		if i > 0 {
+			sum := sha256.Sum256(lines[i-1].b)
+			want = hex.EncodeToString(sum[:])
+		}
+		if e.Prev == want {
+			continue
+		}
+		switch {
+		case i == 0:
+			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: "first line records a previous line: lines before it were removed"})
+		case e.Prev == "":
+			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: "entry records no previous line: it was inserted, or lines before it were replaced"})
+		default:
+			r.Problems = append(r.Problems, Problem{Line: lines[i-1].n, Msg: fmt.Sprintf(
+				"hash chain broken: line %d does not match the hash line %d recorded for it (line %d was altered, or lines were removed or inserted here)",
+				lines[i-1].n, l.n, lines[i-1].n)})
+		}
+	}
+	r.OK = len(r.Problems) == 0
+	return r
+}
+
+// NewID returns a new journal id: a UTC timestamp (so ids sort by time and
+// say when the attempt began) and 48 random bits (so two consoles never
+// collide).
+func NewID() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand does not fail on supported systems; fall back to the clock.
+		now := time.Now().UnixNano()
+		for i := range b {
+			b[i] = byte(now >> (8 * i))
+		}
+	}
+	return time.Now().UTC().Format("20060102T150405.000000Z") + "-" + hex.EncodeToString(b[:])
+}
