@@ -89,10 +89,10 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		out.Problems = probs
 	}
 	for _, a := range attempts {
-		if *pending && a.Outcome != nil {
+		if *pending && !a.Pending() {
 			continue
 		}
-		out.Attempts = append(out.Attempts, attemptJSON{Entry: a.Intent, Outcome: a.Outcome, Pending: a.Outcome == nil})
+		out.Attempts = append(out.Attempts, attemptJSON{Entry: a.Intent, Outcome: a.Outcome, Pending: a.Pending()})
 	}
 	if c.format == "json" {
 		enc := json.NewEncoder(env.Stdout)
@@ -119,7 +119,7 @@ func writeJournalText(env Env, s *session, out journalJSON) {
 	}
 	for _, a := range out.Attempts {
 		status := "PENDING (outcome unknown)"
-		if a.Outcome != nil {
+		if !a.Pending {
 			status = a.Outcome.Status
 			if a.Outcome.TransactionID != "" {
 				status += " " + a.Outcome.TransactionID

@@ -147,11 +147,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		delete(e.inFlight, key)
 		e.mu.Unlock()
 	}()
-	if !in.Force {
-		if a, dup := e.Duplicate(in.Provider, in.Target.Value, in.Offer.ID); dup {
-			return TopupOutcome{}, &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow}
-		}
-	}
 	price := in.Offer.Price
 	intent := audit.Entry{
 		JournalID:   audit.NewID(),
@@ -170,8 +165,24 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if in.Target.Value == "" {
 		intent.TargetType = ""
 	}
-	written, err := e.opts.Journal.Append(intent)
+	// The duplicate check runs under the journal's lock, so two consoles on
+	// one journal cannot both pass it for the same line and offer.
+	var check func([]audit.Entry) error
+	if !in.Force {
+		since := e.opts.Now().Add(-e.opts.DuplicateWindow)
+		check = func(entries []audit.Entry) error {
+			if a, dup := audit.LastAttempt(entries, in.Provider, in.Target.Value, in.Offer.ID, since); dup {
+				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow}
+			}
+			return nil
+		}
+	}
+	written, err := e.opts.Journal.AppendChecked(intent, check)
 	if err != nil {
+		var de *DuplicateError
+		if errors.As(err, &de) {
+			return TopupOutcome{}, err
+		}
 		return TopupOutcome{}, fmt.Errorf("journal not writable, nothing sent: %w", err)
 	}
 	req := model.TopupRequest{
@@ -215,10 +226,8 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		StockLeft:     res.StockLeft,
 		Environment:   e.opts.Environment,
 	}
-	if res.Status == model.TopupUnknown {
-		// Nothing more is known: the intent stays pending until reconciled.
-		return out, nil
-	}
+	// An "unknown" outcome is written too (with what went wrong); the attempt
+	// stays pending until reconciliation appends a definitive one.
 	if _, err := e.opts.Journal.Append(outcome); err != nil {
 		out.JournalErr = err
 	}
