@@ -330,3 +330,19 @@ func SpreadLine(left, right string, w int) string {
 	right = Clip(right, room)
 	return left + strings.Repeat(" ", w-lw-lipgloss.Width(right)) + right
 }
+
+// roundTo rounds v to d decimals.
+func roundTo(v float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.Round(v*p) / p
+}
+
+// hours converts fractional hours to a duration, capped at ten years so
+// that a trickle of sales never overflows.
+func hours(h float64) time.Duration {
+	const maxH = 10 * 365 * 24
+	if math.IsNaN(h) || h > maxH {
+		h = maxH
+	}
+	return time.Duration(h * float64(time.Hour))
+}

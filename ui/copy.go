@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// maxCopyLines bounds a copy: OSC 52 payloads pass through terminals and
+// tmux, which cap them; thousands of lines are already more than a ticket
+// needs.
+const maxCopyLines = 5000
+
+// copyView is `y`: the current view, complete (every row, not only the
+// visible ones) and as plain text, to the clipboard through OSC 52, which
+// works over SSH and, with set-clipboard on, in tmux.
+func (m *Model) copyView() tea.Cmd {
+	text := m.copyText()
+	n := strings.Count(text, "\n") + 1
+	m.setStatus("copied "+itoa(n)+" lines to the clipboard (OSC 52; in tmux: set -g set-clipboard on)", statusOK)
+	return tea.SetClipboard(text)
+}
+
+// copyText renders the current screen's content with the colourless
+// styles and every row, masked like the screen.
+func (m *Model) copyText() string {
+	c := m.c
+	c.st = c.plain
+	w, _ := m.bodySize()
+	const tall = maxCopyLines + 50
+	var body, where string
+	switch m.screen {
+	case screenStock:
+		s := *m.stock
+		s.list.height, s.list.offset = tall, 0
+		body, where = s.View(&c, w, tall), "stock"
+	case screenJournal:
+		j := *m.journal
+		j.list.height, j.list.offset = tall, 0
+		body, where = j.View(&c, w, tall), "journal"
+	default:
+		p := m.activePane()
+		if p == nil {
+			break
+		}
+		where = p.name
+		switch {
+		case p.view != nil && p.view.detail != nil:
+			body = strings.Join(p.view.detail.content(&c, w), "\n")
+		case p.view != nil:
+			v := *p.view
+			v.list.height, v.list.offset = tall, 0
+			body = v.View(&c, w, tall)
+		default:
+			cp := *p
+			cp.picker.height, cp.picker.offset = tall, 0
+			body = cp.View(&c, w, tall)
+		}
+	}
+	head := "simdesk " + strings.ToUpper(m.c.env) + " · " + where + " · " + FormatTime(m.c.now)
+	if m.ref != "" {
+		head += " · ref " + m.ref
+	}
+	lines := strings.Split(ansi.Strip(body), "\n")
+	if len(lines) > maxCopyLines {
+		lines = append(lines[:maxCopyLines], "… "+itoa(len(lines)-maxCopyLines)+" more lines not copied")
+	}
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	return head + "\n" + strings.Join(lines, "\n")
+}

@@ -1,0 +1,281 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/engine"
+	"simdesk/model"
+	"simdesk/providers"
+)
+
+type paneStatus int
+
+const (
+	paneEmpty     paneStatus = iota // nothing searched yet
+	paneLoading                     // a lookup is in flight
+	paneDone                        // the provider answered with lines
+	paneFailed                      // the provider answered with an error
+	paneSkipped                     // the last search did not ask this provider
+	paneCancelled                   // the operator cancelled the lookup
+)
+
+// pane is one configured provider's view of the last search: a spinner, its
+// own error, a line picker when it found several lines, or the open line.
+// Other panes never touch it: every answer names the pane and request it
+// belongs to.
+type pane struct {
+	name, kind         string
+	stocker, toppingUp bool
+
+	status   paneStatus
+	want     int                // the request id this pane waits for; answers to others are dropped
+	cancelFn context.CancelFunc // cancels the lookup in flight
+	query   model.Identifier
+	skip    string
+	err     *model.Error
+	lines   []model.Line
+	elapsed time.Duration
+	at      time.Time
+	picker  cursorList
+	view    *lineView
+	// reopen is the line that was open when a refresh started: the answer
+	// reopens it. With diffing (a refresh after a top-up) the answer is
+	// compared with it to show what changed.
+	reopen  *model.Line
+	diffing bool
+	diff    []string
+	w, h   int
+}
+
+func newPane(r engine.Registered) *pane {
+	p := &pane{name: r.Provider.Name(), kind: r.Provider.Kind()}
+	_, p.stocker = r.Provider.(providers.Stocker)
+	_, p.toppingUp = r.Provider.(providers.ToppingUp)
+	return p
+}
+
+// refresh starts request req again for the pane's query, reopening the open
+// line when the answer arrives (diffing it after a top-up).
+func (p *pane) refresh(req int, diffing bool) {
+	if l := p.line(); l != nil {
+		cp := *l
+		p.reopen, p.diffing = &cp, diffing
+	}
+	p.start(req, p.query)
+}
+
+// start puts the pane in the loading state for request req.
+func (p *pane) start(req int, id model.Identifier) {
+	p.status, p.want, p.query, p.skip, p.err = paneLoading, req, id, "", nil
+	if p.reopen == nil {
+		p.lines, p.view, p.diff = nil, nil, nil
+	}
+}
+
+// skipFor records that the search did not ask this provider, and why.
+func (p *pane) skipFor(id model.Identifier, why string) {
+	p.status, p.want, p.query, p.skip, p.err = paneSkipped, 0, id, why, nil
+	p.lines, p.view, p.reopen, p.diff = nil, nil, nil, nil
+}
+
+// cancel stops waiting for the lookup in flight.
+func (p *pane) cancel() {
+	if p.status == paneLoading {
+		p.status, p.want, p.reopen = paneCancelled, 0, nil
+	}
+}
+
+// lineKey identifies a line across refreshes.
+func lineKey(l *model.Line) string {
+	return string(l.Type) + "|" + l.ID + "|" + l.TransactionID + "|" + l.SimID
+}
+
+// apply takes the provider's answer to the request the pane waits for.
+func (p *pane) apply(res engine.Result, c *common) {
+	p.want, p.elapsed, p.at = 0, res.Elapsed, res.At
+	if res.Err != nil {
+		p.status, p.err, p.lines, p.view, p.reopen = paneFailed, res.Err, nil, nil, nil
+		return
+	}
+	p.status, p.err, p.lines, p.view = paneDone, nil, res.Lines, nil
+	p.picker = cursorList{}
+	p.picker.SetLen(len(p.lines))
+	if p.reopen != nil {
+		want := lineKey(p.reopen)
+		for i := range p.lines {
+			if lineKey(&p.lines[i]) == want {
+				p.picker.Select(i)
+				p.open(i)
+				if p.diffing {
+					p.view.deltas, p.diff = bucketDiff(p.reopen, &p.lines[i])
+				}
+				break
+			}
+		}
+		p.reopen, p.diffing = nil, false
+	}
+	if p.view == nil && len(p.lines) == 1 {
+		p.open(0)
+	}
+	p.setSize(c, p.w, p.h)
+}
+
+func (p *pane) open(i int) {
+	p.view = newLineView(&p.lines[i], p.name, p.elapsed)
+}
+
+// line returns the open line, or nil.
+func (p *pane) line() *model.Line {
+	if p.view == nil {
+		return nil
+	}
+	return p.view.line
+}
+
+func (p *pane) setSize(c *common, w, h int) {
+	p.w, p.h = w, h
+	p.picker.SetHeight(h - 3)
+	if p.view != nil {
+		p.view.setSize(c, w, h)
+	}
+}
+
+// HandleKey handles keys inside the pane; false leaves them to the root.
+func (p *pane) HandleKey(msg tea.KeyPressMsg, c *common) bool {
+	if p.view != nil {
+		if p.view.HandleKey(msg, c) {
+			return true
+		}
+		if key.Matches(msg, c.keys.Nav.Back) && len(p.lines) > 1 {
+			p.view, p.diff = nil, nil
+			return true
+		}
+		return false
+	}
+	if p.status != paneDone || len(p.lines) < 2 {
+		return false
+	}
+	if p.picker.HandleKey(msg, c.keys.Nav) {
+		return true
+	}
+	if key.Matches(msg, c.keys.Nav.Open) {
+		p.open(p.picker.cursor)
+		p.setSize(c, p.w, p.h)
+		return true
+	}
+	return false
+}
+
+// errorLine is the one-line explanation of a provider error: what it means,
+// the provider's own message, the HTTP status and the correlation id.
+func errorLine(e *model.Error) string {
+	parts := []string{e.Kind.Describe()}
+	if e.Message != "" && e.Message != e.Kind.Describe() {
+		parts[0] += ": " + e.Message
+	}
+	if e.Status != 0 {
+		parts = append(parts, "HTTP "+itoa(e.Status))
+	}
+	if e.CorrelationID != "" {
+		parts = append(parts, "correlation id "+e.CorrelationID)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// tabMarker is the pane's state in the tab bar, as text.
+func (p *pane) tabMarker(c *common) string {
+	switch p.status {
+	case paneLoading:
+		return c.spin
+	case paneDone:
+		if len(p.lines) > 1 {
+			return "✓" + itoa(len(p.lines))
+		}
+		return "✓"
+	case paneFailed:
+		if p.err.Kind == model.ErrNotFound {
+			return "∅"
+		}
+		return "!"
+	}
+	return ""
+}
+
+// View renders the pane body in w×h cells.
+func (p *pane) View(c *common, w, h int) string {
+	st := c.st
+	if p.view != nil {
+		out := p.view.View(c, w, h)
+		return out
+	}
+	q := ""
+	if p.query.Value != "" {
+		q = p.query.Type.Label() + " " + MaskID(c.mask, p.query.Type, p.query.String())
+	}
+	switch p.status {
+	case paneEmpty:
+		return st.Muted.Render(strings.Join(wrap(p.name+" ("+p.kind+"): press / to search a MSISDN, SIM id, subscription id or transaction id.", w), "\n"))
+	case paneLoading:
+		return st.Accent.Render(Clip(c.spin+" asking "+p.name+" for "+q+" …  (esc cancels)", w))
+	case paneCancelled:
+		return st.Muted.Render(Clip("search for "+q+" cancelled", w))
+	case paneSkipped:
+		return st.Muted.Render(Clip("not asked: "+p.skip, w))
+	case paneFailed:
+		mark, sty := "✖ ", st.Danger
+		if p.err.Kind == model.ErrNotFound {
+			mark, sty = "∅ ", st.Warn
+		}
+		lines := []string{sty.Render(Clip(mark+p.name+": "+q, w))}
+		for _, l := range wrap(errorLine(p.err), w-2) {
+			lines = append(lines, "  "+l)
+		}
+		lines = append(lines, st.Muted.Render(Clip("  after "+FormatMillis(p.elapsed)+" · r retries", w)))
+		return strings.Join(lines, "\n")
+	}
+	return p.pickerView(c, w, h, q)
+}
+
+// pickerView lists several lines found for one search (an Orange MSISDN
+// has one line per top-up transaction).
+func (p *pane) pickerView(c *common, w, h int, q string) string {
+	st := c.st
+	if len(p.lines) == 0 {
+		return st.Warn.Render(Clip("∅ "+p.name+" answered with no line for "+q, w))
+	}
+	out := []string{
+		st.Title.Render(Clip(itoa(len(p.lines))+" lines for "+q+" · "+p.name+" · "+FormatMillis(p.elapsed)+" · enter opens", w)),
+		"",
+	}
+	idW, trW := 22, 38
+	if w < 100 {
+		trW = 14
+	}
+	rest := max(10, w-2-idW-1-trW-1-10-1-8)
+	out = append(out, st.ColumnHeader.Render("  "+Fit("LINE", idW)+" "+Fit("TRANSACTION", trW)+" "+Fit("OFFER / SUPPLIER", rest)+" "+Fit("STATUS", 10)+" "+FitRight("BUCKETS", 8)))
+	from, to := p.picker.Visible()
+	for i := from; i < to; i++ {
+		l := &p.lines[i]
+		sel := i == p.picker.cursor
+		marker := "  "
+		if sel {
+			marker = "▸ "
+		}
+		who := strings.TrimSpace(l.OfferName + " · " + l.Supplier)
+		who = strings.Trim(who, " ·")
+		r := marker + Fit(identLabel(c, l), idW) + " " + Fit(l.TransactionID, trW) + " " + Fit(who, rest) + " " + Fit(l.Status, 10) + " " + FitRight(itoa(len(l.Buckets)), 8)
+		if sel {
+			r = st.Selected.Render(r)
+		}
+		out = append(out, r)
+	}
+	if info := p.picker.ScrollInfo(); info != "" {
+		out = append(out, st.Muted.Render(FitRight(info, w)))
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// onKey routes a key: ctrl+c always quits; otherwise the top dialog has it,
+// then the current screen, then the global keys.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.keys
+	if key.Matches(msg, k.Global.ForceQuit) {
+		return m.quit()
+	}
+	if d := m.dialogs.top(); d != nil {
+		return m.act(d.HandleKey(msg, &m.c))
+	}
+	switch m.screen {
+	case screenStock:
+		if m.stock.HandleKey(msg, &m.c) {
+			return nil
+		}
+	case screenJournal:
+		if key.Matches(msg, k.Journal.Reconcile) {
+			return m.reconcile()
+		}
+		if m.journal.HandleKey(msg, &m.c) {
+			return nil
+		}
+	default:
+		if p := m.activePane(); p != nil && p.HandleKey(msg, &m.c) {
+			return nil
+		}
+	}
+	return m.globalKey(msg)
+}
+
+func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Global.Quit):
+		if m.topup != nil && m.topup.inFlight {
+			m.setStatus("a top-up is in flight: wait for its outcome (ctrl+c quits anyway; the journal keeps the attempt)", statusWarn)
+			return nil
+		}
+		return m.quit()
+	case key.Matches(msg, k.Nav.Back):
+		return m.back()
+	case key.Matches(msg, k.Global.Search):
+		m.openSearch()
+	case key.Matches(msg, k.Global.Palette):
+		m.dialogs.push(NewCommandPalette(m.commands()))
+	case key.Matches(msg, k.Global.Help):
+		m.dialogs.push(NewHelpDialog(m.commands()))
+	case key.Matches(msg, k.Global.Stock):
+		if m.screen == screenStock {
+			m.screen = screenPanes
+			return nil
+		}
+		return m.openStock()
+	case key.Matches(msg, k.Global.Copy):
+		return m.copyView()
+	case key.Matches(msg, k.Global.Refresh):
+		return m.refresh()
+	case key.Matches(msg, k.Line.Topup):
+		return m.startTopup()
+	case key.Matches(msg, k.Panes.Next):
+		m.selectPane(m.active + 1)
+	case key.Matches(msg, k.Panes.Prev):
+		m.selectPane(m.active - 1)
+	case key.Matches(msg, k.Panes.Jump):
+		if n := int(msg.Key().Code - '1'); n >= 0 && n < len(m.panes) {
+			m.selectPane(n)
+		}
+	}
+	return nil
+}
+
+// selectPane shows pane i (wrapping around) on the panes screen.
+func (m *Model) selectPane(i int) {
+	if len(m.panes) == 0 {
+		return
+	}
+	m.active = (i%len(m.panes) + len(m.panes)) % len(m.panes)
+	m.screen = screenPanes
+}
+
+// back is esc with nothing else to close: it cancels a search in flight,
+// else leaves the stock or journal screen.
+func (m *Model) back() tea.Cmd {
+	if m.cancelSearch() {
+		m.setStatus("search cancelled", statusInfo)
+		return nil
+	}
+	if m.screen != screenPanes {
+		m.screen = screenPanes
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.cancelSearch()
+	return tea.Quit
+}
+
+// act carries out what a dialog asked for.
+func (m *Model) act(a Action) tea.Cmd {
+	switch a := a.(type) {
+	case nil:
+		return nil
+	case cancelAction:
+		top := m.dialogs.top()
+		m.dialogs.pop()
+		if top != nil && (top.ID() == "confirm" || top.ID() == "offers") {
+			m.endTopup(top)
+		}
+	case searchAction:
+		m.dialogs.pop()
+		return m.search(a.Raw)
+	case runCommandAction:
+		m.dialogs.pop()
+		return m.runCommand(a.Name, a.Arg)
+	case pickOfferAction:
+		return m.pickOffer(a.Offer)
+	case confirmTopupAction:
+		return m.submitTopup(a.Force)
+	}
+	return nil
+}
+
+// commands is the palette's command table for the configured panes.
+func (m *Model) commands() []paletteCommand {
+	names := make([]string, len(m.panes))
+	for i, p := range m.panes {
+		names[i] = p.name
+	}
+	return paletteCommands(names)
+}
+
+// runCommand runs a palette command.
+func (m *Model) runCommand(name, arg string) tea.Cmd {
+	switch name {
+	case "search":
+		if arg == "" {
+			m.openSearch()
+			return nil
+		}
+		return m.search(arg)
+	case "stock":
+		return m.openStock()
+	case "journal":
+		return m.openJournal()
+	case "reconcile":
+		m.screen = screenJournal
+		return m.reconcile()
+	case "refresh":
+		return m.refresh()
+	case "topup":
+		return m.startTopup()
+	case "copy":
+		return m.copyView()
+	case "help":
+		m.dialogs.push(NewHelpDialog(m.commands()))
+	case "quit":
+		return m.quit()
+	case "ref":
+		m.ref = strings.TrimSpace(arg)
+		if m.ref == "" {
+			m.setStatus("call reference cleared", statusInfo)
+		} else {
+			m.setStatus("call reference set: "+m.ref+" (written to the journal with every top-up)", statusInfo)
+		}
+	case "pane":
+		for i, p := range m.panes {
+			if p.name == arg {
+				m.selectPane(i)
+				return nil
+			}
+		}
+		m.setStatus("no pane named "+arg, statusWarn)
+	}
+	return nil
+}
+
+// refresh reloads what the current screen shows.
+func (m *Model) refresh() tea.Cmd {
+	switch m.screen {
+	case screenStock:
+		return m.stock.refreshAll(m.eng, m.opts.Now)
+	case screenJournal:
+		return m.openJournal()
+	}
+	p := m.activePane()
+	if p == nil || p.query.Value == "" || p.status == paneSkipped || p.status == paneLoading {
+		m.setStatus("nothing to refresh: press / to search", statusInfo)
+		return nil
+	}
+	return m.refreshPane(p, false)
+}

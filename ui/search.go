@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+// lookupTimeout bounds one lookup even if a provider's own timeout fails.
+const lookupTimeout = 2 * time.Minute
+
+// lookupMsg is one provider's answer, tagged with the pane and the request
+// it answers: a pane accepts only the answer to the request it waits for,
+// so a late answer to an older search can never overwrite a newer one.
+type lookupMsg struct {
+	pane string
+	req  int
+	res  engine.Result
+}
+
+// lookupCmd asks one provider; ctx is cancelled by esc or a newer search.
+func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id model.Identifier) tea.Cmd {
+	return func() tea.Msg {
+		return lookupMsg{pane: pane, req: req, res: eng.LookupOne(ctx, pane, id)}
+	}
+}
+
+// historySavedMsg reports the outcome of writing the search history.
+type historySavedMsg struct{ err error }
+
+func saveHistoryCmd(w *historyWriter, seq int, entries []string) tea.Cmd {
+	return func() tea.Msg { return historySavedMsg{err: w.write(seq, entries)} }
+}
+
+func (m *Model) openSearch() {
+	m.dialogs.push(NewSearchBox(m.hist.newestFirst()))
+}
+
+// inputMessage is the one-line reason an input was refused.
+func inputMessage(err error) string {
+	var ie *model.InputError
+	if errors.As(err, &ie) {
+		return ie.Msg
+	}
+	return err.Error()
+}
+
+// search validates raw and, when valid, asks every provider that accepts
+// its type, in parallel: one tea.Cmd per provider. Invalid input only
+// shows a one-line message.
+func (m *Model) search(raw string) tea.Cmd {
+	id, err := model.ParseIdentifier(raw, "", "")
+	if err != nil {
+		m.setStatus("✖ "+inputMessage(err), statusError)
+		return nil
+	}
+	accepting := m.eng.Accepting(id.Type)
+	if len(accepting) == 0 {
+		m.setStatus("✖ no configured provider looks up "+id.Type.Label()+" identifiers", statusError)
+		return nil
+	}
+	m.cancelSearch()
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	req := m.nextReq()
+	asks := map[string]bool{}
+	for _, n := range accepting {
+		asks[n] = true
+	}
+	var cmds []tea.Cmd
+	firstAsked := -1
+	for i, p := range m.panes {
+		p.reopen, p.diffing = nil, false
+		if !asks[p.name] {
+			p.skipFor(id, p.name+" ("+p.kind+") does not look up "+id.Type.Label()+" identifiers")
+			continue
+		}
+		if firstAsked < 0 {
+			firstAsked = i
+		}
+		p.start(req, id)
+		p.cancelFn = cancel
+		cmds = append(cmds, lookupCmd(ctx, m.eng, p.name, req, id))
+	}
+	if p := m.activePane(); p == nil || !asks[p.name] {
+		m.active = firstAsked
+	}
+	m.screen = screenPanes
+	m.setStatus("searching "+id.Type.Label()+" "+MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
+	if m.hist.add(raw) && m.histW != nil {
+		m.histSeq++
+		cmds = append(cmds, saveHistoryCmd(m.histW, m.histSeq, append([]string(nil), m.hist.entries...)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshPane asks the pane's provider again for its query, reopening the
+// open line (and diffing it after a top-up).
+func (m *Model) refreshPane(p *pane, diffing bool) tea.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	req := m.nextReq()
+	p.refresh(req, diffing)
+	p.cancelFn = cancel
+	return lookupCmd(ctx, m.eng, p.name, req, p.query)
+}
+
+// cancelSearch cancels every lookup in flight; it reports whether there was one.
+func (m *Model) cancelSearch() bool {
+	any := false
+	for _, p := range m.panes {
+		if p.status == paneLoading {
+			any = true
+			if p.cancelFn != nil {
+				p.cancelFn()
+			}
+			p.cancel()
+		}
+	}
+	return any
+}
+
+func (m *Model) paneNamed(name string) *pane {
+	for _, p := range m.panes {
+		if p.name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// onLookup takes an answer if its pane still waits for that request.
+func (m *Model) onLookup(msg lookupMsg) {
+	p := m.paneNamed(msg.pane)
+	m.health[msg.pane] = m.eng.Health(msg.pane)
+	if p == nil || p.status != paneLoading || p.want != msg.req {
+		return // an answer to an older or cancelled request
+	}
+	diffing := p.diffing
+	if p.cancelFn != nil && !m.otherWaiting(p) {
+		p.cancelFn()
+	}
+	p.cancelFn = nil
+	p.apply(msg.res, &m.c)
+	if diffing {
+		m.showDiff(p)
+	}
+}
+
+// otherWaiting reports whether another pane still waits on the same search.
+func (m *Model) otherWaiting(self *pane) bool {
+	for _, p := range m.panes {
+		if p != self && p.status == paneLoading && p.want == self.want {
+			return true
+		}
+	}
+	return false
+}

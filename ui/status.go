@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+)
+
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusOK
+	statusWarn
+	statusError
+	statusAlert // a stock alert: stays longer
+)
+
+// statusLine is the last message for the operator, shown in place of the key
+// hints for a while.
+type statusLine struct {
+	text string
+	kind statusKind
+	at   time.Time
+}
+
+// How long messages stay on the status line.
+const (
+	statusTTL = 10 * time.Second
+	alertTTL  = 60 * time.Second
+)
+
+func (m *Model) setStatus(text string, kind statusKind) {
+	m.status = statusLine{text: text, kind: kind, at: m.c.now}
+}
+
+// hints lists the keys that work in the current context, from the key map.
+func (m *Model) hints() []key.Binding {
+	k := m.c.keys
+	if d := m.dialogs.top(); d != nil {
+		return d.Keys(k)
+	}
+	switch m.screen {
+	case screenStock:
+		return []key.Binding{k.Nav.Up, k.Nav.Down, k.Global.Refresh, k.Global.Copy, k.Nav.Back, k.Global.Help, k.Global.Quit}
+	case screenJournal:
+		return []key.Binding{k.Journal.Reconcile, k.Nav.Up, k.Nav.Down, k.Global.Copy, k.Nav.Back, k.Global.Help, k.Global.Quit}
+	}
+	p := m.activePane()
+	if p != nil && p.view != nil && p.view.detail != nil {
+		return []key.Binding{k.Nav.Back, k.Nav.Up, k.Nav.Down, k.Global.Copy, k.Global.Help}
+	}
+	if p != nil && p.view != nil {
+		return []key.Binding{k.Global.Search, k.Nav.Open, k.Line.Topup, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Global.Palette, k.Global.Help, k.Global.Quit}
+	}
+	return []key.Binding{k.Global.Search, k.Panes.Next, k.Global.Stock, k.Global.Palette, k.Global.Help, k.Global.Quit}
+}
+
+// statusView renders the status line: a fresh message, else the key hints.
+func (m *Model) statusView(w int) string {
+	st := m.c.st
+	ttl := statusTTL
+	if m.status.kind == statusAlert {
+		ttl = alertTTL
+	}
+	if m.status.text != "" && m.c.now.Sub(m.status.at) < ttl {
+		text := Clip(m.status.text, w)
+		switch m.status.kind {
+		case statusOK:
+			return st.OK.Render(text)
+		case statusWarn:
+			return st.Warn.Render(text)
+		case statusError, statusAlert:
+			return st.Danger.Render(text)
+		}
+		return st.Normal.Render(text)
+	}
+	var parts []string
+	used := 0
+	for _, b := range m.hints() {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		n := len([]rune(h.Key)) + 1 + len([]rune(h.Desc)) + 2
+		if used+n > w {
+			break
+		}
+		used += n
+		parts = append(parts, st.Key.Render(h.Key)+" "+st.Desc.Render(h.Desc))
+	}
+	return strings.Join(parts, "  ")
+}

@@ -1,0 +1,332 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+// topupTimeout bounds one top-up request; past it the outcome is unknown
+// and the journal keeps the attempt for reconciliation.
+const topupTimeout = 90 * time.Second
+
+// topupFlow is the top-up in progress: offers → picker → confirm → submit →
+// outcome → refreshed balances with their difference.
+type topupFlow struct {
+	pane          string
+	req           int
+	line          model.Line
+	offer         model.Offer
+	target        model.Identifier
+	loadingOffers bool
+	inFlight      bool
+	submitted     bool
+}
+
+// offersMsg answers the offer listing for a top-up.
+type offersMsg struct {
+	req    int
+	offers []model.Offer
+	err    error
+}
+
+// topupMsg is the outcome of the submitted top-up; err is a refusal before
+// anything was sent.
+type topupMsg struct {
+	req int
+	out engine.TopupOutcome
+	err error
+}
+
+func offersCmd(eng *engine.Engine, provider string, req int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), stockTimeout)
+		defer cancel()
+		offers, err := eng.Offers(ctx, provider)
+		return offersMsg{req: req, offers: offers, err: err}
+	}
+}
+
+func topupCmd(eng *engine.Engine, in engine.TopupInput, req int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), topupTimeout)
+		defer cancel()
+		out, err := eng.Topup(ctx, in)
+		return topupMsg{req: req, out: out, err: err}
+	}
+}
+
+// startTopup is `t`: it checks that a top-up is possible here and loads the
+// provider's offers with their current stock.
+func (m *Model) startTopup() tea.Cmd {
+	p := m.activePane()
+	if m.screen != screenPanes || p == nil || p.line() == nil {
+		m.setStatus("t tops up the open line: search and open a line first", statusInfo)
+		return nil
+	}
+	if m.eng.Options().ReadOnly {
+		m.setStatus("✖ top-up disabled: read-only mode (readonly = true in the config); lookups and stock still work", statusWarn)
+		return nil
+	}
+	if !p.toppingUp {
+		m.setStatus("✖ "+p.name+" ("+p.kind+") does not sell top-ups; top-ups go through a distributor pane", statusWarn)
+		return nil
+	}
+	if m.topup != nil && (m.topup.inFlight || m.topup.loadingOffers) {
+		m.setStatus("a top-up is already in progress", statusWarn)
+		return nil
+	}
+	f := &topupFlow{pane: p.name, req: m.nextReq(), line: *p.line(), loadingOffers: true}
+	m.topup = f
+	m.setStatus("loading "+p.name+" offers for this line…", statusInfo)
+	return offersCmd(m.eng, p.name, f.req)
+}
+
+func (m *Model) onOffers(msg offersMsg) {
+	f := m.topup
+	if f == nil || msg.req != f.req || !f.loadingOffers {
+		return
+	}
+	f.loadingOffers = false
+	if msg.err != nil {
+		m.topup = nil
+		m.setStatus("✖ offers not loaded: "+errorLine(model.AsError(msg.err)), statusError)
+		return
+	}
+	fits := m.eng.OffersForLine(msg.offers, f.line)
+	if len(fits) == 0 {
+		m.topup = nil
+		who := f.line.Supplier
+		if who == "" {
+			who = "this line"
+		}
+		m.setStatus("no "+f.pane+" top-up offer fits "+who+" (checked "+itoa(len(msg.offers))+" offers)", statusWarn)
+		return
+	}
+	m.dialogs.push(NewOfferPicker(f.pane+" top-up · "+identLabel(&m.c, &f.line), fits))
+}
+
+// pickOffer opens the confirmation for the chosen offer, warning about a
+// recent attempt of the same line and offer.
+func (m *Model) pickOffer(o model.Offer) tea.Cmd {
+	f := m.topup
+	if f == nil || o.Empty() {
+		return nil
+	}
+	target, ok := engine.TargetFor(o, f.line)
+	if !ok {
+		m.setStatus("✖ this line has no "+o.TargetType.Label()+" to top up with "+o.Name, statusError)
+		return nil
+	}
+	f.offer, f.target = o, target
+	rows := []ConfirmRow{
+		{"Environment", strings.ToUpper(m.c.env)},
+		{"Provider", f.pane + " (" + m.paneNamed(f.pane).kind + ")"},
+		{"Line", target.Type.Label() + " " + MaskID(m.c.mask, target.Type, target.String()) + supplierSuffix(f.line.Supplier)},
+		{"Offer", o.Name},
+		{"Price", FormatPrice(o.Price)},
+		{"Stock after", itoa(o.Stock - 1)},
+		{"Reference", refOrDash(m.ref)},
+		{"Operator", m.eng.Options().Operator},
+	}
+	d := NewConfirm("Confirm top-up", rows, m.c.now)
+	d.Danger = m.c.env == "production"
+	if a, dup := m.eng.Duplicate(f.pane, target.Value, o.ID); dup {
+		d.NeedSecond = true
+		d.Warning = duplicateText(a, m.c.now)
+	}
+	m.dialogs.pop()
+	m.dialogs.push(d)
+	return nil
+}
+
+func supplierSuffix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+func refOrDash(s string) string {
+	if s == "" {
+		return Dash + "  (set one with :ref TEXT)"
+	}
+	return s
+}
+
+// duplicateText tells the operator about the recent attempt.
+func duplicateText(a audit.Attempt, now time.Time) string {
+	st := "outcome unknown"
+	if a.Outcome != nil {
+		st = a.Outcome.Status
+		if a.Outcome.TransactionID != "" {
+			st += ", transaction " + a.Outcome.TransactionID
+		}
+	}
+	return "! DUPLICATE: this line got this offer " + FormatAge(a.Intent.TS, now) + " (" + st + ", journal " + a.Intent.JournalID + "). Topping up again needs a second confirmation."
+}
+
+// submitTopup sends the confirmed top-up once.
+func (m *Model) submitTopup(force bool) tea.Cmd {
+	f := m.topup
+	if f == nil || f.inFlight || f.submitted {
+		return nil
+	}
+	f.inFlight, f.submitted = true, true
+	in := engine.TopupInput{Provider: f.pane, Offer: f.offer, Target: f.target, Reference: m.ref, Force: force}
+	return topupCmd(m.eng, in, f.req)
+}
+
+// onTopup shows the outcome and refreshes the line's balances.
+func (m *Model) onTopup(msg topupMsg) tea.Cmd {
+	f := m.topup
+	if f == nil || msg.req != f.req {
+		return nil
+	}
+	f.inFlight = false
+	lines, kind := outcomeLines(f, msg)
+	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+		d.SetOutcome(lines, kind, m.c.now)
+	}
+	sk := map[string]statusKind{"ok": statusOK, "warn": statusWarn, "danger": statusError}[kind]
+	m.setStatus(lines[0], sk)
+	if msg.err != nil || msg.out.Result.Status == model.TopupRejected {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if p := m.paneNamed(f.pane); p != nil && p.line() != nil && lineKey(p.line()) == lineKey(&f.line) && p.status != paneLoading {
+		cmds = append(cmds, m.refreshPane(p, true))
+	}
+	if src := m.stock.source(f.pane); src != nil && !src.loading {
+		src.loading = true
+		cmds = append(cmds, stockFetchCmd(m.eng, src.name, m.opts.Now))
+	}
+	return tea.Batch(cmds...)
+}
+
+// outcomeLines explains an outcome: the first line is the verdict.
+func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
+	if msg.err != nil {
+		why := msg.err.Error()
+		var de *engine.DuplicateError
+		if errors.As(msg.err, &de) {
+			why = "a top-up of this line with this offer was attempted recently (journal " + de.Attempt.Intent.JournalID + ")"
+		}
+		return []string{"✖ REFUSED, nothing was sent: " + why}, "danger"
+	}
+	r := msg.out.Result
+	var out []string
+	kind := "ok"
+	switch r.Status {
+	case model.TopupOK:
+		s := "✔ OK · " + f.offer.Name + " applied"
+		if r.TransactionID != "" {
+			s += " · transaction " + r.TransactionID
+		}
+		out = append(out, s)
+		if r.StockLeft != nil {
+			out = append(out, "stock left "+itoa(*r.StockLeft))
+		}
+	case model.TopupRejected:
+		kind = "danger"
+		out = append(out, "✖ REJECTED by "+f.pane+": "+nonEmpty(r.Reason, "no reason given"), "nothing was applied; the stock is unchanged")
+	default:
+		kind = "warn"
+		out = append(out, "? OUTCOME UNKNOWN: "+nonEmpty(r.Reason, "no answer from the provider"),
+			"Do not retry yet: the attempt is pending in the journal. See :journal, then reconcile (r) to learn what happened.")
+	}
+	out = append(out, "journal "+msg.out.JournalID)
+	if msg.out.JournalErr != nil {
+		kind = "warn"
+		out = append(out, "⚠ the outcome could not be written to the journal ("+msg.out.JournalErr.Error()+"); it shows as pending until reconciled")
+	}
+	return out, kind
+}
+
+func nonEmpty(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// endTopup forgets the flow when its dialog closes (never while in flight).
+func (m *Model) endTopup(d Dialog) {
+	if m.topup == nil || m.topup.inFlight {
+		return
+	}
+	if !m.topup.submitted {
+		m.setStatus("top-up cancelled: nothing was sent", statusInfo)
+	}
+	m.topup = nil
+}
+
+// showDiff reports what changed in the line's balances after a top-up.
+func (m *Model) showDiff(p *pane) {
+	lines := p.diff
+	if p.status != paneDone {
+		lines = []string{"balances not refreshed: " + errorLineOr(p.err)}
+	} else if len(lines) == 0 {
+		lines = []string{"no balance changed yet (the provider may apply it shortly; r refreshes)"}
+	}
+	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+		d.AddOutcome(append([]string{"", "Balances refreshed:"}, lines...)...)
+	}
+	m.setStatus("balances refreshed: "+strings.Join(lines, "; "), statusOK)
+}
+
+func errorLineOr(e *model.Error) string {
+	if e == nil {
+		return "no answer"
+	}
+	return errorLine(e)
+}
+
+// bucketDiff compares a line before and after a top-up: per bucket of the
+// new line, what its remaining amount did, and a summary for the operator.
+func bucketDiff(before, after *model.Line) (map[int]string, []string) {
+	old := map[string]*model.Bucket{}
+	for i := range before.Buckets {
+		b := &before.Buckets[i]
+		old[b.ID+"|"+b.Name] = b
+	}
+	deltas := map[int]string{}
+	var summary []string
+	seen := map[string]bool{}
+	for i := range after.Buckets {
+		b := &after.Buckets[i]
+		k := b.ID + "|" + b.Name
+		seen[k] = true
+		o, ok := old[k]
+		switch {
+		case !ok:
+			deltas[i] = "new"
+			summary = append(summary, b.Name+": new, "+FormatQuantity(b.Remaining))
+		case o.Remaining.Unlimited != b.Remaining.Unlimited || o.Remaining.Known() != b.Remaining.Known():
+			deltas[i] = "→ " + FormatQuantity(b.Remaining)
+			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining))
+		case b.Remaining.Known() && o.Remaining.Unit == b.Remaining.Unit && b.Remaining.Value() != o.Remaining.Value():
+			d := b.Remaining.Value() - o.Remaining.Value()
+			sign := "+"
+			if d < 0 {
+				sign, d = "-", -d
+			}
+			deltas[i] = sign + FormatAmount(d, b.Remaining.Unit)
+			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining)+" ("+deltas[i]+")")
+		}
+	}
+	for i := range before.Buckets {
+		b := &before.Buckets[i]
+		if !seen[b.ID+"|"+b.Name] {
+			summary = append(summary, b.Name+": gone")
+		}
+	}
+	return deltas, summary
+}
