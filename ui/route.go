@@ -102,6 +102,9 @@ func (m *Model) back() tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	m.cancelSearch()
+	if m.searchCancel != nil {
+		m.searchCancel()
+	}
 	return tea.Quit
 }
 

@@ -66,6 +66,7 @@ func (m *Model) search(raw string) tea.Cmd {
 	}
 	m.cancelSearch()
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	m.searchCancel = cancel
 	req := m.nextReq()
 	asks := map[string]bool{}
 	for _, n := range accepting {
