@@ -3,10 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
-	"strings"
-	"time"
 
 	"simdesk/audit"
 	"simdesk/config"
@@ -133,42 +130,15 @@ func build(p config.Provider, red *httpx.Redactor) (providers.Provider, error) {
 
 // demoConfig is the configuration of the built-in simulator.
 func demoConfig(env Env, baseURL string) *config.Config {
-	state := stateDir(env)
-	cfg := &config.Config{
-		Operator:        operator(env),
-		Journal:         filepath.Join(state, "demo-journal.jsonl"),
-		History:         filepath.Join(state, "history"),
-		Environment:     "demo",
-		DuplicateWindow: 10 * time.Minute,
-	}
+	cfg := config.Demo(env.Getenv)
 	for _, d := range sim.DemoProviders(baseURL) {
 		cfg.Providers = append(cfg.Providers, config.Provider{
 			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, TokenURL: d.TokenURL,
 			BusinessID: d.BusinessID, ChannelID: d.ChannelID, TargetSystem: d.TargetSystem, Lob: d.Lob,
-			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret),
-			Timeout: 10 * time.Second, StockRefresh: 30 * time.Second, StockLow: d.StockLow, MaxScan: 2000,
-		})
+			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret), StockLow: d.StockLow,
+		}.WithDefaults())
 	}
 	return cfg
-}
-
-func stateDir(env Env) string {
-	if d := env.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "simdesk")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "state", "simdesk")
-	}
-	return filepath.Join(os.TempDir(), "simdesk")
-}
-
-func operator(env Env) string {
-	for _, k := range []string{"USER", "LOGNAME"} {
-		if v := strings.TrimSpace(env.Getenv(k)); v != "" {
-			return v
-		}
-	}
-	return "operator"
 }
 
 func stdinIsTerminal() bool {
