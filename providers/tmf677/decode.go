@@ -1,0 +1,169 @@
+package tmf677
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"simdesk/model"
+)
+
+// Hint is what the caller knows that the body may not say: the identifier
+// that was searched (the line's id and type), the line of business the cvp
+// API was asked for (the LCPR dialect carries no payment type of its own),
+// and the time to report when the body carries no date.
+type Hint struct {
+	ID   model.Identifier
+	Lob  string
+	AsOf time.Time // fallback for as_of
+}
+
+// The dialect names put in model.Line.Dialect, so that an operator (and a
+// bug report) can tell which backend shape a line was read from.
+const (
+	DialectMatrixx   = "matrixx"   // dxp-ux PR: Matrixx usageConsumptionReport
+	DialectLCPR      = "lcpr"      // cisco-cvp-ux PR
+	DialectLiberate  = "liberate"  // cisco-cvp-ux CWC Liberate
+	DialectCerillion = "cerillion" // cisco-cvp-ux CWC/BTC Cerillion
+	DialectLimeware  = "limeware"  // cisco-cvp-ux CWC Limeware
+	DialectEricsson  = "ericsson"  // cisco-cvp-ux BTC Ericsson
+	DialectTMF677    = "tmf677"    // a TMF677 shape none of the above
+)
+
+// Decode reads every usage consumption dialect of the dxp-ux and cisco-cvp-ux
+// APIs into lines, one per report. It is total: any input yields lines or a
+// *model.Error, never a panic. The error is bad_response for a body that is
+// not a report (HTML, truncated or malformed JSON, no report at all);
+// not_found for an empty list `[]`, which is how these APIs say "no such
+// line"; and, for an LLA error envelope {"errors":[…]} sent with a 2xx
+// status, the kind its code names.
+func Decode(body []byte, hint Hint) (lines []model.Line, err error) {
+	defer func() {
+		// A safety net for the console: a decoder bug must cost one pane its
+		// answer, not the whole program. FuzzDecode calls decode directly so
+		// that such a bug is still found.
+		if p := recover(); p != nil {
+			lines, err = nil, badResponse(fmt.Sprintf("internal decoder error: %v", p))
+		}
+	}()
+	return decode(body, hint)
+}
+
+// DecodeReader is Decode over a response body. A read error is returned as it
+// is (not as bad_response), so the HTTP layer can tell a lost connection or an
+// oversized body from a malformed one.
+func DecodeReader(rd io.Reader, hint Hint) ([]model.Line, error) {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(rd); err != nil {
+		return nil, err
+	}
+	return Decode(buf.Bytes(), hint)
+}
+
+func badResponse(msg string) *model.Error {
+	return &model.Error{Kind: model.ErrBadResponse, Message: msg}
+}
+
+var reTitle = regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`)
+
+func decode(body []byte, hint Hint) ([]model.Line, error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	r := newReader(body)
+	switch c := r.peek(); c {
+	case 0:
+		return nil, badResponse("empty answer where a usage consumption report was expected")
+	case '<':
+		head := body[r.i:min(len(body), r.i+4096)]
+		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
+			return nil, badResponse("HTML page instead of JSON: " + oneLine(string(m[1])))
+		}
+		return nil, badResponse("HTML page instead of JSON")
+	case '[', '{':
+	default:
+		return nil, badResponse("expected a JSON list of usage consumption reports, found " + quoteByte(c))
+	}
+	emptyList := r.top()
+	if r.err == nil && r.ws() {
+		r.fail("unexpected data after the JSON value")
+	}
+	if r.err != nil {
+		return nil, badResponse("malformed JSON: " + r.err.Error())
+	}
+	if emptyList {
+		return nil, &model.Error{Kind: model.ErrNotFound, Message: notFoundMessage(hint)}
+	}
+	c := newConverter(r, hint)
+	lines := make([]model.Line, 0, len(r.reports))
+	var envelope *rawReport
+	for k := range r.reports {
+		rep := &r.reports[k]
+		if !rep.known {
+			if len(rep.errors) > 0 && envelope == nil {
+				envelope = rep
+			}
+			continue
+		}
+		lines = append(lines, c.line(rep))
+	}
+	if len(lines) == 0 {
+		if envelope != nil {
+			return nil, envelopeError(envelope)
+		}
+		return nil, badResponse("no usage consumption report in the answer")
+	}
+	return lines, nil
+}
+
+func notFoundMessage(h Hint) string {
+	if h.ID.Value == "" {
+		return "no usage consumption report (empty list)"
+	}
+	return "no usage consumption report for " + h.ID.Label()
+}
+
+// envelopeError reads an {"errors":[…]} body sent with a success status.
+func envelopeError(rep *rawReport) *model.Error {
+	e := rep.errors[0]
+	kind := model.ErrBadResponse
+	code, _ := strconv.Atoi(strings.TrimSpace(e.code))
+	if code >= 400 && code <= 599 {
+		kind = model.KindForStatus(code)
+	} else {
+		code = 0
+	}
+	msg := strings.TrimSpace(e.description)
+	switch m := strings.TrimSpace(e.message); {
+	case msg == "":
+		msg = m
+	case m != "" && !strings.EqualFold(m, msg):
+		msg += " (" + m + ")"
+	}
+	if msg == "" {
+		msg = "error envelope without a message"
+	}
+	return &model.Error{Kind: kind, Status: code, Message: oneLine("provider error in a success answer: " + msg)}
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x20 && r != 0x7f {
+			b.WriteRune(r)
+		}
+	}
+	s = b.String()
+	if len(s) > 240 {
+		cut := 237
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
+}

@@ -1,0 +1,501 @@
+package tmf677
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"simdesk/model"
+)
+
+// scanner is a small, strict-syntax, lenient-types JSON reader over a byte
+// slice. It exists because the upstream bodies are large (thousands of
+// buckets) and loosely typed: decoding straight into the fields we need, and
+// skipping the rest without materialising it, is several times cheaper than
+// encoding/json into map[string]any, and a wrong type in one field (a number
+// where a string belongs, an object where a list belongs) costs that field,
+// never the whole answer. Syntax errors are fatal: the first one is kept and
+// every later call returns at once, so loops always end.
+type scanner struct {
+	b     []byte
+	i     int
+	depth int
+	err   error
+
+	tmp    []byte            // unescaping buffer, reused
+	intern map[string]string // short repeated strings (names, units, dates)
+}
+
+// maxDepth bounds nesting; real reports nest about eight levels.
+const maxDepth = 512
+
+// maxIntern bounds the intern table so hostile input cannot grow it forever.
+const maxIntern = 8192
+
+// syntaxError is a malformed body; Decode turns it into bad_response.
+type syntaxError struct {
+	msg string
+	off int
+}
+
+func (e *syntaxError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.off) }
+
+func (s *scanner) fail(msg string) {
+	if s.err == nil {
+		s.err = &syntaxError{msg, s.i}
+	}
+	s.i = len(s.b) // stop every loop
+}
+
+func (s *scanner) eof() {
+	s.fail("unexpected end of JSON (truncated answer?)")
+}
+
+// ws skips white space and reports whether a byte follows.
+func (s *scanner) ws() bool {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// peek returns the next significant byte, or 0 at the end.
+func (s *scanner) peek() byte {
+	if s.err != nil || !s.ws() {
+		return 0
+	}
+	return s.b[s.i]
+}
+
+// enter consumes an opening bracket.
+func (s *scanner) enter() {
+	s.i++
+	s.depth++
+	if s.depth > maxDepth {
+		s.fail(fmt.Sprintf("JSON nested deeper than %d levels", maxDepth))
+	}
+}
+
+// next advances inside an object (close '}') or array (close ']'): it
+// consumes a separating comma or the closing bracket and reports whether an
+// element follows. first must start true for each container.
+func (s *scanner) next(first *bool, close byte) bool {
+	if s.err != nil {
+		return false
+	}
+	if !s.ws() {
+		s.eof()
+		return false
+	}
+	c := s.b[s.i]
+	if c == close {
+		s.i++
+		s.depth--
+		return false
+	}
+	if *first {
+		*first = false
+		return true
+	}
+	if c != ',' {
+		s.fail(fmt.Sprintf("expected ',' or '%c', found %s", close, quoteByte(c)))
+		return false
+	}
+	s.i++
+	if !s.ws() {
+		s.eof()
+		return false
+	}
+	if s.b[s.i] == close {
+		s.fail("trailing comma")
+		return false
+	}
+	return true
+}
+
+// objNext iterates the members of an object entered with enter.
+func (s *scanner) objNext(first *bool) bool { return s.next(first, '}') }
+
+// arrNext iterates the elements of an array entered with enter.
+func (s *scanner) arrNext(first *bool) bool { return s.next(first, ']') }
+
+// key reads a member name and its colon. The bytes are only valid until the
+// next call on the scanner: compare them, never keep them.
+func (s *scanner) key() []byte {
+	if !s.ws() {
+		s.eof()
+		return nil
+	}
+	if s.b[s.i] != '"' {
+		s.fail("expected a member name, found " + quoteByte(s.b[s.i]))
+		return nil
+	}
+	k := s.rawString()
+	if !s.ws() {
+		s.eof()
+		return nil
+	}
+	if s.b[s.i] != ':' {
+		s.fail("expected ':' after a member name")
+		return nil
+	}
+	s.i++
+	return k
+}
+
+// rawString reads a string token at s.i and returns its content, unescaped
+// (into s.tmp when escapes are present) and with invalid UTF-8 replaced.
+func (s *scanner) rawString() []byte {
+	start := s.i + 1
+	ascii := true
+	for j := start; j < len(s.b); j++ {
+		c := s.b[j]
+		switch {
+		case c == '"':
+			s.i = j + 1
+			v := s.b[start:j]
+			if !ascii && !utf8.Valid(v) {
+				s.tmp = append(s.tmp[:0], strings.ToValidUTF8(string(v), "\uFFFD")...)
+				return s.tmp
+			}
+			return v
+		case c == '\\':
+			return s.escapedString(start)
+		case c < 0x20:
+			s.i = j
+			s.fail("control character in a string")
+			return nil
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	s.eof()
+	return nil
+}
+
+func (s *scanner) escapedString(start int) []byte {
+	out := s.tmp[:0]
+	j := start
+	for j < len(s.b) {
+		c := s.b[j]
+		switch {
+		case c == '"':
+			s.i = j + 1
+			if !utf8.Valid(out) {
+				out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
+			}
+			s.tmp = out
+			return out
+		case c < 0x20:
+			s.i = j
+			s.fail("control character in a string")
+			return nil
+		case c != '\\':
+			out = append(out, c)
+			j++
+			continue
+		}
+		if j+1 >= len(s.b) {
+			s.i = j
+			s.eof()
+			return nil
+		}
+		e := s.b[j+1]
+		j += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(s.b, j)
+			if !ok {
+				s.i = j
+				s.fail(`bad \u escape`)
+				return nil
+			}
+			j += 4
+			if utf16.IsSurrogate(r) {
+				r2, ok2 := rune(-1), false
+				if j+6 <= len(s.b) && s.b[j] == '\\' && s.b[j+1] == 'u' {
+					r2, ok2 = hex4(s.b, j+2)
+				}
+				if d := utf16.DecodeRune(r, r2); ok2 && d != utf8.RuneError {
+					r = d
+					j += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			s.i = j - 1
+			s.fail("bad escape in a string")
+			return nil
+		}
+	}
+	s.i = j
+	s.eof()
+	return nil
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// number reads a JSON number token and returns its bytes.
+func (s *scanner) number() []byte {
+	start := s.i
+	j := s.i
+	if j < len(s.b) && s.b[j] == '-' {
+		j++
+	}
+	d := digits(s.b, j)
+	if d == 0 || d > 1 && s.b[j] == '0' {
+		s.i = j
+		s.fail("malformed number")
+		return nil
+	}
+	j += d
+	if j < len(s.b) && s.b[j] == '.' {
+		j++
+		if d = digits(s.b, j); d == 0 {
+			s.i = j
+			s.fail("malformed number")
+			return nil
+		}
+		j += d
+	}
+	if j < len(s.b) && (s.b[j] == 'e' || s.b[j] == 'E') {
+		j++
+		if j < len(s.b) && (s.b[j] == '+' || s.b[j] == '-') {
+			j++
+		}
+		if d = digits(s.b, j); d == 0 {
+			s.i = j
+			s.fail("malformed number")
+			return nil
+		}
+		j += d
+	}
+	s.i = j
+	return s.b[start:j]
+}
+
+func digits(b []byte, i int) int {
+	n := 0
+	for i+n < len(b) && b[i+n] >= '0' && b[i+n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// literal consumes true, false or null.
+func (s *scanner) literal(word string) {
+	if len(s.b)-s.i >= len(word) && string(s.b[s.i:s.i+len(word)]) == word {
+		s.i += len(word)
+		return
+	}
+	if len(s.b)-s.i < len(word) && strings.HasPrefix(word, string(s.b[s.i:])) {
+		s.eof()
+		return
+	}
+	s.fail("invalid literal")
+}
+
+// skip consumes one value of any type, checking its syntax.
+func (s *scanner) skip() {
+	if s.err != nil {
+		return
+	}
+	if !s.ws() {
+		s.eof()
+		return
+	}
+	switch c := s.b[s.i]; {
+	case c == '{':
+		s.enter()
+		for first := true; s.objNext(&first); {
+			s.key()
+			s.skip()
+		}
+	case c == '[':
+		s.enter()
+		for first := true; s.arrNext(&first); {
+			s.skip()
+		}
+	case c == '"':
+		s.rawString()
+	case c == 't':
+		s.literal("true")
+	case c == 'f':
+		s.literal("false")
+	case c == 'n':
+		s.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		s.number()
+	default:
+		s.fail("unexpected " + quoteByte(c))
+	}
+}
+
+// str reads a value as text, leniently: strings as they are, numbers as
+// written, booleans as "true"/"false", null and containers as "".
+func (s *scanner) str() string {
+	switch c := s.peek(); {
+	case c == '"':
+		return s.keep(s.rawString())
+	case c == '-' || c >= '0' && c <= '9':
+		return s.keep(s.number())
+	case c == 't':
+		s.literal("true")
+		return "true"
+	case c == 'f':
+		s.literal("false")
+		return "false"
+	default:
+		s.skip()
+		return ""
+	}
+}
+
+// keep turns scanned bytes into a string, sharing short repeated ones.
+func (s *scanner) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 40 {
+		return string(b)
+	}
+	if v, ok := s.intern[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if s.intern == nil {
+		s.intern = make(map[string]string, 64)
+	}
+	if len(s.intern) < maxIntern {
+		s.intern[v] = v
+	}
+	return v
+}
+
+// boolean reads true/false, "true"/"false" in any case, or a number (non-zero
+// is true); anything else is false.
+func (s *scanner) boolean() bool {
+	switch c := s.peek(); {
+	case c == 't':
+		s.literal("true")
+		return true
+	case c == 'f':
+		s.literal("false")
+		return false
+	case c == '"':
+		v := s.rawString()
+		return strings.EqualFold(strings.TrimSpace(string(v)), "true")
+	case c == '-' || c >= '0' && c <= '9':
+		f, ok := parseNumber(s.number())
+		return ok && f != 0
+	default:
+		s.skip()
+		return false
+	}
+}
+
+// amount reads a provider amount: a number, a numeric string or "infinity";
+// anything else (null, true, an object) is no amount.
+func (s *scanner) amount() model.Amount {
+	switch c := s.peek(); {
+	case c == '"':
+		return model.ParseAmount(string(s.rawString()))
+	case c == '-' || c >= '0' && c <= '9':
+		if f, ok := parseNumber(s.number()); ok {
+			return model.Amount{Value: f, Present: true}
+		}
+		return model.Amount{}
+	default:
+		s.skip()
+		return model.Amount{}
+	}
+}
+
+// integer reads a whole number of days and the like from a number or a
+// numeric string; fractions are truncated, absurd values are absent.
+func (s *scanner) integer() *int {
+	a := s.amount()
+	if !a.Present || a.Unlimited || math.Abs(a.Value) > 1e9 {
+		return nil
+	}
+	n := int(a.Value)
+	return &n
+}
+
+// parseNumber parses a scanned JSON number; out-of-range values are absent
+// (tiny ones round to 0).
+func parseNumber(b []byte) (float64, bool) {
+	if len(b) > 0 && len(b) <= 9 {
+		// Fast path for short integers, the common case.
+		n, neg := 0, false
+		for k, c := range b {
+			if c == '-' && k == 0 {
+				neg = true
+				continue
+			}
+			if c < '0' || c > '9' {
+				n = -1
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		if n >= 0 {
+			if neg {
+				return -float64(n), true
+			}
+			return float64(n), true
+		}
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil && (math.IsInf(f, 0) || f == 0 && len(b) == 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+func quoteByte(c byte) string {
+	if c >= 0x20 && c < 0x7f {
+		return fmt.Sprintf("'%c'", c)
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
