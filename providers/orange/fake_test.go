@@ -46,10 +46,10 @@ type fake struct {
 	tokenFail  func(w http.ResponseWriter) bool
 	tokenDelay time.Duration
 	expiresIn  int
-	deny401    bool           // refuse every bearer token
-	seenAuth   []string       // Authorization of every API call
-	queries    []string       // raw query of every transaction-list call
-	postBodies []topupBody    // every POST body
+	deny401    bool        // refuse every bearer token
+	seenAuth   []string    // Authorization of every API call
+	queries    []string    // raw query of every transaction-list call
+	postBodies []topupBody // every POST body
 	postHook   func(w http.ResponseWriter, n int, b topupBody) bool
 	hook       func(w http.ResponseWriter, r *http.Request) bool // runs first on API calls
 
@@ -369,7 +369,7 @@ func closedURL(t *testing.T) string {
 func offerJSON(id, name, productType, supplierID, supplier string, stock int) map[string]any {
 	return map[string]any{
 		"id": id, "name": name, "description": name + " for travellers", "product_type": productType,
-		"supplier": map[string]string{"id": supplierID, "name": supplier},
+		"supplier":     map[string]string{"id": supplierID, "name": supplier},
 		"resell_value": 9.9, "reference_currency": "EUR", "distributor_fees": 5,
 		"distributor_fees_type": "percent", "bucket": stock,
 	}
