@@ -37,6 +37,9 @@ const (
 	maxLinesPerLookup = 50   // newest transactions shown for one MSISDN
 	supplierTTL       = 10 * time.Minute
 	reconcileSlack    = 2 * time.Minute // clock skew between us and the API
+	// maxReconcileDetails bounds the transactions read one by one when the
+	// list leaves out their parameters.
+	maxReconcileDetails = 20
 )
 
 // Options configures a Client. The lead wires it from the config file.

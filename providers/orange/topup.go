@@ -255,6 +255,7 @@ func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed 
 	}
 	target := strings.TrimSpace(req.Target.Value)
 	var best *sale
+	details := 0
 	for i := range res.sales {
 		s := &res.sales[i]
 		switch {
@@ -262,7 +263,21 @@ func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed 
 			continue
 		case !strings.EqualFold(s.OfferID, offerID):
 			continue // the API may ignore the filter; an unknown offer is no match
-		case target != "" && !sameNumber(s.param("msisdn"), target) && !sameNumber(s.param("simId"), target):
+		}
+		if target != "" && len(s.Parameters) == 0 {
+			// A list that leaves out the parameters must not make a sale
+			// look absent: read the transaction itself.
+			if details++; details > maxReconcileDetails {
+				return model.TopupResult{}, c.errorf(model.ErrUnavailable,
+					"the transaction list omits parameters and too many candidates remain: still pending")
+			}
+			full, err := c.transaction(ctx, s.ID)
+			if err != nil {
+				return model.TopupResult{}, err
+			}
+			s.Parameters = full.Parameters
+		}
+		if target != "" && !sameNumber(s.param("msisdn"), target) && !sameNumber(s.param("simId"), target) {
 			continue
 		}
 		if best == nil || olderThan(*s, *best) {

@@ -408,3 +408,33 @@ func TestReconcileCutShortListStaysPending(t *testing.T) {
 	_, err := c.Reconcile(context.Background(), req, nil)
 	kindOf(t, err, model.ErrUnavailable)
 }
+
+func TestReconcileReadsDetailWhenListOmitsParameters(t *testing.T) {
+	f := reconcileFake(t)
+	f.hook = func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/transactions") {
+			return false
+		}
+		var page []map[string]any
+		for _, tx := range f.txs {
+			if tx["offer_id"] == offerFR && tx["user_id"] == "alice" {
+				short := map[string]any{}
+				for k, v := range tx {
+					if k != "parameters" {
+						short[k] = v
+					}
+				}
+				page = append(page, short)
+			}
+		}
+		writeJSON(w, 200, map[string]any{"transactions": page, "total": len(page)})
+		return true
+	}
+	c, _ := newClient(t, f)
+	req := frRequest()
+	req.Since = epoch
+	res, err := c.Reconcile(context.Background(), req, map[string]bool{"10000000-0000-4000-8000-000000000002": true})
+	if err != nil || res.Status != model.TopupOK || res.TransactionID != "10000000-0000-4000-8000-000000000006" {
+		t.Fatalf("%+v, %v", res, err)
+	}
+}
