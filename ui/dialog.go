@@ -201,36 +201,35 @@ func (d *Confirm) confirm(now time.Time) Action {
 	return confirmTopupAction{Force: d.NeedSecond}
 }
 
-// View implements Dialog.
+// View implements Dialog. When space is short the facts are cut, never the
+// buttons or the outcome.
 func (d *Confirm) View(c *common, w, h int) string {
 	st := c.st
 	boxW := min(64, w)
 	inner := boxW - 4
 	lw := 13
-	var out []string
-	out = append(out, st.Title.Render(d.Title), "")
+	top := []string{st.Title.Render(d.Title)}
 	for _, r := range d.Rows {
-		out = append(out, Fit(st.Muted.Render(r.Label), lw)+Clip(r.Value, inner-lw))
+		top = append(top, Fit(st.Muted.Render(r.Label), lw)+Clip(r.Value, inner-lw))
 	}
 	if d.Warning != "" {
-		out = append(out, "")
 		for _, l := range wrap(d.Warning, inner) {
-			out = append(out, st.Warn.Render(l))
+			top = append(top, st.Warn.Render(l))
 		}
 	}
-	out = append(out, "")
+	bottom := []string{""}
 	switch d.phase {
 	case confirmAsking:
 		yes := "Yes, top up"
 		if d.armed {
 			yes = "Yes, top up AGAIN"
-			out = append(out, st.Danger.Render(Clip("! Second confirmation: press y again to submit anyway.", inner)), "")
+			bottom = append(bottom, st.Danger.Render(Clip("! Second confirmation: press y again to submit anyway.", inner)))
 		}
 		no := button(st, "No", !d.focusYes)
-		out = append(out, lipgloss.PlaceHorizontal(inner, lipgloss.Center, no+"    "+button(st, yes, d.focusYes)))
-		out = append(out, st.Muted.Render(lipgloss.PlaceHorizontal(inner, lipgloss.Center, "y confirm · n / esc cancel")))
+		bottom = append(bottom, lipgloss.PlaceHorizontal(inner, lipgloss.Center, no+"    "+button(st, yes, d.focusYes)))
+		bottom = append(bottom, st.Muted.Render(lipgloss.PlaceHorizontal(inner, lipgloss.Center, "y confirm · n / esc cancel")))
 	case confirmSubmitting:
-		out = append(out, st.Warn.Render(c.spin+" submitting… the journal has the intent; do not retry"))
+		bottom = append(bottom, st.Warn.Render(Clip(c.spin+" submitting… the journal has the intent; do not retry", inner)))
 	case confirmDone:
 		ks := st.OK
 		switch d.kind {
@@ -244,11 +243,17 @@ func (d *Confirm) View(c *common, w, h int) string {
 				if i == 0 {
 					wl = ks.Render(wl)
 				}
-				out = append(out, wl)
+				bottom = append(bottom, wl)
 			}
 		}
-		out = append(out, "", st.Muted.Render("esc / enter close"))
+		bottom = append(bottom, st.Muted.Render("esc / enter close"))
 	}
+	room := max(1, h-2)
+	if len(top)+len(bottom) > room {
+		keep := max(1, room-len(bottom))
+		top = top[:min(len(top), keep)]
+	}
+	out := limitLines(append(top, bottom...), room)
 	box := st.Dialog
 	if d.Danger {
 		box = st.DangerDialog
@@ -256,7 +261,7 @@ func (d *Confirm) View(c *common, w, h int) string {
 	for i := range out {
 		out[i] = Fit(out[i], inner)
 	}
-	return box.Render(strings.Join(limitLines(out, h-2), "\n"))
+	return box.Render(strings.Join(out, "\n"))
 }
 
 // button renders a dialog button; the focused one is bracketed (a text

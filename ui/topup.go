@@ -110,6 +110,7 @@ func (m *Model) onOffers(msg offersMsg) {
 		m.setStatus("no "+f.pane+" top-up offer fits "+who+" (checked "+itoa(len(msg.offers))+" offers)", statusWarn)
 		return
 	}
+	m.status = statusLine{}
 	m.dialogs.push(NewOfferPicker(f.pane+" top-up · "+identLabel(&m.c, &f.line), fits))
 }
 
@@ -134,7 +135,6 @@ func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 		{"Price", FormatPrice(o.Price)},
 		{"Stock after", itoa(o.Stock - 1)},
 		{"Reference", refOrDash(m.ref)},
-		{"Operator", m.eng.Options().Operator},
 	}
 	d := NewConfirm("Confirm top-up", rows, m.c.now)
 	d.Danger = m.c.env == "production"
@@ -170,7 +170,7 @@ func duplicateText(a audit.Attempt, now time.Time) string {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
 	}
-	return "! DUPLICATE: this line got this offer " + FormatAge(a.Intent.TS, now) + " (" + st + ", journal " + a.Intent.JournalID + "). Topping up again needs a second confirmation."
+	return "! DUPLICATE: this line got this offer " + FormatAge(a.Intent.TS, now) + " (" + st + "). Topping up again needs a second confirmation."
 }
 
 // submitTopup sends the confirmed top-up once.
@@ -226,13 +226,16 @@ func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 	kind := "ok"
 	switch r.Status {
 	case model.TopupOK:
-		s := "✔ OK · " + f.offer.Name + " applied"
+		out = append(out, "✔ OK · "+f.offer.Name+" applied")
+		var facts []string
 		if r.TransactionID != "" {
-			s += " · transaction " + r.TransactionID
+			facts = append(facts, "transaction "+r.TransactionID)
 		}
-		out = append(out, s)
 		if r.StockLeft != nil {
-			out = append(out, "stock left "+itoa(*r.StockLeft))
+			facts = append(facts, "stock left "+itoa(*r.StockLeft))
+		}
+		if len(facts) > 0 {
+			out = append(out, strings.Join(facts, " · "))
 		}
 	case model.TopupRejected:
 		kind = "danger"
