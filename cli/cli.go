@@ -114,14 +114,16 @@ Exit: 0 done, 2 bad input (nothing sent), 3 not found, 4 provider failure,
 
 // common flags shared by the commands that talk to providers.
 type common struct {
-	config string
-	demo   bool
-	format string
+	config     string
+	demo       bool
+	format     string
+	withFormat bool
 }
 
 func (c *common) register(fs *flag.FlagSet, withFormat bool) {
 	fs.StringVar(&c.config, "config", "", "config file (TOML)")
 	fs.BoolVar(&c.demo, "demo", false, "use the built-in simulator")
+	c.withFormat = withFormat
 	if withFormat {
 		fs.StringVar(&c.format, "format", "text", "output format: json or text")
 	}
@@ -131,7 +133,7 @@ func (c *common) check() error {
 	if c.demo && c.config != "" {
 		return usageErr("--demo and --config exclude each other")
 	}
-	if c.format != "" && c.format != "json" && c.format != "text" {
+	if c.withFormat && c.format != "json" && c.format != "text" {
 		return usageErr("--format must be json or text, not %q", clip(c.format))
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -279,7 +280,12 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []
 		return nil, nil, err
 	}
 	claimed := audit.ClaimedTransactions(entries)
-	for _, in := range audit.Pending(entries) {
+	// Newest first: each attempt takes the earliest unclaimed transaction made
+	// after it, so with attempts made one after another an older attempt can
+	// never take the transaction of a newer one.
+	pending := audit.Pending(entries)
+	slices.Reverse(pending)
+	for _, in := range pending {
 		tp, terr := e.topupper(in.Provider)
 		if terr != nil {
 			errs = append(errs, ReconcileError{in.JournalID, terr})

@@ -373,3 +373,7 @@ func NotSent(err error) bool {
 	var dns *net.DNSError
 	return errors.As(err, &dns)
 }
+
+// CloseIdle closes idle keep-alive connections of the shared transport (at
+// exit, and in tests that count goroutines).
+func CloseIdle() { sharedTransport.CloseIdleConnections() }

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"encoding/json"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/model"
+	"simdesk/providers/sim"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the real simdesk binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "simdesk-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "simdesk")
+		out, err := exec.Command("go", "build", "-o", binPath, "..").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building simdesk: %v", buildErr)
+	}
+	return binPath
+}
+
+func envList(env map[string]string) []string {
+	out := []string{"PATH=" + os.Getenv("PATH")}
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// plentyOffer returns an msisdn top-up offer with a large stock.
+func plentyOffer(t *testing.T, env map[string]string) model.Offer {
+	t.Helper()
+	code, out, errs := run(t, env, "", "stock", "--format", "json", "--provider", "orange")
+	if code != 0 {
+		t.Fatalf("stock: %d %s", code, errs)
+	}
+	var st stockJSON
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range st.Offers {
+		if o.ProductType == "topup" && o.TargetType == model.MSISDN && o.Stock >= 50 {
+			return o
+		}
+	}
+	t.Fatal("no offer with plenty of stock")
+	return model.Offer{}
+}
+
+// TestCrashDuringTopup kills the real binary with SIGKILL at random moments
+// of a top-up, then reconciles: every journalled attempt ends with exactly
+// one definitive outcome, and the ok outcomes match the transactions the
+// provider holds: no attempt lost, none doubled.
+func TestCrashDuringTopup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	bin := binary(t)
+	s, env := startSim(t, sim.Options{Latency: 300 * time.Millisecond, Seed: 7}, "")
+	offer := plentyOffer(t, env)
+	before := s.OkTransactions(offer.ID)
+	rng := rand.New(rand.NewSource(42))
+	const runs = 14
+	for i := 0; i < runs; i++ {
+		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--force", "--format", "json", "33612345678")
+		cmd.Env = envList(env)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(time.Duration(rng.Intn(600)) * time.Millisecond):
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+		}
+	}
+	code, out, errs := run(t, env, "", "journal", "--reconcile", "--format", "json")
+	if code != 0 {
+		t.Fatalf("reconcile: %d %s %s", code, out, errs)
+	}
+	j, err := audit.Open(journalPath(t, env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	entries, probs, err := j.Entries()
+	if err != nil || len(probs) != 0 {
+		t.Fatalf("journal: %v %v", err, probs)
+	}
+	intents, definitive, ok := map[string]bool{}, map[string]int{}, 0
+	for _, e := range entries {
+		switch {
+		case e.Phase == "intent":
+			intents[e.JournalID] = true
+		case e.Status == "ok" || e.Status == "rejected":
+			definitive[e.JournalID]++
+			if e.Status == "ok" {
+				ok++
+			}
+		}
+	}
+	if len(intents) == 0 {
+		t.Fatal("no attempt reached the journal")
+	}
+	for id := range intents {
+		if definitive[id] != 1 {
+			t.Errorf("attempt %s has %d definitive outcomes", id, definitive[id])
+		}
+	}
+	if got := s.OkTransactions(offer.ID) - before; got != ok {
+		t.Fatalf("journal has %d ok outcomes, the provider holds %d new transactions", ok, got)
+	}
+	t.Logf("%d runs: %d attempts journalled, %d ok, %d rejected after reconciliation", runs, len(intents), ok, len(intents)-ok)
+}
+
+func journalPath(t *testing.T, env map[string]string) string {
+	b, err := os.ReadFile(env["SIMDESK_CONFIG"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "journal = ") {
+			return strings.Trim(strings.TrimPrefix(l, "journal = "), `"`)
+		}
+	}
+	t.Fatal("no journal in config")
+	return ""
+}
