@@ -95,7 +95,7 @@ func round2(x float64) float64 { return math.Round(x*100) / 100 }
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func mustJSON(v any, indent bool) []byte {
-	b, err := encodeJSON(v, indent)
+	b, err := encodeJSON(v, indent, 0)
 	if err != nil {
 		panic("sim: generated data does not encode: " + err.Error())
 	}
@@ -104,8 +104,10 @@ func mustJSON(v any, indent bool) []byte {
 
 // encodeJSON encodes like the upstream APIs do: no HTML escaping ("&" stays
 // "&"), indented like the seeds when asked.
-func encodeJSON(v any, indent bool) ([]byte, error) {
+// sizeHint pre-sizes the buffer (the big lines are tens of megabytes).
+func encodeJSON(v any, indent bool, sizeHint int) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(sizeHint)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if indent {
@@ -117,13 +119,16 @@ func encodeJSON(v any, indent bool) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// qty is a TMF Quantity; a map keeps "amount" before "units" and lets the
-// amount be a number or the string "infinity", as in the seeds.
-type qty map[string]any
+// qty is a TMF Quantity: the amount is a number or the string "infinity",
+// and units may be absent (nil) or empty, as in the seeds.
+type qty struct {
+	Amount any     `json:"amount"`
+	Units  *string `json:"units,omitempty"`
+}
 
-func q(amount any, units string) qty { return qty{"amount": amount, "units": units} }
+func q(amount any, units string) qty { return qty{amount, &units} }
 
-func qn(amount any) qty { return qty{"amount": amount} }
+func qn(amount any) qty { return qty{Amount: amount} }
 
 type nv struct {
 	Value string `json:"value"`
@@ -161,7 +166,7 @@ type lcprBucket struct {
 	Name               string        `json:"name"`
 	UsageType          string        `json:"usageType"`
 	IsShared           bool          `json:"isShared"`
-	RemainingValue     qty           `json:"remainingValue,omitempty"`
+	RemainingValue     *qty          `json:"remainingValue,omitempty"`
 	RemainingValueName string        `json:"remainingValueName,omitempty"`
 	Product            []pubID       `json:"product"`
 	BucketBalance      []lcprBalance `json:"bucketBalance,omitempty"`
@@ -215,11 +220,11 @@ func (g *gen) lcprReport(msisdn string, postpaid bool) lcprReport {
 		name, money = "Postpaid Balance", 0
 	}
 	rep.Bucket = append(rep.Bucket, lcprBucket{ID: "1", Name: name, UsageType: "United States dollar",
-		RemainingValue: q(money, "USD"), RemainingValueName: num(money) + " USD", Product: prod})
+		RemainingValue: ptr(q(money, "USD")), RemainingValueName: num(money) + " USD", Product: prod})
 	flags := []string{"Setup_Flag_Balance", "Setup_Flag_Balance - SMS 3G", "Setup_Flag_Balance - SMS LTE", "Roaming_Flag_Balance"}
 	for _, f := range flags[:1+g.r.IntN(len(flags))] {
 		rep.Bucket = append(rep.Bucket, lcprBucket{ID: strconv.Itoa(len(rep.Bucket) + 1), Name: f, UsageType: "Flag",
-			RemainingValue: q("infinity", ""), RemainingValueName: "infinity", Product: prod})
+			RemainingValue: ptr(q("infinity", "")), RemainingValueName: "infinity", Product: prod})
 	}
 	suffix := " - Prepaid"
 	if postpaid {
@@ -285,5 +290,11 @@ func bigLCPR(now time.Time) []byte {
 			BucketCounter: []lcprCounter{{CounterType: "used", ConsumptionPeriod: endStart{vf.EndDateTime, vf.StartDateTime}, Value: cv}},
 		})
 	}
-	return mustJSON([]lcprReport{rep}, false)
+	b, err := encodeJSON([]lcprReport{rep}, false, bigBuckets*560)
+	if err != nil {
+		panic("sim: big line does not encode: " + err.Error())
+	}
+	return b
 }
+
+func ptr[T any](v T) *T { return &v }

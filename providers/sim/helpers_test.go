@@ -2,10 +2,12 @@ package sim
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func (a answer) json(t *testing.T) map[string]any {
 	return m
 }
 
-var testClient = &http.Client{Timeout: 10 * time.Second}
+var testClient = &http.Client{Timeout: 60 * time.Second}
 
 func do(t *testing.T, method, u string, h map[string]string, body string) answer {
 	t.Helper()
@@ -126,4 +128,17 @@ func bodyEq(t *testing.T, a answer, want []byte) {
 	if !bytes.Equal(a.body, want) {
 		t.Fatalf("body differs from the expected bytes:\n got %s\nwant %s", clip(string(a.body), 300), clip(string(want), 300))
 	}
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// testToken registers a valid bearer token without a round trip (for tests
+// whose server is deliberately slow).
+func (s *Server) testToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens["test-token"] = s.now().Add(time.Hour)
+	return "test-token"
 }

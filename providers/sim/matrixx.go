@@ -246,5 +246,9 @@ func bigMatrixx(now time.Time) []byte {
 		specs[i] = mxSpec{name: fmt.Sprintf("Pass %05d - Prepaid", i+1), usageType: k.usage, unit: k.unit, prepaid: true,
 			alloc: alloc, used: float64((i * 37) % int(alloc))}
 	}
-	return mustJSON([]mxReport{clk.report("SubscriptionId", BigSubscriptionID, specs, 11)}, false)
+	b, err := encodeJSON([]mxReport{clk.report("SubscriptionId", BigSubscriptionID, specs, 11)}, false, bigBuckets*2400)
+	if err != nil {
+		panic("sim: big line does not encode: " + err.Error())
+	}
+	return b
 }

@@ -40,7 +40,7 @@ func (r *reply) raw(status int, contentType string, b []byte) {
 
 // json encodes v with the indentation the seeds use.
 func (r *reply) json(status int, v any) {
-	b, err := encodeJSON(v, true)
+	b, err := encodeJSON(v, true, 0)
 	if err != nil {
 		// Every value the simulator encodes is made of plain types; this
 		// branch is unreachable but must still answer something valid.
