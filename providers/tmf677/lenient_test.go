@@ -142,6 +142,7 @@ func TestMalformedBodiesAreBadResponses(t *testing.T) {
 		"empty object":     `{}`,
 		"unknown object":   `{"hello":"world"}`,
 		"list of empties":  `[{}, {}]`,
+		"words only":       `{"@type":"UsageConsumptionReport","id":"1","description":"nothing else"}`,
 		"deep nesting":     strings.Repeat("[", 100000),
 		"deep in member":   `[{"x":` + strings.Repeat(`{"a":`, 600) + `1` + strings.Repeat("}", 600) + `}]`,
 		"broken 405 seed":  string(seeds.MustRead("cvp_error_405_malformed.txt")),
@@ -206,7 +207,11 @@ func TestErrorEnvelopeInASuccessAnswer(t *testing.T) {
 			t.Errorf("%s: message %q lacks the seed's description", n, me.Message)
 		}
 	}
-	_, err := Decode([]byte(`{"errors":[{"code":"E12","message":"odd"}]}`), msisdn("1"))
+	_, err := Decode([]byte(`{"code":404,"message":"Not Found","description":"no line 1 here"}`), msisdn("1"))
+	if me := wantKind(t, "flat envelope", err, model.ErrNotFound); !strings.Contains(me.Message, "no line 1 here (Not Found)") {
+		t.Errorf("flat envelope: %q", me.Message)
+	}
+	_, err = Decode([]byte(`{"errors":[{"code":"E12","message":"odd"}]}`), msisdn("1"))
 	if me := wantKind(t, "odd code", err, model.ErrBadResponse); !strings.Contains(me.Message, "odd") {
 		t.Errorf("odd code: %q", me.Message)
 	}

@@ -71,7 +71,7 @@ type rawReport struct {
 	errors                                    []rawError
 
 	hasBucket, hasUsage bool
-	known               bool // at least one report member was seen
+	known               bool // a member only a report has was seen (buckets, dates…)
 }
 
 // reader holds the arenas of one Decode call.
@@ -159,21 +159,25 @@ func (r *reader) top() (empty bool) {
 
 func (r *reader) report() {
 	var rep rawReport
+	var flat rawError // a flat {"code","message","description"} error
 	r.enter()
 	for first := true; r.objNext(&first); {
 		k := r.key()
 		switch string(k) {
 		case "id":
-			rep.id, rep.known = r.str(), true
+			rep.id = r.str()
 		case "description":
-			rep.description, rep.known = r.str(), true
+			rep.description = r.str()
 		case "effectiveDate":
-			rep.effectiveDate, rep.known = r.str(), true
+			rep.effectiveDate = r.str()
+			rep.known = rep.known || rep.effectiveDate != ""
 		case "queryUsageConsumptionDate":
-			rep.queryDate, rep.known = r.str(), true
-		case "@type", "href", "reportingPeriod", "usageDate":
-			rep.known = true
-			r.skip()
+			rep.queryDate = r.str()
+			rep.known = rep.known || rep.queryDate != ""
+		case "code":
+			flat.code = r.str()
+		case "message":
+			flat.message = r.str()
 		case "characteristic":
 			rep.chars, rep.known = r.charList(), true
 		case "bucket":
@@ -217,6 +221,10 @@ func (r *reader) report() {
 		default:
 			r.skip()
 		}
+	}
+	if len(rep.errors) == 0 && (flat.code != "" || flat.message != "") {
+		flat.description = rep.description
+		rep.errors = append(rep.errors, flat)
 	}
 	if r.err == nil {
 		r.reports = append(r.reports, rep)
@@ -329,7 +337,7 @@ func (r *reader) value() rawValue {
 	units := ""
 	for first := true; r.objNext(&first); {
 		switch string(r.key()) {
-		case "amount", "value":
+		case "amount":
 			v.amount = r.amount()
 		case "units":
 			v.units = r.str()
