@@ -50,6 +50,7 @@ type fake struct {
 	seenAuth   []string    // Authorization of every API call
 	queries    []string    // raw query of every transaction-list call
 	postBodies []topupBody // every POST body
+	postRaw    [][]byte    // every POST body as sent
 	postHook   func(w http.ResponseWriter, n int, b topupBody) bool
 	hook       func(w http.ResponseWriter, r *http.Request) bool // runs first on API calls
 
@@ -274,6 +275,7 @@ func (f *fake) post(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.postBodies = append(f.postBodies, b)
+	f.postRaw = append(f.postRaw, raw)
 	f.mu.Unlock()
 	if hook != nil && hook(w, n, b) {
 		return

@@ -2,14 +2,17 @@ package orange
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"simdesk/model"
 	"simdesk/providers/httpx"
+	"simdesk/seeds"
 )
 
 const offerFR = "0f0f0f0f-0000-4000-8000-000000000001"
@@ -436,5 +439,41 @@ func TestReconcileReadsDetailWhenListOmitsParameters(t *testing.T) {
 	res, err := c.Reconcile(context.Background(), req, map[string]bool{"10000000-0000-4000-8000-000000000002": true})
 	if err != nil || res.Status != model.TopupOK || res.TransactionID != "10000000-0000-4000-8000-000000000006" {
 		t.Fatalf("%+v, %v", res, err)
+	}
+}
+
+// The POST body is exactly the seeds' request examples (no user_id when no
+// operator is set).
+func TestTopupBodyMatchesSeedRequests(t *testing.T) {
+	cases := []struct {
+		seed  string
+		offer model.Offer
+	}{
+		{"orange_topup_request_msisdn.json", model.Offer{ID: "id_offre", Supplier: "Orange France", ProductType: "topup"}},
+		{"orange_topup_request_simid.json", model.Offer{ID: "id_offre_welcome", Supplier: "Welcome Travelers", ProductType: "topup"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.seed, func(t *testing.T) {
+			var want map[string]any
+			if err := json.Unmarshal(seeds.MustRead(tc.seed), &want); err != nil {
+				t.Fatal(err)
+			}
+			var target string
+			for _, v := range want["parameters"].(map[string]any) {
+				target = v.(string)
+			}
+			f := newFake(t)
+			c, _ := newClient(t, f)
+			if _, err := c.Topup(context.Background(), model.TopupRequest{Offer: tc.offer, Target: model.Identifier{Type: model.MSISDN, Value: target}}); err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(f.postRaw[0], &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("POST body %s, want the seed's %v", f.postRaw[0], want)
+			}
+		})
 	}
 }
