@@ -354,13 +354,17 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 		return model.NormalizeInUsage(a, unit, b.usageType, usage, text)
 	}
 
+	// Remaining: Matrixx's AvailableAmount (rollover included) when it is a
+	// number or "infinity"; else the bucket's own remaining value; else the
+	// current period's.
+	availAmount := model.ParseAmount(avail)
 	switch {
-	case hasAvail:
+	case hasAvail && availAmount.Present:
 		text := avail
 		if cur >= 0 && bals[cur].valueName != "" {
 			text = bals[cur].valueName
 		}
-		out.Remaining = norm(model.ParseAmount(avail), native, text)
+		out.Remaining = norm(availAmount, native, text)
 	case b.remaining.set:
 		out.Remaining = norm(b.remaining.amount, b.remaining.units, b.remainingName)
 	case cur >= 0:

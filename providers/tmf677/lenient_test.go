@@ -298,3 +298,12 @@ func TestOutputAlwaysEncodes(t *testing.T) {
 		t.Fatalf("non-finite amount %v", *a)
 	}
 }
+
+func TestUnreadableAvailableAmountFallsBackToThePeriod(t *testing.T) {
+	b := one(t, `{"bucket":[{"usageType":"Data","characteristic":[{"name":"AvailableAmount","value":"n/a"}],
+		"bucketBalance":[{"remainingValue":{"amount":3,"units":"GB"},"remainingValueName":"3 GB","characteristic":[{"name":"IsCurrentPeriod","value":"TRUE"}]}]}]}`)
+	checkQty(t, "fallback", b.Remaining, qty{3072, "MB", false, "3 GB"})
+	if b.Attributes["AvailableAmount"] != "n/a" || b.CurrentPeriod() != 0 {
+		t.Errorf("attributes %v current %d", b.Attributes, b.CurrentPeriod())
+	}
+}
