@@ -115,17 +115,20 @@ func ParseIdentifier(raw string, forced IDType, account string) (Identifier, err
 		}
 	}
 	lower := strings.ToLower(s)
+	prefix := ""
 	for _, p := range prefixes {
 		if strings.HasPrefix(lower, p.p) {
 			if forced != "" && forced != p.t {
 				return Identifier{}, inputErr("prefix %q contradicts --type %s", p.p, forced)
 			}
-			forced = p.t
+			forced, prefix = p.t, p.p
 			s = strings.TrimSpace(s[len(p.p):])
 			break
 		}
 	}
+	hadAt := false
 	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		hadAt = true
 		acc := s[i+1:]
 		s = strings.TrimSpace(s[:i])
 		if account != "" && account != acc {
@@ -142,6 +145,9 @@ func ParseIdentifier(raw string, forced IDType, account string) (Identifier, err
 		}
 	}
 	if s == "" {
+		if prefix != "" && !hadAt {
+			return Identifier{}, inputErr("nothing after the prefix %q: type the identifier after it", prefix)
+		}
 		return Identifier{}, inputErr("empty identifier before the account")
 	}
 	t := forced

@@ -76,12 +76,10 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		// Out-of-range numbers such as 1e999: keep the sign, mark as huge.
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			a.Value, a.Present = f, !math.IsInf(f, 0)
-			return nil
-		}
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		// Out of float64 range (1e999), or a literal ParseFloat reads but
+		// JSON has no such number ("inf", "NaN"): no usable value. An
+		// infinite amount would also make the lookup JSON unencodable.
 		return nil
 	}
 	a.Value, a.Present = f, true
