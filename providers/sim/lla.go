@@ -70,7 +70,7 @@ func (s *Server) handleLLA(rep *reply, r *http.Request, a api, rest string) {
 		return
 	}
 	corr := r.Header.Get("X-Correlation-ID")
-	if corr == "" || len(corr) > 128 || strings.ContainsAny(corr, "\r\n") {
+	if !printableASCII(corr) || len(corr) > 128 {
 		// Mule makes one up when the caller sends none (seed 002).
 		corr = s.nextID()
 	}
@@ -154,6 +154,16 @@ func validCredentials(id, secret string) bool {
 	okID := subtle.ConstantTimeCompare([]byte(id), []byte(ClientID)) == 1
 	okSecret := subtle.ConstantTimeCompare([]byte(secret), []byte(ClientSecret)) == 1
 	return okID && okSecret
+}
+
+// printableASCII reports a non-empty string safe to echo in a header.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isTwoLetters(s string) bool {
