@@ -70,6 +70,7 @@ type Problem struct {
 	Msg  string // one line, for the operator
 }
 
+// String is "line N: message", as `simdesk journal` prints it.
 func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Msg) }
 
 // Report is the result of Verify.

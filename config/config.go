@@ -281,6 +281,8 @@ func (p Problem) String() string {
 // Error lists every problem of a config file, one per line, in file order.
 type Error struct{ Problems []Problem }
 
+// Error prints every problem on its own line, so the operator sees the whole
+// list at once and fixes the file in one pass.
 func (e *Error) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
