@@ -35,21 +35,21 @@ type pane struct {
 	status   paneStatus
 	want     int                // the request id this pane waits for; answers to others are dropped
 	cancelFn context.CancelFunc // cancels the lookup in flight
-	query   model.Identifier
-	skip    string
-	err     *model.Error
-	lines   []model.Line
-	elapsed time.Duration
-	at      time.Time
-	picker  cursorList
-	view    *lineView
+	query    model.Identifier
+	skip     string
+	err      *model.Error
+	lines    []model.Line
+	elapsed  time.Duration
+	at       time.Time
+	picker   cursorList
+	view     *lineView
 	// reopen is the line that was open when a refresh started: the answer
 	// reopens it. With diffing (a refresh after a top-up) the answer is
 	// compared with it to show what changed.
 	reopen  *model.Line
 	diffing bool
 	diff    []string
-	w, h   int
+	w, h    int
 }
 
 func newPane(r engine.Registered) *pane {

@@ -7,22 +7,43 @@ import (
 	"simdesk/model"
 )
 
-// stockCols is the stock table's column layout for one width.
-type stockCols struct{ offer, supplier, price, stock, trend, burn, eta, state int }
+// stockCols is the stock table's column layout for one width. Below 100
+// columns the burn rate column is dropped (the time to empty, derived from
+// it, stays) and the state word joins the stock figure.
+type stockCols struct {
+	offer, supplier, price, stock, trend, burn, eta, state int
+}
 
 func layoutStockCols(w int) stockCols {
 	sc := stockCols{supplier: 18, price: 11, stock: 6, trend: 16, burn: 7, eta: 10, state: 5}
 	if w < 100 {
-		sc.supplier, sc.trend, sc.burn, sc.eta, sc.price = 12, 8, 6, 9, 10
+		sc = stockCols{supplier: 12, price: 10, stock: 9, trend: 8, eta: 9}
 	}
-	fixed := 2 + sc.supplier + 1 + sc.price + 1 + sc.stock + 2 + sc.trend + 1 + sc.burn + 1 + sc.eta + 1 + sc.state + 1
+	fixed := 2 + sc.supplier + 1 + sc.price + 1 + sc.stock + 2 + sc.trend + 1 + sc.eta + 1
+	if sc.burn > 0 {
+		fixed += sc.burn + 1
+	}
+	if sc.state > 0 {
+		fixed += sc.state + 1
+	}
 	sc.offer = max(10, w-fixed)
 	return sc
 }
 
 func (sc stockCols) row(marker, offer, supplier, price, stock, trend, burn, eta, state string) string {
-	return Fit(marker, 2) + Fit(offer, sc.offer) + " " + Fit(supplier, sc.supplier) + " " + FitRight(price, sc.price) + " " +
-		FitRight(stock, sc.stock) + "  " + Fit(trend, sc.trend) + " " + FitRight(burn, sc.burn) + " " + FitRight(eta, sc.eta) + " " + Fit(state, sc.state)
+	if sc.state == 0 && state != "" {
+		stock = state + " " + stock
+	}
+	r := Fit(marker, 2) + Fit(offer, sc.offer) + " " + Fit(supplier, sc.supplier) + " " + FitRight(price, sc.price) + " " +
+		FitRight(stock, sc.stock) + "  " + Fit(trend, sc.trend) + " "
+	if sc.burn > 0 {
+		r += FitRight(burn, sc.burn) + " "
+	}
+	r += FitRight(eta, sc.eta)
+	if sc.state > 0 {
+		r += " " + Fit(state, sc.state)
+	}
+	return r
 }
 
 // stockState is the text marker and state word of an offer.
@@ -44,24 +65,25 @@ func (s *stockWatch) View(c *common, w, h int) string {
 	if len(s.sources) == 0 {
 		return title + "  " + st.Muted.Render("no configured provider sells offers with stock")
 	}
-	out = append(out, title+"  "+st.Muted.Render(Clip(fmt.Sprintf("%d offers · LOW at or under each provider's stock_low · a bell rings when one crosses it", len(s.rows)), w-7)))
+	out = append(out, title+"  "+st.Muted.Render(Clip(fmt.Sprintf("%d offers · LOW at or under stock_low · a bell rings on crossing", len(s.rows)), w-7)))
 	for _, src := range s.sources {
-		line := src.name + " · "
+		every := " · every " + FormatSpan(src.refresh) + " · low ≤ " + itoa(src.low)
 		switch {
-		case src.at.IsZero():
-			line += c.spin + " loading…"
-		default:
-			line += "refreshed " + FormatAge(src.at, c.now) + " · every " + FormatSpan(src.refresh) + " · low ≤ " + itoa(src.low)
-		}
-		if src.err != nil {
+		case src.err != nil:
 			e := model.AsError(src.err)
-			out = append(out, st.Danger.Render(Clip("✖ "+line+" · "+errorLine(e), w)))
-			continue
+			out = append(out, st.Danger.Render(Clip("✖ "+src.name+": "+errorLine(e)+" · tried "+FormatAge(src.at, c.now)+every, w)))
+		case src.at.IsZero():
+			out = append(out, st.Muted.Render(Clip(src.name+" · "+c.spin+" loading…", w)))
+		default:
+			out = append(out, st.Muted.Render(Clip(src.name+" · refreshed "+FormatAge(src.at, c.now)+every, w)))
 		}
-		out = append(out, st.Muted.Render(Clip(line, w)))
 	}
 	sc := layoutStockCols(w)
-	out = append(out, st.ColumnHeader.Render(sc.row("", "OFFER", "SUPPLIER", "PRICE", "STOCK", "TREND", "BURN", "TO EMPTY", "STATE")))
+	stateHdr := ""
+	if sc.state > 0 {
+		stateHdr = "STATE"
+	}
+	out = append(out, st.ColumnHeader.Render(sc.row("", "OFFER", "SUPPLIER", "PRICE", "STOCK", "TREND", "BURN", "TO EMPTY", stateHdr)))
 	from, to := s.list.Visible()
 	for i := from; i < to; i++ {
 		r := s.rows[i]

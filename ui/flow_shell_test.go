@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"simdesk/model"
+)
+
+func TestHeaderShowsEnvironmentOperatorRefAndHealth(t *testing.T) {
+	h := newHarness(t)
+	h.mustSee("simdesk", "DEMO", "operator alice", "orange ○", "cvp-pr ○")
+	h.m.runCommand("ref", "INC-4411")
+	h.search("sim:1956392841179")
+	h.mustSee("ref INC-4411", "orange ●")
+
+	p := newHarness(t, production())
+	p.mustSee("PRODUCTION", "┏", "━")
+	if strings.Contains(p.screen(), "DEMO") {
+		t.Fatal("production console says DEMO")
+	}
+}
+
+func TestFailingProviderShowsCross(t *testing.T) {
+	h := newHarness(t)
+	h.orange.errs = map[string]*model.Error{"1956392841179": {Kind: model.ErrUnavailable, Status: 503, Message: "down"}}
+	for i := 0; i < 5; i++ {
+		h.search("sim:1956392841179")
+	}
+	h.mustSee("orange ✖", "5 errors")
+}
+
+func TestPaneSwitchingKeys(t *testing.T) {
+	h := newHarness(t)
+	h.press("tab")
+	if h.m.active != 1 {
+		t.Fatalf("tab: active %d", h.m.active)
+	}
+	h.press("tab")
+	if h.m.active != 0 {
+		t.Fatalf("tab wraps: active %d", h.m.active)
+	}
+	h.press("shift+tab")
+	if h.m.active != 1 {
+		t.Fatalf("shift+tab: active %d", h.m.active)
+	}
+	h.press("1")
+	if h.m.active != 0 {
+		t.Fatalf("1: active %d", h.m.active)
+	}
+	h.press("9") // no ninth pane: nothing happens
+	if h.m.active != 0 {
+		t.Fatalf("9: active %d", h.m.active)
+	}
+	h.press("2")
+	h.mustSee("[2 cvp-pr]")
+}
+
+func TestHelpIsGeneratedFromTheKeyMap(t *testing.T) {
+	h := newHarness(t)
+	h.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.press("?")
+	if _, ok := h.m.dialogs.top().(*HelpDialog); !ok {
+		t.Fatal("? did not open the help")
+	}
+	s := h.screen()
+	for _, group := range h.m.c.keys.FullHelp() {
+		for _, b := range group {
+			if !strings.Contains(s, b.Help().Desc) {
+				t.Errorf("help lacks %q (%s)", b.Help().Desc, b.Help().Key)
+			}
+		}
+	}
+	for _, c := range []string{"ref <text>", "pane <name>", "reconcile", "journal"} {
+		if !strings.Contains(s, c) {
+			t.Errorf("help lacks command %q", c)
+		}
+	}
+	h.press("?")
+	if h.m.dialogs.top() != nil {
+		t.Fatal("? did not close the help")
+	}
+}
+
+func TestPaletteFuzzyAndArguments(t *testing.T) {
+	h := newHarness(t)
+	h.press(":")
+	h.typeText("stk")
+	p := h.m.dialogs.top().(*CommandPalette)
+	if len(p.matches) == 0 || p.matches[0].cmd.Name != "stock" {
+		t.Fatalf("stk matched %+v", p.matches)
+	}
+	h.settle(h.press("enter"))
+	if h.m.screen != screenStock {
+		t.Fatal(":stock did not open the stock watch")
+	}
+	h.press(":")
+	h.typeText("ref INC-4411")
+	h.press("enter")
+	if h.m.ref != "INC-4411" {
+		t.Fatalf("ref = %q", h.m.ref)
+	}
+	h.press(":")
+	h.typeText("pane cvp")
+	h.press("enter")
+	if h.m.active != 1 || h.m.screen != screenPanes {
+		t.Fatalf(":pane cvp → active %d screen %d", h.m.active, h.m.screen)
+	}
+	h.press(":")
+	h.typeText("pane")
+	h.press("down", "tab") // tab completes the selected entry
+	if got := h.m.dialogs.top().(*CommandPalette).in.Value(); got != "pane cvp-pr" {
+		t.Fatalf("completion %q", got)
+	}
+	h.press("esc")
+	h.press(":")
+	h.typeText("zzzz")
+	h.press("enter")
+	h.mustSee("no matching command")
+	h.press("esc")
+	h.press(":")
+	h.typeText("search sim:1956392841179")
+	h.settle(h.press("enter"))
+	if h.m.panes[0].line() == nil {
+		t.Fatal(":search ID did not search")
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	h := newHarness(t)
+	isQuit := func(cmd tea.Cmd) bool {
+		if cmd == nil {
+			return false
+		}
+		for _, m := range collect(cmd, 100e6) {
+			if _, ok := m.(tea.QuitMsg); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if !isQuit(h.press("q")) {
+		t.Fatal("q did not quit")
+	}
+	// q inside an input is text; ctrl+c always quits.
+	h.press("/")
+	if isQuit(h.press("q")) {
+		t.Fatal("q typed in the search box quit")
+	}
+	if !isQuit(h.press("ctrl+c")) {
+		t.Fatal("ctrl+c did not quit")
+	}
+}
+
+func TestLinePickerForSeveralLines(t *testing.T) {
+	h := newHarness(t)
+	var ls []model.Line
+	for i := 0; i < 3; i++ {
+		l := orangeLine()
+		l.Type, l.ID, l.MSISDN = model.MSISDN, "33612345678", "33612345678"
+		l.TransactionID = fmt.Sprintf("trx-%d", i)
+		l.OfferName = fmt.Sprintf("Offer %d", i)
+		ls = append(ls, l)
+	}
+	h.orange.lines["33612345678"] = ls
+	h.search("33612345678")
+	p := h.m.panes[0]
+	if p.line() != nil {
+		t.Fatal("several lines should show a picker first")
+	}
+	h.mustSee("3 lines for MSISDN 33612345678", "trx-0", "trx-2", "Offer 1")
+	h.press("down", "enter")
+	if p.line() == nil || p.line().TransactionID != "trx-1" {
+		t.Fatalf("opened %+v", p.line())
+	}
+	h.press("esc")
+	if p.line() != nil {
+		t.Fatal("esc should go back to the picker")
+	}
+}
+
+func TestBucketDetailOpensAndCloses(t *testing.T) {
+	h := newHarness(t)
+	l := orangeLine()
+	l.Buckets[0].Periods = []model.Period{
+		{Start: model.ParseTime("2022-12-10T00:00:00Z"), End: model.ParseTime("2023-01-10T00:00:00Z"), Remaining: model.Quantity{Amount: num(1024), Unit: "MB"}},
+		{Start: model.ParseTime("2023-01-10T00:00:00Z"), End: model.ParseTime("2023-02-10T00:00:00Z"), Current: true, Remaining: model.Quantity{Amount: num(2048), Unit: "MB"}},
+		{Start: model.ParseTime("2023-02-10T00:00:00Z"), End: model.ParseTime("2023-03-10T00:00:00Z"), Remaining: model.Quantity{Amount: num(0), Unit: "MB"}},
+	}
+	l.Buckets[0].Counters = []model.Counter{{Type: "used", Amount: num(512), Unit: "MB"}, {Type: "allocated", Amount: num(2560), Unit: "MB"}, {Type: "Threshold_consumed_amount", Amount: num(75), Unit: "MB", Name: "75Percent"}}
+	l.Buckets[0].Attributes = map[string]string{"AvailableAmount": "2048", "IsPrepaid": "true"}
+	h.orange.lines["1956392841179"] = []model.Line{l}
+	h.search("sim:1956392841179")
+	h.mustSee("20%") // used 512 of 2560
+	h.press("enter")
+	h.mustSee("PERIODS", "past", "CURRENT", "next", "COUNTERS / THRESHOLDS", "Threshold_consumed_amount", "75Percent", "ATTRIBUTES", "AvailableAmount", "IsPrepaid")
+	h.press("esc")
+	h.mustSee("BUCKET", "REMAINING")
+	h.mustNotSee("ATTRIBUTES")
+}
+
+func TestMaskIdentifiers(t *testing.T) {
+	h := newHarness(t, masked())
+	h.search("sim:1956392841179")
+	h.mustSee("SIM *********1179")
+	h.mustNotSee("1956392841179")
+	txt := h.m.copyText()
+	if strings.Contains(txt, "1956392841179") || !strings.Contains(txt, "*********1179") {
+		t.Fatalf("copy not masked:\n%s", txt)
+	}
+}
