@@ -53,6 +53,7 @@ type fakeProvider struct {
 	topups  int
 	forced  []bool
 	reject  string // non-empty: top-ups are rejected with this reason
+	unknown bool   // top-ups time out: outcome unknown
 }
 
 func (f *fakeProvider) Name() string                { return f.name }
@@ -106,6 +107,9 @@ func (f *fakeProvider) Topup(ctx context.Context, req model.TopupRequest) (model
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.topups++
+	if f.unknown {
+		return model.TopupResult{Status: model.TopupUnknown, Reason: "no answer within 90s", Sent: true}, &model.Error{Kind: model.ErrTimeout, Message: "no answer within 90s"}
+	}
 	if f.reject != "" {
 		return model.TopupResult{Status: model.TopupRejected, Reason: f.reject, Sent: true}, nil
 	}
@@ -369,4 +373,19 @@ func (h *harness) search(raw string) {
 	h.press("/")
 	h.typeText(raw)
 	h.settle(h.press("enter"))
+}
+
+// bigLine is a line with n data buckets ("bucket 0000"…), for scrolling,
+// copies and benchmarks.
+func bigLine(n int) model.Line {
+	l := orangeLine()
+	l.Buckets = make([]model.Bucket, n)
+	for i := range l.Buckets {
+		l.Buckets[i] = model.Bucket{
+			ID: fmt.Sprintf("b%d", i), Name: fmt.Sprintf("bucket %04d", i), Usage: model.UsageData,
+			Remaining: model.Quantity{Amount: num(float64(i)), Unit: "MB"}, ValidTo: model.ParseTime("2023-02-10T00:00:00Z"),
+			Counters: []model.Counter{{Type: "used", Amount: num(float64(i % 100)), Unit: "MB"}, {Type: "allocated", Amount: num(100), Unit: "MB"}},
+		}
+	}
+	return l
 }

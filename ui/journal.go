@@ -202,7 +202,7 @@ func (j *journalView) View(c *common, w, h int) string {
 		if in.Reference != "" {
 			what = append(what, "ref "+in.Reference)
 		}
-		what = append(what, in.JournalID, "by "+in.Operator)
+		what = append(what, "by "+in.Operator, in.JournalID)
 		row := marker + Fit(in.TS.UTC().Format("2006-01-02 15:04:05"), tw) + " " + Fit(status, 10) + " " + Fit(in.Provider, idW) + " " +
 			Fit(MaskID(c.mask, model.IDType(in.TargetType), in.TargetID), 14) + " " + Fit(strings.Join(what, " · "), rest)
 		switch {
