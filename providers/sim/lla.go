@@ -72,7 +72,7 @@ func (s *Server) handleLLA(rep *reply, r *http.Request, a api, rest string) {
 	corr := r.Header.Get("X-Correlation-ID")
 	if !printableASCII(corr) || len(corr) > 128 {
 		// Mule makes one up when the caller sends none (seed 002).
-		corr = s.nextID()
+		corr = s.nextCorrelationID()
 	}
 	rep.header.Set("X-Correlation-ID", corr)
 

@@ -231,6 +231,18 @@ func TestGenerationIsDeterministic(t *testing.T) {
 			t.Fatalf("%s differs between two servers of the same seed", k)
 		}
 	}
+	if len(a.orange.trx) != len(b.orange.trx) {
+		t.Fatal("Orange histories differ in length for the same seed")
+	}
+	for i := range a.orange.trx {
+		x, y := a.orange.trx[i].json(), b.orange.trx[i].json()
+		if !reflect.DeepEqual(x, y) {
+			t.Fatalf("transaction %d differs for the same seed: %+v / %+v", i, x, y)
+		}
+	}
+	if reflect.DeepEqual(a.orange.trx[5].json(), c.orange.trx[5].json()) {
+		t.Error("different seeds, same Orange history")
+	}
 	if !bytes.Equal(a.orange.lines[lineKey(supOFR, "msisdn", a.orange.samples[5].ID)].body(),
 		b.orange.lines[lineKey(supOFR, "msisdn", b.orange.samples[5].ID)].body()) {
 		t.Fatal("Orange balances differ for the same seed")

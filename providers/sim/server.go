@@ -62,7 +62,8 @@ type Server struct {
 
 	mu        sync.Mutex // guards everything below, and the Orange state
 	faultRand *rand.Rand
-	idRand    *rand.Rand
+	idRand    *rand.Rand // transaction ids
+	corrRand  *rand.Rand // correlation ids made up for callers that send none
 	tokens    map[string]time.Time
 
 	orange *orangeState
@@ -94,6 +95,7 @@ func New(o Options) *Server {
 		sleep:     sleepCtx,
 		faultRand: rand.New(rand.NewPCG(seed, 0xfa17)),
 		idRand:    rand.New(rand.NewPCG(seed, 0x1d5)),
+		corrRand:  rand.New(rand.NewPCG(seed, 0xc0ee)),
 		tokens:    map[string]time.Time{},
 	}
 	at := o.Now()
@@ -253,9 +255,9 @@ func newUUID(r *rand.Rand) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// nextID draws an id for runtime objects (transactions, correlation ids).
-func (s *Server) nextID() string {
+// nextCorrelationID draws a correlation id for a caller that sent none.
+func (s *Server) nextCorrelationID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return newUUID(s.idRand)
+	return newUUID(s.corrRand)
 }

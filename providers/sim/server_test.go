@@ -210,7 +210,9 @@ func TestConfigTOMLPointsAtTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
-	_ = md
+	if und := md.Undecoded(); len(und) != 0 {
+		t.Errorf("keys outside operator/readonly/provider: %v", und)
+	}
 	if cfg.Operator == "" || cfg.Readonly {
 		t.Errorf("operator %q readonly %v", cfg.Operator, cfg.Readonly)
 	}
