@@ -346,3 +346,16 @@ func hours(h float64) time.Duration {
 	}
 	return time.Duration(h * float64(time.Hour))
 }
+
+// FormatETA renders an estimate coarsely, as "~42 min", "~23 h", "~2 d 3 h".
+func FormatETA(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "<1 min"
+	case d < time.Hour:
+		return fmt.Sprintf("~%d min", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("~%d h", int(d/time.Hour))
+	}
+	return "~" + FormatSpan(d.Truncate(time.Hour))
+}

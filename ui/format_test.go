@@ -187,3 +187,18 @@ func TestBar(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatETA(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{30 * time.Second, "<1 min"}, {42 * time.Minute, "~42 min"}, {23*time.Hour + 15*time.Minute, "~23 h"},
+		{51*time.Hour + 20*time.Minute, "~2 d 3 h"}, {hours(1e12), "~3650 d"},
+	}
+	for _, tt := range tests {
+		if got := FormatETA(tt.d); got != tt.want {
+			t.Errorf("FormatETA(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}

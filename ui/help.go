@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -49,13 +50,12 @@ func helpModel(c *common, w int) help.Model {
 func (d *HelpDialog) View(c *common, w, h int) string {
 	st := c.st
 	inner := max(20, min(100, w)-4)
-	hm := helpModel(c, inner)
+	hm := helpModel(c, 0) // measured unbounded, then laid out to fit
+	hm.FullSeparator = "   "
 	groups := c.keys.FullHelp()
-	var keys string
-	if inner >= 90 {
-		keys = hm.FullHelpView(groups)
-	} else {
-		// Two columns of groups at a time so 80 columns suffice.
+	keys := hm.FullHelpView(groups)
+	if lipgloss.Width(keys) > inner {
+		// Too narrow for one row of columns: two rows of two.
 		keys = hm.FullHelpView(groups[:2]) + "\n\n" + hm.FullHelpView(groups[2:])
 	}
 	out := []string{st.Title.Render("Keys")}

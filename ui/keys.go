@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 		},
 		Panes: PaneKeys{
 			Next: b([]string{"tab"}, "tab", "next pane"),
-			Prev: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+			Prev: b([]string{"shift+tab"}, "shift+tab", "prev pane"),
 			Jump: b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "jump to pane"),
 		},
 		Nav: NavKeys{
@@ -70,15 +70,15 @@ func DefaultKeyMap() KeyMap {
 			PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
 			PageDown: b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
 			Open:     b([]string{"enter"}, "enter", "open"),
-			Back:     b([]string{"esc"}, "esc", "back / cancel"),
+			Back:     b([]string{"esc"}, "esc", "back, cancel"),
 		},
 		Line:    LineKeys{Topup: b([]string{"t"}, "t", "top-up")},
 		Journal: JournalKeys{Reconcile: b([]string{"r"}, "r", "reconcile")},
 		Dialog: DialogKeys{
 			Yes:    b([]string{"y", "Y"}, "y", "confirm"),
 			No:     b([]string{"n", "N", "esc"}, "n/esc", "cancel"),
-			Switch: b([]string{"left", "right", "h", "l", "tab", "shift+tab"}, "←/→", "switch button"),
-			Enter:  b([]string{"enter"}, "enter", "press focused button"),
+			Switch: b([]string{"left", "right", "h", "l", "tab", "shift+tab"}, "←/→", "switch"),
+			Enter:  b([]string{"enter"}, "enter", "press button"),
 		},
 		Input: InputKeys{
 			Submit:   b([]string{"enter"}, "enter", "run"),
@@ -93,8 +93,8 @@ func DefaultKeyMap() KeyMap {
 // FullHelp is the `?` screen: one column per area.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Line.Topup, k.Global.Refresh, k.Global.Copy, k.Global.Help, k.Global.Quit, k.Global.ForceQuit},
-		{k.Panes.Next, k.Panes.Prev, k.Panes.Jump, k.Nav.Open, k.Nav.Back},
+		{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Line.Topup, k.Global.Refresh, k.Global.Copy},
+		{k.Panes.Next, k.Panes.Prev, k.Panes.Jump, k.Nav.Open, k.Nav.Back, k.Global.Help, k.Global.Quit, k.Global.ForceQuit},
 		{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.PageUp, k.Nav.PageDown},
 		{k.Dialog.Yes, k.Dialog.No, k.Dialog.Switch, k.Dialog.Enter, k.Journal.Reconcile},
 	}

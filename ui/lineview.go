@@ -173,7 +173,7 @@ func layoutBucketCols(w int, withChange bool) bucketCols {
 	if w-fixed() < 14 {
 		bc.usage = 0
 	}
-	bc.name = max(8, w-fixed())
+	bc.name = min(44, max(8, w-fixed())) // wide screens: no vast gap before the numbers
 	return bc
 }
 

@@ -26,7 +26,7 @@ func layoutStockCols(w int) stockCols {
 	if sc.state > 0 {
 		fixed += sc.state + 1
 	}
-	sc.offer = max(10, w-fixed)
+	sc.offer = min(44, max(10, w-fixed))
 	return sc
 }
 
@@ -97,7 +97,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 			if per, ok := ring.burn(); ok {
 				burn = trimFloat(roundTo(per, 1)) + "/h"
 				if o.Stock > 0 {
-					eta = "~" + FormatSpan(hours(float64(o.Stock)/per))
+					eta = FormatETA(hours(float64(o.Stock) / per))
 				}
 			}
 		}

@@ -93,7 +93,7 @@ func NewStyles(p *Palette) *Styles {
 		Production:   n.Foreground(p.SelectedFg).Background(p.Prod).Bold(true),
 		Border:       fg(p.Border),
 		ProdBorder:   fg(p.Prod),
-		TabActive:    fg(p.Title).Bold(true).Underline(true),
+		TabActive:    fg(p.Accent).Bold(true),
 		Tab:          fg(p.Muted),
 		ColumnHeader: fg(p.Muted).Bold(true),
 		BarFill:      fg(p.BarFill), BarOff: fg(p.BarOff),
