@@ -4,9 +4,9 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/lipgloss/v2"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // HelpDialog is the `?` screen. Its key table is generated from the same
