@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -96,19 +98,92 @@ func lookupExit(results []engine.Result) int {
 	return ExitProvider
 }
 
-func writeLookupJSON(w io.Writer, id model.Identifier, results []engine.Result) {
-	out := lookupJSON{Query: queryJSON{ID: id.Value, Type: id.Type, Account: id.Account}, Results: make([]resultJSON, 0, len(results))}
-	for _, r := range results {
-		lines := r.Lines
-		if lines == nil {
-			lines = []model.Line{}
+// writeLookupJSON streams the contract's JSON: each bucket is encoded on its
+// own, so a 10,000-bucket line never sits in memory twice as one document.
+func writeLookupJSON(w io.Writer, id model.Identifier, results []engine.Result) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	q, _ := json.MarshalIndent(queryJSON{ID: id.Value, Type: id.Type, Account: id.Account}, "  ", "  ")
+	bw.WriteString("{\n  \"query\": ")
+	bw.Write(q)
+	bw.WriteString(",\n  \"results\": [")
+	for i, r := range results {
+		if i > 0 {
+			bw.WriteByte(',')
 		}
-		out.Results = append(out.Results, resultJSON{Provider: r.Provider, Kind: r.Kind, Error: r.Err, Lines: lines, ElapsedMS: r.Elapsed.Milliseconds()})
+		head, _ := marshal(resultHead{Provider: r.Provider, Kind: r.Kind, Error: r.Err, ElapsedMS: r.Elapsed.Milliseconds()}, "    ")
+		bw.WriteString("\n    ")
+		bw.Write(reopen(head))
+		bw.WriteString(",\n      \"lines\": [")
+		for j := range r.Lines {
+			if j > 0 {
+				bw.WriteByte(',')
+			}
+			writeLine(bw, &r.Lines[j], "        ")
+		}
+		if len(r.Lines) > 0 {
+			bw.WriteString("\n      ")
+		}
+		bw.WriteString("]\n    }")
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	if len(results) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// resultHead is a result without its lines, which are streamed after it.
+type resultHead struct {
+	Provider  string       `json:"provider"`
+	Kind      string       `json:"kind"`
+	Error     *model.Error `json:"error"`
+	ElapsedMS int64        `json:"elapsed_ms"`
+}
+
+// lineHead is a line without its buckets: the shallower "buckets" field,
+// nil and omitted, hides the embedded one.
+type lineHead struct {
+	*model.Line
+	Buckets *struct{} `json:"buckets,omitempty"`
+}
+
+func writeLine(bw *bufio.Writer, l *model.Line, prefix string) {
+	head, _ := marshal(lineHead{Line: l}, prefix)
+	bw.WriteString("\n" + prefix)
+	bw.Write(reopen(head))
+	bw.WriteString(",\n" + prefix + "  \"buckets\": [")
+	inner := prefix + "    "
+	for k := range l.Buckets {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		b, _ := marshal(&l.Buckets[k], inner)
+		bw.WriteString("\n" + inner)
+		bw.Write(b)
+	}
+	if len(l.Buckets) > 0 {
+		bw.WriteString("\n" + prefix + "  ")
+	}
+	bw.WriteString("]\n" + prefix + "}")
+}
+
+// marshal is MarshalIndent without HTML escaping (names like "A&B" stay
+// readable) and without the trailing newline.
+func marshal(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(out)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// reopen drops an object's closing brace (and the line break before it) so
+// that more members can be appended.
+func reopen(b []byte) []byte {
+	return bytes.TrimRight(bytes.TrimSuffix(b, []byte("}")), " \n")
 }
 
 func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, mask bool) {

@@ -88,8 +88,8 @@ type Line struct {
 	SimID           string `json:"sim_id,omitempty"`
 	OfferID         string `json:"offer_id,omitempty"`
 	OfferName       string `json:"offer_name,omitempty"`
-	FirstActivation Time   `json:"first_activation,omitempty"`
-	NumberExpires   Time   `json:"number_expires,omitempty"`
+	FirstActivation Time   `json:"first_activation,omitzero"`
+	NumberExpires   Time   `json:"number_expires,omitzero"`
 	Dialect         string `json:"dialect,omitempty"`
 }
 
