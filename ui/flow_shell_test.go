@@ -212,3 +212,39 @@ func TestMaskIdentifiers(t *testing.T) {
 		t.Fatalf("copy not masked:\n%s", txt)
 	}
 }
+
+func TestInputCursorSitsAfterTheTypedText(t *testing.T) {
+	h := newHarness(t)
+	v := h.m.View()
+	if !v.AltScreen || v.Cursor != nil {
+		t.Fatalf("alt screen %v, cursor %v without an input", v.AltScreen, v.Cursor)
+	}
+	for _, open := range []string{"/", ":"} {
+		h.press(open)
+		h.typeText("123")
+		v = h.m.View()
+		if v.Cursor == nil {
+			t.Fatalf("%s: no cursor on the input", open)
+		}
+		rows := strings.Split(ansiStrip(v.Content), "\n")
+		row := []rune(rows[v.Cursor.Y])
+		if before := string(row[:v.Cursor.X]); !strings.HasSuffix(before, open+" 123") {
+			t.Fatalf("%s: cursor at %d,%d after %q", open, v.Cursor.X, v.Cursor.Y, before)
+		}
+		h.press("esc")
+	}
+}
+
+func TestRefreshReopensTheOpenLine(t *testing.T) {
+	h := newHarness(t)
+	h.search("sim:1956392841179")
+	h.press("down")
+	h.settle(h.press("r"))
+	p := h.m.panes[0]
+	if p.line() == nil || p.view.list.cursor != 0 || len(p.view.deltas) != 0 {
+		t.Fatalf("refresh: line %v", p.line())
+	}
+	if h.m.panes[1].status != paneSkipped {
+		t.Fatal("refreshing one pane touched another")
+	}
+}

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,16 +13,21 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"simdesk/model"
-	"simdesk/providers/tmf677"
-	"simdesk/seeds"
 )
 
-// seedLines decodes a seed example as the tmf677 provider would.
-func seedLines(t *testing.T, name string, id model.Identifier, lob string) []model.Line {
+// seedLines reads lines decoded from a seed example. The files in
+// testdata/lines are the tmf677 decoder's output for cvp_pr_9077613.json and
+// dxp_pr_prepaid_S-1001.json, frozen so that the screens' golden files change
+// only when the UI does.
+func seedLines(t *testing.T, name string) []model.Line {
 	t.Helper()
-	ls, err := tmf677.Decode(seeds.MustRead(name), tmf677.Hint{ID: id, Lob: lob})
+	b, err := os.ReadFile(filepath.Join("testdata", "lines", name))
 	if err != nil {
-		t.Fatalf("decode %s: %v", name, err)
+		t.Fatal(err)
+	}
+	var ls []model.Line
+	if err := json.Unmarshal(b, &ls); err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 	return ls
 }
@@ -27,8 +35,8 @@ func seedLines(t *testing.T, name string, id model.Identifier, lob string) []mod
 // goldenHarness is a console over the seed lines with a fixed clock.
 func goldenHarness(t *testing.T, w, ht int, opts ...harnessOpt) *harness {
 	h := newHarness(t, opts...)
-	h.lla.lines["9077613"] = seedLines(t, "cvp_pr_9077613.json", model.Identifier{Type: model.MSISDN, Value: "9077613"}, "PREPAID")
-	h.lla.lines["S-1001"] = seedLines(t, "dxp_pr_prepaid_S-1001.json", model.Identifier{Type: model.Subscription, Value: "S-1001"}, "")
+	h.lla.lines["9077613"] = seedLines(t, "9077613.json")
+	h.lla.lines["S-1001"] = seedLines(t, "S-1001.json")
 	h.m.Update(tea.WindowSizeMsg{Width: w, Height: ht})
 	return h
 }

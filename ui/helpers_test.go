@@ -180,7 +180,7 @@ func orangeOffers() []model.Offer {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	m      *Model
 	clk    *testClock
 	orange *fakeProvider
@@ -202,7 +202,7 @@ func historyAt(p string) harnessOpt {
 
 // newHarness builds a real engine (with a temp journal) over two fake
 // providers and a console of 80×24 around it.
-func newHarness(t *testing.T, opts ...harnessOpt) *harness {
+func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
 	clk := &testClock{t: t0}
 	j, err := audit.Open(t.TempDir() + "/j.jsonl")
