@@ -86,8 +86,19 @@ func TestCrashDuringTopup(t *testing.T) {
 	offer := plentyOffer(t, env)
 	before := s.OkTransactions(offer.ID)
 	rng := rand.New(rand.NewSource(42))
-	const runs = 14
-	for i := 0; i < runs; i++ {
+	pendingNow := func() int {
+		j, err := audit.Open(journalPath(t, env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		entries, _, _ := j.Entries()
+		return len(audit.Pending(entries))
+	}
+	// At least 10 kills, and on until three attempts were left pending
+	// mid-flight (bounded at 40 runs), so reconciliation is really exercised.
+	runs := 0
+	for ; runs < 40 && (runs < 10 || pendingNow() < 3); runs++ {
 		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--force", "--format", "json", "33612345678")
 		cmd.Env = envList(env)
 		if err := cmd.Start(); err != nil {
@@ -97,11 +108,14 @@ func TestCrashDuringTopup(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		select {
 		case <-done:
-		case <-time.After(time.Duration(rng.Intn(600)) * time.Millisecond):
+		case <-time.After(time.Duration(200+rng.Intn(1400)) * time.Millisecond):
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 		}
 	}
+	_, pendOut, _ := run(t, env, "", "journal", "--pending", "--format", "json")
+	var pend journalJSON
+	json.Unmarshal([]byte(pendOut), &pend)
 	code, out, errs := run(t, env, "", "journal", "--reconcile", "--format", "json")
 	if code != 0 {
 		t.Fatalf("reconcile: %d %s %s", code, out, errs)
@@ -138,7 +152,10 @@ func TestCrashDuringTopup(t *testing.T) {
 	if got := s.OkTransactions(offer.ID) - before; got != ok {
 		t.Fatalf("journal has %d ok outcomes, the provider holds %d new transactions", ok, got)
 	}
-	t.Logf("%d runs: %d attempts journalled, %d ok, %d rejected after reconciliation", runs, len(intents), ok, len(intents)-ok)
+	if len(pend.Attempts) == 0 {
+		t.Error("no kill left an attempt pending: the drill did not test reconciliation")
+	}
+	t.Logf("%d runs: %d attempts journalled, %d left pending by SIGKILL, after reconciliation %d ok, %d rejected", runs, len(intents), len(pend.Attempts), ok, len(intents)-ok)
 }
 
 func journalPath(t *testing.T, env map[string]string) string {

@@ -360,11 +360,10 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 	availAmount := model.ParseAmount(avail)
 	switch {
 	case hasAvail && availAmount.Present:
-		text := avail
-		if cur >= 0 && bals[cur].valueName != "" {
-			text = bals[cur].valueName
-		}
-		out.Remaining = norm(availAmount, native, text)
+		// The text is the AvailableAmount as sent: the current period's
+		// remainingValueName describes the period, not what is available now
+		// (8192 available vs "4096 megabytes" in the period, for rollover).
+		out.Remaining = norm(availAmount, native, strings.TrimSpace(avail))
 	case b.remaining.set:
 		out.Remaining = norm(b.remaining.amount, b.remaining.units, b.remainingName)
 	case cur >= 0:
