@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"simdesk/model"
 )
@@ -25,10 +26,12 @@ type envelope struct {
 	} `json:"errors"`
 }
 
+// The lenient patterns compile on first use: most runs never see a broken
+// error body, and compiling them costs milliseconds at every start.
 var (
-	reMessage = regexp.MustCompile(`"message"\s*:\s*"([^"\\]{0,300})`)
-	reDesc    = regexp.MustCompile(`"description"\s*:\s*"([^"\\]{0,300})`)
-	reTitle   = regexp.MustCompile(`(?is)<title>\s*([^<]{0,200})</title>`)
+	reMessage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"message"\s*:\s*"([^"\\]*)`) })
+	reDesc    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"description"\s*:\s*"([^"\\]*)`) })
+	reTitle   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title>\s*([^<]*)</title>`) })
 )
 
 // DecodeError turns a non-2xx answer into a typed error with the clearest
@@ -46,9 +49,9 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 		}
 	} else if json.Unmarshal(body, &env) == nil {
 		// decoded below
-	} else if m := reMessage.FindStringSubmatch(trimmed); m != nil {
+	} else if m := reMessage().FindStringSubmatch(trimmed); m != nil {
 		env.Message = m[1]
-		if d := reDesc.FindStringSubmatch(trimmed); d != nil {
+		if d := reDesc().FindStringSubmatch(trimmed); d != nil {
 			env.Description = d[1]
 		}
 	}
@@ -77,7 +80,7 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 	case msg != "":
 		e.Message = clean(msg)
 	default:
-		if m := reTitle.FindStringSubmatch(trimmed); m != nil {
+		if m := reTitle().FindStringSubmatch(trimmed); m != nil {
 			e.Message = "HTML error page: " + clean(m[1])
 		} else if trimmed == "" {
 			e.Message = fmt.Sprintf("HTTP %d with an empty body", status)
