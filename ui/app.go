@@ -52,6 +52,8 @@ type Model struct {
 	histSeq int
 
 	reqSeq       int                // request ids for every async answer
+	autoReq      int                // the search whose first find may switch the pane on screen
+	searchReq    int                // the search whose summary the status line will show
 	searchCancel context.CancelFunc // cancels the lookups of the last search
 
 	spinner  spinner.Model

@@ -197,3 +197,37 @@ func TestHistoryCapped(t *testing.T) {
 		t.Fatalf("len %d last %q", len(hs.entries), hs.entries[len(hs.entries)-1])
 	}
 }
+
+func TestFirstPaneToFindComesForward(t *testing.T) {
+	h := newHarness(t)
+	h.lla.lines["9077613"] = []model.Line{{ID: "9077613", Type: model.MSISDN, Payment: "prepaid", Status: "active"}}
+	h.search("9077613")
+	if h.m.active != 1 {
+		t.Fatalf("active pane %d; orange found nothing, cvp-pr found the line", h.m.active)
+	}
+	if !strings.Contains(h.m.status.text, "found in cvp-pr") || !strings.Contains(h.m.status.text, "not found in orange") {
+		t.Fatalf("summary %q", h.m.status.text)
+	}
+}
+
+func TestBucketDiffWithRepeatedNames(t *testing.T) {
+	before := orangeLine()
+	before.Buckets = []model.Bucket{
+		{Name: "Carte", Usage: model.UsageData, Remaining: model.Quantity{Amount: num(1024), Unit: "MB"}},
+		{Name: "Carte", Usage: model.UsageVoice, Remaining: model.Quantity{Amount: num(600), Unit: "s"}},
+	}
+	after := before
+	after.Buckets = []model.Bucket{
+		before.Buckets[0],
+		{Name: "Carte", Usage: model.UsageVoice, Remaining: model.Quantity{Amount: num(2400), Unit: "s"}},
+		{Name: "Voix 30", Usage: model.UsageData, Remaining: model.Quantity{Amount: num(0), Unit: "MB"}},
+		{Name: "Voix 30", Usage: model.UsageVoice, Remaining: model.Quantity{Amount: num(1800), Unit: "s"}},
+	}
+	deltas, summary := bucketDiff(&before, &after)
+	if deltas[0] != "" || deltas[1] != "+0:30 h" || deltas[2] != "" || deltas[3] != "new" {
+		t.Fatalf("deltas %v", deltas)
+	}
+	if len(summary) != 2 || summary[0] != "Carte: 0:10 h → 0:40 h (+0:30 h)" || summary[1] != "Voix 30 (voice): new, 0:30 h" {
+		t.Fatalf("summary %q", summary)
+	}
+}

@@ -85,6 +85,7 @@ func (m *Model) selectPane(i int) {
 	}
 	m.active = (i%len(m.panes) + len(m.panes)) % len(m.panes)
 	m.screen = screenPanes
+	m.autoReq = 0 // the operator chose: no more automatic switching
 }
 
 // back is esc with nothing else to close: it cancels a search in flight,

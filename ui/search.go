@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -91,6 +92,7 @@ func (m *Model) search(raw string) tea.Cmd {
 		m.active = firstAsked
 	}
 	m.screen = screenPanes
+	m.autoReq, m.searchReq = req, req
 	m.setStatus("searching "+id.Type.Label()+" "+MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
 	if m.hist.add(raw) && m.histW != nil {
 		m.histSeq++
@@ -148,7 +150,61 @@ func (m *Model) onLookup(msg lookupMsg) {
 	p.apply(msg.res, &m.c)
 	if diffing {
 		m.showDiff(p)
+		return
 	}
+	if msg.req != m.searchReq {
+		return
+	}
+	// The first pane to find the line comes forward when the one on
+	// screen has nothing to show for this search.
+	if a := m.activePane(); msg.req == m.autoReq && p.status == paneDone && len(p.lines) > 0 && a != p && a.status != paneDone {
+		for i := range m.panes {
+			if m.panes[i] == p {
+				m.active = i
+			}
+		}
+		m.autoReq = 0
+	}
+	if !m.waiting(msg.req) {
+		m.autoReq, m.searchReq = 0, 0
+		m.setStatus(m.searchSummary(), statusInfo)
+	}
+}
+
+// waiting reports whether some pane still waits for request req.
+func (m *Model) waiting(req int) bool {
+	for _, p := range m.panes {
+		if p.status == paneLoading && p.want == req {
+			return true
+		}
+	}
+	return false
+}
+
+// searchSummary says where the last search found something.
+func (m *Model) searchSummary() string {
+	var found, missing, failed []string
+	for _, p := range m.panes {
+		switch {
+		case p.status == paneDone && len(p.lines) > 0:
+			found = append(found, p.name)
+		case p.status == paneDone || p.status == paneFailed && p.err.Kind == model.ErrNotFound:
+			missing = append(missing, p.name)
+		case p.status == paneFailed:
+			failed = append(failed, p.name)
+		}
+	}
+	var parts []string
+	if len(found) > 0 {
+		parts = append(parts, "found in "+strings.Join(found, ", "))
+	}
+	if len(missing) > 0 {
+		parts = append(parts, "not found in "+strings.Join(missing, ", "))
+	}
+	if len(failed) > 0 {
+		parts = append(parts, "failed in "+strings.Join(failed, ", "))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // otherWaiting reports whether another pane still waits on the same search.

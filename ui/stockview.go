@@ -7,26 +7,44 @@ import (
 	"simdesk/model"
 )
 
-// stockCols is the stock table's column layout for one width. Below 100
-// columns the burn rate column is dropped (the time to empty, derived from
-// it, stays) and the state word joins the stock figure.
+// stockCols is the stock table's column layout for one width. Narrower
+// screens shrink the trend and supplier first, then drop the burn rate
+// column (the time to empty, derived from it, stays) and write the state
+// word next to the stock figure.
 type stockCols struct {
 	offer, supplier, price, stock, trend, burn, eta, state int
 }
 
-func layoutStockCols(w int) stockCols {
-	sc := stockCols{supplier: 18, price: 11, stock: 6, trend: 16, burn: 7, eta: 10, state: 5}
-	if w < 100 {
-		sc = stockCols{supplier: 12, price: 10, stock: 9, trend: 8, eta: 9}
-	}
-	fixed := 2 + sc.supplier + 1 + sc.price + 1 + sc.stock + 2 + sc.trend + 1 + sc.eta + 1
+func (sc stockCols) fixed() int {
+	n := 2 + sc.supplier + 1 + sc.price + 1 + sc.stock + 2 + sc.trend + 1 + sc.eta + 1
 	if sc.burn > 0 {
-		fixed += sc.burn + 1
+		n += sc.burn + 1
 	}
 	if sc.state > 0 {
-		fixed += sc.state + 1
+		n += sc.state + 1
 	}
-	sc.offer = min(44, max(10, w-fixed))
+	return n
+}
+
+// minOfferCol is the offer column width the layout shrinks others to keep.
+const minOfferCol = 28
+
+func layoutStockCols(w int) stockCols {
+	sc := stockCols{supplier: 18, price: 11, stock: 6, trend: 16, burn: 7, eta: 10, state: 5}
+	shrink := []func(){
+		func() { sc.trend = 10 },
+		func() { sc.supplier = 14 },
+		func() { sc.burn, sc.state, sc.stock = 0, 0, 9 },
+		func() { sc.trend, sc.supplier = 8, 12 },
+		func() { sc.eta, sc.price = 9, 10 },
+	}
+	for _, f := range shrink {
+		if w-sc.fixed() >= minOfferCol {
+			break
+		}
+		f()
+	}
+	sc.offer = min(44, max(10, w-sc.fixed()))
 	return sc
 }
 

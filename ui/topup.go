@@ -292,26 +292,42 @@ func errorLineOr(e *model.Error) string {
 	return errorLine(e)
 }
 
+// bucketKeys names each bucket of a line stably across refreshes: id, name
+// and usage, plus the occurrence number when those repeat (Orange names a
+// data, a voice and an SMS bucket after the same offer, without ids).
+func bucketKeys(l *model.Line) []string {
+	seen := map[string]int{}
+	out := make([]string, len(l.Buckets))
+	for i := range l.Buckets {
+		b := &l.Buckets[i]
+		k := b.ID + "|" + b.Name + "|" + string(b.Usage)
+		out[i] = k + "|" + itoa(seen[k])
+		seen[k]++
+	}
+	return out
+}
+
 // bucketDiff compares a line before and after a top-up: per bucket of the
 // new line, what its remaining amount did, and a summary for the operator.
 func bucketDiff(before, after *model.Line) (map[int]string, []string) {
 	old := map[string]*model.Bucket{}
-	for i := range before.Buckets {
-		b := &before.Buckets[i]
-		old[b.ID+"|"+b.Name] = b
+	for i, k := range bucketKeys(before) {
+		old[k] = &before.Buckets[i]
 	}
 	deltas := map[int]string{}
 	var summary []string
 	seen := map[string]bool{}
-	for i := range after.Buckets {
+	for i, k := range bucketKeys(after) {
 		b := &after.Buckets[i]
-		k := b.ID + "|" + b.Name
 		seen[k] = true
 		o, ok := old[k]
 		switch {
 		case !ok:
+			if b.Remaining.Known() && b.Remaining.Value() == 0 {
+				continue // an empty new bucket (voice of a data offer…) says nothing
+			}
 			deltas[i] = "new"
-			summary = append(summary, b.Name+": new, "+FormatQuantity(b.Remaining))
+			summary = append(summary, b.Name+" ("+string(b.Usage)+"): new, "+FormatQuantity(b.Remaining))
 		case o.Remaining.Unlimited != b.Remaining.Unlimited || o.Remaining.Known() != b.Remaining.Known():
 			deltas[i] = "→ " + FormatQuantity(b.Remaining)
 			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining))
@@ -325,10 +341,9 @@ func bucketDiff(before, after *model.Line) (map[int]string, []string) {
 			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining)+" ("+deltas[i]+")")
 		}
 	}
-	for i := range before.Buckets {
-		b := &before.Buckets[i]
-		if !seen[b.ID+"|"+b.Name] {
-			summary = append(summary, b.Name+": gone")
+	for i, k := range bucketKeys(before) {
+		if !seen[k] {
+			summary = append(summary, before.Buckets[i].Name+" ("+string(before.Buckets[i].Usage)+"): gone")
 		}
 	}
 	return deltas, summary
