@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"simdesk/audit"
 	"simdesk/config"
@@ -43,9 +44,13 @@ type session struct {
 	redactor *httpx.Redactor
 	sim      *sim.Server // the in-process simulator in demo mode
 	demo     bool
+	logFile  *os.File // the debug log ($SIMDESK_LOG), if any
 }
 
 func (s *session) Close() {
+	if s.logFile != nil {
+		s.logFile.Close()
+	}
 	if s.journal != nil {
 		s.journal.Close()
 	}
@@ -80,9 +85,24 @@ func open(env Env, c common) (*session, error) {
 		cfg = demoConfig(env, srv.URL())
 	}
 	s.cfg = cfg
+	var logf func(string)
+	if path := env.Getenv("SIMDESK_LOG"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			s.Close()
+			return nil, usageErr("cannot open the debug log $SIMDESK_LOG: %v", err)
+		}
+		s.logFile = f
+		var mu sync.Mutex
+		logf = func(line string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(f, line)
+		}
+	}
 	regs := make([]engine.Registered, 0, len(cfg.Providers))
 	for _, p := range cfg.Providers {
-		prov, err := build(p, s.redactor)
+		prov, err := build(p, s.redactor, logf)
 		if err != nil {
 			s.Close()
 			return nil, &configError{fmt.Errorf("%s: provider %s: %v", cfg.Path, p.Name, err)}
@@ -107,10 +127,11 @@ func open(env Env, c common) (*session, error) {
 }
 
 // build turns one provider's config into a client.
-func build(p config.Provider, red *httpx.Redactor) (providers.Provider, error) {
+func build(p config.Provider, red *httpx.Redactor, logf func(string)) (providers.Provider, error) {
 	secret := p.ClientSecret.Reveal()
 	red.Add(secret)
 	hc := httpx.New(p.Name, p.Timeout, red)
+	hc.Log = logf
 	hc.UserAgent = "simdesk/" + Version()
 	switch p.Kind {
 	case "orange-travel":

@@ -39,6 +39,10 @@ type Client struct {
 	// Sleep waits between retries; tests may replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
 
+	// Log, when set, receives one line per attempt (method, URL, status,
+	// duration, correlation id), already redacted: the debug log.
+	Log func(line string)
+
 	calls atomic.Int64
 }
 
@@ -215,10 +219,14 @@ func (c *Client) once(ctx context.Context, r Request, corr string, handle Handle
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	c.calls.Add(1)
+	start := time.Now()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return c.transportError(ctx, corr, err), true
+		e := c.transportError(ctx, corr, err)
+		c.log(method, r.URL, 0, start, corr, string(e.Kind)+": "+e.Message)
+		return e, true
 	}
+	c.log(method, r.URL, resp.StatusCode, start, corr, "")
 	defer func() {
 		// Drain a little so the connection can be reused, then close.
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
@@ -377,3 +385,12 @@ func NotSent(err error) bool {
 // CloseIdle closes idle keep-alive connections of the shared transport (at
 // exit, and in tests that count goroutines).
 func CloseIdle() { sharedTransport.CloseIdleConnections() }
+
+func (c *Client) log(method, url string, status int, start time.Time, corr, msg string) {
+	if c.Log == nil {
+		return
+	}
+	line := fmt.Sprintf("%s %s %s %s %d %s corr=%s %s", time.Now().UTC().Format(time.RFC3339Nano), c.Provider, method, url, status,
+		time.Since(start).Round(time.Microsecond), corr, msg)
+	c.Log(c.Redactor.Redact(strings.TrimSpace(line)))
+}

@@ -82,7 +82,7 @@ func (s *Server) handleLLA(rep *reply, r *http.Request, a api, rest string) {
 		id, secret = r.Header.Get("Client-id"), r.Header.Get("Client-secret")
 		seed401, seed405, seed400 = "cvp_error_401.json", "cvp_error_405_malformed.txt", "cvp_error_400.json"
 	}
-	if !validCredentials(id, secret) {
+	if !s.validCredentials(id, secret) {
 		rep.raw(http.StatusUnauthorized, "application/json", seeds.MustRead(seed401))
 		return
 	}
@@ -150,9 +150,9 @@ func (s *Server) notFound(rep *reply, a api, pid string) {
 	rep.raw(http.StatusNotFound, "application/json", []byte(body))
 }
 
-func validCredentials(id, secret string) bool {
+func (s *Server) validCredentials(id, secret string) bool {
 	okID := subtle.ConstantTimeCompare([]byte(id), []byte(ClientID)) == 1
-	okSecret := subtle.ConstantTimeCompare([]byte(secret), []byte(ClientSecret)) == 1
+	okSecret := subtle.ConstantTimeCompare([]byte(secret), []byte(s.secret)) == 1
 	return okID && okSecret
 }
 

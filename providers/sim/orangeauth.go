@@ -28,7 +28,7 @@ func (s *Server) handleToken(rep *reply, r *http.Request) {
 	if !ok {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if !validCredentials(id, secret) {
+	if !s.validCredentials(id, secret) {
 		rep.header.Set("WWW-Authenticate", `Basic realm="orange-travel"`)
 		rep.json(http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "client authentication failed"})
 		return

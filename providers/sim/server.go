@@ -49,14 +49,18 @@ type Options struct {
 	Seed int64
 	// Now is the clock for every date the simulator writes; default time.Now.
 	Now func() time.Time
+	// ClientSecret replaces the demo secret, so that secret-leak drills can
+	// use a canary that is also accepted; "" means ClientSecret.
+	ClientSecret string
 }
 
 // Server is the simulator. It is an http.Handler, so tests can drive it with
 // httptest, and Start serves it on a loopback port.
 type Server struct {
-	opts  Options
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
+	opts   Options
+	secret string
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
 
 	requests atomic.Int64
 
@@ -88,9 +92,13 @@ func New(o Options) *Server {
 	if o.ErrorRate < 0 {
 		o.ErrorRate = 0
 	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = ClientSecret
+	}
 	seed := uint64(o.Seed)
 	s := &Server{
 		opts:      o,
+		secret:    o.ClientSecret,
 		now:       o.Now,
 		sleep:     sleepCtx,
 		faultRand: rand.New(rand.NewPCG(seed, 0xfa17)),
