@@ -63,6 +63,9 @@ type Model struct {
 	stock   *stockWatch
 	journal *journalView
 	topup   *topupFlow
+
+	// after is tea.Tick; tests replace it so that timers fire at once.
+	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -78,7 +81,7 @@ func New(o Options) *Model {
 	if o.Demo || env == "" {
 		env = "demo"
 	}
-	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}}
+	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick}
 	m.c = common{width: 80, height: 24, keys: DefaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: NewStyles(nil)}
 	m.setTheme(true)
 	m.c.tick()
@@ -105,14 +108,14 @@ func New(o Options) *Model {
 // Init asks for the background colour (for the light/dark palette), starts
 // the clock that ages timestamps, and the stock polling.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, clockCmd(), m.stock.startAll(m.eng, m.opts.Now))
+	return tea.Batch(tea.RequestBackgroundColor, m.clockCmd(), m.stock.startAll(m.eng, m.opts.Now))
 }
 
 // clockMsg ticks once a second so that ages ("12 s ago") stay true.
 type clockMsg time.Time
 
-func clockCmd() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
+func (m *Model) clockCmd() tea.Cmd {
+	return m.after(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
 }
 
 func (m *Model) setTheme(dark bool) {
@@ -145,14 +148,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		cmd = m.onKey(msg)
 	case tea.PasteMsg:
-		if d, ok := m.dialogs.top().(inputDialog); ok {
-			d.HandlePaste(msg.Content, &m.c)
-		}
+		m.onPaste(msg.Content)
 	case spinner.TickMsg:
 		cmd = m.onSpin(msg)
 	case clockMsg:
 		m.refreshHealth()
-		cmd = clockCmd()
+		cmd = m.clockCmd()
 	case lookupMsg:
 		m.onLookup(msg)
 	case stockMsg:
@@ -242,4 +243,15 @@ func (m *Model) activePane() *pane {
 func (m *Model) nextReq() int {
 	m.reqSeq++
 	return m.reqSeq
+}
+
+// onPaste types pasted text into the input on top; with no dialog open, a
+// paste starts a search with it (an operator pastes a number from a ticket).
+func (m *Model) onPaste(s string) {
+	if m.dialogs.top() == nil && m.screen == screenPanes {
+		m.openSearch()
+	}
+	if d, ok := m.dialogs.top().(inputDialog); ok {
+		d.HandlePaste(s, &m.c)
+	}
 }

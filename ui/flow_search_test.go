@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"simdesk/engine"
 	"simdesk/model"
 )
@@ -230,4 +232,14 @@ func TestBucketDiffWithRepeatedNames(t *testing.T) {
 	if len(summary) != 2 || summary[0] != "Carte: 0:10 h → 0:40 h (+0:30 h)" || summary[1] != "Voix 30 (voice): new, 0:30 h" {
 		t.Fatalf("summary %q", summary)
 	}
+}
+
+func TestPasteStartsASearch(t *testing.T) {
+	h := newHarness(t)
+	h.m.Update(tea.PasteMsg{Content: " 9077613\n"})
+	sb, ok := h.m.dialogs.top().(*SearchBox)
+	if !ok || sb.Value() != "9077613" {
+		t.Fatalf("paste: top %T", h.m.dialogs.top())
+	}
+	h.mustSee("→ MSISDN")
 }

@@ -227,6 +227,9 @@ func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	)
 	uo.Engine = eng
 	m := New(uo)
+	m.after = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return fn(clk.Now()) } // timers fire at once (and are ignored by settle)
+	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	return &harness{t: t, m: m, clk: clk, orange: orange, lla: lla, eng: eng}
 }
@@ -330,7 +333,7 @@ func (h *harness) settle(cmd tea.Cmd) []tea.Msg {
 	for i := 0; i < 50 && len(queue) > 0; i++ {
 		c := queue[0]
 		queue = queue[1:]
-		for _, msg := range collect(c, 300*time.Millisecond) {
+		for _, msg := range collect(c, 5*time.Second) {
 			if ignored(msg) {
 				continue
 			}

@@ -213,7 +213,7 @@ func (m *Model) onStock(msg stockMsg) tea.Cmd {
 	src.loading = false
 	src.at = msg.at
 	src.gen++
-	next := tea.Tick(src.refresh, func(time.Time) tea.Msg { return stockTickMsg{provider: src.name, gen: src.gen} })
+	next := m.after(src.refresh, func(time.Time) tea.Msg { return stockTickMsg{provider: src.name, gen: src.gen} })
 	m.health[src.name] = m.eng.Health(src.name)
 	if msg.err != nil {
 		src.err = msg.err
