@@ -248,3 +248,34 @@ func TestRefreshReopensTheOpenLine(t *testing.T) {
 		t.Fatal("refreshing one pane touched another")
 	}
 }
+
+func TestBigTablesScroll(t *testing.T) {
+	h := newHarness(t)
+	h.orange.lines["1956392841179"] = []model.Line{bigLine(100)}
+	h.search("sim:1956392841179")
+	h.mustSee("bucket 0000", "1–")
+	h.mustNotSee("bucket 0099")
+	h.press("G")
+	h.mustSee("▸ bucket 0099", "of 100")
+	h.mustNotSee("bucket 0000")
+	h.press("g")
+	h.mustSee("▸ bucket 0000")
+	h.press("pgdown")
+	if c := h.m.panes[0].view.list.cursor; c < 10 {
+		t.Fatalf("pgdown moved to %d", c)
+	}
+	// The detail scrolls too.
+	l := bigLine(1)
+	l.Buckets[0].Attributes = map[string]string{}
+	for i := 0; i < 60; i++ {
+		l.Buckets[0].Attributes[fmt.Sprintf("Attr%02d", i)] = "v"
+	}
+	h.orange.lines["1956392841179"] = []model.Line{l}
+	h.search("sim:1956392841179")
+	h.press("enter")
+	h.mustSee("Attr00")
+	h.mustNotSee("Attr59")
+	h.press("G")
+	h.mustSee("Attr59")
+	h.mustNotSee("Attr00")
+}
