@@ -9,7 +9,7 @@ import (
 
 // Health is what the header shows for one provider.
 type Health struct {
-	State       string // ok | failing | unknown
+	State       string // ok | degraded (failed lately) | failing (circuit open) | unknown
 	LastLatency time.Duration
 	LastOK      time.Time
 	LastErr     *model.Error
@@ -44,6 +44,12 @@ func countsAsFailure(err *model.Error) bool {
 		return err.Message != "cancelled"
 	}
 	return false
+}
+
+// answeredWell: a definite answer, found or not found (or our own input
+// refused), says the provider works.
+func answeredWell(err *model.Error) bool {
+	return err == nil || err.Kind == model.ErrNotFound || err.Kind == model.ErrBadRequest
 }
 
 // Health reports the provider's current state.
@@ -88,13 +94,24 @@ func (e *Engine) record(provider string, err *model.Error, elapsed time.Duration
 		if err != nil && err.Message == "cancelled" {
 			return
 		}
-		b.h.State, b.h.Failures, b.wait = "ok", 0, 0
-		b.h.LastLatency, b.h.LastOK, b.h.LastErr = elapsed, now, err
+		b.h.Failures, b.wait = 0, 0
+		b.h.LastLatency, b.h.LastErr = elapsed, err
+		b.h.State = "ok"
+		if answeredWell(err) {
+			b.h.LastOK = now
+		} else {
+			// Refused credentials, 501, an unreadable body: the provider is
+			// up but not serving us; no reason to hold calls back.
+			b.h.State = "degraded"
+		}
 		return
 	}
 	b.h.Failures++
 	b.h.LastErr = err
 	b.h.LastLatency = elapsed
+	if b.h.State != "failing" {
+		b.h.State = "degraded"
+	}
 	if b.h.Failures >= failureThreshold {
 		if b.wait == 0 {
 			b.wait = firstProbeWait

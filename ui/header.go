@@ -14,11 +14,13 @@ func (m *Model) envMarker() string {
 }
 
 // healthGlyph is the provider's state as a text marker: ● healthy,
-// ✖ failing, ○ not called yet.
+// ! failed lately, ✖ failing (calls held back), ○ not called yet.
 func healthGlyph(st *Styles, h engine.Health) string {
 	switch h.State {
 	case "ok":
 		return st.OK.Render("●")
+	case "degraded":
+		return st.Warn.Render("!")
 	case "failing":
 		return st.Danger.Render("✖")
 	}
@@ -34,8 +36,18 @@ func (m *Model) healthText(name string, detail int) string {
 	if detail == 0 || h.State == "unknown" || h.State == "" {
 		return s
 	}
-	if h.State == "failing" {
+	switch h.State {
+	case "failing":
 		return s + st.Danger.Render(" "+itoa(h.Failures)+" errors")
+	case "degraded":
+		what := " " + itoa(h.Failures) + " errors"
+		if h.Failures == 1 {
+			what = " 1 error"
+		}
+		if h.LastErr != nil && h.Failures <= 1 {
+			what = " " + strings.ReplaceAll(string(h.LastErr.Kind), "_", " ")
+		}
+		return s + st.Warn.Render(what)
 	}
 	s += st.Muted.Render(" " + FormatMillis(h.LastLatency))
 	if detail == 2 && !h.LastOK.IsZero() {
