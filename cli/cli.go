@@ -139,6 +139,23 @@ func (c *common) check() error {
 	return nil
 }
 
+// start parses a command's flags and checks the common ones.
+func start(fs *flag.FlagSet, c *common, args []string) ([]string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	return pos, c.check()
+}
+
+// noArgs refuses positional arguments for commands that take none.
+func noArgs(cmd string, pos []string) error {
+	if len(pos) != 0 {
+		return usageErr("%s takes no arguments (got %q)", cmd, clip(pos[0]))
+	}
+	return nil
+}
+
 // parse parses flags that may appear before or after positional arguments.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)

@@ -14,11 +14,8 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 	fs := flag.NewFlagSet("simdesk", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
-	pos, err := parse(fs, args)
+	pos, err := start(fs, &c, args)
 	if err != nil {
-		return fail(env, err)
-	}
-	if err := c.check(); err != nil {
 		return fail(env, err)
 	}
 	if len(pos) != 0 {

@@ -36,15 +36,12 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	reconcile := fs.Bool("reconcile", false, "ask providers what became of pending attempts")
 	verify := fs.Bool("verify", false, "check the hash chain and report the first broken entry")
 	limit := fs.Int("n", 0, "show at most N attempts (newest first); 0 = all")
-	pos, err := parse(fs, args)
+	pos, err := start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}
-	if err := c.check(); err != nil {
+	if err := noArgs("journal", pos); err != nil {
 		return fail(env, err)
-	}
-	if len(pos) != 0 {
-		return fail(env, usageErr("journal takes no arguments (got %q)", clip(pos[0])))
 	}
 	if *limit < 0 {
 		return fail(env, usageErr("-n must not be negative"))

@@ -19,8 +19,8 @@ func runSim(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	if len(pos) != 0 {
-		return fail(env, usageErr("sim takes no arguments (got %q)", clip(pos[0])))
+	if err := noArgs("sim", pos); err != nil {
+		return fail(env, err)
 	}
 	if *latency < 0 || *latency > 10*time.Minute {
 		return fail(env, usageErr("--latency must be between 0 and 10m"))

@@ -21,15 +21,12 @@ func runStock(ctx context.Context, env Env, args []string) int {
 	var c common
 	c.register(fs, true)
 	provider := fs.String("provider", "", "only this provider")
-	pos, err := parse(fs, args)
+	pos, err := start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}
-	if err := c.check(); err != nil {
+	if err := noArgs("stock", pos); err != nil {
 		return fail(env, err)
-	}
-	if len(pos) != 0 {
-		return fail(env, usageErr("stock takes no arguments (got %q)", clip(pos[0])))
 	}
 	s, err := open(env, c)
 	if err != nil {

@@ -33,11 +33,8 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	force := fs.Bool("force", false, "top up even if the same line and offer were topped up within the duplicate window")
 	ref := fs.String("ref", "", "ticket or call reference, recorded in the journal")
-	pos, err := parse(fs, args)
+	pos, err := start(fs, &c, args)
 	if err != nil {
-		return fail(env, err)
-	}
-	if err := c.check(); err != nil {
 		return fail(env, err)
 	}
 	switch {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"simdesk/model"
 )
@@ -71,23 +72,23 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 	}
 	switch {
 	case msg != "" && desc != "" && !strings.EqualFold(msg, desc):
-		e.Message = clean(desc) + " (" + clean(msg) + ")"
+		e.Message = OneLine(desc) + " (" + OneLine(msg) + ")"
 		if looksGeneric(desc) {
-			e.Message = clean(msg)
+			e.Message = OneLine(msg)
 		}
 	case desc != "":
-		e.Message = clean(desc)
+		e.Message = OneLine(desc)
 	case msg != "":
-		e.Message = clean(msg)
+		e.Message = OneLine(msg)
 	default:
 		if m := reTitle().FindStringSubmatch(trimmed); m != nil {
-			e.Message = "HTML error page: " + clean(m[1])
+			e.Message = "HTML error page: " + OneLine(m[1])
 		} else if trimmed == "" {
 			e.Message = fmt.Sprintf("HTTP %d with an empty body", status)
 		} else if strings.Contains(strings.ToLower(contentType), "html") || strings.HasPrefix(trimmed, "<") {
 			e.Message = fmt.Sprintf("HTTP %d with an HTML page instead of JSON", status)
 		} else {
-			e.Message = fmt.Sprintf("HTTP %d: %s", status, clean(trimmed))
+			e.Message = fmt.Sprintf("HTTP %d: %s", status, OneLine(trimmed))
 		}
 	}
 	return e
@@ -99,7 +100,10 @@ func looksGeneric(s string) bool {
 	return s == "error description"
 }
 
-func clean(s string) string {
+// OneLine makes provider text safe for one line of a screen or a log:
+// whitespace collapsed, control characters dropped, at most 240 bytes (cut
+// on a rune boundary).
+func OneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	var b strings.Builder
 	for _, r := range s {
@@ -109,7 +113,11 @@ func clean(s string) string {
 	}
 	s = b.String()
 	if len(s) > 240 {
-		s = s[:237] + "..."
+		cut := 237
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"simdesk/model"
+	"simdesk/providers/httpx"
 )
 
 // Hint is what the caller knows that the body may not say: the identifier
@@ -80,7 +80,7 @@ func decode(body []byte, hint Hint) ([]model.Line, error) {
 	case '<':
 		head := body[r.i:min(len(body), r.i+4096)]
 		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
-			return nil, badResponse("HTML page instead of JSON: " + oneLine(string(m[1])))
+			return nil, badResponse("HTML page instead of JSON: " + httpx.OneLine(string(m[1])))
 		}
 		return nil, badResponse("HTML page instead of JSON")
 	case '[', '{':
@@ -146,24 +146,5 @@ func envelopeError(rep *rawReport) *model.Error {
 	if msg == "" {
 		msg = "error envelope without a message"
 	}
-	return &model.Error{Kind: kind, Status: code, Message: oneLine("provider error in a success answer: " + msg)}
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 0x20 && r != 0x7f {
-			b.WriteRune(r)
-		}
-	}
-	s = b.String()
-	if len(s) > 240 {
-		cut := 237
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
-	}
-	return s
+	return &model.Error{Kind: kind, Status: code, Message: httpx.OneLine("provider error in a success answer: " + msg)}
 }

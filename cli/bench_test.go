@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"simdesk/providers/sim"
+)
+
+// benchEnv starts a simulator on loopback and returns the environment of a
+// command pointing at it (a private config, state and home directory), for
+// benchmarks that run whole commands in-process.
+func benchEnv(b *testing.B) *sim.Server {
+	b.Helper()
+	s := sim.New(sim.Options{})
+	if err := s.Start(""); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	d := b.TempDir()
+	path := filepath.Join(d, "config.toml")
+	cfg := strings.Replace(s.ConfigTOML(), "readonly = false\n", "readonly = false\njournal = \""+filepath.Join(d, "journal.jsonl")+"\"\n", 1)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	// config discovery reads the process environment, so it is set here
+	// (an unset SIMDESK_CONFIG would silently run the in-process demo).
+	for k, v := range map[string]string{"SIMDESK_CONFIG": path, "SIMDESK_SIM_SECRET": sim.ClientSecret,
+		"XDG_STATE_HOME": d + "/state", "XDG_CONFIG_HOME": d + "/config", "HOME": d, "USER": "bench", "SIMDESK_LOG": ""} {
+		b.Setenv(k, v)
+	}
+	return s
+}
+
+// countingWriter counts what a command prints without keeping it, as a
+// pipe into another process would.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+// benchLookup runs `simdesk lookup --format json` in-process, the work of the
+// whole process minus its start-up: config, HTTP over loopback, streaming
+// decode, and the streamed JSON output.
+func benchLookup(b *testing.B, args ...string) {
+	s := benchEnv(b)
+	var errb bytes.Buffer
+	run := func(out io.Writer) int {
+		errb.Reset()
+		return Run(Env{Args: append([]string{"lookup", "--format", "json"}, args...), Stdin: strings.NewReader(""), Stdout: out, Stderr: &errb, Getenv: os.Getenv})
+	}
+	var first bytes.Buffer
+	if code := run(&first); code != ExitOK {
+		b.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if s.Requests() == 0 {
+		b.Fatal("the lookup did not reach the benchmark's simulator")
+	}
+	want := int64(first.Len())
+	b.SetBytes(want)
+	b.ReportAllocs()
+	for b.Loop() {
+		var w countingWriter
+		// elapsed_ms may gain or lose a digit from one run to the next.
+		if code := run(&w); code != ExitOK || w.n < want-8 || w.n > want+8 {
+			b.Fatalf("exit %d, %d bytes (want %d): %s", code, w.n, want, errb.String())
+		}
+	}
+}
+
+// BenchmarkLookupJSONSeed is the P1 lookup (a seed-sized cvp PR line).
+func BenchmarkLookupJSONSeed(b *testing.B) { benchLookup(b, "--provider", "cvp-pr", "9077613") }
+
+// BenchmarkLookupJSONDXP10k is the P2 lookup of the 10,000-bucket Matrixx
+// subscription S-10000 (a 23 MB body).
+func BenchmarkLookupJSONDXP10k(b *testing.B) { benchLookup(b, "--provider", "dxp-pr", "S-10000") }
+
+// BenchmarkLookupJSONCVP10k is the P2 lookup of the 10,000-bucket cvp PR
+// line 7870010000 (a 5 MB body).
+func BenchmarkLookupJSONCVP10k(b *testing.B) { benchLookup(b, "--provider", "cvp-pr", "7870010000") }
