@@ -44,6 +44,9 @@ func TestFaultsStayInTheirPane(t *testing.T) {
 			}
 		case "broken":
 			w.Write([]byte(`[{"bucket": [`))
+		case "echo": // a gateway that echoes the credentials it refused
+			w.WriteHeader(401)
+			w.Write([]byte(`{"errors":[{"code":401,"message":"bad client_secret ` + r.Header.Get("client_secret") + `"}]}`))
 		}
 	}))
 	defer srv.Close()
@@ -55,8 +58,9 @@ func TestFaultsStayInTheirPane(t *testing.T) {
 		"e502":   "502 Bad Gateway",
 		"slow":   "timed out",
 		"broken": "unreadable answer from provider",
+		"echo":   "bad client_secret [REDACTED]",
 	}
-	order := []string{"ok", "e401", "e404", "e501", "e502", "slow", "broken"}
+	order := []string{"ok", "e401", "e404", "e501", "e502", "slow", "broken", "echo"}
 	clk := &testClock{t: t0}
 	j, err := audit.Open(t.TempDir() + "/j.jsonl")
 	if err != nil {
@@ -68,7 +72,7 @@ func TestFaultsStayInTheirPane(t *testing.T) {
 		hc := httpx.New(name, 200*time.Millisecond, nil)
 		hc.Retries = 0
 		c, err := tmf677.New(tmf677.Options{Name: name, Kind: tmf677.KindDXP, BaseURL: srv.URL + "/" + name + "/dxp-ux/v1",
-			BusinessID: "PR", ChannelID: "APP", TargetSystem: "Matrixx", ClientID: "demo", ClientSecret: "demo-secret", HTTP: hc})
+			BusinessID: "PR", ChannelID: "APP", TargetSystem: "Matrixx", ClientID: "demo", ClientSecret: "CANARY-ui-secret", HTTP: hc})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,6 +97,10 @@ func TestFaultsStayInTheirPane(t *testing.T) {
 		h.mustSee(want[name])
 		if strings.Contains(h.screen(), "goroutine") || strings.Contains(h.screen(), "panic") {
 			t.Fatalf("%s: a stack trace on screen", name)
+		}
+		h.press("y") // the copy of the view goes through the same text
+		if strings.Contains(h.screen(), "CANARY-ui-secret") {
+			t.Fatalf("%s: the secret is on screen", name)
 		}
 	}
 }
