@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"simdesk/engine"
 	"simdesk/model"
@@ -67,14 +68,17 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	if c.format == "json" {
 		writeLookupJSON(env.Stdout, id, results)
 	} else {
-		writeLookupText(env.Stdout, id, results, s.cfg.MaskIdentifiers)
+		writeLookupText(env.Stdout, id, results, s.cfg.MaskIdentifiers, time.Now())
 	}
+	code := lookupExit(results)
 	for _, r := range results {
-		if r.Err != nil {
+		// A provider that does not know the line is no error when another
+		// one found it; every other failure is worth a line.
+		if r.Err != nil && (r.Err.Kind != model.ErrNotFound || code != ExitOK) {
 			fmt.Fprintln(env.Stderr, "simdesk: "+oneLine(r.Err.Error()))
 		}
 	}
-	return lookupExit(results)
+	return code
 }
 
 // lookupExit: 0 when one provider found the line, 3 when every one said not
@@ -150,12 +154,14 @@ func writeLine(bw *bufio.Writer, l *model.Line, prefix string) {
 	bw.Write(reopen(head))
 	bw.WriteString(",\n" + prefix + "  \"buckets\": [")
 	inner := prefix + "    "
+	sep := "\n" + inner
+	enc := newIndenter(inner)
 	for k := range l.Buckets {
 		if k > 0 {
 			bw.WriteByte(',')
 		}
-		b, _ := marshal(&l.Buckets[k], inner)
-		bw.WriteString("\n" + inner)
+		b, _ := enc.marshal(&l.Buckets[k])
+		bw.WriteString(sep)
 		bw.Write(b)
 	}
 	if len(l.Buckets) > 0 {
@@ -177,83 +183,36 @@ func marshal(v any, prefix string) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
+// indenter is marshal with one encoder and one buffer reused for every
+// value: streaming 10,000 buckets then allocates no buffer, indent copy or
+// encoder per bucket (which had doubled the garbage, the GC work and the
+// peak RSS of a big lookup).
+type indenter struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func newIndenter(prefix string) *indenter {
+	in := &indenter{}
+	in.enc = json.NewEncoder(&in.buf)
+	in.enc.SetEscapeHTML(false)
+	in.enc.SetIndent(prefix, "  ")
+	return in
+}
+
+// marshal returns v's JSON, valid until the next call.
+func (in *indenter) marshal(v any) ([]byte, error) {
+	in.buf.Reset()
+	if err := in.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(in.buf.Bytes(), "\n"), nil
+}
+
 // reopen drops an object's closing brace (and the line break before it) so
 // that more members can be appended.
 func reopen(b []byte) []byte {
 	return bytes.TrimRight(bytes.TrimSuffix(b, []byte("}")), " \n")
-}
-
-func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, mask bool) {
-	show := func(s string) string {
-		if mask {
-			return model.Mask(s)
-		}
-		return s
-	}
-	fmt.Fprintf(w, "%s %s\n", id.Type.Label(), show(id.String()))
-	for _, r := range results {
-		fmt.Fprintf(w, "\n== %s (%s) · %d ms\n", r.Provider, r.Kind, r.Elapsed.Milliseconds())
-		if r.Err != nil {
-			fmt.Fprintf(w, "   %s: %s", r.Err.Kind.Describe(), r.Err.Message)
-			if r.Err.CorrelationID != "" {
-				fmt.Fprintf(w, " [correlation %s]", r.Err.CorrelationID)
-			}
-			fmt.Fprintln(w)
-			continue
-		}
-		for _, l := range r.Lines {
-			var head []string
-			head = append(head, l.Type.Label()+" "+show(l.ID))
-			for _, s := range []string{l.Payment, l.Status, l.Supplier} {
-				if s != "" {
-					head = append(head, s)
-				}
-			}
-			if l.TransactionID != "" {
-				head = append(head, "transaction "+l.TransactionID)
-			}
-			if !l.AsOf.IsZero() {
-				head = append(head, "as of "+l.AsOf.UTC().Format("2006-01-02 15:04 MST"))
-			}
-			fmt.Fprintln(w, "   "+strings.Join(head, " · "))
-			if !l.BillingCycle.Start.IsZero() {
-				fmt.Fprintf(w, "   billing cycle %s → %s\n", day(l.BillingCycle.Start), day(l.BillingCycle.End))
-			}
-			fmt.Fprintf(w, "   %-36s %-6s %16s  %-16s %5s\n", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS")
-			for _, b := range l.Buckets {
-				days := ""
-				if b.DaysLeft != nil {
-					days = fmt.Sprint(*b.DaysLeft)
-				}
-				fmt.Fprintf(w, "   %-36s %-6s %16s  %-16s %5s\n", clipRunes(b.Name, 36), b.Usage, b.Remaining.Human(), validTo(b.ValidTo), days)
-			}
-		}
-	}
-}
-
-func day(t model.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.Format("2006-01-02")
-}
-
-func validTo(t model.Time) string {
-	switch {
-	case t.IsZero():
-		return "—"
-	case t.Far():
-		return "never"
-	}
-	return t.Format("2006-01-02 15:04")
-}
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // failConfig prints config problems one per line (each FILE:LINE: KEY: msg).
