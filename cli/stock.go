@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 
 	"simdesk/engine"
 	"simdesk/model"
@@ -58,23 +57,4 @@ func runStock(ctx context.Context, env Env, args []string) int {
 		return ExitProvider
 	}
 	return ExitOK
-}
-
-func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError) {
-	fmt.Fprintf(w, "  %-10s %-36s %-36s %-18s %-7s %12s %6s\n", "PROVIDER", "OFFER ID", "OFFER", "SUPPLIER", "TYPE", "PRICE", "STOCK")
-	for _, o := range offers {
-		mark := " "
-		state := ""
-		switch {
-		case o.Empty():
-			mark, state = "✖", " EMPTY"
-		case o.Low:
-			mark, state = "!", " LOW"
-		}
-		fmt.Fprintf(w, "%s %-10s %-36s %-36s %-18s %-7s %12s %6d%s\n", mark, clipRunes(o.Provider, 10), o.ID, clipRunes(o.Name, 36),
-			clipRunes(o.Supplier, 18), o.ProductType, o.Price.Currency+" "+model.Grouped(o.Price.Amount, 2), o.Stock, state)
-	}
-	for _, e := range errs {
-		fmt.Fprintf(w, "✖ %s: %s: %s\n", e.Provider, e.Kind, e.Message)
-	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/ui"
 )
 
 type topupJSON struct {
@@ -145,7 +146,7 @@ func confirm(env Env, s *session, o model.Offer, t model.Identifier, ref string)
 		fmt.Fprintf(w, "Line         %s %s\n", t.Type.Label(), t.Value)
 	}
 	fmt.Fprintf(w, "Offer        %s (%s, %s)\n", o.Name, o.Supplier, o.ProductType)
-	fmt.Fprintf(w, "Price        %s %s\n", o.Price.Currency, model.Grouped(o.Price.Amount, 2))
+	fmt.Fprintf(w, "Price        %s\n", ui.FormatPrice(o.Price))
 	fmt.Fprintf(w, "Stock after  %d\n", o.Stock-1)
 	if ref != "" {
 		fmt.Fprintf(w, "Reference    %s\n", ref)

@@ -163,7 +163,8 @@ func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
 	return int(math.Ceil(d.Hours() / 24)), false, true
 }
 
-// FormatDaysLeft renders DaysLeft: a number, "∞" for never, or a dash.
+// FormatDaysLeft renders DaysLeft: a number, "∞" for never, "exp" when the
+// validity end has passed (a zero would read as "ends today"), or a dash.
 func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 	d, never, ok := DaysLeft(b, now)
 	switch {
@@ -171,6 +172,8 @@ func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 		return Dash
 	case never:
 		return "∞"
+	case b.DaysLeft == nil && !b.ValidTo.After(now):
+		return "exp"
 	}
 	return strconv.Itoa(d)
 }

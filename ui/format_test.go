@@ -65,7 +65,7 @@ func TestFormatValidToAndDaysLeft(t *testing.T) {
 		{"far", model.Bucket{ValidTo: model.ParseTime("9999-12-31T00:00:00Z")}, "never", "∞"},
 		{"computed", model.Bucket{ValidTo: model.ParseTime("2023-02-06T07:47:32Z")}, "2023-02-06 07:47", "21"},
 		{"given days_left wins", model.Bucket{ValidTo: model.ParseTime("2023-02-06T07:47:32Z"), DaysLeft: &three}, "2023-02-06 07:47", "3"},
-		{"past", model.Bucket{ValidTo: model.ParseTime("2023-01-01T00:00:00Z")}, "2023-01-01 00:00", "0"},
+		{"past", model.Bucket{ValidTo: model.ParseTime("2023-01-01T00:00:00Z")}, "2023-01-01 00:00", "exp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
