@@ -285,10 +285,12 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
+	sw := cellWidth(s)
+	if sw > w {
 		s = ansi.Truncate(s, w, "…")
+		sw = cellWidth(s)
 	}
-	if pad := w - lipgloss.Width(s); pad > 0 {
+	if pad := w - sw; pad > 0 {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
@@ -299,10 +301,12 @@ func FitRight(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
+	sw := cellWidth(s)
+	if sw > w {
 		s = ansi.Truncate(s, w, "…")
+		sw = cellWidth(s)
 	}
-	if pad := w - lipgloss.Width(s); pad > 0 {
+	if pad := w - sw; pad > 0 {
 		s = strings.Repeat(" ", pad) + s
 	}
 	return s
@@ -313,7 +317,7 @@ func Clip(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) > w {
+	if cellWidth(s) > w {
 		return ansi.Truncate(s, w, "…")
 	}
 	return s

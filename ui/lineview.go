@@ -24,6 +24,28 @@ type lineView struct {
 	deltas map[int]string
 	detail *bucketDetail
 	w, h   int
+	rows   rowCache
+}
+
+// rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
+// for the life of a lineView), the table width, the styles, whether it is
+// selected, its days-left text (which moves with the clock) and its change
+// text; an entry is reused only while all of these are unchanged. A cursor
+// move then renders the two rows it touches and reuses the others, which
+// keeps a keystroke's View flat in the number of rows on screen. Only rows
+// seen lately are kept. View stays a pure function of the model: the cache
+// changes how fast a row is drawn, never what is drawn.
+type rowCache struct {
+	w       int
+	st      *Styles
+	changes bool
+	rows    map[int]cachedRow
+}
+
+type cachedRow struct {
+	sel         bool
+	days, delta string
+	text        string
 }
 
 func newLineView(line *model.Line, provider string, elapsed time.Duration) *lineView {
@@ -226,28 +248,49 @@ func (v *lineView) View(c *common, w, h int) string {
 		out = append(out, c.st.Muted.Render("  this line has no buckets"))
 	}
 	from, to := v.list.Visible()
+	rc := &v.rows
+	if rc.rows == nil || rc.w != w || rc.st != c.st || rc.changes != (len(v.deltas) > 0) {
+		*rc = rowCache{w: w, st: c.st, changes: len(v.deltas) > 0, rows: make(map[int]cachedRow, 2*(to-from))}
+	}
 	for i := from; i < to; i++ {
-		b := &v.line.Buckets[i]
-		sel := i == v.list.cursor
-		marker := ""
-		if sel {
-			marker = "▸"
+		out = append(out, v.row(c, bc, i))
+	}
+	if len(rc.rows) > 4*(to-from)+8 {
+		for i := range rc.rows {
+			if i < from || i >= to {
+				delete(rc.rows, i)
+			}
 		}
-		name := b.Name
-		if name == "" {
-			name = b.ID
-		}
-		r := bc.row(marker, name, string(b.Usage), FormatQuantity(b.Remaining), FormatValidTo(b.ValidTo, bc.short),
-			FormatDaysLeft(b, c.now), usedCell(rowStyles(c, sel), b, bc.used), v.deltas[i])
-		if sel {
-			r = c.st.Selected.Render(r)
-		}
-		out = append(out, r)
 	}
 	if info := v.list.ScrollInfo(); info != "" {
 		out = append(out, c.st.Muted.Render(FitRight(info, w)))
 	}
 	return strings.Join(out, "\n")
+}
+
+// row renders bucket i's table row, or reuses it from the cache.
+func (v *lineView) row(c *common, bc bucketCols, i int) string {
+	b := &v.line.Buckets[i]
+	sel := i == v.list.cursor
+	days, delta := FormatDaysLeft(b, c.now), v.deltas[i]
+	if e, ok := v.rows.rows[i]; ok && e.sel == sel && e.days == days && e.delta == delta {
+		return e.text
+	}
+	marker := ""
+	if sel {
+		marker = "▸"
+	}
+	name := b.Name
+	if name == "" {
+		name = b.ID
+	}
+	r := bc.row(marker, name, string(b.Usage), FormatQuantity(b.Remaining), FormatValidTo(b.ValidTo, bc.short),
+		days, usedCell(rowStyles(c, sel), b, bc.used), delta)
+	if sel {
+		r = c.st.Selected.Render(r)
+	}
+	v.rows.rows[i] = cachedRow{sel: sel, days: days, delta: delta, text: r}
+	return r
 }
 
 // rowStyles is the sheet for a table row's inner cells: a selected row is
