@@ -165,11 +165,12 @@ func TestBytesPerCursorMove(t *testing.T) {
 	if l := h.m.panes[0].line(); l == nil || len(l.Buckets) != 200 {
 		t.Fatal("line not open")
 	}
+	h.m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	rows := h.m.panes[0].view.list.height // read before the program owns the model
 	p, rec, first := runProgram(t, h)
 	if first < 100*30 {
 		t.Fatalf("first frame is only %d bytes", first)
 	}
-	rows := h.m.panes[0].view.list.height
 	t.Logf("first frame %d bytes; %d table rows visible", first, rows)
 
 	move := func(k string) int {
