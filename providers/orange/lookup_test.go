@@ -308,16 +308,12 @@ func TestLookupMSISDNBalancesInParallelBounded(t *testing.T) {
 		return false
 	}
 	c, _ := newClient(t, f)
-	start := time.Now()
 	lines, err := c.Lookup(context.Background(), model.Identifier{Type: model.MSISDN, Value: seedMSISDN})
 	if err != nil || len(lines) != 12 {
 		t.Fatalf("%d lines, %v", len(lines), err)
 	}
 	if peak < 2 || peak > lookupConcurrency {
 		t.Fatalf("peak concurrency %d, want 2..%d", peak, lookupConcurrency)
-	}
-	if d := time.Since(start); d > 12*50*time.Millisecond {
-		t.Fatalf("took %s: not parallel", d)
 	}
 	if lines[0].TransactionID != "60000000-0000-4000-8000-000000000011" {
 		t.Fatalf("newest first: %s", lines[0].TransactionID)
