@@ -81,4 +81,3 @@ func benchLookup(b *testing.B, n int) {
 // across one.
 func BenchmarkLookup1x200ms(b *testing.B) { benchLookup(b, 1) }
 func BenchmarkLookup6x200ms(b *testing.B) { benchLookup(b, 6) }
-
