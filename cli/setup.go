@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/charmbracelet/x/term"
+
 	"simdesk/audit"
 	"simdesk/config"
 	"simdesk/engine"
@@ -162,7 +164,6 @@ func demoConfig(env Env, baseURL string) *config.Config {
 	return cfg
 }
 
-func stdinIsTerminal() bool {
-	fi, err := os.Stdin.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// stdinIsTerminal is a real isatty: /dev/null is a character device too,
+// and must not count as an operator able to confirm.
+func stdinIsTerminal() bool { return term.IsTerminal(os.Stdin.Fd()) }

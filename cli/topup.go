@@ -86,6 +86,13 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	if err := engine.CheckTarget(offer, target); err != nil {
 		return fail(env, err)
 	}
+	if !*force {
+		// Refuse a duplicate before asking anything; the engine checks again
+		// under the journal lock when it writes the intent.
+		if a, dup := s.engine.Duplicate(*provider, target.Value, offer.ID); dup {
+			return fail(env, usageErr("%s", (&engine.DuplicateError{Attempt: a, Window: s.cfg.DuplicateWindow}).Error()))
+		}
+	}
 	if !*yes {
 		if !confirm(env, s, offer, target, *ref) {
 			fmt.Fprintln(env.Stderr, "simdesk: top-up cancelled; nothing was sent")

@@ -34,10 +34,22 @@ func (d *DuplicateError) Error() string {
 		st = d.Attempt.Outcome.Status
 	}
 	return fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
-		d.Attempt.Intent.TargetID, d.Attempt.Intent.OfferID, d.Attempt.Intent.TS.Local().Format("15:04:05"), st, d.Attempt.Intent.JournalID, d.Window)
+		d.Attempt.Intent.TargetID, d.Attempt.Intent.OfferID, d.Attempt.Intent.TS.Local().Format("15:04:05"), st, d.Attempt.Intent.JournalID, shortDuration(d.Window))
 }
 
 func (d *DuplicateError) Unwrap() error { return ErrDuplicate }
+
+// shortDuration renders 10m0s as 10m and 1h30m0s as 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // TopupInput is one requested top-up.
 type TopupInput struct {

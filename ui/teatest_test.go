@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/providers/httpx"
+	"simdesk/providers/orange"
+	"simdesk/providers/sim"
+	"simdesk/providers/tmf677"
+)
+
+// demoEngine is the demo's engine: the simulator on loopback and real
+// clients of every kind, as `go run .` builds it.
+func demoEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	s := sim.New(sim.Options{})
+	if err := s.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	j, err := audit.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	var regs []engine.Registered
+	for _, d := range sim.DemoProviders(s.URL()) {
+		hc := httpx.New(d.Name, 5*time.Second, nil)
+		var r engine.Registered
+		if d.Kind == orange.Kind {
+			c, err := orange.New(orange.Options{Name: d.Name, BaseURL: d.BaseURL, TokenURL: d.TokenURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, HTTP: hc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = engine.Registered{Provider: c, StockLow: d.StockLow, StockRefresh: time.Hour}
+		} else {
+			c, err := tmf677.New(tmf677.Options{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, BusinessID: d.BusinessID, ChannelID: d.ChannelID,
+				TargetSystem: d.TargetSystem, Lob: d.Lob, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, HTTP: hc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = engine.Registered{Provider: c, StockRefresh: time.Hour}
+		}
+		regs = append(regs, r)
+	}
+	return engine.New(engine.Options{Operator: "alice", Environment: "demo", Journal: j}, regs...)
+}
+
+// screenHas waits until the program's output, stripped of escape codes,
+// contains every string.
+func screenHas(t *testing.T, tm *teatest.TestModel, want ...string) {
+	t.Helper()
+	var seen bytes.Buffer
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		seen.Write(b)
+		plain := ansi.Strip(seen.String())
+		for _, w := range want {
+			if !strings.Contains(plain, w) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// TestEndToEndDemo drives the real program loop (teatest) over the real
+// clients and the simulator: search, bucket detail, help, stock, a full
+// top-up through the confirmation, and quit.
+func TestEndToEndDemo(t *testing.T) {
+	m := New(Options{Engine: demoEngine(t), Demo: true, NoColor: true, HistoryPath: filepath.Join(t.TempDir(), "history")})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	screenHas(t, tm, "DEMO", "orange")
+
+	tm.Type("/9077613")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	screenHas(t, tm, "cvp-pr", "Included Minutes - Prepaid", "16666:39 h")
+
+	tm.Type("jjjj")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	screenHas(t, tm, "PERIODS", "CURRENT")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	tm.Type("?")
+	screenHas(t, tm, "Keys", "top-up")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	tm.Type("s")
+	screenHas(t, tm, "STOCK", "EMPTY", "LOW")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	tm.Type("/sim:1956392841179")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	screenHas(t, tm, "SIM 1956392841179", "Carte Holiday Tourist LS")
+	tm.Type("t")
+	screenHas(t, tm, "Recharge Holiday Voix 30 min")
+	tm.Type("Voix 30")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	screenHas(t, tm, "Confirm top-up", "[ No ]")
+	time.Sleep(ConfirmGrace + 50*time.Millisecond) // keys typed before the grace period are ignored
+	tm.Type("y")
+	screenHas(t, tm, "OK", "transaction", "journal")
+	time.Sleep(ConfirmGrace) // the outcome dialog has its own grace period too
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
