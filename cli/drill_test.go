@@ -85,6 +85,9 @@ func TestCrashDuringTopup(t *testing.T) {
 	s, env := startSim(t, sim.Options{Latency: 300 * time.Millisecond, Seed: 7}, "")
 	offer := plentyOffer(t, env)
 	before := s.OkTransactions(offer.ID)
+	if before != 0 {
+		t.Fatalf("an offer on sale starts with %d transactions in the simulator", before)
+	}
 	rng := rand.New(rand.NewSource(42))
 	pendingNow := func() int {
 		j, err := audit.Open(journalPath(t, env))
@@ -129,13 +132,13 @@ func TestCrashDuringTopup(t *testing.T) {
 	if err != nil || len(probs) != 0 {
 		t.Fatalf("journal: %v %v", err, probs)
 	}
-	intents, definitive, ok := map[string]bool{}, map[string]int{}, 0
+	intents, outcomes, ok := map[string]bool{}, map[string]int{}, 0
 	for _, e := range entries {
-		switch {
-		case e.Phase == "intent":
+		switch e.Phase {
+		case "intent":
 			intents[e.JournalID] = true
-		case e.Status == "ok" || e.Status == "rejected":
-			definitive[e.JournalID]++
+		case "outcome":
+			outcomes[e.JournalID]++
 			if e.Status == "ok" {
 				ok++
 			}
@@ -145,8 +148,8 @@ func TestCrashDuringTopup(t *testing.T) {
 		t.Fatal("no attempt reached the journal")
 	}
 	for id := range intents {
-		if definitive[id] != 1 {
-			t.Errorf("attempt %s has %d definitive outcomes", id, definitive[id])
+		if outcomes[id] != 1 {
+			t.Errorf("attempt %s has %d outcomes", id, outcomes[id])
 		}
 	}
 	if got := s.OkTransactions(offer.ID) - before; got != ok {

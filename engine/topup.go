@@ -239,8 +239,11 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		StockLeft:     res.StockLeft,
 		Environment:   e.opts.Environment,
 	}
-	// An "unknown" outcome is written too (with what went wrong); the attempt
-	// stays pending until reconciliation appends a definitive one.
+	if res.Status == model.TopupUnknown {
+		// Nothing is known: the intent alone stays pending, and the one
+		// outcome line of this attempt is the one reconciliation appends.
+		return out, nil
+	}
 	if _, err := e.opts.Journal.Append(outcome); err != nil {
 		out.JournalErr = err
 	}

@@ -51,13 +51,16 @@ type offer struct {
 	feesType                           string
 	stock                              int
 	allow                              allowance
+	// retired marks an offer no longer on sale: past transactions refer to
+	// it, GET /offers/{id} shows it, the listing and new sales do not.
+	retired bool
 }
 
 // offerTable is the catalogue: plenty, low (1–10) and empty stock for each
 // supplier and product type, so every stock state can be demonstrated.
 func offerTable() []*offer {
 	o := func(id, name, desc, typ string, sup *supplier, price, fees float64, feesType string, stock int, a allowance) *offer {
-		return &offer{id, name, desc, typ, sup, price, fees, feesType, stock, a}
+		return &offer{id, name, desc, typ, sup, price, fees, feesType, stock, a, false}
 	}
 	const gb = 1024.0
 	return []*offer{
@@ -200,9 +203,24 @@ func newOrangeState(r *rand.Rand, now time.Time) *orangeState {
 	st.lines[lineKey(supWT, "sim", SeedSimID)] = wtSeed
 	st.lines[lineKey(supOFR, "msisdn", SeedMSISDN)] = ofrSeed
 
+	// The history was sold under earlier editions of today's offers (same
+	// name and allowance, another id, no longer on sale): every offer on sale
+	// starts with no transaction, so a drill can count the ones it made.
+	retired := map[*offer]*offer{}
+	edition := func(o *offer) *offer {
+		if old, ok := retired[o]; ok {
+			return old
+		}
+		old := *o
+		old.ID, old.stock, old.retired = newUUID(r), 0, true
+		retired[o] = &old
+		st.offerByID[old.ID] = &old
+		return &old
+	}
 	var hist []*oTrx
 	mk := func(id string, o *offer, at time.Time, user string, params map[string]string, line *oLine) *oTrx {
-		t := &oTrx{ID: id, Status: "ok", offer: o, created: at, userID: user, price: o.price, stockLeft: o.stock + 1 + r.IntN(40), parameters: params, line: line}
+		o = edition(o)
+		t := &oTrx{ID: id, Status: "ok", offer: o, created: at, userID: user, price: o.price, stockLeft: 1 + r.IntN(40), parameters: params, line: line}
 		hist = append(hist, t)
 		return t
 	}

@@ -146,8 +146,8 @@ func (s *Server) createTransaction(rep *reply, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orange.offerByID[offerID]
-	if o == nil {
-		s.orangeBad(rep, "invalid offer_id parameter", "no offer has this id")
+	if o == nil || o.retired {
+		s.orangeBad(rep, "invalid offer_id parameter", "no offer on sale has this id")
 		return
 	}
 	if o.stock <= 0 {
