@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -150,7 +151,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	for _, ct := range b.Counters {
 		var tail []string
 		for _, s := range []string{ct.Name, ct.Level, ct.Text} {
-			if s != "" {
+			if s != "" && !slices.Contains(tail, s) { // the text is often the name again
 				tail = append(tail, s)
 			}
 		}
