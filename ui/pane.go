@@ -252,12 +252,25 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		st.Title.Render(Clip(itoa(len(p.lines))+" lines for "+q+" · "+p.name+" · "+FormatMillis(p.elapsed)+" · enter opens", w)),
 		"",
 	}
-	idW, trW := 22, 38
-	if w < 100 {
-		trW = 14
+	// The identifier column only when the lines differ in it (an Orange
+	// MSISDN's lines all share the number already in the title).
+	idW, trW := 0, 36
+	for i := range p.lines {
+		if identLabel(c, &p.lines[i]) != identLabel(c, &p.lines[0]) {
+			idW = 22
+		}
 	}
-	rest := max(10, w-2-idW-1-trW-1-10-1-8)
-	out = append(out, st.ColumnHeader.Render("  "+Fit("LINE", idW)+" "+Fit("TRANSACTION", trW)+" "+Fit("OFFER / SUPPLIER", rest)+" "+Fit("STATUS", 10)+" "+FitRight("BUCKETS", 8)))
+	if w < 100 {
+		trW = 13
+	}
+	col := func(s string, n int) string {
+		if n == 0 {
+			return ""
+		}
+		return Fit(s, n) + " "
+	}
+	rest := max(10, w-2-idW-trW-1-9-1-7-1)
+	out = append(out, st.ColumnHeader.Render("  "+col("LINE", idW)+Fit("TRANSACTION", trW)+" "+Fit("OFFER · SUPPLIER", rest)+" "+Fit("STATUS", 9)+" "+FitRight("BUCKETS", 7)))
 	from, to := p.picker.Visible()
 	for i := from; i < to; i++ {
 		l := &p.lines[i]
@@ -266,9 +279,8 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		if sel {
 			marker = "▸ "
 		}
-		who := strings.TrimSpace(l.OfferName + " · " + l.Supplier)
-		who = strings.Trim(who, " ·")
-		r := marker + Fit(identLabel(c, l), idW) + " " + Fit(l.TransactionID, trW) + " " + Fit(who, rest) + " " + Fit(l.Status, 10) + " " + FitRight(itoa(len(l.Buckets)), 8)
+		who := strings.Trim(strings.TrimSpace(l.OfferName+" · "+l.Supplier), " ·")
+		r := marker + col(identLabel(c, l), idW) + Fit(l.TransactionID, trW) + " " + Fit(who, rest) + " " + Fit(l.Status, 9) + " " + FitRight(itoa(len(l.Buckets)), 7)
 		if sel {
 			r = st.Selected.Render(r)
 		}
