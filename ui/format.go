@@ -281,23 +281,12 @@ func MaskID(mask bool, t model.IDType, v string) string {
 
 // Fit truncates s to w cells (ANSI-aware, with an ellipsis) and pads it with
 // spaces to exactly w cells.
-func Fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := cellWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = cellWidth(s)
-	}
-	if pad := w - sw; pad > 0 {
-		s += strings.Repeat(" ", pad)
-	}
-	return s
-}
+func Fit(s string, w int) string { return fit(s, w, false) }
 
 // FitRight is Fit with the text aligned to the right edge.
-func FitRight(s string, w int) string {
+func FitRight(s string, w int) string { return fit(s, w, true) }
+
+func fit(s string, w int, right bool) string {
 	if w <= 0 {
 		return ""
 	}
@@ -307,7 +296,10 @@ func FitRight(s string, w int) string {
 		sw = cellWidth(s)
 	}
 	if pad := w - sw; pad > 0 {
-		s = strings.Repeat(" ", pad) + s
+		if right {
+			return strings.Repeat(" ", pad) + s
+		}
+		return s + strings.Repeat(" ", pad)
 	}
 	return s
 }

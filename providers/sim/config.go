@@ -59,7 +59,7 @@ func (s *Server) ConfigTOML() string {
 		writeProvider(&b, p, "")
 	}
 	cl := DemoProvider{Name: "cvp-cl", Kind: "tmf677-cvp", BaseURL: base + CVPBasePath, BusinessID: "CL", Lob: "PREPAID", ChannelID: "ivrB2C", TargetSystem: "matrixx"}
-	b.WriteString("\n# Chile is not implemented by the cvp gateway: every lookup answers 501.\n")
+	b.WriteString("\n# The cvp gateway does not serve Chile: every lookup answers 501 (Not Implemented).\n")
 	writeProvider(&b, cl, "# ")
 	return b.String()
 }
