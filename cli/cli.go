@@ -204,13 +204,7 @@ func fail(env Env, err error) int {
 	return ExitUsage
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 400 {
-		s = s[:397] + "..."
-	}
-	return s
-}
+func oneLine(s string) string { return model.OneLine(s, 400) }
 
 func clip(s string) string {
 	if len(s) > 40 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"simdesk/model"
 	"sort"
 	"strings"
 	"time"
@@ -99,7 +100,7 @@ var literalSecretLine = regexp.MustCompile(`^\s*["']?client_secret["']?\s*=`)
 func (p *parser) syntaxError(text string, err error) {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		p.add(1, "toml", "%s", oneLine(err.Error()))
+		p.add(1, "toml", "%s", model.OneLine(err.Error(), 1000))
 		return
 	}
 	line := pe.Position.Line
@@ -131,11 +132,7 @@ func (p *parser) syntaxError(text string, err error) {
 			}
 		}
 	}
-	p.add(line, key, "invalid TOML: %s", oneLine(msg))
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	p.add(line, key, "invalid TOML: %s", model.OneLine(msg, 1000))
 }
 
 // table gives typed, located access to one TOML table's values.

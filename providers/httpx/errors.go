@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"simdesk/model"
 )
@@ -72,23 +71,23 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 	}
 	switch {
 	case msg != "" && desc != "" && !strings.EqualFold(msg, desc):
-		e.Message = OneLine(desc) + " (" + OneLine(msg) + ")"
+		e.Message = model.OneLine(desc, 240) + " (" + model.OneLine(msg, 240) + ")"
 		if looksGeneric(desc) {
-			e.Message = OneLine(msg)
+			e.Message = model.OneLine(msg, 240)
 		}
 	case desc != "":
-		e.Message = OneLine(desc)
+		e.Message = model.OneLine(desc, 240)
 	case msg != "":
-		e.Message = OneLine(msg)
+		e.Message = model.OneLine(msg, 240)
 	default:
 		if m := reTitle().FindStringSubmatch(trimmed); m != nil {
-			e.Message = "HTML error page: " + OneLine(m[1])
+			e.Message = "HTML error page: " + model.OneLine(m[1], 240)
 		} else if trimmed == "" {
 			e.Message = fmt.Sprintf("HTTP %d with an empty body", status)
 		} else if strings.Contains(strings.ToLower(contentType), "html") || strings.HasPrefix(trimmed, "<") {
 			e.Message = fmt.Sprintf("HTTP %d with an HTML page instead of JSON", status)
 		} else {
-			e.Message = fmt.Sprintf("HTTP %d: %s", status, OneLine(trimmed))
+			e.Message = fmt.Sprintf("HTTP %d: %s", status, model.OneLine(trimmed, 240))
 		}
 	}
 	return e
@@ -98,28 +97,6 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 // 400 says "too many requests" for a malformed request).
 func looksGeneric(s string) bool {
 	return s == "error description"
-}
-
-// OneLine makes provider text safe for one line of a screen or a log:
-// whitespace collapsed, control characters dropped, at most 240 bytes (cut
-// on a rune boundary).
-func OneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 0x20 && r != 0x7f {
-			b.WriteRune(r)
-		}
-	}
-	s = b.String()
-	if len(s) > 240 {
-		cut := 237
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "..."
-	}
-	return s
 }
 
 // CodeString renders a JSON code (number or string) as text.

@@ -304,7 +304,7 @@ func (c *Client) transportError(ctx context.Context, corr string, err error) *mo
 	if errors.As(err, &op) && op.Op == "dial" {
 		return c.fail(model.ErrUnavailable, 0, corr, "connection refused", err)
 	}
-	return c.fail(model.ErrUnavailable, 0, corr, "connection failed: "+oneLine(err.Error()), err)
+	return c.fail(model.ErrUnavailable, 0, corr, "connection failed: "+model.OneLine(err.Error(), 200), err)
 }
 
 func parseRetryAfter(v string) (time.Duration, bool) {
@@ -361,14 +361,6 @@ func NewID() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:197] + "..."
-	}
-	return s
 }
 
 // NotSent reports whether a failed call provably never reached the server

@@ -133,7 +133,7 @@ func (t *tokens) tokenError(ctx context.Context, err error) *model.Error {
 			msg = "token endpoint refused the client credentials"
 		}
 		if detail != "" {
-			msg += " (" + clip(detail, 160) + ")"
+			msg += " (" + model.OneLine(detail, 160) + ")"
 		}
 		return t.fail(kind, status, msg)
 	}
@@ -159,7 +159,7 @@ func (t *tokens) tokenError(ctx context.Context, err error) *model.Error {
 	if errors.As(err, &ue) && ue.Err != nil {
 		err = ue.Err // drop the URL wrapper: noise
 	}
-	return t.fail(model.ErrUnavailable, 0, "token endpoint: "+clip(err.Error(), 160))
+	return t.fail(model.ErrUnavailable, 0, "token endpoint: "+model.OneLine(err.Error(), 160))
 }
 
 func (t *tokens) fail(kind model.ErrorKind, status int, msg string) *model.Error {
@@ -173,15 +173,6 @@ func (t *tokens) redact(s string) string {
 	s = t.red.Redact(s)
 	if sec := t.cfg.ClientSecret; sec != "" && strings.Contains(s, sec) {
 		s = strings.ReplaceAll(s, sec, httpx.Mask)
-	}
-	return s
-}
-
-// clip keeps a provider's text to one short line.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		s = string(r[:n-3]) + "..."
 	}
 	return s
 }

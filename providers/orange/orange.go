@@ -147,7 +147,7 @@ func checkURL(key, raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%s %q is not an http(s) URL", key, clip(raw, 80))
+		return "", fmt.Errorf("%s %q is not an http(s) URL", key, model.OneLine(raw, 80))
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
@@ -182,7 +182,7 @@ func (c *Client) Ping(ctx context.Context) error {
 func (c *Client) badResponse(what string, err error) *model.Error {
 	msg := "unreadable " + what
 	if err != nil {
-		msg += ": " + clip(err.Error(), 160)
+		msg += ": " + model.OneLine(err.Error(), 160)
 	}
 	return &model.Error{Kind: model.ErrBadResponse, Message: c.red.Redact(msg), Provider: c.name}
 }

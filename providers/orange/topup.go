@@ -160,7 +160,7 @@ func providerMessage(body []byte) string {
 			return ""
 		}
 	}
-	return clip(errorText(m), 240)
+	return model.OneLine(errorText(m), 240)
 }
 
 // captureKey marks a request whose error body the top-up wants verbatim:

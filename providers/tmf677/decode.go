@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"simdesk/model"
-	"simdesk/providers/httpx"
 )
 
 // Hint is what the caller knows that the body may not say: the identifier
@@ -80,7 +79,7 @@ func decode(body []byte, hint Hint) ([]model.Line, error) {
 	case '<':
 		head := body[r.i:min(len(body), r.i+4096)]
 		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
-			return nil, badResponse("HTML page instead of JSON: " + httpx.OneLine(string(m[1])))
+			return nil, badResponse("HTML page instead of JSON: " + model.OneLine(string(m[1]), 240))
 		}
 		return nil, badResponse("HTML page instead of JSON")
 	case '[', '{':
@@ -146,5 +145,5 @@ func envelopeError(rep *rawReport) *model.Error {
 	if msg == "" {
 		msg = "error envelope without a message"
 	}
-	return &model.Error{Kind: kind, Status: code, Message: httpx.OneLine("provider error in a success answer: " + msg)}
+	return &model.Error{Kind: kind, Status: code, Message: model.OneLine("provider error in a success answer: "+msg, 240)}
 }
