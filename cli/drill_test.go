@@ -98,10 +98,10 @@ func TestCrashDuringTopup(t *testing.T) {
 		entries, _, _ := j.Entries()
 		return len(audit.Pending(entries))
 	}
-	// At least 10 kills, and on until three attempts were left pending
-	// mid-flight (bounded at 40 runs), so reconciliation is really exercised.
-	runs := 0
-	for ; runs < 40 && (runs < 10 || pendingNow() < 3); runs++ {
+	// One top-up left alone tells how long a whole one takes on this machine
+	// (busy or not); the kills then land anywhere from before the intent to
+	// after the answer.
+	topup := func(killAfter time.Duration) {
 		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--force", "--format", "json", "33612345678")
 		cmd.Env = envList(env)
 		if err := cmd.Start(); err != nil {
@@ -109,12 +109,25 @@ func TestCrashDuringTopup(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
+		var timer <-chan time.Time
+		if killAfter > 0 {
+			timer = time.After(killAfter)
+		}
 		select {
 		case <-done:
-		case <-time.After(time.Duration(200+rng.Intn(1400)) * time.Millisecond):
+		case <-timer:
 			cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 		}
+	}
+	start := time.Now()
+	topup(0)
+	whole := time.Since(start)
+	// At least 10 kills, and on until three attempts were left pending
+	// mid-flight (bounded at 40 runs), so reconciliation is really exercised.
+	runs := 1
+	for ; runs < 40 && (runs < 11 || pendingNow() < 3); runs++ {
+		topup(whole/4 + time.Duration(rng.Int63n(int64(whole))))
 	}
 	_, pendOut, _ := run(t, env, "", "journal", "--pending", "--format", "json")
 	var pend journalJSON
