@@ -69,18 +69,20 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 			}
 		}
 	}
+	// Blank or control-only texts say nothing: treat them as absent.
+	msg, desc = model.OneLine(msg, 240), model.OneLine(desc, 240)
 	switch {
 	case msg != "" && desc != "" && !strings.EqualFold(msg, desc):
-		e.Message = model.OneLine(desc, 240) + " (" + model.OneLine(msg, 240) + ")"
+		e.Message = desc + " (" + msg + ")"
 		if looksGeneric(desc) {
-			e.Message = model.OneLine(msg, 240)
+			e.Message = msg
 		}
 	case desc != "":
-		e.Message = model.OneLine(desc, 240)
+		e.Message = desc
 	case msg != "":
-		e.Message = model.OneLine(msg, 240)
+		e.Message = msg
 	default:
-		if m := reTitle().FindStringSubmatch(trimmed); m != nil {
+		if m := reTitle().FindStringSubmatch(trimmed); m != nil && model.OneLine(m[1], 240) != "" {
 			e.Message = "HTML error page: " + model.OneLine(m[1], 240)
 		} else if trimmed == "" {
 			e.Message = fmt.Sprintf("HTTP %d with an empty body", status)
