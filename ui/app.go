@@ -162,6 +162,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onStockTick(msg)
 	case offersMsg:
 		m.onOffers(msg)
+	case dupCheckedMsg:
+		m.onDupChecked(msg)
 	case topupMsg:
 		cmd = m.onTopup(msg)
 	case attemptsMsg:

@@ -20,7 +20,7 @@ func (h *harness) openConfirm(filter string) *Confirm {
 		h.t.Fatalf("no offer picker; status %q", h.m.status.text)
 	}
 	h.typeText(filter)
-	h.press("enter")
+	h.settle(h.press("enter")) // the duplicate check reads the journal in a command
 	c, ok := h.m.dialogs.top().(*Confirm)
 	if !ok {
 		h.t.Fatalf("no confirmation; top %T", h.m.dialogs.top())

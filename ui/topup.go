@@ -114,8 +114,9 @@ func (m *Model) onOffers(msg offersMsg) {
 	m.dialogs.push(NewOfferPicker(f.pane+" top-up · "+identLabel(&m.c, &f.line), fits))
 }
 
-// pickOffer opens the confirmation for the chosen offer, warning about a
-// recent attempt of the same line and offer.
+// pickOffer closes the picker and asks the journal, in a command (it reads
+// a file), whether this line got this offer recently; dupCheckedMsg then
+// opens the confirmation.
 func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 	f := m.topup
 	if f == nil || o.Empty() {
@@ -127,6 +128,31 @@ func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 		return nil
 	}
 	f.offer, f.target = o, target
+	m.dialogs.pop()
+	eng, pane := m.eng, f.pane
+	return func() tea.Msg {
+		a, dup := eng.Duplicate(pane, target.Value, o.ID)
+		return dupCheckedMsg{offerID: o.ID, target: target, attempt: a, dup: dup}
+	}
+}
+
+// dupCheckedMsg is the journal's answer about a recent attempt.
+type dupCheckedMsg struct {
+	offerID string
+	target  model.Identifier
+	attempt audit.Attempt
+	dup     bool
+}
+
+// onDupChecked opens the confirmation for the offer being topped up,
+// warning about a recent attempt of the same line and offer. The grace
+// period against typed-ahead keys starts now, when the dialog appears.
+func (m *Model) onDupChecked(msg dupCheckedMsg) {
+	f := m.topup
+	if f == nil || f.offer.ID != msg.offerID || f.target != msg.target || f.inFlight {
+		return // the operator moved on meanwhile
+	}
+	o, target := f.offer, f.target
 	rows := []ConfirmRow{
 		{"Environment", strings.ToUpper(m.c.env)},
 		{"Provider", f.pane + " (" + m.paneNamed(f.pane).kind + ")"},
@@ -138,13 +164,11 @@ func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 	}
 	d := NewConfirm("Confirm top-up", rows, m.c.now)
 	d.Danger = m.c.env == "production"
-	if a, dup := m.eng.Duplicate(f.pane, target.Value, o.ID); dup {
+	if msg.dup {
 		d.NeedSecond = true
-		d.Warning = duplicateText(a, m.c.now)
+		d.Warning = duplicateText(msg.attempt, m.c.now)
 	}
-	m.dialogs.pop()
 	m.dialogs.push(d)
-	return nil
 }
 
 func supplierSuffix(s string) string {
