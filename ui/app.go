@@ -39,6 +39,10 @@ type Model struct {
 	eng  *engine.Engine
 	c    common
 
+	// pendingAnnounced is how many attempts with an unknown outcome the
+	// status line last announced.
+	pendingAnnounced int
+
 	panes  []*pane
 	active int
 	screen screen
@@ -108,7 +112,7 @@ func New(o Options) *Model {
 // Init asks for the background colour (for the light/dark palette), starts
 // the clock that ages timestamps, and the stock polling.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.clockCmd(), m.stock.startAll(m.eng, m.opts.Now))
+	return tea.Batch(tea.RequestBackgroundColor, m.clockCmd(), m.stock.startAll(m.eng, m.opts.Now), attemptsCmd(m.eng, m.opts.Now))
 }
 
 // clockMsg ticks once a second so that ages ("12 s ago") stay true.

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"simdesk/audit"
 	"simdesk/model"
 )
 
@@ -145,4 +146,26 @@ func TestLightBackgroundSwitchesPalette(t *testing.T) {
 	if ansiStrip(dark) != ansiStrip(light) {
 		t.Fatal("the palette changed the text")
 	}
+}
+
+// TestPendingAttemptsAnnouncedAtStart: an intent without an outcome (a crash
+// in an earlier session) shows as outcome unknown from the start, until it
+// is reconciled.
+func TestPendingAttemptsAnnouncedAtStart(t *testing.T) {
+	h := newHarness(t)
+	j := h.eng.Options().Journal
+	if _, err := j.Append(audit.Entry{JournalID: audit.NewID(), Phase: audit.PhaseIntent, Operator: "alice", Provider: "orange",
+		OfferID: "off-voice", TargetType: "sim", TargetID: "1956392841179"}); err != nil {
+		t.Fatal(err)
+	}
+	h.settle(h.m.Init())
+	h.mustSee("1 UNKNOWN", "1 top-up attempt(s) with outcome unknown")
+	h.orange.mu.Lock()
+	h.orange.reject = "" // the fake's Reconcile finds no transaction: rejected
+	h.orange.mu.Unlock()
+	h.press(":")
+	h.typeText("journal")
+	h.settle(h.press("enter"))
+	h.settle(h.press("r"))
+	h.mustNotSee("1 UNKNOWN")
 }

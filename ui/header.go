@@ -70,6 +70,9 @@ func (m *Model) headerView(w int) string {
 	if m.eng.Options().ReadOnly {
 		left += "  " + st.Warn.Render("READ-ONLY")
 	}
+	if n := m.journal.pending(); n > 0 {
+		left += "  " + st.Danger.Render(itoa(n)+" UNKNOWN")
+	}
 	var right string
 	for detail := 2; detail >= 0; detail-- {
 		parts := make([]string, len(m.panes))

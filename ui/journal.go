@@ -65,6 +65,12 @@ func reconcileCmd(eng *engine.Engine) tea.Cmd {
 
 func (m *Model) openJournal() tea.Cmd {
 	m.screen = screenJournal
+	return m.loadAttempts()
+}
+
+// loadAttempts reads the journal in a command (at start, on :journal and
+// after a top-up or a reconciliation).
+func (m *Model) loadAttempts() tea.Cmd {
 	if m.journal.loading {
 		return nil
 	}
@@ -88,6 +94,12 @@ func (m *Model) onAttempts(msg attemptsMsg) {
 	j.attempts, j.problems, j.err, j.loaded = msg.attempts, msg.problems, msg.err, msg.at
 	j.list.SetLen(len(j.attempts))
 	j.setSize(j.w, j.h)
+	// Attempts whose outcome is unknown (a crash or a timeout, maybe in an
+	// earlier session) are announced until they are reconciled.
+	if n := j.pending(); n > 0 && n != m.pendingAnnounced {
+		m.setStatus("! "+itoa(n)+" top-up attempt(s) with outcome unknown: :journal, then r to reconcile", statusWarn)
+	}
+	m.pendingAnnounced = j.pending()
 }
 
 func (m *Model) onReconcile(msg reconcileMsg) tea.Cmd {

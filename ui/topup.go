@@ -221,10 +221,12 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 	}
 	sk := map[string]statusKind{"ok": statusOK, "warn": statusWarn, "danger": statusError}[kind]
 	m.setStatus(lines[0], sk)
+	// The journal changed: reload it, so the header's count of attempts
+	// with an unknown outcome stays true.
+	cmds := []tea.Cmd{m.loadAttempts()}
 	if msg.err != nil || msg.out.Result.Status == model.TopupRejected {
-		return nil
+		return tea.Batch(cmds...)
 	}
-	var cmds []tea.Cmd
 	if p := m.paneNamed(f.pane); p != nil && p.line() != nil && lineKey(p.line()) == lineKey(&f.line) && p.status != paneLoading {
 		cmds = append(cmds, m.refreshPane(p, true))
 	}
