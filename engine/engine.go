@@ -44,9 +44,12 @@ type Engine struct {
 	regs  []Registered
 	byNam map[string]int
 
-	mu       sync.Mutex // guards health and the top-up in-flight set
+	mu       *sync.Mutex // guards health and the top-up in-flight set; shared by As copies
 	health   map[string]*breaker
 	inFlight map[string]bool
+
+	actor *Actor // who this copy acts as (As); nil for the standalone engine
+	hooks *hooks // journal listeners and access log, shared by As copies
 }
 
 // New builds an engine over providers in config order.
@@ -57,7 +60,7 @@ func New(o Options, ps ...Registered) *Engine {
 	if o.DuplicateWindow == 0 {
 		o.DuplicateWindow = 10 * time.Minute
 	}
-	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}}
+	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{}}
 	for i, r := range ps {
 		if r.StockRefresh <= 0 {
 			r.StockRefresh = 30 * time.Second
@@ -140,6 +143,11 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 		res.Err = &model.Error{Kind: model.ErrBadRequest, Message: "does not look up " + id.Type.Label() + " identifiers", Provider: provider}
 		return res
 	}
+	if aerr := e.allow("lookup"); aerr != nil {
+		res.Err, res.At = &model.Error{Kind: model.ErrBadRequest, Message: aerr.Error(), Provider: provider}, e.opts.Now()
+		return res
+	}
+	defer func() { e.access(lookupAccess(res, id)) }()
 	if ferr := e.admit(provider); ferr != nil {
 		res.Err, res.At = ferr, e.opts.Now()
 		return res
@@ -202,6 +210,9 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 	s, ok := r.Provider.(providers.Stocker)
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") has no offers or stock"}
+	}
+	if aerr := e.allow("stock"); aerr != nil {
+		return nil, aerr
 	}
 	if ferr := e.admit(provider); ferr != nil {
 		return nil, ferr

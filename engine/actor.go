@@ -1,0 +1,189 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/model"
+)
+
+// Role is what an operator may do. One engine serves every operator of a
+// shift (simdesk serve), so the role travels with each call, not with the
+// process.
+type Role string
+
+// Roles of the operators file. The zero Role is the standalone console's
+// single operator, who may do everything the configuration allows.
+const (
+	RoleViewer     Role = "viewer"     // lookups, stock, journal
+	RoleAgent      Role = "agent"      // + top-ups
+	RoleSupervisor Role = "supervisor" // + reconciliation of pending attempts
+)
+
+// ParseRole accepts the three role names of the operators file.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case RoleViewer, RoleAgent, RoleSupervisor:
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown role %q (roles: viewer, agent, supervisor)", s)
+}
+
+// CanTopup reports whether the role may spend money.
+func (r Role) CanTopup() bool { return r == "" || r == RoleAgent || r == RoleSupervisor }
+
+// CanReconcile reports whether the role may settle pending attempts: it
+// writes outcomes into the journal, so it is a supervisor's call.
+func (r Role) CanReconcile() bool { return r == "" || r == RoleSupervisor }
+
+// Actor is who the engine acts as for one session: the operator resolved
+// from the SSH key the handshake verified, never from the SSH user name.
+type Actor struct {
+	Operator string
+	Role     Role
+	Addr     string // the client's address, for the access log
+	// Check is asked before every action; an error (the operator's key was
+	// removed from the operators file) refuses the action with its message.
+	Check func() error
+}
+
+// ErrForbidden is wrapped by ForbiddenError.
+var ErrForbidden = errors.New("not allowed for this role")
+
+// ForbiddenError names who was refused what, for the operator's screen.
+type ForbiddenError struct {
+	Operator string
+	Role     Role
+	Action   string
+}
+
+func (f *ForbiddenError) Error() string {
+	return fmt.Sprintf("%s is a %s and may not %s", f.Operator, f.Role, f.Action)
+}
+
+func (f *ForbiddenError) Unwrap() error { return ErrForbidden }
+
+// Access is one line of the access log: NOC screens show customer data, so
+// every lookup and top-up is attributed to the operator who made it.
+type Access struct {
+	TS       time.Time `json:"ts"`
+	Operator string    `json:"operator"`
+	Role     string    `json:"role,omitempty"`
+	Addr     string    `json:"addr,omitempty"`
+	Action   string    `json:"action"` // lookup | topup | reconcile
+	Provider string    `json:"provider,omitempty"`
+	Target   string    `json:"target,omitempty"` // the identifier looked up or topped up
+	Offer    string    `json:"offer,omitempty"`
+	Result   string    `json:"result"` // found, not_found, an error kind, ok, rejected, unknown, refused
+}
+
+// AccessLogger keeps the access log; it must be safe for concurrent use.
+type AccessLogger interface{ Record(Access) }
+
+// hooks is shared by an engine and every copy made with As, so a journal
+// listener or access log set once reaches every session.
+type hooks struct {
+	mu        sync.Mutex
+	onJournal []func(audit.Entry)
+	access    AccessLogger
+}
+
+// As returns the engine acting as one operator: the same providers, token
+// caches, breakers, in-flight set and journal (nothing is copied but the
+// identity), with the operator's name on every journal entry, the role
+// checked before top-ups and reconciliation, and Check asked before every
+// action.
+func (e *Engine) As(a Actor) *Engine {
+	c := *e
+	c.actor = &a
+	c.opts.Operator = a.Operator
+	return &c
+}
+
+// Actor returns who this engine acts as, if it was made with As.
+func (e *Engine) Actor() (Actor, bool) {
+	if e.actor == nil {
+		return Actor{}, false
+	}
+	return *e.actor, true
+}
+
+// OnJournal registers f to be called after every entry this engine (or any
+// copy of it) appends, so the live journal feed need not poll for them.
+func (e *Engine) OnJournal(f func(audit.Entry)) {
+	e.hooks.mu.Lock()
+	defer e.hooks.mu.Unlock()
+	e.hooks.onJournal = append(e.hooks.onJournal, f)
+}
+
+// SetAccessLog sets where lookups and top-ups are recorded.
+func (e *Engine) SetAccessLog(l AccessLogger) {
+	e.hooks.mu.Lock()
+	defer e.hooks.mu.Unlock()
+	e.hooks.access = l
+}
+
+// journaled tells the listeners about an appended entry.
+func (e *Engine) journaled(en audit.Entry) {
+	e.hooks.mu.Lock()
+	fs := e.hooks.onJournal
+	e.hooks.mu.Unlock()
+	for _, f := range fs {
+		f(en)
+	}
+}
+
+// allow refuses an action when the actor's key is gone or its role does
+// not permit it. The standalone engine (no actor) allows everything.
+func (e *Engine) allow(action string) error {
+	if e.actor == nil {
+		return nil
+	}
+	if e.actor.Check != nil {
+		if err := e.actor.Check(); err != nil {
+			return err
+		}
+	}
+	ok := true
+	switch action {
+	case "topup":
+		ok = e.actor.Role.CanTopup()
+	case "reconcile":
+		ok = e.actor.Role.CanReconcile()
+	}
+	if !ok {
+		return &ForbiddenError{Operator: e.actor.Operator, Role: e.actor.Role, Action: map[string]string{"topup": "top up", "reconcile": "reconcile pending top-ups"}[action]}
+	}
+	return nil
+}
+
+// access records one action in the access log, if there is one.
+func (e *Engine) access(a Access) {
+	e.hooks.mu.Lock()
+	l := e.hooks.access
+	e.hooks.mu.Unlock()
+	if l == nil {
+		return
+	}
+	a.TS = e.opts.Now().UTC()
+	a.Operator = e.opts.Operator
+	if e.actor != nil {
+		a.Role, a.Addr = string(e.actor.Role), e.actor.Addr
+	}
+	l.Record(a)
+}
+
+// lookupAccess is the access-log line of one provider's lookup.
+func lookupAccess(r Result, id model.Identifier) Access {
+	res := "found"
+	switch {
+	case r.Err != nil:
+		res = string(r.Err.Kind)
+	case len(r.Lines) == 0:
+		res = "not_found"
+	}
+	return Access{Action: "lookup", Provider: r.Provider, Target: id.Value, Result: res}
+}
