@@ -25,18 +25,12 @@ import (
 	"simdesk/model"
 )
 
-// Phases of an attempt.
-const (
-	PhaseIntent  = "intent"
-	PhaseOutcome = "outcome"
-)
-
 // Entry is one line of the journal. It has no field that could hold a
 // secret: the journal is safe to share with auditors.
 type Entry struct {
 	TS        time.Time `json:"ts"`
 	JournalID string    `json:"journal_id"` // the same on an attempt's intent and outcome
-	Phase     string    `json:"phase"`      // PhaseIntent or PhaseOutcome
+	Phase     Phase     `json:"phase"`      // PhaseIntent or PhaseOutcome
 
 	Operator   string `json:"operator"`
 	Provider   string `json:"provider"`
@@ -45,7 +39,7 @@ type Entry struct {
 	TargetID   string `json:"target_id"`
 
 	// Outcome fields.
-	Status        string `json:"status,omitempty"` // model.TopupOK, TopupRejected, TopupUnknown
+	Status        Status `json:"status,omitempty"` // StatusOK, StatusRejected, StatusUnknown, StatusNotFound
 	TransactionID string `json:"transaction_id,omitempty"`
 	Reason        string `json:"reason,omitempty"`
 	Reconciled    bool   `json:"reconciled,omitempty"` // found afterwards by asking the provider

@@ -36,7 +36,7 @@ func intent(id, op string) Entry {
 		TargetType: "msisdn", TargetID: "33612345678"}
 }
 
-func outcome(id, status, trx string) Entry {
+func outcome(id string, status Status, trx string) Entry {
 	e := intent(id, "alice")
 	e.Phase, e.Status, e.TransactionID = PhaseOutcome, status, trx
 	return e

@@ -14,18 +14,18 @@ type Attempt struct {
 	Outcome *Entry
 }
 
-// Status is the outcome status, or model.TopupUnknown while there is none:
-// an intent without an outcome may or may not have reached the provider.
-func (a Attempt) Status() string {
+// Status is the outcome status, or StatusUnknown while there is none: an
+// intent without an outcome may or may not have reached the provider.
+func (a Attempt) Status() Status {
 	if a.Outcome == nil || a.Outcome.Status == "" {
-		return model.TopupUnknown
+		return StatusUnknown
 	}
 	return a.Outcome.Status
 }
 
 // Pending reports an attempt whose outcome is unknown: none recorded, or
 // only "unknown" (a timeout); it must be reconciled against the provider.
-func (a Attempt) Pending() bool { return a.Status() == model.TopupUnknown }
+func (a Attempt) Pending() bool { return !a.Status().Definitive() }
 
 // Outcomes maps each journal_id to its settled outcome. An attempt may have
 // several outcome lines ("unknown" after a timeout, then the reconciled
@@ -45,9 +45,7 @@ func Outcomes(entries []Entry) map[string]Entry {
 	return out
 }
 
-func definitive(e Entry) bool {
-	return e.Status == model.TopupOK || e.Status == model.TopupRejected
-}
+func definitive(e Entry) bool { return e.Status.Definitive() }
 
 // attempts groups entries into attempts in the order their first line
 // appears. An outcome whose intent line is missing (torn by a crash) still
@@ -115,13 +113,13 @@ func LastAttempt(entries []Entry, provider, targetID, offerID string, since time
 	for i := len(list) - 1; i >= 0; i-- {
 		a := list[i]
 		in := a.Intent
-		if in.Provider != provider || in.TargetID != targetID || in.OfferID != offerID {
+		if KeyOf(in) != (Key{Provider: provider, Line: model.NormalLine(model.IDType(in.TargetType), targetID), OfferID: offerID}) {
 			continue
 		}
 		if in.TS.Before(since) {
 			continue
 		}
-		if a.Status() == model.TopupRejected {
+		if !a.Status().Spent() {
 			continue
 		}
 		return a, true

@@ -121,7 +121,7 @@ func TestLastAttempt(t *testing.T) {
 	if a, ok := LastAttempt(entries, "orange", "33612345678", "offer-1", t0); !ok || a.Intent.JournalID != "old" || a.Status() != "ok" {
 		t.Errorf("ok attempt within window: %+v %v", a, ok)
 	}
-	for _, st := range []string{"", model.TopupUnknown, model.TopupOK} {
+	for _, st := range []Status{"", model.TopupUnknown, model.TopupOK} {
 		e := append([]Entry{}, entries...)
 		e = append(e, at(intent("new", "op"), 30))
 		if st != "" {

@@ -12,7 +12,7 @@ import (
 // offer ids and flags, each of which must be refused before anything is sent.
 func badInputs() [][]string {
 	ids := []string{
-		"", " ", "\t", "\x00", "907\x007613", "9077613\x7f", "\x1b[31m9077613", "９０７７６１３", "907 7613", "907+7613",
+		"", " ", "\t", "\x00", "907\x007613", "9077613\x7f", "\x1b[31m9077613", "９０７７６１３", "907 7613 x", "907+7613",
 		"+", "++9077613", "+-9077613", "msisdn:", "msisdn:abc", "msisdn:12345", "msisdn:1234567890123456", "msisdn:+", "msisdn:9077613a", "MSISDN:12ab",
 		"sim:", "sim:abc", "sim:12345", "sim:89014103211118510721", "sim:89abc", "sim:12345678901234567890123", "sim:-1", "sim:+89014103211118510720", "sim: ", "sim:1e10",
 		"trx:", "trx:123", "trx:not-a-uuid", "trx:123e4567-e89b-12d3-a456-42661417400", "trx:123e4567-e89b-12d3-a456-4266141740000", "trx:g23e4567-e89b-12d3-a456-426614174000",

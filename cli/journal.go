@@ -117,11 +117,11 @@ func writeJournalText(env Env, s *session, out journalJSON) {
 	for _, a := range out.Attempts {
 		status := "PENDING (outcome unknown)"
 		if !a.Pending {
-			status = a.Outcome.Status
+			status = string(a.Outcome.Status)
 			if a.Outcome.TransactionID != "" {
 				status += " " + a.Outcome.TransactionID
 			}
-			if a.Outcome.Reason != "" && a.Outcome.Status != "ok" {
+			if a.Outcome.Reason != "" && a.Outcome.Status != audit.StatusOK {
 				status += " — " + a.Outcome.Reason
 			}
 			if a.Outcome.Reconciled {

@@ -31,7 +31,7 @@ type DuplicateError struct {
 func (d *DuplicateError) Error() string {
 	st := "outcome unknown"
 	if d.Attempt.Outcome != nil {
-		st = d.Attempt.Outcome.Status
+		st = string(d.Attempt.Outcome.Status)
 	}
 	return fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
 		d.Attempt.Intent.TargetID, d.Attempt.Intent.OfferID, d.Attempt.Intent.TS.Local().Format("15:04:05"), st, d.Attempt.Intent.JournalID, shortDuration(d.Window))
@@ -231,7 +231,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		OfferID:       in.Offer.ID,
 		TargetType:    intent.TargetType,
 		TargetID:      in.Target.Value,
-		Status:        res.Status,
+		Status:        audit.Status(res.Status),
 		TransactionID: res.TransactionID,
 		Reason:        res.Reason,
 		Reference:     in.Reference,
@@ -333,7 +333,7 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []
 			OfferID:       in.OfferID,
 			TargetType:    in.TargetType,
 			TargetID:      in.TargetID,
-			Status:        res.Status,
+			Status:        audit.Status(res.Status),
 			TransactionID: res.TransactionID,
 			Reason:        res.Reason,
 			Reference:     in.Reference,

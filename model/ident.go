@@ -150,6 +150,9 @@ func ParseIdentifier(raw string, forced IDType, account string) (Identifier, err
 		}
 		return Identifier{}, inputErr("empty identifier before the account")
 	}
+	if forced == "" || forced == MSISDN || forced == SIM {
+		s = cleanPasted(s)
+	}
 	t := forced
 	if t == "" {
 		t = DetectType(s)
@@ -183,7 +186,7 @@ func validate(t IDType, s string) (string, error) {
 		if !isMSISDN(s) {
 			return "", inputErr("%q is not a MSISDN: expected 7 to 15 digits, optionally after +", clip(s))
 		}
-		return strings.TrimPrefix(s, "+"), nil
+		return stripIntl(strings.TrimPrefix(s, "+")), nil
 	case SIM:
 		if !allDigits(s) || len(s) < 6 || len(s) > 22 {
 			return "", inputErr("%q is not a SIM id: expected an ICCID (89…, 19–20 digits) or a 6–22 digit SIM id", clip(s))
@@ -231,6 +234,65 @@ func ValidateAccount(a string) error {
 		}
 	}
 	return nil
+}
+
+// cleanPasted turns a number pasted from a ticket or a web page ("+1 (876)
+// 791-1940", "06.12.34.56.78", "8901 4103 …") into its digits, keeping a
+// leading '+'. Anything else (a letter, another symbol, a '+' elsewhere)
+// leaves s as it is, so subscription ids such as S-1001 are untouched and
+// junk is still refused by validation.
+func cleanPasted(s string) string {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')':
+		case c == '+' && i == 0 && len(s) > 1 && (s[1] >= '0' && s[1] <= '9' || s[1] == ' ' || s[1] == '('):
+		default:
+			return s
+		}
+	}
+	if digits == 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c == '+' {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// stripIntl drops the international call prefix 00 from a MSISDN when what
+// is left is still a MSISDN: 0033612345678 is 33612345678.
+func stripIntl(d string) string {
+	if rest, ok := strings.CutPrefix(d, "00"); ok && allDigits(rest) && len(rest) >= 7 && !strings.HasPrefix(rest, "0") {
+		return rest
+	}
+	return d
+}
+
+// NormalLine is the one form in which two targets are compared (duplicate
+// guard, history, reconciliation): for a MSISDN (or an untyped value that
+// looks like one) the digits without '+', separators or the 00 prefix, so
+// 0033612345678, +33 6 12 34 56 78 and 33612345678 are one line; other
+// identifiers trimmed (transaction ids lower-cased). The journal keeps the
+// value as sent; only comparisons use this form.
+func NormalLine(t IDType, v string) string {
+	v = strings.TrimSpace(v)
+	switch t {
+	case MSISDN, "":
+		c := cleanPasted(v)
+		if t == "" && !isMSISDN(c) {
+			return v
+		}
+		return stripIntl(strings.TrimPrefix(c, "+"))
+	case Transaction:
+		return strings.ToLower(v)
+	}
+	return v
 }
 
 func isMSISDN(s string) bool {

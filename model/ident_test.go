@@ -131,7 +131,7 @@ func TestParseIdentifierErrors(t *testing.T) {
 		{strings.Repeat("9", 129), "", "", "identifier too long (129 characters, at most 128)"},
 		{strings.Repeat("a", 65), "", "", "subscription id too long (65 characters, at most 64)"},
 		{"---", "", "", "is not a valid identifier"},
-		{"90 77613", "", "", "only letters, digits"},
+		{"90 77613 x", "", "", "only letters, digits"},
 		{"9077613\x00", "", "", "not printable ASCII"},
 		{"９０７７６１３", "", "", "not printable ASCII"},
 	}
@@ -156,14 +156,14 @@ func malformed() []string {
 		"trx:123", "trx:", "trx: ", "trx:S-1001", "trx:9077613", "trx:123e4567-e89b-12d3-a456-42661417400",
 		"trx:123e4567e89b12d3a456426614174000", "trx:g23e4567-e89b-12d3-a456-426614174000", "trx:123e4567-e89b-12d3-a456_426614174000",
 		"msisdn:12ab", "msisdn:", "msisdn:+", "msisdn:123456", "msisdn:1234567890123456", "msisdn:++9077613", "msisdn:S-1001",
-		"msisdn:907-7613", "sim:", "sim:abc", "sim:12345", "sim:8901410321111851072a", "sim:12345678901234567890123",
+		"sim:", "sim:abc", "sim:12345", "sim:8901410321111851072a", "sim:12345678901234567890123",
 		"sim:" + flipLast("89014103211118510720"), "sub:", "sub: ", "sub:a b", "sub:!", "sub:---", "sub:a/b",
 		"msisdn:sim:9077613", "sim:msisdn:9077613", "sub:sub:x", "trx:trx:x",
 		// accounts
 		"@", "x@", "a@b@", "@@", "a@@", "a@b c", "a@b!c", "a@" + strings.Repeat("1", 33), "@x", "9077613@", "9077613@ ",
 		"9077613@acc/1", "9077613@acc.1", "9077613@acc:1", "9077613@ácc", "S-1001@a@",
 		// spaces inside
-		"90 77613", "S 1001", "S-1001 x", "907 7613", "+ 9077613", "123e4567-e89b-12d3-a456 426614174000",
+		"S 1001", "S-1001 x", "123e4567-e89b-12d3-a456 426614174000",
 		// plus signs and MSISDN look-alikes
 		"+", "+123", "++9077613", "+S1001", "+1234567890123456", "9077613+", "+-9077613", "+0x1234567",
 		// punctuation-only and junk

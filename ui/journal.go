@@ -115,7 +115,7 @@ func (m *Model) onReconcile(msg reconcileMsg) tea.Cmd {
 	default:
 		var parts []string
 		for _, e := range msg.appended {
-			parts = append(parts, e.JournalID+" "+e.Status)
+			parts = append(parts, e.JournalID+" "+string(e.Status))
 		}
 		j.note = "reconciled " + itoa(len(msg.appended))
 		if len(parts) > 0 {
@@ -190,7 +190,7 @@ func (j *journalView) View(c *common, w, h int) string {
 		a := j.attempts[i]
 		sel := i == j.list.cursor
 		marker := "  "
-		status := a.Status()
+		status := string(a.Status())
 		if a.Pending() {
 			marker, status = "? ", "PENDING"
 		}

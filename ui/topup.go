@@ -189,7 +189,7 @@ func refOrDash(s string) string {
 func duplicateText(a audit.Attempt, now time.Time) string {
 	st := "outcome unknown"
 	if a.Outcome != nil {
-		st = a.Outcome.Status
+		st = string(a.Outcome.Status)
 		if a.Outcome.TransactionID != "" {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
