@@ -36,6 +36,47 @@ type Options struct {
 	MaskIdentifiers bool
 	Journal         *audit.Journal
 	Now             func() time.Time
+	// Redactor masks every credential the process sends (the shared
+	// httpx.Redactor). Every provider result passes through it once, here
+	// at the engine boundary, so no front end and no path can forget it.
+	// Nil redacts nothing (tests without secrets).
+	Redactor Redactor
+}
+
+// Redactor is what the engine needs of httpx.Redactor: the engine takes the
+// interface so it depends on no transport package.
+type Redactor interface {
+	Redact(string) string
+}
+
+// redact is the text filter of the engine boundary.
+func (e *Engine) redact(s string) string {
+	if e.opts.Redactor == nil {
+		return s
+	}
+	return e.opts.Redactor.Redact(s)
+}
+
+// cleanErr redacts a provider error's text at the boundary.
+func (e *Engine) cleanErr(err *model.Error) *model.Error {
+	err.MapText(e.redact)
+	return err
+}
+
+// cleanTopup redacts a top-up or reconciliation answer at the boundary (a
+// rejected reason quotes whatever the provider wrote) and returns its error
+// redacted too, still matching errors.Is/As. Topup and Reconcile call it on
+// the provider's answer before anything is journalled or returned.
+func (e *Engine) cleanTopup(r *model.TopupResult, err error) error {
+	r.MapText(e.redact)
+	if err == nil {
+		return nil
+	}
+	var ie *model.InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return e.cleanErr(model.AsError(err))
 }
 
 // Engine is safe for concurrent use by many tea.Cmds / goroutines.
@@ -157,11 +198,14 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 	res.Elapsed = e.opts.Now().Sub(start)
 	res.At = e.opts.Now()
 	if err != nil {
-		res.Err = model.AsError(err)
+		res.Err = e.cleanErr(model.AsError(err))
 		if res.Err.Provider == "" {
 			res.Err.Provider = provider
 		}
 	} else {
+		for i := range lines {
+			lines[i].MapText(e.redact)
+		}
 		res.Lines = lines
 	}
 	e.record(provider, res.Err, res.Elapsed)
@@ -219,11 +263,18 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 	}
 	start := e.opts.Now()
 	offers, err := s.Offers(ctx)
+	if err != nil {
+		var ie *model.InputError
+		if !errors.As(err, &ie) {
+			err = e.cleanErr(model.AsError(err))
+		}
+	}
 	e.record(provider, model.AsError(err), e.opts.Now().Sub(start))
 	if err != nil {
 		return nil, err
 	}
 	for i := range offers {
+		offers[i].MapText(e.redact)
 		offers[i].Provider = provider
 		offers[i].Low = offers[i].Stock <= r.StockLow
 	}

@@ -207,6 +207,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Since:     written.TS,
 	}
 	res, perr := tp.Topup(ctx, req)
+	perr = e.cleanTopup(&res, perr)
 	out := TopupOutcome{JournalID: written.JournalID, Err: model.AsError(perr)}
 	if res.Status == "" {
 		switch {
@@ -315,6 +316,7 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []
 			Since:     in.TS,
 		}
 		res, rerr := tp.Reconcile(ctx, req, claimed)
+		rerr = e.cleanTopup(&res, rerr)
 		if rerr != nil || res.Status == "" || res.Status == model.TopupUnknown {
 			if rerr == nil {
 				rerr = errors.New("provider could not tell the outcome yet")

@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"encoding/base64"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -41,6 +43,64 @@ func (r *Redactor) Add(secret string) {
 	r.secrets = append(r.secrets, secret)
 	// Longest first, so a secret containing another is masked whole.
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// minCore is the shortest base64 fragment registered for a secret seen at
+// an unknown offset: shorter fragments would mask ordinary text.
+const minCore = 8
+
+// AddBasic registers every form in which HTTP Basic client credentials leave
+// the process: the secret itself, base64 of "id:secret" with and without
+// padding, in the standard and URL alphabets, both raw and form-escaped
+// (golang.org/x/oauth2 escapes id and secret before encoding them), and the
+// fragments of base64 that any text holding "id:secret" or the secret
+// encodes to, whatever its alignment. A provider that echoes the
+// Authorization header it received, or base64 of a blob quoting it, is
+// masked as surely as one that echoes the secret.
+func (r *Redactor) AddBasic(id, secret string) {
+	if r == nil || secret == "" {
+		return
+	}
+	r.Add(secret)
+	for _, pair := range []string{id + ":" + secret, url.QueryEscape(id) + ":" + url.QueryEscape(secret)} {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			r.Add(enc.EncodeToString([]byte(pair)))
+		}
+		r.addBase64Cores(pair)
+	}
+	r.addBase64Cores(secret)
+}
+
+// AddBearer registers a bearer token and the Authorization header value
+// carrying it, as handed out by a token source.
+func (r *Redactor) AddBearer(token string) {
+	if r == nil {
+		return
+	}
+	r.Add(token)
+	if len(token) >= 4 {
+		r.Add("Bearer " + token)
+	}
+}
+
+// addBase64Cores registers, for each of the three byte alignments at which
+// s can sit inside a longer text, the run of base64 characters that depends
+// on s alone: it appears in the encoding of any text containing s at that
+// alignment.
+func (r *Redactor) addBase64Cores(s string) {
+	for k := 0; k < 3; k++ {
+		enc := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x00", k) + s))
+		// Characters whose 6 bits mix padding bytes (front) or what
+		// follows s (back) are dropped.
+		front := (k*8 + 5) / 6
+		back := ((k + len(s)) * 8) / 6
+		if back-front < minCore {
+			continue
+		}
+		core := enc[front:back]
+		r.Add(core)
+		r.Add(strings.NewReplacer("+", "-", "/", "_").Replace(core))
+	}
 }
 
 // Redact masks every known secret in s.

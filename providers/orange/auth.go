@@ -72,7 +72,7 @@ func (t *tokens) token(ctx context.Context) (string, error) {
 	if strings.TrimSpace(tok.AccessToken) == "" {
 		return "", t.fail(model.ErrUnavailable, 0, "token endpoint answered without an access token")
 	}
-	t.red.Add(tok.AccessToken)
+	t.red.AddBearer(tok.AccessToken)
 	life := defaultTokenLife
 	switch {
 	case tok.ExpiresIn > 0:

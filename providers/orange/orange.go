@@ -115,7 +115,7 @@ func New(o Options) (*Client, error) {
 	if red == nil {
 		red = httpx.NewRedactor()
 	}
-	red.Add(o.ClientSecret)
+	red.AddBasic(o.ClientID, o.ClientSecret)
 	if o.MaxScan <= 0 {
 		o.MaxScan = defaultMaxScan
 	}
