@@ -124,6 +124,7 @@ func open(env Env, c common) (*session, error) {
 		DuplicateWindow: cfg.DuplicateWindow,
 		MaskIdentifiers: cfg.MaskIdentifiers,
 		Journal:         j,
+		Redactor:        s.redactor,
 	}, regs...)
 	return s, nil
 }
