@@ -187,3 +187,11 @@ func lookupAccess(r Result, id model.Identifier) Access {
 	}
 	return Access{Action: "lookup", Provider: r.Provider, Target: id.Value, Result: res}
 }
+
+// TopupsInFlight is how many top-ups were sent (or are being journalled)
+// and have no recorded outcome yet: a server waits for them at shutdown.
+func (e *Engine) TopupsInFlight() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.inFlight)
+}

@@ -1,0 +1,198 @@
+package live
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/providers"
+)
+
+// StockSource feeds one provider's stock readings into the hub. Poller is
+// the one this package has: it asks the provider on the provider's own
+// stock_refresh. Any other source with this shape can replace it, such as
+// one that reads the readings a leader-elected poller (one host of several)
+// stores, so that N hosts cost the provider what one does.
+type StockSource interface {
+	// Provider is the configured provider name the readings belong to.
+	Provider() string
+	// Run publishes readings until ctx ends.
+	Run(ctx context.Context, publish func(Stock))
+}
+
+// Refresher is a StockSource that can take a reading now, when an operator
+// asks for one (the hub merges such requests).
+type Refresher interface{ RefreshNow() }
+
+// stockTimeout bounds one poll.
+const stockTimeout = 20 * time.Second
+
+// Poller polls one provider's offers for every session at once.
+type Poller struct {
+	eng   *engine.Engine
+	name  string
+	every time.Duration
+	kick  chan struct{}
+}
+
+// NewPoller polls provider r through eng every r.StockRefresh.
+func NewPoller(eng *engine.Engine, r engine.Registered) *Poller {
+	return &Poller{eng: eng, name: r.Name(), every: r.StockRefresh, kick: make(chan struct{}, 1)}
+}
+
+// Provider is the polled provider's name.
+func (p *Poller) Provider() string { return p.name }
+
+// RefreshNow makes the running poller poll at once (coalesced).
+func (p *Poller) RefreshNow() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run polls at once, then every interval (or when kicked), until ctx ends.
+func (p *Poller) Run(ctx context.Context, publish func(Stock)) {
+	every := p.every
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-p.kick:
+			if !t.Stop() {
+				select {
+				case <-t.C:
+				default:
+				}
+			}
+		}
+		pctx, cancel := context.WithTimeout(ctx, stockTimeout)
+		offers, err := p.eng.Offers(pctx, p.name)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		publish(Stock{Provider: p.name, Offers: offers, Err: err, At: time.Now()})
+		t.Reset(every)
+	}
+}
+
+// JournalLimit is how many recent attempts a journal snapshot carries (the
+// console's journal view lists as many).
+const JournalLimit = 500
+
+// JournalFeed reads the journal once for every session: when the engine
+// appends an entry (Kick) and, for appends by other processes or hosts
+// sharing the journal, every interval.
+type JournalFeed struct {
+	eng   *engine.Engine
+	every time.Duration
+	kick  chan struct{}
+	last  map[string]audit.Status // journal_id → status of the last snapshot
+}
+
+// NewJournalFeed reads eng's journal every interval and on Kick.
+func NewJournalFeed(eng *engine.Engine, every time.Duration) *JournalFeed {
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	return &JournalFeed{eng: eng, every: every, kick: make(chan struct{}, 1)}
+}
+
+// Kick asks for a read now; kicks while one is under way merge.
+func (f *JournalFeed) Kick() {
+	select {
+	case f.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes a snapshot at once, then each time the journal changed.
+func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []audit.Attempt)) {
+	t := time.NewTicker(f.every)
+	defer t.Stop()
+	f.read(publish, true)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-f.kick:
+		}
+		f.read(publish, false)
+	}
+}
+
+// read takes one snapshot and publishes it when something changed; news
+// are the attempts that are new or whose status changed.
+func (f *JournalFeed) read(publish func(Journal, []audit.Attempt), first bool) {
+	all, probs, err := f.eng.Attempts(0)
+	j := Journal{Problems: probs, Err: err, At: time.Now()}
+	seen := make(map[string]audit.Status, len(all))
+	var news []audit.Attempt
+	for i := len(all) - 1; i >= 0; i-- { // oldest first
+		a := all[i]
+		st := a.Status()
+		if a.Pending() {
+			j.Pending++
+		}
+		seen[a.Intent.JournalID] = st
+		if old, ok := f.last[a.Intent.JournalID]; f.last != nil && (!ok || old != st) {
+			news = append(news, a)
+		}
+	}
+	changed := first || f.last == nil || len(seen) != len(f.last) || len(news) > 0 || err != nil
+	f.last = seen
+	if !changed {
+		return
+	}
+	if len(all) > JournalLimit {
+		all = all[:JournalLimit]
+	}
+	j.Attempts = all
+	publish(j, news)
+}
+
+// Run starts a poller for every provider with stock (or the given
+// sources instead) and the journal feed, hooked to the engine's appends,
+// and returns a function that waits for them all once ctx ends.
+func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSource) (wait func()) {
+	if len(sources) == 0 {
+		for _, r := range eng.Registered() {
+			if _, ok := r.Provider.(providers.Stocker); ok {
+				sources = append(sources, NewPoller(eng, r))
+			}
+		}
+	}
+	feed := NewJournalFeed(eng, 0)
+	eng.OnJournal(func(audit.Entry) { feed.Kick() })
+	var wg sync.WaitGroup
+	h.mu.Lock()
+	for _, s := range sources {
+		if r, ok := s.(Refresher); ok {
+			h.refresh = append(h.refresh, r.RefreshNow)
+		}
+	}
+	h.mu.Unlock()
+	for _, s := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Run(ctx, h.PublishStock)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		feed.Run(ctx, h.PublishJournal)
+	}()
+	return wg.Wait
+}
