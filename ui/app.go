@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"simdesk/engine"
+	"simdesk/live"
 )
 
 // Options configure the console. Engine is required.
@@ -21,6 +22,13 @@ type Options struct {
 	HistoryPath string           // search history file; "" keeps it in memory only
 	NoColor     bool             // NO_COLOR: no colour codes at all
 	Now         func() time.Time // the clock; nil means time.Now
+	// Live is the shared hub of stock and journal (simdesk serve, and the
+	// standalone console's own): with it the console polls nothing itself.
+	Live *live.Hub
+	// Operator and Role are who the console serves (simdesk serve); the
+	// zero Role is the standalone console's operator, who may do all.
+	Operator string
+	Role     engine.Role
 }
 
 type screen int
@@ -67,6 +75,7 @@ type Model struct {
 	stock   *stockWatch
 	journal *journalView
 	topup   *topupFlow
+	sub     *live.Sub // the console's mailbox at the hub, nil without one
 
 	// after is tea.Tick; tests replace it so that timers fire at once.
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -93,6 +102,10 @@ func New(o Options) *Model {
 		m.panes = append(m.panes, newPane(r))
 	}
 	m.stock = newStockWatch(o.Engine)
+	if o.Live != nil {
+		m.stock.live = o.Live
+		m.sub = o.Live.Subscribe()
+	}
 	m.journal = &journalView{}
 	h, err := loadHistory(o.HistoryPath)
 	m.hist = h
@@ -112,7 +125,7 @@ func New(o Options) *Model {
 // Init asks for the background colour (for the light/dark palette), starts
 // the clock that ages timestamps, and the stock polling.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.clockCmd(), m.stock.startAll(m.eng, m.opts.Now), attemptsCmd(m.eng, m.opts.Now))
+	return tea.Batch(tea.RequestBackgroundColor, m.clockCmd(), m.startLive())
 }
 
 // clockMsg ticks once a second so that ages ("12 s ago") stay true.
@@ -172,6 +185,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onTopup(msg)
 	case attemptsMsg:
 		m.onAttempts(msg)
+	case liveMsg:
+		cmd = m.onLive(msg)
 	case reconcileMsg:
 		cmd = m.onReconcile(msg)
 	case historySavedMsg:

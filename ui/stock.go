@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"simdesk/engine"
+	"simdesk/live"
 	"simdesk/model"
 	"simdesk/providers"
 )
@@ -113,6 +114,7 @@ type stockWatch struct {
 	rows    []stockRow
 	list    cursorList
 	w, h    int
+	live    *live.Hub // polls for every session when set; this watch then never polls
 }
 
 func newStockWatch(eng *engine.Engine) *stockWatch {
@@ -177,6 +179,10 @@ func (s *stockWatch) startAll(eng *engine.Engine, now func() time.Time) tea.Cmd 
 
 // refreshAll polls every source now; pending ticks become stale.
 func (s *stockWatch) refreshAll(eng *engine.Engine, now func() time.Time) tea.Cmd {
+	if s.live != nil {
+		s.live.Refresh()
+		return nil
+	}
 	var cmds []tea.Cmd
 	for _, src := range s.sources {
 		if src.loading {
@@ -214,6 +220,9 @@ func (m *Model) onStock(msg stockMsg) tea.Cmd {
 	src.at = msg.at
 	src.gen++
 	next := m.after(src.refresh, func(time.Time) tea.Msg { return stockTickMsg{provider: src.name, gen: src.gen} })
+	if s.live != nil {
+		next = nil // the hub sends the next reading
+	}
 	m.health[src.name] = m.eng.Health(src.name)
 	if msg.err != nil {
 		src.err = msg.err
