@@ -79,6 +79,9 @@ func (m *Model) loadAttempts() tea.Cmd {
 }
 
 func (m *Model) reconcile() tea.Cmd {
+	if !m.mayReconcile() {
+		return nil
+	}
 	j := m.journal
 	if j.reconciling {
 		return nil

@@ -66,6 +66,9 @@ func topupCmd(eng *engine.Engine, in engine.TopupInput, req int) tea.Cmd {
 // startTopup is `t`: it checks that a top-up is possible here and loads the
 // provider's offers with their current stock.
 func (m *Model) startTopup() tea.Cmd {
+	if !m.mayTopup() {
+		return nil
+	}
 	p := m.activePane()
 	if m.screen != screenPanes || p == nil || p.line() == nil {
 		m.setStatus("t tops up the open line: search and open a line first", statusInfo)
