@@ -259,3 +259,14 @@ func lastLines(b []byte) string {
 	}
 	return strings.Join(lines, " / ")
 }
+
+// FreePort is a loopback port nothing listens on (at the time of the call),
+// for tests that need an address where no server answers.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	p, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

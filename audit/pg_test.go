@@ -1,0 +1,432 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"simdesk/audit/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// openPG opens a PostgreSQL store on a fresh database of this test.
+func openPG(t testing.TB) (*PG, string) {
+	t.Helper()
+	dsn := pgtest.NewDB(t)
+	p, err := OpenPG(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p, dsn
+}
+
+func superConn(t testing.TB, dsn string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+func pgIntent(id, line, offer string, ts time.Time) Entry {
+	return Entry{TS: ts, JournalID: id, Phase: PhaseIntent, Operator: "alice", Provider: "orange",
+		OfferID: offer, TargetType: "msisdn", TargetID: line}
+}
+
+func pgOutcome(id string, st Status, trx string, ts time.Time) Entry {
+	return Entry{TS: ts, JournalID: id, Phase: PhaseOutcome, Operator: "alice", Provider: "orange",
+		OfferID: "o1", TargetType: "msisdn", TargetID: "33612345678", Status: st, TransactionID: trx}
+}
+
+func TestPGMigrateOnceAndIdempotent(t *testing.T) {
+	p, dsn := openPG(t)
+	p2, err := OpenPG(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2.Close()
+	var n, v int
+	if err := superConn(t, dsn).QueryRow(context.Background(), "SELECT count(*), max(version) FROM simdesk_schema").Scan(&n, &v); err != nil {
+		t.Fatal(err)
+	}
+	if n != PGSchemaVersion() || v != PGSchemaVersion() {
+		t.Fatalf("schema rows %d, version %d; want %d", n, v, PGSchemaVersion())
+	}
+	_ = p
+}
+
+func TestPGAppendOnlyTriggers(t *testing.T) {
+	ctx := context.Background()
+	p, dsn := openPG(t)
+	if _, err := p.Append(ctx, pgIntent("a1", "33612345678", "o1", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	c := superConn(t, dsn)
+	for _, sql := range []string{
+		"UPDATE simdesk_journal SET line = 'x'",
+		"DELETE FROM simdesk_journal",
+		"TRUNCATE simdesk_journal",
+	} {
+		_, err := c.Exec(ctx, sql)
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused as append-only", sql, err)
+		}
+	}
+	rep, err := p.Verify(ctx)
+	if err != nil || !rep.OK || rep.Entries != 1 {
+		t.Fatalf("after refused changes: %+v %v", rep, err)
+	}
+}
+
+// TestPGSameBytesAsFile: the rows hold exactly the lines the file store
+// writes for the same entries, chain included, so one verifier serves both.
+func TestPGSameBytesAsFile(t *testing.T) {
+	ctx := context.Background()
+	p, _ := openPG(t)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	ts := time.Date(2026, 11, 29, 6, 0, 0, 123456789, time.UTC)
+	price := 3
+	for i, e := range []Entry{
+		pgIntent("b1", "33612345678", "o1", ts),
+		{TS: ts.Add(time.Second), JournalID: "b1", Phase: PhaseOutcome, Provider: "orange", OfferID: "o1", TargetType: "msisdn", TargetID: "33612345678",
+			Status: StatusOK, TransactionID: "t-1", Reason: "<ok> & \"quoted\" é", StockLeft: &price},
+		pgIntent("b2", "+33612345678", "o2", ts.Add(2*time.Second)),
+	} {
+		if _, err := p.Append(ctx, e); err != nil {
+			t.Fatal(i, err)
+		}
+		if _, err := appendFile(j, e); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	var rows []string
+	recs, _, err := p.Since(ctx, 0, 0)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("since: %d %v", len(recs), err)
+	}
+	c := superConn(t, p.dsn)
+	r, err := c.Query(ctx, "SELECT line FROM simdesk_journal ORDER BY seq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		var s string
+		r.Scan(&s)
+		rows = append(rows, s)
+	}
+	r.Close()
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows, "\n") + "\n"; got != string(file) {
+		t.Fatalf("database lines differ from the file's:\n%s\nfile:\n%s", got, file)
+	}
+}
+
+// TestPGTamperDetected: only a superuser disabling the triggers can change
+// the table; Verify then names the altered and the missing lines.
+func TestPGTamperDetected(t *testing.T) {
+	ctx := context.Background()
+	p, dsn := openPG(t)
+	for i := 1; i <= 5; i++ {
+		if _, err := p.Append(ctx, pgIntent(fmt.Sprintf("c%d", i), "33612345678", "o1", time.Time{})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rep, err := p.Verify(ctx); err != nil || !rep.OK || rep.Entries != 5 {
+		t.Fatalf("clean journal: %+v %v", rep, err)
+	}
+	c := superConn(t, dsn)
+	mustExec(t, c, "ALTER TABLE simdesk_journal DISABLE TRIGGER USER")
+	mustExec(t, c, `UPDATE simdesk_journal SET line = replace(line, '"alice"', '"mallory"') WHERE seq = 2`)
+	rep, err := p.Verify(ctx)
+	if err != nil || rep.OK || len(rep.Problems) != 1 || rep.Problems[0].Line != 2 {
+		t.Fatalf("altered line 2: %+v %v", rep, err)
+	}
+	mustExec(t, c, "DELETE FROM simdesk_journal WHERE seq = 4")
+	rep, err = p.Verify(ctx)
+	if err != nil || rep.OK {
+		t.Fatalf("removed line 4: %+v %v", rep, err)
+	}
+	var missing bool
+	for _, pr := range rep.Problems {
+		if pr.Line == 4 && strings.Contains(pr.Msg, "missing") {
+			missing = true
+		}
+	}
+	if !missing {
+		t.Fatalf("removed line 4 not reported as missing: %+v", rep.Problems)
+	}
+}
+
+func mustExec(t testing.TB, c *pgx.Conn, sql string) {
+	t.Helper()
+	if _, err := c.Exec(context.Background(), sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// TestPG50RacersOneIntent: 50 appenders, each on its own store (its own
+// connections, as 50 processes or hosts would be), race to top up the same
+// line with the same offer behind the duplicate guard: exactly one intent.
+func TestPG50RacersOneIntent(t *testing.T) {
+	ctx := context.Background()
+	_, dsn := openPG(t)
+	const n = 50
+	stores := make([]*PG, n)
+	for i := range stores {
+		s, err := OpenPG(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	errDup := errors.New("duplicate")
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	results := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			// The same line written three ways: one key.
+			line := []string{"33612345678", "+33612345678", "0033612345678"}[i%3]
+			_, err := stores[i].AppendGuarded(ctx, pgIntent(fmt.Sprintf("r%02d", i), line, "o1", time.Time{}), time.Now().Add(-time.Hour),
+				func(same []Attempt) error {
+					for _, a := range same {
+						if a.Status().Spent() {
+							return errDup
+						}
+					}
+					return nil
+				})
+			results <- err
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	ok, dup := 0, 0
+	for err := range results {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, errDup):
+			dup++
+		default:
+			t.Errorf("append: %v", err)
+		}
+	}
+	if ok != 1 || dup != n-1 {
+		t.Fatalf("%d intents written, %d refused as duplicates; want 1 and %d", ok, dup, n-1)
+	}
+	if rep, err := stores[0].Verify(ctx); err != nil || !rep.OK || rep.Entries != 1 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+// TestPGConcurrentAppendsOneChain: 50 stores appending at once still make
+// one unbroken chain with contiguous positions.
+func TestPGConcurrentAppendsOneChain(t *testing.T) {
+	ctx := context.Background()
+	_, dsn := openPG(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s, err := OpenPG(ctx, dsn)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer s.Close()
+			for k := 0; k < 4; k++ {
+				if _, err := s.Append(ctx, pgIntent(fmt.Sprintf("k%d-%d", i, k), "33612345678", "o1", time.Time{})); err != nil {
+					t.Error(err)
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	p, err := OpenPG(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	rep, err := p.Verify(ctx)
+	if err != nil || !rep.OK || rep.Entries != 200 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+// TestPGFeedLive: a feed hears appends made by another store within a
+// fraction of a second (NOTIFY, not its 10 s safety poll).
+func TestPGFeedLive(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p, dsn := openPG(t)
+	other, err := OpenPG(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := p.Append(ctx, pgIntent("f0", "33612345678", "o1", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan Record, 10)
+	go p.Feed(ctx, 0, func(rs []Record) {
+		for _, r := range rs {
+			got <- r
+		}
+	}, nil)
+	if r := waitRecord(t, got, 5*time.Second); r.Entry.JournalID != "f0" || r.Seq != 1 {
+		t.Fatalf("catch-up gave %+v", r)
+	}
+	time.Sleep(100 * time.Millisecond)
+	begun := time.Now()
+	if _, err := other.Append(ctx, pgIntent("f1", "33612345678", "o1", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	if r := waitRecord(t, got, 5*time.Second); r.Entry.JournalID != "f1" || r.Seq != 2 {
+		t.Fatalf("live gave %+v", r)
+	}
+	if d := time.Since(begun); d > 2*time.Second {
+		t.Fatalf("the feed took %v: not NOTIFY", d)
+	}
+}
+
+func waitRecord(t *testing.T, ch <-chan Record, d time.Duration) Record {
+	t.Helper()
+	select {
+	case r := <-ch:
+		return r
+	case <-time.After(d):
+		t.Fatal("no entry from the feed")
+		return Record{}
+	}
+}
+
+// TestPGDatabaseRestart: while the database is down, appends refuse (the
+// caller sends nothing); when it is back the same store appends again, and
+// a feed opened before the restart catches up with every entry, once.
+func TestPGDatabaseRestart(t *testing.T) {
+	c := pgtest.Get(t)
+	if !c.Owned {
+		t.Skip("the server of $" + pgtest.EnvURL + " is not restarted by tests")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p, _ := openPG(t)
+	if _, err := p.Append(ctx, pgIntent("d1", "33612345678", "o1", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []string
+	var downs int
+	go p.Feed(ctx, 0, func(rs []Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, r := range rs {
+			seen = append(seen, r.Entry.JournalID)
+		}
+	}, func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			downs++
+		}
+	})
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 1 })
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	actx, acancel := context.WithTimeout(ctx, 10*time.Second)
+	_, err := p.Append(actx, pgIntent("d2", "33612345678", "o1", time.Time{}))
+	acancel()
+	if err == nil {
+		t.Fatal("append succeeded with the database down")
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error is not one line: %q", err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"d3", "d4"} {
+		if _, err := p.Append(ctx, pgIntent(id, "33612345678", "o1", time.Time{})); err != nil {
+			t.Fatalf("append after restart: %v", err)
+		}
+	}
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 3 })
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(seen, ",") != "d1,d3,d4" {
+		t.Fatalf("feed delivered %v", seen)
+	}
+	if downs == 0 {
+		t.Fatal("the feed never reported the lost connection")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("timed out waiting")
+}
+
+// TestPGUnreachable: one line, naming the database without its password.
+func TestPGUnreachable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	port := pgtest.FreePort(t)
+	_, err := OpenPG(ctx, fmt.Sprintf("postgres://simdesk:hunter2-secret@127.0.0.1:%d/journal?sslmode=disable", port))
+	if err == nil {
+		t.Fatal("opened a database nobody serves")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "hunter2") || strings.Contains(msg, "\n") || !strings.Contains(msg, "127.0.0.1") {
+		t.Fatalf("error %q: want one line naming the host, without the password", msg)
+	}
+}
+
+func TestDSNRedaction(t *testing.T) {
+	for _, c := range []struct{ dsn, pw, red string }{
+		{"postgres://u:s3cret@h:5432/db?sslmode=require", "s3cret", "postgres://u:xxxxx@h:5432/db?sslmode=require"},
+		{"postgresql://u@h/db?password=s3cret", "s3cret", "postgresql://u@h/db?password=xxxxx"},
+		{"host=h user=u password=s3cret dbname=db", "s3cret", "host=h user=u password=xxxxx dbname=db"},
+		{"host=h password='a b' dbname=db", "a b", "host=h password=xxxxx dbname=db"},
+		{"postgres://u@h/db", "", "postgres://u@h/db"},
+	} {
+		if got := DSNPassword(c.dsn); got != c.pw {
+			t.Errorf("DSNPassword(%q) = %q, want %q", c.dsn, got, c.pw)
+		}
+		if got := RedactDSN(c.dsn); got != c.red {
+			t.Errorf("RedactDSN(%q) = %q, want %q", c.dsn, got, c.red)
+		}
+	}
+}
