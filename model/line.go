@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"sort"
 	"strings"
 	"time"
 )
@@ -95,19 +97,19 @@ type Line struct {
 
 // Bucket is one balance bucket of a line.
 type Bucket struct {
-	ID         string            `json:"id"`
-	Name       string            `json:"name"`
-	Usage      Usage             `json:"usage"`
-	UsageRaw   string            `json:"usage_raw"`
-	Shared     bool              `json:"shared"`
-	Status     string            `json:"status"`
-	Remaining  Quantity          `json:"remaining"`
-	ValidFrom  Time              `json:"valid_from"`
-	ValidTo    Time              `json:"valid_to"`
-	DaysLeft   *int              `json:"days_left"`
-	Periods    []Period          `json:"periods"`
-	Counters   []Counter         `json:"counters"`
-	Attributes map[string]string `json:"attributes"`
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	Usage      Usage     `json:"usage"`
+	UsageRaw   string    `json:"usage_raw"`
+	Shared     bool      `json:"shared"`
+	Status     string    `json:"status"`
+	Remaining  Quantity  `json:"remaining"`
+	ValidFrom  Time      `json:"valid_from"`
+	ValidTo    Time      `json:"valid_to"`
+	DaysLeft   *int      `json:"days_left"`
+	Periods    []Period  `json:"periods"`
+	Counters   []Counter `json:"counters"`
+	Attributes Attrs     `json:"attributes"`
 
 	// Extras beyond the contract's fields.
 	Description string `json:"description,omitempty"`
@@ -117,12 +119,12 @@ type Bucket struct {
 
 // Period is one validity period (a Matrixx bucketBalance interval).
 type Period struct {
-	Start      Time              `json:"start"`
-	End        Time              `json:"end"`
-	Current    bool              `json:"current"`
-	Remaining  Quantity          `json:"remaining"`
-	DaysLeft   *int              `json:"days_left,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
+	Start      Time     `json:"start"`
+	End        Time     `json:"end"`
+	Current    bool     `json:"current"`
+	Remaining  Quantity `json:"remaining"`
+	DaysLeft   *int     `json:"days_left,omitempty"`
+	Attributes Attrs    `json:"attributes,omitempty"`
 }
 
 // Counter is a consumption counter or a notification threshold.
@@ -180,4 +182,95 @@ func (b *Bucket) CurrentPeriod() int {
 		}
 	}
 	return -1
+}
+
+// Attr is one name/value characteristic of a bucket or period, as the
+// provider sent it.
+type Attr struct {
+	Name, Value string
+}
+
+// Attrs holds a bucket's (or a period's) characteristics sorted by name, each
+// name once (the last value sent wins, as a map would keep it). It is a slice
+// rather than a map so that a 60,000-bucket line costs one small array per
+// bucket instead of a hash table, and so that encoders write it in order
+// without sorting at encode time; it encodes as a JSON object, {} when empty.
+type Attrs []Attr
+
+// Get returns the value of the named attribute.
+func (a Attrs) Get(name string) (string, bool) {
+	i := sort.Search(len(a), func(i int) bool { return a[i].Name >= name })
+	if i < len(a) && a[i].Name == name {
+		return a[i].Value, true
+	}
+	return "", false
+}
+
+// Value is Get without the presence flag ("" when absent).
+func (a Attrs) Value(name string) string {
+	v, _ := a.Get(name)
+	return v
+}
+
+// AttrsOf builds Attrs from name/value pairs in any order; a repeated name
+// keeps its last value and empty names are dropped. It is what providers and
+// tests use to fill Attributes from a map or a list.
+func AttrsOf(pairs ...Attr) Attrs {
+	out := make(Attrs, 0, len(pairs))
+	for _, p := range pairs {
+		if p.Name != "" {
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	w := 0
+	for i := range out {
+		if w > 0 && out[w-1].Name == out[i].Name {
+			out[w-1].Value = out[i].Value
+			continue
+		}
+		out[w] = out[i]
+		w++
+	}
+	return out[:w]
+}
+
+// AttrsFromMap builds Attrs from a map (sorted by name).
+func AttrsFromMap(m map[string]string) Attrs {
+	out := make(Attrs, 0, len(m))
+	for k, v := range m {
+		out = append(out, Attr{k, v})
+	}
+	return AttrsOf(out...)
+}
+
+// MarshalJSON writes the attributes as one JSON object, in order; no
+// attributes (nil included) is {}.
+func (a Attrs) MarshalJSON() ([]byte, error) {
+	return a.AppendJSON(make([]byte, 0, 2+len(a)*32)), nil
+}
+
+// AppendJSON appends the attributes as one compact JSON object (see
+// MarshalJSON), strings escaped by AppendJSONString.
+func (a Attrs) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	for i, at := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSONString(b, at.Name)
+		b = append(b, ':')
+		b = AppendJSONString(b, at.Value)
+	}
+	return append(b, '}')
+}
+
+// UnmarshalJSON reads a JSON object of strings (null is no attributes).
+func (a *Attrs) UnmarshalJSON(b []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*a = AttrsFromMap(m)
+	return nil
 }

@@ -118,7 +118,7 @@ func TestBucketJSONShape(t *testing.T) {
 		ValidFrom: ParseTime("2023-01-07T07:47:32Z"), DaysLeft: &days,
 		Periods:    []Period{{Current: true, Remaining: Normalize(amt(0), "minutes", UsageVoice, "")}},
 		Counters:   []Counter{{Type: "used", Amount: &used, Unit: "s"}},
-		Attributes: map[string]string{"AvailableAmount": "88888"},
+		Attributes: Attrs{{"AvailableAmount", "88888"}},
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(jsonString(t, b)), &m); err != nil {
@@ -209,5 +209,26 @@ func TestErrors(t *testing.T) {
 		if d := k.Describe(); d == "" || d == string(k) {
 			t.Errorf("%q has no description", k)
 		}
+	}
+}
+
+func TestAttrsSortedUniqueAndEncoded(t *testing.T) {
+	a := AttrsOf(Attr{"b", "1"}, Attr{"a", "2"}, Attr{"", "x"}, Attr{"b", "3"})
+	if len(a) != 2 || a[0] != (Attr{"a", "2"}) || a[1] != (Attr{"b", "3"}) {
+		t.Fatalf("AttrsOf: %v", a)
+	}
+	if v, ok := a.Get("b"); !ok || v != "3" {
+		t.Fatalf("Get b: %q %v", v, ok)
+	}
+	if _, ok := a.Get("c"); ok {
+		t.Fatal("Get c found")
+	}
+	b, err := json.Marshal(struct{ A, N Attrs }{a, nil})
+	if err != nil || string(b) != `{"A":{"a":"2","b":"3"},"N":{}}` {
+		t.Fatalf("encoded %s %v", b, err)
+	}
+	var back struct{ A Attrs }
+	if err := json.Unmarshal(b, &back); err != nil || len(back.A) != 2 || back.A[1] != (Attr{"b", "3"}) {
+		t.Fatalf("decoded %v %v", back.A, err)
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -166,16 +165,13 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	if len(b.Attributes) == 0 {
 		out = append(out, st.Muted.Render("  none"))
 	}
-	keys := make([]string, 0, len(b.Attributes))
 	kw := 0
-	for k := range b.Attributes {
-		keys = append(keys, k)
-		kw = max(kw, len(k))
+	for _, a := range b.Attributes {
+		kw = max(kw, len(a.Name))
 	}
-	sort.Strings(keys)
 	kw = min(kw, 32)
-	for _, k := range keys {
-		out = append(out, Clip("  "+st.Muted.Render(Fit(k, kw))+"  "+b.Attributes[k], w))
+	for _, a := range b.Attributes { // sorted by name in the model
+		out = append(out, Clip("  "+st.Muted.Render(Fit(a.Name, kw))+"  "+a.Value, w))
 	}
 	return out
 }

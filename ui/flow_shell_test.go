@@ -191,7 +191,7 @@ func TestBucketDetailOpensAndCloses(t *testing.T) {
 		{Start: model.ParseTime("2023-02-10T00:00:00Z"), End: model.ParseTime("2023-03-10T00:00:00Z"), Remaining: model.Quantity{Amount: num(0), Unit: "MB"}},
 	}
 	l.Buckets[0].Counters = []model.Counter{{Type: "used", Amount: num(512), Unit: "MB"}, {Type: "allocated", Amount: num(2560), Unit: "MB"}, {Type: "Threshold_consumed_amount", Amount: num(75), Unit: "MB", Name: "75Percent"}}
-	l.Buckets[0].Attributes = map[string]string{"AvailableAmount": "2048", "IsPrepaid": "true"}
+	l.Buckets[0].Attributes = model.Attrs{{Name: "AvailableAmount", Value: "2048"}, {Name: "IsPrepaid", Value: "true"}}
 	h.orange.lines["1956392841179"] = []model.Line{l}
 	h.search("sim:1956392841179")
 	h.mustSee("20%") // used 512 of 2560
@@ -266,9 +266,9 @@ func TestBigTablesScroll(t *testing.T) {
 	}
 	// The detail scrolls too.
 	l := bigLine(1)
-	l.Buckets[0].Attributes = map[string]string{}
+	l.Buckets[0].Attributes = model.Attrs{}
 	for i := 0; i < 60; i++ {
-		l.Buckets[0].Attributes[fmt.Sprintf("Attr%02d", i)] = "v"
+		l.Buckets[0].Attributes = append(l.Buckets[0].Attributes, model.Attr{Name: fmt.Sprintf("Attr%02d", i), Value: "v"})
 	}
 	h.orange.lines["1956392841179"] = []model.Line{l}
 	h.search("sim:1956392841179")

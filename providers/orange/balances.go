@@ -3,7 +3,6 @@ package orange
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"strconv"
 	"strings"
 
@@ -78,10 +77,11 @@ func bucketsOf(idx int, bm map[string]json.RawMessage) []model.Bucket {
 	name := text(bm, "name")
 	validTo := model.ParseTime(text(bm, "expiration_date"))
 	validFrom := model.ParseTime(text(bm, "start_date", "activation_date"))
-	attrs := make(map[string]string, len(bm))
+	pairs := make([]model.Attr, 0, len(bm))
 	for k, v := range bm {
-		attrs[k] = rawText(v)
+		pairs = append(pairs, model.Attr{Name: k, Value: rawText(v)})
 	}
+	attrs := model.AttrsOf(pairs...)
 	prefix := strconv.Itoa(idx) + "."
 	var out []model.Bucket
 	for _, k := range usageKinds {
@@ -101,7 +101,7 @@ func bucketsOf(idx int, bm map[string]json.RawMessage) []model.Bucket {
 			ValidTo:    validTo,
 			Periods:    []model.Period{},
 			Counters:   []model.Counter{},
-			Attributes: maps.Clone(attrs),
+			Attributes: attrs, // never changed in place (MapText builds new ones): sharing is safe
 		})
 	}
 	if len(out) == 0 {

@@ -53,15 +53,15 @@ func TestSeedUsageBalancesDecodedExactly(t *testing.T) {
 		if !g.ValidTo.Equal(validTo) {
 			t.Errorf("bucket %d valid to %v", i, g.ValidTo)
 		}
-		if g.Attributes["expiration_date"] != "2024-11-05T00:00:00Z" || g.Attributes["data_unit"] != "Gb" ||
-			g.Attributes["airtime_unit"] != "seconds" || g.Attributes["name"] != w.name || len(g.Attributes) != 7 {
+		if g.Attributes.Value("expiration_date") != "2024-11-05T00:00:00Z" || g.Attributes.Value("data_unit") != "Gb" ||
+			g.Attributes.Value("airtime_unit") != "seconds" || g.Attributes.Value("name") != w.name || len(g.Attributes) != 7 {
 			t.Errorf("bucket %d attributes %v", i, g.Attributes)
 		}
 	}
-	if a := u.Buckets[0].Attributes["data_remaining"]; a != "13.2" {
+	if a := u.Buckets[0].Attributes.Value("data_remaining"); a != "13.2" {
 		t.Errorf("raw data_remaining attribute %q", a)
 	}
-	if a := u.Buckets[3].Attributes["data_remaining"]; a != "0.0" {
+	if a := u.Buckets[3].Attributes.Value("data_remaining"); a != "0.0" {
 		t.Errorf("raw data_remaining attribute %q, want the provider's 0.0", a)
 	}
 }

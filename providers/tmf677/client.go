@@ -26,6 +26,11 @@ const (
 	KindCVP = "tmf677-cvp"
 )
 
+// MaxBody is the size limit of a usage consumption report (the HTTP client's
+// MaxBody when the caller sets none): far above httpx's default, because
+// DecodeReader's memory does not grow with the body.
+const MaxBody = 256 << 20
+
 // Options configure one provider; the lead builds them from the config file.
 // BaseURL is the API root (…/dxp-ux/v1 or …/cisco-cvp-ux/v1): a lookup asks
 // BaseURL/{BusinessID}/usageConsumptionReport. ChannelID, TargetSystem and
@@ -71,6 +76,11 @@ func New(o Options) (*Client, error) {
 	}
 	if o.HTTP == nil {
 		o.HTTP = httpx.New(o.Name, 0, nil)
+	}
+	if o.HTTP.MaxBody == 0 {
+		// The decoder streams: memory follows the buckets kept, not the
+		// bytes read, so the size limit only bounds the transfer.
+		o.HTTP.MaxBody = MaxBody
 	}
 	if o.HTTP.Redactor == nil {
 		o.HTTP.Redactor = httpx.NewRedactor()

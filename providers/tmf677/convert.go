@@ -1,6 +1,7 @@
 package tmf677
 
 import (
+	"sort"
 	"strings"
 
 	"simdesk/model"
@@ -15,8 +16,12 @@ type converter struct {
 	times map[string]model.Time
 	usage map[[2]string]model.Usage
 
+	// Arenas the buckets' slices are carved from (see chunk).
 	periods  []model.Period
 	counters []model.Counter
+	attrs    []model.Attr
+
+	bucketPerm, periodPerm perm // attribute order of the last bucket / period
 }
 
 // maxCache bounds each cache so hostile input cannot grow it without end.
@@ -52,34 +57,48 @@ func (c *converter) classify(usageRaw, unit string) model.Usage {
 	return u
 }
 
-// buckets returns the raw buckets of a report: its own bucket[] and those of
-// every usageConsumption, with the plan and resource each belongs to.
-func (c *converter) eachBucket(rep *rawReport, f func(b *rawBucket, plan, resource string)) {
-	for i := rep.buckets.lo; i < rep.buckets.hi; i++ {
-		f(&c.r.buckets[i], "", "")
+// chunk is how many periods, counters, attributes or amounts one arena
+// allocation holds: buckets carve their slices out of shared chunks instead
+// of allocating each.
+const chunk = 512
+
+// periodsOf returns a zeroed slice of n periods carved from the current chunk.
+func (c *converter) periodsOf(n int) []model.Period {
+	if n > len(c.periods) {
+		c.periods = make([]model.Period, max(n, chunk))
 	}
-	for _, u := range rep.usages {
-		for i := u.buckets.lo; i < u.buckets.hi; i++ {
-			f(&c.r.buckets[i], u.id, u.resource)
-		}
+	p := c.periods[:n:n]
+	c.periods = c.periods[n:]
+	return p
+}
+
+func (c *converter) countersOf(n int) []model.Counter {
+	if n > len(c.counters) {
+		c.counters = make([]model.Counter, max(n, chunk))
 	}
+	p := c.counters[:n:n]
+	c.counters = c.counters[n:]
+	return p
+}
+
+func (c *converter) attrsOf(n int) model.Attrs {
+	if n > len(c.attrs) {
+		c.attrs = make([]model.Attr, max(n, chunk*4))
+	}
+	p := c.attrs[:n:n]
+	c.attrs = c.attrs[n:]
+	return p
 }
 
 func (c *converter) line(rep *rawReport) model.Line {
 	r := c.r
 	dialect := c.dialect(rep)
-	nb, np, nc := 0, 0, 0
-	c.eachBucket(rep, func(b *rawBucket, _, _ string) {
-		nb++
-		np += b.balances.n()
-		nc += b.counters.n()
-	})
-	c.periods = make([]model.Period, np)
-	c.counters = make([]model.Counter, nc)
-	buckets := make([]model.Bucket, 0, nb)
-	c.eachBucket(rep, func(b *rawBucket, plan, resource string) {
-		buckets = append(buckets, c.bucket(b, plan, resource))
-	})
+	buckets := rep.out
+	if buckets == nil {
+		buckets = []model.Bucket{}
+	} else {
+		buckets = buckets[:len(buckets):len(buckets)]
+	}
 
 	l := model.Line{
 		ID:          c.hint.ID.Value,
@@ -88,12 +107,13 @@ func (c *converter) line(rep *rawReport) model.Line {
 		Buckets:     buckets,
 		Description: rep.description,
 		Dialect:     dialect,
+		Account:     rep.account,
 	}
 	if l.ID == "" {
 		l.ID = rep.id
 	}
-	if l.ID == "" && len(rep.services) > 0 {
-		l.ID = rep.services[0].id
+	if l.ID == "" && rep.hasService {
+		l.ID = rep.service.id
 	}
 	if l.ID == "" && len(buckets) > 0 {
 		l.ID = buckets[0].Product
@@ -107,21 +127,14 @@ func (c *converter) line(rep *rawReport) model.Line {
 		l.AsOf = model.Time{Time: c.hint.AsOf.Round(0)}
 	}
 
-	for _, p := range rep.parties {
-		if strings.EqualFold(p.typ, "BillingAccount") || strings.EqualFold(p.role, "BillingAccount") {
-			l.Account = p.id
-			break
-		}
-	}
-
 	// Payment: what the query says, else Matrixx's IsPrepaid, else the line
 	// of business the cvp API was asked for (LCPR says nothing itself).
-	if len(rep.services) > 0 {
-		l.Payment = payment(rep.services[0].typ)
+	if rep.hasService {
+		l.Payment = payment(rep.service.typ)
 	}
 	if l.Payment == "" {
 		for i := range buckets {
-			if v, ok := buckets[i].Attributes["IsPrepaid"]; ok {
+			if v, ok := buckets[i].Attributes.Get("IsPrepaid"); ok {
 				switch strings.ToLower(strings.TrimSpace(v)) {
 				case "true":
 					l.Payment = "prepaid"
@@ -191,36 +204,22 @@ func lineStatus(bs []model.Bucket) string {
 	return common
 }
 
+// dialect tells a report's backend from the shape features its buckets
+// left on it while they were read (reader.features).
 func (c *converter) dialect(rep *rawReport) string {
 	r := c.r
 	if rep.hasUsage {
-		return c.queryDialect(rep)
+		return queryDialect(rep)
 	}
 	for _, ch := range r.chars[rep.chars.lo:rep.chars.hi] {
 		if strings.HasPrefix(ch.name, "BillingCycle") {
 			return DialectMatrixx
 		}
 	}
-	lcpr := false
-	for i := rep.buckets.lo; i < rep.buckets.hi; i++ {
-		b := &r.buckets[i]
-		if b.chars.n() > 0 {
-			return DialectMatrixx
-		}
-		for _, bal := range r.balances[b.balances.lo:b.balances.hi] {
-			for _, ch := range r.chars[bal.chars.lo:bal.chars.hi] {
-				if ch.name == "IsCurrentPeriod" {
-					return DialectMatrixx
-				}
-			}
-			lcpr = lcpr || bal.daysLeft != nil
-		}
-		lcpr = lcpr || b.remaining.set
-		for _, ct := range r.counters[b.counters.lo:b.counters.hi] {
-			lcpr = lcpr || ct.period.start != "" || ct.period.end != ""
-		}
-	}
-	if lcpr {
+	switch {
+	case rep.matrixx:
+		return DialectMatrixx
+	case rep.lcpr:
 		return DialectLCPR
 	}
 	return DialectTMF677
@@ -230,44 +229,21 @@ func (c *converter) dialect(rep *rawReport) string {
 // Liberate names its plans and types its counters (UnitsUsed…); Cerillion
 // has expiring counters and bucket start dates; Ericsson has shared monetary
 // buckets with ids; Limeware has bare buckets with a status and no id.
-func (c *converter) queryDialect(rep *rawReport) string {
-	r := c.r
-	liberate, cerillion, ericsson := false, false, false
-	anyBucket, allPlain := false, true
-	for _, u := range rep.usages {
-		liberate = liberate || u.id != ""
-		for i := u.buckets.lo; i < u.buckets.hi; i++ {
-			b := &r.buckets[i]
-			anyBucket = true
-			for _, ct := range r.counters[b.counters.lo:b.counters.hi] {
-				if len(ct.typ) >= 5 && strings.EqualFold(ct.typ[:5], "units") {
-					liberate = true
-				}
-				if strings.EqualFold(ct.counterType, "expiring") {
-					cerillion = true
-				}
-			}
-			cerillion = cerillion || b.validFor.start != ""
-			ericsson = ericsson || b.id != "" && b.shared || strings.EqualFold(b.usageType, "monetary")
-			if b.id != "" || b.counters.n() > 0 || b.status == "" {
-				allPlain = false
-			}
-		}
-	}
+func queryDialect(rep *rawReport) string {
 	switch {
-	case liberate:
+	case rep.liberate:
 		return DialectLiberate
-	case cerillion:
+	case rep.cerillion:
 		return DialectCerillion
-	case ericsson:
+	case rep.ericsson:
 		return DialectEricsson
-	case anyBucket && allPlain:
+	case rep.anyUsageBucket && rep.allPlainBuckets:
 		return DialectLimeware
 	}
 	return DialectTMF677
 }
 
-func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
+func (c *converter) bucket(b *rawBucket) model.Bucket {
 	r := c.r
 	chars := r.chars[b.chars.lo:b.chars.hi]
 	bals := r.balances[b.balances.lo:b.balances.hi]
@@ -280,25 +256,17 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 		Shared:      b.shared,
 		Status:      b.status,
 		Description: b.description,
-		Plan:        plan,
 		Product:     b.product,
-		Attributes:  make(map[string]string, len(chars)),
+		Attributes:  c.attributes(chars, &c.bucketPerm),
 		Periods:     []model.Period{},
 		Counters:    []model.Counter{},
 	}
 	if out.Product == "" {
 		out.Product = b.resource
 	}
-	if out.Product == "" {
-		out.Product = resource
-	}
 	var avail, startTime, endTime string
 	hasAvail := false
 	for _, ch := range chars {
-		if ch.name == "" {
-			continue
-		}
-		out.Attributes[ch.name] = ch.value
 		switch ch.name {
 		case "AvailableAmount":
 			avail, hasAvail = ch.value, true
@@ -311,8 +279,7 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 
 	// The current period: marked by IsCurrentPeriod, or the only one.
 	if len(bals) > 0 {
-		out.Periods = c.periods[:len(bals):len(bals)]
-		c.periods = c.periods[len(bals):]
+		out.Periods = c.periodsOf(len(bals))
 	}
 	cur, marked := -1, false
 	for i := range bals {
@@ -398,18 +365,12 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 		p.Start, p.End = c.time(bal.validFor.start), c.time(bal.validFor.end)
 		p.Remaining = norm(bal.value.amount, bal.value.units, bal.valueName)
 		p.DaysLeft = bal.daysLeft
-		pc := r.chars[bal.chars.lo:bal.chars.hi]
-		p.Attributes = make(map[string]string, len(pc))
-		for _, ch := range pc {
-			if ch.name != "" {
-				p.Attributes[ch.name] = ch.value
-			}
-		}
+		p.Attributes = c.attributes(r.chars[bal.chars.lo:bal.chars.hi], &c.periodPerm)
+
 	}
 
 	if len(cnts) > 0 {
-		out.Counters = c.counters[:len(cnts):len(cnts)]
-		c.counters = c.counters[len(cnts):]
+		out.Counters = c.countersOf(len(cnts))
 	}
 	for i := range cnts {
 		rc := &cnts[i]
@@ -431,4 +392,110 @@ func (c *converter) bucket(b *rawBucket, plan, resource string) model.Bucket {
 		}
 	}
 	return out
+}
+
+// perm is the sorted, de-duplicated order of one characteristic list, kept
+// for the next list with the same names: Matrixx sends every bucket's
+// characteristics in the same order, so a 60,000-bucket report sorts once.
+type perm struct {
+	names []string // the names it was computed for, in the provider's order
+	idx   []int32  // for each attribute, the characteristic that gives its value
+}
+
+func (p *perm) same(chars []rawChar) bool {
+	if len(chars) != len(p.names) {
+		return false
+	}
+	for i := range chars {
+		if chars[i].name != p.names[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *perm) compute(chars []rawChar) {
+	p.names = p.names[:0]
+	idx := p.idx[:0]
+	for i, ch := range chars {
+		p.names = append(p.names, ch.name)
+		if ch.name != "" {
+			idx = append(idx, int32(i))
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return chars[idx[a]].name < chars[idx[b]].name })
+	// Of equal names the last one sent wins, as it would in a map.
+	w := 0
+	for _, k := range idx {
+		if w > 0 && chars[idx[w-1]].name == chars[k].name {
+			idx[w-1] = k
+			continue
+		}
+		idx[w] = k
+		w++
+	}
+	p.idx = idx[:w]
+}
+
+// attributes turns characteristics into the model's sorted attributes,
+// carved from the arena.
+func (c *converter) attributes(chars []rawChar, p *perm) model.Attrs {
+	if len(chars) == 0 {
+		return model.Attrs{}
+	}
+	if !p.same(chars) {
+		p.compute(chars)
+	}
+	out := c.attrsOf(len(p.idx))
+	for i, k := range p.idx {
+		out[i] = model.Attr{Name: chars[k].name, Value: chars[k].value}
+	}
+	return out
+}
+
+// sameBucket reports a bucket repeated with its id and every field equal:
+// it is the same bucket sent twice, and is kept once.
+func sameBucket(a, b *model.Bucket) bool {
+	if a.ID == "" || a.ID != b.ID || a.Name != b.Name || a.Usage != b.Usage || a.UsageRaw != b.UsageRaw ||
+		a.Shared != b.Shared || a.Status != b.Status || !sameQty(a.Remaining, b.Remaining) ||
+		!a.ValidFrom.Equal(b.ValidFrom.Time) || !a.ValidTo.Equal(b.ValidTo.Time) || !sameInt(a.DaysLeft, b.DaysLeft) ||
+		a.Description != b.Description || a.Plan != b.Plan || a.Product != b.Product ||
+		len(a.Periods) != len(b.Periods) || len(a.Counters) != len(b.Counters) || !sameAttrs(a.Attributes, b.Attributes) {
+		return false
+	}
+	for i := range a.Periods {
+		p, q := &a.Periods[i], &b.Periods[i]
+		if !p.Start.Equal(q.Start.Time) || !p.End.Equal(q.End.Time) || p.Current != q.Current ||
+			!sameQty(p.Remaining, q.Remaining) || !sameInt(p.DaysLeft, q.DaysLeft) || !sameAttrs(p.Attributes, q.Attributes) {
+			return false
+		}
+	}
+	for i := range a.Counters {
+		p, q := &a.Counters[i], &b.Counters[i]
+		if p.Type != q.Type || !sameFloat(p.Amount, q.Amount) || p.Unit != q.Unit || !p.Start.Equal(q.Start.Time) ||
+			!p.End.Equal(q.End.Time) || p.Name != q.Name || p.Unlimited != q.Unlimited || p.Level != q.Level || p.Text != q.Text {
+			return false
+		}
+	}
+	return true
+}
+
+func sameQty(a, b model.Quantity) bool {
+	return sameFloat(a.Amount, b.Amount) && a.Unit == b.Unit && a.Unlimited == b.Unlimited && a.Text == b.Text
+}
+
+func sameFloat(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+func sameInt(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+func sameAttrs(a, b model.Attrs) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -53,15 +53,23 @@ func Decode(body []byte, hint Hint) (lines []model.Line, err error) {
 	return decode(body, hint)
 }
 
-// DecodeReader is Decode over a response body. A read error is returned as it
-// is (not as bad_response), so the HTTP layer can tell a lost connection or an
-// oversized body from a malformed one.
-func DecodeReader(rd io.Reader, hint Hint) ([]model.Line, error) {
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(rd); err != nil {
-		return nil, err
+// DecodeReader is Decode over a response body, read through a 64 KiB window
+// one bucket at a time: neither the body nor a token tree is ever held, so
+// memory follows the buckets kept, not the bytes sent. A read error is
+// returned as it is (not as bad_response), so the HTTP layer can tell a lost
+// connection or an oversized body from a malformed one.
+func DecodeReader(rd io.Reader, hint Hint) (lines []model.Line, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			lines, err = nil, badResponse(fmt.Sprintf("internal decoder error: %v", p))
+		}
+	}()
+	r := newReader(newStreamScanner(rd), hint)
+	lines, err = decodeFrom(r, hint)
+	if r.rerr != nil {
+		return nil, r.rerr
 	}
-	return Decode(buf.Bytes(), hint)
+	return lines, err
 }
 
 func badResponse(msg string) *model.Error {
@@ -71,13 +79,23 @@ func badResponse(msg string) *model.Error {
 var reTitle = regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`)
 
 func decode(body []byte, hint Hint) ([]model.Line, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	r := newReader(body)
+	return decodeFrom(newReader(scanner{b: body}, hint), hint)
+}
+
+func decodeFrom(r *reader, hint Hint) ([]model.Line, error) {
+	r.atLeast(3)
+	if bytes.HasPrefix(r.b[r.i:], []byte("\xef\xbb\xbf")) {
+		r.i += 3
+	}
 	switch c := r.peek(); c {
 	case 0:
+		if r.rerr != nil {
+			return nil, r.rerr
+		}
 		return nil, badResponse("empty answer where a usage consumption report was expected")
 	case '<':
-		head := body[r.i:min(len(body), r.i+4096)]
+		r.atLeast(4096)
+		head := r.b[r.i:min(len(r.b), r.i+4096)]
 		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
 			return nil, badResponse("HTML page instead of JSON: " + model.OneLine(string(m[1]), 240))
 		}
@@ -90,32 +108,25 @@ func decode(body []byte, hint Hint) ([]model.Line, error) {
 	if r.err == nil && r.ws() {
 		r.fail("unexpected data after the JSON value")
 	}
+	if r.rerr != nil {
+		return nil, r.rerr
+	}
+	if se, ok := r.err.(*syntaxError); ok && se.limit {
+		return nil, badResponse("answer refused: " + se.msg)
+	}
 	if r.err != nil {
 		return nil, badResponse("malformed JSON: " + r.err.Error())
 	}
 	if emptyList {
 		return nil, &model.Error{Kind: model.ErrNotFound, Message: notFoundMessage(hint)}
 	}
-	c := newConverter(r, hint)
-	lines := make([]model.Line, 0, len(r.reports))
-	var envelope *rawReport
-	for k := range r.reports {
-		rep := &r.reports[k]
-		if !rep.known {
-			if len(rep.errors) > 0 && envelope == nil {
-				envelope = rep
-			}
-			continue
-		}
-		lines = append(lines, c.line(rep))
-	}
-	if len(lines) == 0 {
-		if envelope != nil {
-			return nil, envelopeError(envelope)
+	if len(r.lines) == 0 {
+		if r.envelope != nil {
+			return nil, envelopeError(r.envelope)
 		}
 		return nil, badResponse("no usage consumption report in the answer")
 	}
-	return lines, nil
+	return r.lines, nil
 }
 
 func notFoundMessage(h Hint) string {
@@ -127,7 +138,7 @@ func notFoundMessage(h Hint) string {
 
 // envelopeError reads an {"errors":[…]} body sent with a success status.
 func envelopeError(rep *rawReport) *model.Error {
-	e := rep.errors[0]
+	e := rep.err
 	kind := model.ErrBadResponse
 	code, _ := strconv.Atoi(strings.TrimSpace(e.code))
 	if code >= 400 && code <= 599 {

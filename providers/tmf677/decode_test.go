@@ -307,8 +307,8 @@ func TestDecodeEverySeedExample(t *testing.T) {
 					t.Errorf("%s: attributes %v, want none", what, b.Attributes)
 				}
 				for k, v := range w.attrs {
-					if b.Attributes[k] != v {
-						t.Errorf("%s: attribute %s = %q, want %q", what, k, b.Attributes[k], v)
+					if b.Attributes.Value(k) != v {
+						t.Errorf("%s: attribute %s = %q, want %q", what, k, b.Attributes.Value(k), v)
 					}
 				}
 				if w.plan != "" && b.Plan != w.plan {
@@ -345,7 +345,7 @@ func TestMatrixxPeriodsAndCounters(t *testing.T) {
 			t.Errorf("period %d current %v", i, p.Current)
 		}
 		checkQty(t, "period remaining", p.Remaining, w.rem)
-		if p.Attributes["IsCurrentPeriod"] != map[bool]string{true: "true", false: "false"}[w.current] || p.Attributes["ThresholdLimit"] == "" {
+		if p.Attributes.Value("IsCurrentPeriod") != map[bool]string{true: "true", false: "false"}[w.current] || p.Attributes.Value("ThresholdLimit") == "" {
 			t.Errorf("period %d attributes %v", i, p.Attributes)
 		}
 	}

@@ -42,7 +42,7 @@ func TestWrongTypesDecodeLeniently(t *testing.T) {
 	// Containers where scalars belong, scalars where containers belong.
 	b = one(t, `{"bucket":{"id":["x"],"name":{"a":1},"isShared":1,"usageType":"Voice",
 		"remainingValue":90,"characteristic":{"name":"A","value":7},"bucketBalance":"none","bucketCounter":[1,"x",null,{"counterType":"used","value":"60"}]}}`)
-	if b.ID != "" || b.Name != "" || !b.Shared || b.Attributes["A"] != "7" || len(b.Periods) != 0 || len(b.Counters) != 1 {
+	if b.ID != "" || b.Name != "" || !b.Shared || b.Attributes.Value("A") != "7" || len(b.Periods) != 0 || len(b.Counters) != 1 {
 		t.Errorf("mixed: %+v", b)
 	}
 	checkQty(t, "bare amount", b.Remaining, qty{90, "", false, ""})
@@ -303,7 +303,7 @@ func TestUnreadableAvailableAmountFallsBackToThePeriod(t *testing.T) {
 	b := one(t, `{"bucket":[{"usageType":"Data","characteristic":[{"name":"AvailableAmount","value":"n/a"}],
 		"bucketBalance":[{"remainingValue":{"amount":3,"units":"GB"},"remainingValueName":"3 GB","characteristic":[{"name":"IsCurrentPeriod","value":"TRUE"}]}]}]}`)
 	checkQty(t, "fallback", b.Remaining, qty{3072, "MB", false, "3 GB"})
-	if b.Attributes["AvailableAmount"] != "n/a" || b.CurrentPeriod() != 0 {
+	if b.Attributes.Value("AvailableAmount") != "n/a" || b.CurrentPeriod() != 0 {
 		t.Errorf("attributes %v current %d", b.Attributes, b.CurrentPeriod())
 	}
 }

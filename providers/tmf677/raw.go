@@ -1,12 +1,18 @@
 package tmf677
 
-import "simdesk/model"
+import (
+	"strconv"
+	"strings"
+
+	"simdesk/model"
+)
 
 // The raw* types mirror the union of the six dialects' JSON: every field any
-// of them uses, typed leniently. They live in flat arenas on the reader
-// (characteristics, periods, counters, buckets) and refer to them by index
-// range, so a 10,000-bucket report costs a handful of growing slices rather
-// than tens of thousands of small allocations.
+// of them uses, typed leniently. A bucket's characteristics, periods and
+// counters go to small arenas on the reader that are reused for the next
+// bucket: each bucket is converted to the model as soon as its closing brace
+// is read, so a report of any size holds one raw bucket at a time, plus the
+// model buckets themselves (the useful content).
 
 // span is a half-open index range into one of the reader's arenas.
 type span struct{ lo, hi int32 }
@@ -31,10 +37,18 @@ type rawBalance struct {
 	chars     span
 }
 
+func (b *rawBalance) empty() bool {
+	return b.valueName == "" && !b.value.set && b.value.units == "" && b.validFor == (rawPeriod{}) && b.daysLeft == nil && b.chars.n() == 0
+}
+
 type rawCounter struct {
 	counterType, level, valueName, typ string
 	value                              rawValue
 	period                             rawPeriod
+}
+
+func (c *rawCounter) empty() bool {
+	return c.counterType == "" && c.typ == "" && c.level == "" && c.valueName == "" && !c.value.set && c.value.units == "" && c.period == (rawPeriod{})
 }
 
 type rawBucket struct {
@@ -51,52 +65,73 @@ type rawBucket struct {
 	counters                                      span
 }
 
-type rawRef struct{ id, typ, role string }
-
-type rawUsage struct {
-	id       string
-	resource string
-	buckets  span
+// empty reports a bucket that says nothing at all ({} or only an @type): it
+// is dropped, so a body of a million {} costs no memory.
+func (b *rawBucket) empty() bool {
+	return b.id == "" && b.name == "" && b.usageType == "" && b.status == "" && b.description == "" &&
+		!b.shared && !b.remaining.set && b.remaining.units == "" && b.remainingName == "" &&
+		b.validFor == (rawPeriod{}) && b.daysLeft == nil && b.product == "" && b.resource == "" &&
+		b.chars.n() == 0 && b.balances.n() == 0 && b.counters.n() == 0
 }
+
+type rawRef struct{ id, typ, role string }
 
 type rawError struct{ code, message, description string }
 
+// rawReport is one report being read: what the line needs besides its
+// buckets, and the shape features that tell its dialect, gathered bucket by
+// bucket (see converter.dialect).
 type rawReport struct {
 	id, description, effectiveDate, queryDate string
 	chars                                     span
-	buckets                                   span // report-level bucket[] (Matrixx, LCPR)
-	usages                                    []rawUsage
-	parties                                   []rawRef
-	services                                  []rawRef
-	errors                                    []rawError
+	account                                   string // first BillingAccount party
+	service                                   rawRef // searchCriteria.service[0]
+	hasService                                bool
+	err                                       rawError // first of errors[]
+	hasErr                                    bool
 
 	hasBucket, hasUsage bool
 	known               bool // a member only a report has was seen (buckets, dates…)
+
+	out []model.Bucket // converted buckets, in order
+
+	// Shape features (see dialect and queryDialect).
+	matrixx, lcpr                   bool
+	liberate, cerillion, ericsson   bool
+	anyUsageBucket, allPlainBuckets bool
 }
 
-// reader holds the arenas of one Decode call.
+// reader holds the arenas and results of one decode.
 type reader struct {
 	scanner
+	conv     *converter
 	chars    []rawChar
 	balances []rawBalance
 	counters []rawCounter
-	buckets  []rawBucket
-	reports  []rawReport
+
+	lines    []model.Line
+	envelope *rawReport // the first report that was only an error envelope
+	nBuckets int        // buckets kept across the whole answer
 }
 
-// newReader sizes the arenas from the body's length (a Matrixx bucket with
-// its periods and thresholds is about 2 KB of JSON holding some 27
-// characteristics), so a large report grows them once or twice, not twenty
-// times.
-func newReader(body []byte) *reader {
-	n := len(body)
-	return &reader{
-		scanner:  scanner{b: body},
-		chars:    make([]rawChar, 0, n/80),
-		balances: make([]rawBalance, 0, n/600),
-		counters: make([]rawCounter, 0, n/600),
-		buckets:  make([]rawBucket, 0, n/2000),
+// Limits a hostile or broken body cannot push memory past. A real line has
+// tens of buckets; the simulator's largest has 60,000.
+const (
+	maxBuckets = 200_000 // per answer
+	maxLines   = 1_000   // reports per answer
+	maxPeriods = 1_000   // periods or counters per bucket
+	maxChars   = 10_000  // characteristics per bucket or period
+)
+
+func newReader(s scanner, h Hint) *reader {
+	r := &reader{
+		scanner:  s,
+		chars:    make([]rawChar, 0, 64),
+		balances: make([]rawBalance, 0, 8),
+		counters: make([]rawCounter, 0, 8),
 	}
+	r.conv = newConverter(r, h)
+	return r
 }
 
 // list calls one for every object in an array, or once for a lone object
@@ -158,8 +193,9 @@ func (r *reader) top() (empty bool) {
 }
 
 func (r *reader) report() {
-	var rep rawReport
+	rep := &rawReport{allPlainBuckets: true}
 	var flat rawError // a flat {"code","message","description"} error
+	charsLo := len(r.chars)
 	r.enter()
 	for first := true; r.objNext(&first); {
 		k := r.key()
@@ -179,24 +215,33 @@ func (r *reader) report() {
 		case "message":
 			flat.message = r.str()
 		case "characteristic":
+			// Report characteristics stay below the buckets' arena mark.
+			r.chars = r.chars[:charsLo]
 			rep.chars, rep.known = r.charList(), true
+			charsLo = len(r.chars)
 		case "bucket":
 			rep.hasBucket, rep.known = true, true
-			lo := len(r.buckets)
-			list(r, (*reader).bucket)
-			rep.buckets = span{int32(lo), int32(len(r.buckets))}
+			list(r, func(r *reader) { r.bucket(rep, false, charsLo) })
 		case "usageConsumption":
 			rep.hasUsage, rep.known = true, true
-			rep.usages = rep.usages[:0]
-			list(r, func(r *reader) { rep.usages = append(rep.usages, r.usage()) })
+			list(r, func(r *reader) { r.usage(rep, charsLo) })
 		case "relatedParty":
 			rep.known = true
-			rep.parties = r.refs(rep.parties[:0])
+			r.refs(func(ref rawRef) {
+				if rep.account == "" && (strings.EqualFold(ref.typ, "BillingAccount") || strings.EqualFold(ref.role, "BillingAccount")) {
+					rep.account = ref.id
+				}
+			})
 		case "searchCriteria":
 			rep.known = true
 			r.object(func(r *reader, k []byte) {
 				if string(k) == "service" {
-					rep.services = r.refs(rep.services[:0])
+					rep.hasService = false
+					r.refs(func(ref rawRef) {
+						if !rep.hasService {
+							rep.service, rep.hasService = ref, true
+						}
+					})
 				} else {
 					r.skip()
 				}
@@ -216,42 +261,65 @@ func (r *reader) report() {
 						r.skip()
 					}
 				})
-				rep.errors = append(rep.errors, e)
+				if !rep.hasErr {
+					rep.err, rep.hasErr = e, true
+				}
 			})
 		default:
 			r.skip()
 		}
 	}
-	if len(rep.errors) == 0 && (flat.code != "" || flat.message != "") {
+	if !rep.hasErr && (flat.code != "" || flat.message != "") {
 		flat.description = rep.description
-		rep.errors = append(rep.errors, flat)
+		rep.err, rep.hasErr = flat, true
 	}
-	if r.err == nil {
-		r.reports = append(r.reports, rep)
+	if r.err != nil {
+		return
 	}
+	switch {
+	case rep.known:
+		if len(r.lines) >= maxLines {
+			r.tooMuch("more than " + strconv.Itoa(maxLines) + " usage consumption reports in one answer")
+			return
+		}
+		r.lines = append(r.lines, r.conv.line(rep))
+	case rep.hasErr && r.envelope == nil:
+		r.envelope = rep
+	}
+	r.chars = r.chars[:0]
 }
 
-func (r *reader) usage() rawUsage {
-	var u rawUsage
+// usage reads one usageConsumption entry. Its id (the plan) and its
+// logicalResource may come after its buckets, so they are set on its
+// buckets once the entry is read.
+func (r *reader) usage(rep *rawReport, charsLo int) {
+	var id, resource string
+	lo := len(rep.out)
 	r.enter()
 	for first := true; r.objNext(&first); {
 		switch string(r.key()) {
 		case "id":
-			u.id = r.str()
+			id = r.str()
 		case "bucketRefOrValue", "bucket":
-			lo := len(r.buckets)
-			list(r, (*reader).bucket)
-			u.buckets = span{int32(lo), int32(len(r.buckets))}
+			list(r, func(r *reader) { r.bucket(rep, true, charsLo) })
 		case "logicalResource":
-			u.resource = r.firstID("id")
+			resource = r.firstID("id")
 		default:
 			r.skip()
 		}
 	}
-	return u
+	rep.liberate = rep.liberate || id != ""
+	for i := lo; i < len(rep.out); i++ {
+		b := &rep.out[i]
+		b.Plan = id
+		if b.Product == "" {
+			b.Product = resource
+		}
+	}
 }
 
-func (r *reader) refs(dst []rawRef) []rawRef {
+// refs reads a list of references, handing each to one.
+func (r *reader) refs(one func(rawRef)) {
 	list(r, func(r *reader) {
 		var ref rawRef
 		r.object(func(r *reader, k []byte) {
@@ -266,9 +334,8 @@ func (r *reader) refs(dst []rawRef) []rawRef {
 				r.skip()
 			}
 		})
-		dst = append(dst, ref)
+		one(ref)
 	})
-	return dst
 }
 
 // firstID reads a list of references and returns the first non-empty value of
@@ -316,6 +383,13 @@ func (r *reader) char() {
 		default:
 			r.skip()
 		}
+	}
+	if c.name == "" && c.value == "" {
+		return // {} says nothing
+	}
+	if len(r.chars) >= maxChars+64 && r.err == nil {
+		r.tooMuch("more than " + strconv.Itoa(maxChars) + " characteristics in one bucket")
+		return
 	}
 	r.chars = append(r.chars, c)
 }
@@ -368,7 +442,12 @@ func (r *reader) period() rawPeriod {
 	return p
 }
 
-func (r *reader) bucket() {
+// bucket reads one bucket, notes its shape features on the report, converts
+// it and frees its arenas for the next one.
+func (r *reader) bucket(rep *rawReport, inUsage bool, charsLo int) {
+	r.chars = r.chars[:charsLo]
+	r.balances = r.balances[:0]
+	r.counters = r.counters[:0]
 	var b rawBucket
 	r.enter()
 	for first := true; r.objNext(&first); {
@@ -413,7 +492,63 @@ func (r *reader) bucket() {
 			r.skip()
 		}
 	}
-	r.buckets = append(r.buckets, b)
+	if r.err != nil {
+		return
+	}
+	r.features(rep, &b, inUsage)
+	if b.empty() {
+		return
+	}
+	out := r.conv.bucket(&b)
+	if n := len(rep.out); n > 0 && sameBucket(&rep.out[n-1], &out) {
+		return // a repeated bucket (same id and content) is the same bucket
+	}
+	if r.nBuckets >= maxBuckets {
+		r.tooMuch("more than " + strconv.Itoa(maxBuckets) + " buckets in one answer (simdesk reads at most " + strconv.Itoa(maxBuckets) + ")")
+		return
+	}
+	r.nBuckets++
+	if rep.out == nil {
+		rep.out = make([]model.Bucket, 0, 16)
+	}
+	rep.out = append(rep.out, out)
+}
+
+// features notes what the dialect detection needs of one raw bucket.
+func (r *reader) features(rep *rawReport, b *rawBucket, inUsage bool) {
+	cnts := r.counters[b.counters.lo:b.counters.hi]
+	if !inUsage {
+		if b.chars.n() > 0 {
+			rep.matrixx = true
+		}
+		for _, bal := range r.balances[b.balances.lo:b.balances.hi] {
+			for _, ch := range r.chars[bal.chars.lo:bal.chars.hi] {
+				if ch.name == "IsCurrentPeriod" {
+					rep.matrixx = true
+				}
+			}
+			rep.lcpr = rep.lcpr || bal.daysLeft != nil
+		}
+		rep.lcpr = rep.lcpr || b.remaining.set
+		for _, ct := range cnts {
+			rep.lcpr = rep.lcpr || ct.period.start != "" || ct.period.end != ""
+		}
+		return
+	}
+	rep.anyUsageBucket = true
+	for _, ct := range cnts {
+		if len(ct.typ) >= 5 && strings.EqualFold(ct.typ[:5], "units") {
+			rep.liberate = true
+		}
+		if strings.EqualFold(ct.counterType, "expiring") {
+			rep.cerillion = true
+		}
+	}
+	rep.cerillion = rep.cerillion || b.validFor.start != ""
+	rep.ericsson = rep.ericsson || b.id != "" && b.shared || strings.EqualFold(b.usageType, "monetary")
+	if b.id != "" || b.counters.n() > 0 || b.status == "" {
+		rep.allPlainBuckets = false
+	}
 }
 
 func (r *reader) balance() {
@@ -434,6 +569,13 @@ func (r *reader) balance() {
 		default:
 			r.skip()
 		}
+	}
+	if b.empty() {
+		return
+	}
+	if len(r.balances) >= maxPeriods && r.err == nil {
+		r.tooMuch("more than " + strconv.Itoa(maxPeriods) + " periods in one bucket")
+		return
 	}
 	r.balances = append(r.balances, b)
 }
@@ -458,6 +600,13 @@ func (r *reader) counter() {
 		default:
 			r.skip()
 		}
+	}
+	if c.empty() {
+		return
+	}
+	if len(r.counters) >= maxPeriods && r.err == nil {
+		r.tooMuch("more than " + strconv.Itoa(maxPeriods) + " counters in one bucket")
+		return
 	}
 	r.counters = append(r.counters, c)
 }

@@ -2,6 +2,7 @@ package tmf677
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -12,18 +13,29 @@ import (
 )
 
 // scanner is a small, strict-syntax, lenient-types JSON reader over a byte
-// slice. It exists because the upstream bodies are large (thousands of
+// slice or a stream. It exists because the upstream bodies are large (thousands of
 // buckets) and loosely typed: decoding straight into the fields we need, and
 // skipping the rest without materialising it, is several times cheaper than
 // encoding/json into map[string]any, and a wrong type in one field (a number
 // where a string belongs, an object where a list belongs) costs that field,
 // never the whole answer. Syntax errors are fatal: the first one is kept and
 // every later call returns at once, so loops always end.
+//
+// Over a stream (rd set), b is a window of the body: when a token runs past
+// its end, the bytes before the token are dropped, the rest moves to the
+// front and more is read. Memory is then the window (64 KiB, more only for a
+// single longer token, at most maxToken), never the body.
 type scanner struct {
 	b     []byte
 	i     int
 	depth int
 	err   error
+
+	rd   io.Reader // nil: b is the whole body
+	base int64     // offset in the body of b[0]
+	rerr error     // what the stream failed with (not io.EOF)
+	done bool      // the stream has no more bytes
+	kbuf []byte    // the last member name, copied out of the window
 
 	tmp    []byte            // unescaping buffer, reused
 	intern map[string]string // short repeated strings (names, units, dates)
@@ -32,20 +44,139 @@ type scanner struct {
 // maxDepth bounds nesting; real reports nest about eight levels.
 const maxDepth = 512
 
+// window is the stream buffer's size; maxToken bounds one token (a string
+// or a number), the only thing the window must hold whole.
+const (
+	window   = 64 << 10
+	maxToken = 16 << 20
+)
+
+// newStreamScanner reads from rd through a window.
+func newStreamScanner(rd io.Reader) scanner {
+	return scanner{rd: rd, b: make([]byte, 0, window)}
+}
+
+// more reads more of the stream, keeping the bytes from s.i on (moved to
+// the front of the window). It reports whether bytes were added; false at
+// the end of the stream, on a read error or after a syntax error.
+func (s *scanner) more() bool {
+	if s.rd == nil || s.done || s.err != nil {
+		return false
+	}
+	if s.i > 0 {
+		n := copy(s.b, s.b[s.i:])
+		s.base += int64(s.i)
+		s.b = s.b[:n]
+		s.i = 0
+	}
+	if len(s.b) == cap(s.b) {
+		if cap(s.b) >= maxToken {
+			s.tooMuch(fmt.Sprintf("a single JSON value longer than %d MiB", maxToken>>20))
+			return false
+		}
+		nb := make([]byte, len(s.b), 2*cap(s.b))
+		copy(nb, s.b)
+		s.b = nb
+	}
+	for range 100 { // a reader may return 0, nil; it may not do so forever
+		n, err := s.rd.Read(s.b[len(s.b):cap(s.b)])
+		s.b = s.b[:len(s.b)+n]
+		if err != nil {
+			s.done = true
+			if err != io.EOF {
+				s.rerr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.done, s.rerr = true, io.ErrNoProgress
+	return false
+}
+
+// atLeast makes n bytes from s.i available, or as many as the stream has.
+func (s *scanner) atLeast(n int) {
+	for len(s.b)-s.i < n && s.more() {
+	}
+}
+
+// whole makes the token that starts at s.i lie whole in the window (or
+// reach the end of the stream), so that the token readers below can work on
+// the slice alone.
+func (s *scanner) whole() {
+	if s.rd == nil || s.i >= len(s.b) {
+		return
+	}
+	j := s.i + 1
+	switch c := s.b[s.i]; {
+	case c == '"':
+		for {
+			for j < len(s.b) {
+				switch s.b[j] {
+				case '"':
+					return
+				case '\\':
+					j += 2
+				default:
+					j++
+				}
+			}
+			off := j - s.i
+			if !s.more() {
+				return
+			}
+			j = s.i + off
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		for {
+			for j < len(s.b) {
+				switch c := s.b[j]; {
+				case c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-':
+					j++
+				default:
+					return
+				}
+			}
+			off := j - s.i
+			if !s.more() {
+				return
+			}
+			j = s.i + off
+		}
+	default:
+		s.atLeast(5) // true, false, null
+	}
+}
+
+// offset is the body offset of s.i.
+func (s *scanner) offset() int64 { return s.base + int64(s.i) }
+
 // maxIntern bounds the intern table so hostile input cannot grow it forever.
 const maxIntern = 8192
 
 // syntaxError is a malformed body; Decode turns it into bad_response.
 type syntaxError struct {
-	msg string
-	off int
+	msg   string
+	off   int64
+	limit bool // well-formed so far, but past one of the decoder's limits
 }
 
 func (e *syntaxError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.off) }
 
+// tooMuch stops the decode at one of its limits (see maxBuckets): the body
+// may be valid JSON, but holding it would cost unbounded memory.
+func (s *scanner) tooMuch(msg string) {
+	if s.err == nil {
+		s.err = &syntaxError{msg, s.offset(), true}
+	}
+	s.i = len(s.b)
+}
+
 func (s *scanner) fail(msg string) {
 	if s.err == nil {
-		s.err = &syntaxError{msg, s.i}
+		s.err = &syntaxError{msg, s.offset(), false}
 	}
 	s.i = len(s.b) // stop every loop
 }
@@ -56,15 +187,19 @@ func (s *scanner) eof() {
 
 // ws skips white space and reports whether a byte follows.
 func (s *scanner) ws() bool {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return true
+	for {
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ' ', '\t', '\n', '\r':
+				s.i++
+			default:
+				return true
+			}
+		}
+		if !s.more() {
+			return false
 		}
 	}
-	return false
 }
 
 // peek returns the next significant byte, or 0 at the end.
@@ -138,7 +273,9 @@ func (s *scanner) key() []byte {
 		s.fail("expected a member name, found " + quoteByte(s.b[s.i]))
 		return nil
 	}
-	k := s.rawString()
+	// The name is copied: reading on may move the window under it.
+	s.kbuf = append(s.kbuf[:0], s.rawString()...)
+	k := s.kbuf
 	if !s.ws() {
 		s.eof()
 		return nil
@@ -154,6 +291,7 @@ func (s *scanner) key() []byte {
 // rawString reads a string token at s.i and returns its content, unescaped
 // (into s.tmp when escapes are present) and with invalid UTF-8 replaced.
 func (s *scanner) rawString() []byte {
+	s.whole()
 	start := s.i + 1
 	ascii := true
 	for j := start; j < len(s.b); j++ {
@@ -277,6 +415,7 @@ func hex4(b []byte, i int) (rune, bool) {
 
 // number reads a JSON number token and returns its bytes.
 func (s *scanner) number() []byte {
+	s.whole()
 	start := s.i
 	j := s.i
 	if j < len(s.b) && s.b[j] == '-' {
@@ -324,6 +463,7 @@ func digits(b []byte, i int) int {
 
 // literal consumes true, false or null.
 func (s *scanner) literal(word string) {
+	s.whole()
 	if len(s.b)-s.i >= len(word) && string(s.b[s.i:s.i+len(word)]) == word {
 		s.i += len(word)
 		return
