@@ -8,14 +8,14 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
-	"simdesk/ui"
+	"simdesk/present"
 )
 
 // The text formats share the console's formatters, so a number reads the
 // same on screen and in a terminal transcript.
 
 func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, mask bool, now time.Time) {
-	fmt.Fprintf(w, "%s %s\n", id.Type.Label(), ui.MaskID(mask, id.Type, id.String()))
+	fmt.Fprintf(w, "%s %s\n", id.Type.Label(), present.MaskID(mask, id.Type, id.String()))
 	for _, r := range results {
 		fmt.Fprintf(w, "\n== %s (%s) · %d ms\n", r.Provider, r.Kind, r.Elapsed.Milliseconds())
 		if r.Err != nil {
@@ -27,7 +27,7 @@ func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, 
 			continue
 		}
 		for _, l := range r.Lines {
-			head := []string{l.Type.Label() + " " + ui.MaskID(mask, l.Type, l.ID)}
+			head := []string{l.Type.Label() + " " + present.MaskID(mask, l.Type, l.ID)}
 			for _, s := range []string{l.Payment, l.Status, l.Supplier} {
 				if s != "" {
 					head = append(head, s)
@@ -37,25 +37,25 @@ func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, 
 				head = append(head, "transaction "+l.TransactionID)
 			}
 			if !l.AsOf.IsZero() {
-				head = append(head, "as of "+ui.FormatTime(l.AsOf.Time))
+				head = append(head, "as of "+present.FormatTime(l.AsOf.Time))
 			}
 			fmt.Fprintln(w, "   "+strings.Join(head, " · "))
 			if !l.BillingCycle.Start.IsZero() {
-				fmt.Fprintf(w, "   billing cycle %s → %s\n", ui.FormatValidTo(l.BillingCycle.Start, true), ui.FormatValidTo(l.BillingCycle.End, true))
+				fmt.Fprintf(w, "   billing cycle %s → %s\n", present.FormatValidTo(l.BillingCycle.Start, true), present.FormatValidTo(l.BillingCycle.End, true))
 			}
-			fmt.Fprintln(w, "   "+ui.Fit("BUCKET", 36)+" "+ui.Fit("USAGE", 6)+" "+ui.FitRight("REMAINING", 16)+"  "+ui.Fit("VALID TO", 16)+" "+ui.FitRight("DAYS", 5))
+			fmt.Fprintln(w, "   "+present.Fit("BUCKET", 36)+" "+present.Fit("USAGE", 6)+" "+present.FitRight("REMAINING", 16)+"  "+present.Fit("VALID TO", 16)+" "+present.FitRight("DAYS", 5))
 			for i := range l.Buckets {
 				b := &l.Buckets[i]
-				fmt.Fprintln(w, "   "+ui.Fit(b.Name, 36)+" "+ui.Fit(string(b.Usage), 6)+" "+ui.FitRight(ui.FormatQuantity(b.Remaining), 16)+"  "+
-					ui.Fit(ui.FormatValidTo(b.ValidTo, false), 16)+" "+ui.FitRight(ui.FormatDaysLeft(b, now), 5))
+				fmt.Fprintln(w, "   "+present.Fit(b.Name, 36)+" "+present.Fit(string(b.Usage), 6)+" "+present.FitRight(present.FormatQuantity(b.Remaining), 16)+"  "+
+					present.Fit(present.FormatValidTo(b.ValidTo, false), 16)+" "+present.FitRight(present.FormatDaysLeft(b, now), 5))
 			}
 		}
 	}
 }
 
 func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError) {
-	fmt.Fprintln(w, "  "+ui.Fit("PROVIDER", 10)+" "+ui.Fit("OFFER ID", 36)+" "+ui.Fit("OFFER", 36)+" "+ui.Fit("SUPPLIER", 18)+" "+
-		ui.Fit("TYPE", 7)+" "+ui.FitRight("PRICE", 12)+" "+ui.FitRight("STOCK", 6))
+	fmt.Fprintln(w, "  "+present.Fit("PROVIDER", 10)+" "+present.Fit("OFFER ID", 36)+" "+present.Fit("OFFER", 36)+" "+present.Fit("SUPPLIER", 18)+" "+
+		present.Fit("TYPE", 7)+" "+present.FitRight("PRICE", 12)+" "+present.FitRight("STOCK", 6))
 	for _, o := range offers {
 		mark, state := " ", ""
 		switch {
@@ -64,8 +64,8 @@ func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError)
 		case o.Low:
 			mark, state = "!", " LOW"
 		}
-		fmt.Fprintln(w, mark+" "+ui.Fit(o.Provider, 10)+" "+ui.Fit(o.ID, 36)+" "+ui.Fit(o.Name, 36)+" "+ui.Fit(o.Supplier, 18)+" "+
-			ui.Fit(o.ProductType, 7)+" "+ui.FitRight(ui.FormatPrice(o.Price), 12)+" "+ui.FitRight(fmt.Sprint(o.Stock), 6)+state)
+		fmt.Fprintln(w, mark+" "+present.Fit(o.Provider, 10)+" "+present.Fit(o.ID, 36)+" "+present.Fit(o.Name, 36)+" "+present.Fit(o.Supplier, 18)+" "+
+			present.Fit(o.ProductType, 7)+" "+present.FitRight(present.FormatPrice(o.Price), 12)+" "+present.FitRight(fmt.Sprint(o.Stock), 6)+state)
 	}
 	for _, e := range errs {
 		fmt.Fprintf(w, "✖ %s: %s: %s\n", e.Provider, e.Kind, e.Message)

@@ -11,7 +11,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
-	"simdesk/ui"
+	"simdesk/present"
 )
 
 type topupJSON struct {
@@ -147,16 +147,8 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 // confirm shows what is about to happen and reads an explicit yes.
 func confirm(env Env, s *session, o model.Offer, t model.Identifier, ref string) bool {
 	w := env.Stderr
-	fmt.Fprintf(w, "Environment  %s\n", strings.ToUpper(s.cfg.Environment))
-	fmt.Fprintf(w, "Provider     %s\n", o.Provider)
-	if t.Value != "" {
-		fmt.Fprintf(w, "Line         %s %s\n", t.Type.Label(), t.Value)
-	}
-	fmt.Fprintf(w, "Offer        %s (%s, %s)\n", o.Name, o.Supplier, o.ProductType)
-	fmt.Fprintf(w, "Price        %s\n", ui.FormatPrice(o.Price))
-	fmt.Fprintf(w, "Stock after  %d\n", o.Stock-1)
-	if ref != "" {
-		fmt.Fprintf(w, "Reference    %s\n", ref)
+	for _, f := range present.ConfirmFacts(present.TopupFacts{Environment: s.cfg.Environment, Provider: o.Provider, Target: t, Offer: o, Reference: ref}) {
+		fmt.Fprintf(w, "%-12s %s\n", f.Label, f.Value)
 	}
 	fmt.Fprint(w, "Top up? Type yes to confirm [no]: ")
 	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // bucketDetail shows everything about one bucket: every period (past,
@@ -75,7 +76,7 @@ func periodLabel(b *model.Bucket, i int, c *common) string {
 }
 
 func span(a, b model.Time) string {
-	return FormatValidTo(a, false) + " → " + FormatValidTo(b, false)
+	return present.FormatValidTo(a, false) + " → " + present.FormatValidTo(b, false)
 }
 
 func (d *bucketDetail) content(c *common, w int) []string {
@@ -88,17 +89,17 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	if b.UsageRaw != "" && !strings.EqualFold(b.UsageRaw, string(b.Usage)) {
 		head = append(head, "("+b.UsageRaw+")")
 	}
-	head = append(head, MaskID(c.mask, d.line.Type, d.line.ID), d.provider)
-	out := []string{Clip(strings.Join(head, " · "), w)}
+	head = append(head, present.MaskID(c.mask, d.line.Type, d.line.ID), d.provider)
+	out := []string{present.Clip(strings.Join(head, " · "), w)}
 
-	rem := "Remaining now " + FormatQuantity(b.Remaining)
-	if t := strings.TrimSpace(b.Remaining.Text); t != "" && t != FormatQuantity(b.Remaining) {
+	rem := "Remaining now " + present.FormatQuantity(b.Remaining)
+	if t := strings.TrimSpace(b.Remaining.Text); t != "" && t != present.FormatQuantity(b.Remaining) {
 		rem += " (provider: " + t + ")"
 	}
-	if days := FormatDaysLeft(b, c.now); days != Dash {
+	if days := present.FormatDaysLeft(b, c.now); days != present.Dash {
 		rem += " · days left " + days
 	}
-	out = append(out, Clip(rem, w))
+	out = append(out, present.Clip(rem, w))
 	var meta []string
 	if !b.ValidFrom.IsZero() || !b.ValidTo.IsZero() {
 		meta = append(meta, "valid "+span(b.ValidFrom, b.ValidTo))
@@ -119,7 +120,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 		meta = append(meta, b.Description)
 	}
 	if len(meta) > 0 {
-		out = append(out, st.Muted.Render(Clip(strings.Join(meta, " · "), w)))
+		out = append(out, st.Muted.Render(present.Clip(strings.Join(meta, " · "), w)))
 	}
 
 	out = append(out, "", st.ColumnHeader.Render("PERIODS"))
@@ -136,11 +137,11 @@ func (d *bucketDetail) content(c *common, w int) []string {
 		if p.DaysLeft != nil {
 			extra = "  " + itoa(*p.DaysLeft) + " days left"
 		}
-		row := marker + Fit(span(p.Start, p.End), 37) + " " + FitRight(FormatQuantity(p.Remaining), 14) + "   " + label + extra
+		row := marker + present.Fit(span(p.Start, p.End), 37) + " " + present.FitRight(present.FormatQuantity(p.Remaining), 14) + "   " + label + extra
 		if label == "CURRENT" {
 			row = st.Accent.Render(row)
 		}
-		out = append(out, Clip(row, w))
+		out = append(out, present.Clip(row, w))
 	}
 
 	out = append(out, st.ColumnHeader.Render("COUNTERS / THRESHOLDS"))
@@ -157,8 +158,8 @@ func (d *bucketDetail) content(c *common, w int) []string {
 		if !ct.Start.IsZero() || !ct.End.IsZero() {
 			tail = append(tail, span(ct.Start, ct.End))
 		}
-		row := "  " + Fit(ct.Type, 28) + " " + FitRight(FormatQuantity(ct.Quantity()), 14) + "   " + strings.Join(tail, " · ")
-		out = append(out, Clip(row, w))
+		row := "  " + present.Fit(ct.Type, 28) + " " + present.FitRight(present.FormatQuantity(ct.Quantity()), 14) + "   " + strings.Join(tail, " · ")
+		out = append(out, present.Clip(row, w))
 	}
 
 	out = append(out, st.ColumnHeader.Render("ATTRIBUTES"))
@@ -171,7 +172,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	}
 	kw = min(kw, 32)
 	for _, a := range b.Attributes { // sorted by name in the model
-		out = append(out, Clip("  "+st.Muted.Render(Fit(a.Name, kw))+"  "+a.Value, w))
+		out = append(out, present.Clip("  "+st.Muted.Render(present.Fit(a.Name, kw))+"  "+a.Value, w))
 	}
 	return out
 }
@@ -184,12 +185,12 @@ func (d *bucketDetail) View(c *common, w, h int) string {
 	end := min(len(lines), off+vh)
 	vis := append([]string(nil), lines[off:end]...)
 	if vh < len(lines) {
-		vis = append(vis, c.st.Muted.Render(FitRight(groupInt(int64(off+1))+"–"+groupInt(int64(end))+" of "+groupInt(int64(len(lines))), w)))
+		vis = append(vis, c.st.Muted.Render(present.FitRight(present.Int64(int64(off+1))+"–"+present.Int64(int64(end))+" of "+present.Int64(int64(len(lines))), w)))
 	}
 	return strings.Join(vis, "\n")
 }
 
-func itoa(n int) string { return groupInt(int64(n)) }
+func itoa(n int) string { return present.Int64(int64(n)) }
 
 // viewHeight is how many content lines fit in h when n must scroll: one line
 // goes to the scroll indicator.

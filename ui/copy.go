@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"simdesk/present"
 )
 
 // maxCopyLines bounds a copy: OSC 52 payloads pass through terminals and
@@ -58,7 +60,7 @@ func (m *Model) copyText() string {
 			body = cp.View(&c, w, tall)
 		}
 	}
-	head := "simdesk " + strings.ToUpper(m.c.env) + " · " + where + " · " + FormatTime(m.c.now)
+	head := "simdesk " + strings.ToUpper(m.c.env) + " · " + where + " · " + present.FormatTime(m.c.now)
 	if m.ref != "" {
 		head += " · ref " + m.ref
 	}

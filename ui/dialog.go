@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // Action is what a dialog asks the root to do after a key. Dialogs never act
@@ -210,7 +211,7 @@ func (d *Confirm) View(c *common, w, h int) string {
 	lw := 13
 	top := []string{st.Title.Render(d.Title)}
 	for _, r := range d.Rows {
-		top = append(top, Fit(st.Muted.Render(r.Label), lw)+Clip(r.Value, inner-lw))
+		top = append(top, present.Fit(st.Muted.Render(r.Label), lw)+present.Clip(r.Value, inner-lw))
 	}
 	if d.Warning != "" {
 		for _, l := range wrap(d.Warning, inner) {
@@ -223,13 +224,13 @@ func (d *Confirm) View(c *common, w, h int) string {
 		yes := "Yes, top up"
 		if d.armed {
 			yes = "Yes, top up AGAIN"
-			bottom = append(bottom, st.Danger.Render(Clip("! Second confirmation: press y again to submit anyway.", inner)))
+			bottom = append(bottom, st.Danger.Render(present.Clip("! Second confirmation: press y again to submit anyway.", inner)))
 		}
 		no := button(st, "No", !d.focusYes)
 		bottom = append(bottom, lipgloss.PlaceHorizontal(inner, lipgloss.Center, no+"    "+button(st, yes, d.focusYes)))
 		bottom = append(bottom, st.Muted.Render(lipgloss.PlaceHorizontal(inner, lipgloss.Center, "y confirm · n / esc cancel")))
 	case confirmSubmitting:
-		bottom = append(bottom, st.Warn.Render(Clip(c.spin+" submitting… the journal has the intent; do not retry", inner)))
+		bottom = append(bottom, st.Warn.Render(present.Clip(c.spin+" submitting… the journal has the intent; do not retry", inner)))
 	case confirmDone:
 		ks := st.OK
 		switch d.kind {
@@ -259,7 +260,7 @@ func (d *Confirm) View(c *common, w, h int) string {
 		box = st.DangerDialog
 	}
 	for i := range out {
-		out[i] = Fit(out[i], inner)
+		out[i] = present.Fit(out[i], inner)
 	}
 	return box.Render(strings.Join(out, "\n"))
 }
@@ -303,7 +304,7 @@ func wrap(s string, w int) []string {
 				line = word
 			}
 			for lipgloss.Width(line) > w {
-				out = append(out, Clip(line, w))
+				out = append(out, present.Clip(line, w))
 				line = ""
 			}
 		}

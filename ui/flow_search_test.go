@@ -39,7 +39,7 @@ func TestSearchAsksAcceptingPanesAndShowsEachResult(t *testing.T) {
 	if q := h.m.panes[1]; q.status != paneSkipped {
 		t.Fatalf("cvp-pr should not be asked for a SIM, status %v", q.status)
 	}
-	h.mustSee("SIM 1956392841179", "Data Europe", "2.0 GB", "0:30 h", "50 SMS", "never")
+	h.mustSee("SIM 1956392841179", "Data Europe", "2.0 GB", "30 min", "50 SMS", "never")
 
 	// An MSISDN goes to both; each pane shows its own error.
 	h.lla.errs = map[string]*model.Error{"9077613": {Kind: model.ErrNotImplemented, Status: 501, Message: "operation not implemented for CL", CorrelationID: "c-501"}}
@@ -226,10 +226,10 @@ func TestBucketDiffWithRepeatedNames(t *testing.T) {
 		{Name: "Voix 30", Usage: model.UsageVoice, Remaining: model.Quantity{Amount: num(1800), Unit: "s"}},
 	}
 	deltas, summary := bucketDiff(&before, &after)
-	if deltas[0] != "" || deltas[1] != "+0:30 h" || deltas[2] != "" || deltas[3] != "new" {
+	if deltas[0] != "" || deltas[1] != "+30 min" || deltas[2] != "" || deltas[3] != "new" {
 		t.Fatalf("deltas %v", deltas)
 	}
-	if len(summary) != 2 || summary[0] != "Carte: 0:10 h → 0:40 h (+0:30 h)" || summary[1] != "Voix 30 (voice): new, 0:30 h" {
+	if len(summary) != 2 || summary[0] != "Carte: 10 min → 40 min (+30 min)" || summary[1] != "Voix 30 (voice): new, 30 min" {
 		t.Fatalf("summary %q", summary)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"simdesk/engine"
+	"simdesk/present"
 )
 
 // envMarker is the environment as text (DEMO, SANDBOX, PRODUCTION).
@@ -49,9 +50,9 @@ func (m *Model) healthText(name string, detail int) string {
 		}
 		return s + st.Warn.Render(what)
 	}
-	s += st.Muted.Render(" " + FormatMillis(h.LastLatency))
+	s += st.Muted.Render(" " + present.FormatMillis(h.LastLatency))
 	if detail == 2 && !h.LastOK.IsZero() {
-		s += st.Muted.Render(" " + FormatAge(h.LastOK, m.c.now))
+		s += st.Muted.Render(" " + present.FormatAge(h.LastOK, m.c.now))
 	}
 	return s
 }
@@ -84,7 +85,7 @@ func (m *Model) headerView(w int) string {
 			break
 		}
 	}
-	return SpreadLine(left, right, w)
+	return present.SpreadLine(left, right, w)
 }
 
 // tabsView is the second line: the panes, the active one bracketed (a text
@@ -111,7 +112,7 @@ func (m *Model) tabsView(w int) string {
 	case screenJournal:
 		right = st.TabActive.Render("[:journal]") + " "
 	}
-	return SpreadLine(left, right, w)
+	return present.SpreadLine(left, right, w)
 }
 
 // ruleView separates the header from the body; production gets a heavy,

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"simdesk/present"
 )
 
 // HelpDialog is the `?` screen. Its key table is generated from the same
@@ -76,7 +78,7 @@ func (d *HelpDialog) View(c *common, w, h int) string {
 	}
 	out = append(out, wrap(strings.Join(cmds, " · "), inner)...)
 	for i := range out {
-		out[i] = Fit(out[i], inner)
+		out[i] = present.Fit(out[i], inner)
 	}
 	return st.Dialog.Render(strings.Join(limitLines(out, h-2), "\n"))
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"simdesk/present"
 	"strings"
 	"time"
 
@@ -169,25 +170,25 @@ func (j *journalView) View(c *common, w, h int) string {
 	case j.loaded.IsZero() && j.loading:
 		return head + st.Muted.Render(c.spin+" reading the journal…")
 	case j.err != nil:
-		return head + st.Danger.Render(Clip("✖ "+j.err.Error(), w-9))
+		return head + st.Danger.Render(present.Clip("✖ "+j.err.Error(), w-9))
 	}
-	info := itoa(len(j.attempts)) + " recent attempts · " + itoa(j.pending()) + " pending · read " + FormatAge(j.loaded, c.now) + " · r reconciles"
-	out := []string{head + st.Muted.Render(Clip(info, w-9))}
+	info := itoa(len(j.attempts)) + " recent attempts · " + itoa(j.pending()) + " pending · read " + present.FormatAge(j.loaded, c.now) + " · r reconciles"
+	out := []string{head + st.Muted.Render(present.Clip(info, w-9))}
 	note := j.note
 	if j.reconciling {
 		note = c.spin + " " + note
 	}
-	out = append(out, st.Warn.Render(Clip(note, w)))
+	out = append(out, st.Warn.Render(present.Clip(note, w)))
 	for i, p := range j.problems {
 		if i == 3 {
 			break
 		}
-		out = append(out, st.Danger.Render(Clip("✖ journal line "+p.String(), w)))
+		out = append(out, st.Danger.Render(present.Clip("✖ journal line "+p.String(), w)))
 	}
 	tw := 19
 	idW := 8
 	rest := max(10, w-2-tw-1-10-1-idW-1-14-1)
-	out = append(out, st.ColumnHeader.Render("  "+Fit("WHEN (UTC)", tw)+" "+Fit("STATUS", 10)+" "+Fit("PROVIDER", idW)+" "+Fit("TARGET", 14)+" "+Fit("OFFER · TRANSACTION · REASON", rest)))
+	out = append(out, st.ColumnHeader.Render("  "+present.Fit("WHEN (UTC)", tw)+" "+present.Fit("STATUS", 10)+" "+present.Fit("PROVIDER", idW)+" "+present.Fit("TARGET", 14)+" "+present.Fit("OFFER · TRANSACTION · REASON", rest)))
 	from, to := j.list.Visible()
 	for i := from; i < to; i++ {
 		a := j.attempts[i]
@@ -218,8 +219,8 @@ func (j *journalView) View(c *common, w, h int) string {
 			what = append(what, "ref "+in.Reference)
 		}
 		what = append(what, "by "+in.Operator, in.JournalID)
-		row := marker + Fit(in.TS.UTC().Format("2006-01-02 15:04:05"), tw) + " " + Fit(status, 10) + " " + Fit(in.Provider, idW) + " " +
-			Fit(MaskID(c.mask, model.IDType(in.TargetType), in.TargetID), 14) + " " + Fit(strings.Join(what, " · "), rest)
+		row := marker + present.Fit(in.TS.UTC().Format("2006-01-02 15:04:05"), tw) + " " + present.Fit(status, 10) + " " + present.Fit(in.Provider, idW) + " " +
+			present.Fit(present.MaskID(c.mask, model.IDType(in.TargetType), in.TargetID), 14) + " " + present.Fit(strings.Join(what, " · "), rest)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
@@ -234,7 +235,7 @@ func (j *journalView) View(c *common, w, h int) string {
 		out = append(out, st.Muted.Render("  no top-up attempt yet"))
 	}
 	if info := j.list.ScrollInfo(); info != "" {
-		out = append(out, st.Muted.Render(FitRight(info, w)))
+		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(limitLines(out, h), "\n")
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"simdesk/present"
 	"strings"
 	"time"
 
@@ -90,7 +91,7 @@ func (v *lineView) HandleKey(msg tea.KeyPressMsg, c *common) bool {
 
 // identLabel is the line's identifier as shown (masked when configured).
 func identLabel(c *common, l *model.Line) string {
-	s := l.Type.Label() + " " + MaskID(c.mask, l.Type, l.ID)
+	s := l.Type.Label() + " " + present.MaskID(c.mask, l.Type, l.ID)
 	if l.Account != "" {
 		s += "@" + l.Account
 	}
@@ -106,10 +107,10 @@ func (v *lineView) headerLines(c *common, w int) []string {
 		}
 	}
 	if !l.AsOf.IsZero() {
-		parts = append(parts, "as of "+FormatTime(l.AsOf.Time)+" ("+FormatAge(l.AsOf.Time, c.now)+")")
+		parts = append(parts, "as of "+present.FormatTime(l.AsOf.Time)+" ("+present.FormatAge(l.AsOf.Time, c.now)+")")
 	}
-	parts = append(parts, v.provider, FormatMillis(v.elapsed))
-	out := []string{Clip(strings.Join(parts, " · "), w)}
+	parts = append(parts, v.provider, present.FormatMillis(v.elapsed))
+	out := []string{present.Clip(strings.Join(parts, " · "), w)}
 
 	var extra []string
 	if l.Supplier != "" {
@@ -119,10 +120,10 @@ func (v *lineView) headerLines(c *common, w int) []string {
 		extra = append(extra, l.OfferName)
 	}
 	if l.MSISDN != "" && l.Type != model.MSISDN {
-		extra = append(extra, "MSISDN "+MaskID(c.mask, model.MSISDN, l.MSISDN))
+		extra = append(extra, "MSISDN "+present.MaskID(c.mask, model.MSISDN, l.MSISDN))
 	}
 	if l.SimID != "" && l.Type != model.SIM {
-		extra = append(extra, "SIM "+MaskID(c.mask, model.SIM, l.SimID))
+		extra = append(extra, "SIM "+present.MaskID(c.mask, model.SIM, l.SimID))
 	}
 	if l.TransactionID != "" && l.Type != model.Transaction {
 		extra = append(extra, "transaction "+l.TransactionID)
@@ -131,7 +132,7 @@ func (v *lineView) headerLines(c *common, w int) []string {
 		extra = append(extra, l.Description)
 	}
 	if len(extra) > 0 {
-		out = append(out, st.Muted.Render(Clip(strings.Join(extra, " · "), w)))
+		out = append(out, st.Muted.Render(present.Clip(strings.Join(extra, " · "), w)))
 	}
 	if cy := cycleLine(c, l.BillingCycle, w); cy != "" {
 		out = append(out, cy)
@@ -150,7 +151,7 @@ func cycleLine(c *common, cy model.Cycle, w int) string {
 	var frac float64
 	switch {
 	case c.now.Before(cy.Start.Time):
-		where = "starts in " + FormatSpan(cy.Start.Sub(c.now))
+		where = "starts in " + present.FormatSpan(cy.Start.Sub(c.now))
 	case !c.now.Before(cy.End.Time):
 		where, frac = "ended", 1
 	default:
@@ -162,7 +163,7 @@ func cycleLine(c *common, cy model.Cycle, w int) string {
 	if w < 70 {
 		barW = 10
 	}
-	return Clip(s+"  "+Bar(c.st, frac, barW)+"  "+where, w)
+	return present.Clip(s+"  "+bar(c.st, frac, barW)+"  "+where, w)
 }
 
 // bucketCols is the column layout of the bucket table for one width.
@@ -201,25 +202,25 @@ func layoutBucketCols(w int, withChange bool) bucketCols {
 
 func (bc bucketCols) row(marker, name, usage, remain, valid, days, used, change string) string {
 	var b strings.Builder
-	b.WriteString(Fit(marker, 2))
-	b.WriteString(Fit(name, bc.name))
+	b.WriteString(present.Fit(marker, 2))
+	b.WriteString(present.Fit(name, bc.name))
 	b.WriteString(" ")
 	if bc.usage > 0 {
-		b.WriteString(Fit(usage, bc.usage))
+		b.WriteString(present.Fit(usage, bc.usage))
 		b.WriteString(" ")
 	}
-	b.WriteString(FitRight(remain, bc.remain))
+	b.WriteString(present.FitRight(remain, bc.remain))
 	b.WriteString("  ")
-	b.WriteString(Fit(valid, bc.valid))
+	b.WriteString(present.Fit(valid, bc.valid))
 	b.WriteString(" ")
-	b.WriteString(FitRight(days, bc.days))
+	b.WriteString(present.FitRight(days, bc.days))
 	if bc.used > 0 {
 		b.WriteString("  ")
-		b.WriteString(Fit(used, bc.used))
+		b.WriteString(present.Fit(used, bc.used))
 	}
 	if bc.change > 0 {
 		b.WriteString(" ")
-		b.WriteString(FitRight(change, bc.change))
+		b.WriteString(present.FitRight(change, bc.change))
 	}
 	return b.String()
 }
@@ -232,7 +233,7 @@ func usedCell(st *Styles, b *model.Bucket, width int) string {
 	}
 	pct := fmt.Sprintf("%d%%", int(math.Round(f*100)))
 	barW := width - 5
-	return Bar(st, f, barW) + " " + pct
+	return bar(st, f, barW) + " " + pct
 }
 
 // View renders the line view in w×h cells.
@@ -263,7 +264,7 @@ func (v *lineView) View(c *common, w, h int) string {
 		}
 	}
 	if info := v.list.ScrollInfo(); info != "" {
-		out = append(out, c.st.Muted.Render(FitRight(info, w)))
+		out = append(out, c.st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(out, "\n")
 }
@@ -272,7 +273,7 @@ func (v *lineView) View(c *common, w, h int) string {
 func (v *lineView) row(c *common, bc bucketCols, i int) string {
 	b := &v.line.Buckets[i]
 	sel := i == v.list.cursor
-	days, delta := FormatDaysLeft(b, c.now), v.deltas[i]
+	days, delta := present.FormatDaysLeft(b, c.now), v.deltas[i]
 	if e, ok := v.rows.rows[i]; ok && e.sel == sel && e.days == days && e.delta == delta {
 		return e.text
 	}
@@ -284,7 +285,7 @@ func (v *lineView) row(c *common, bc bucketCols, i int) string {
 	if name == "" {
 		name = b.ID
 	}
-	r := bc.row(marker, name, string(b.Usage), FormatQuantity(b.Remaining), FormatValidTo(b.ValidTo, bc.short),
+	r := bc.row(marker, name, string(b.Usage), present.FormatQuantity(b.Remaining), present.FormatValidTo(b.ValidTo, bc.short),
 		days, usedCell(rowStyles(c, sel), b, bc.used), delta)
 	if sel {
 		r = c.st.Selected.Render(r)

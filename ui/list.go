@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"simdesk/present"
 )
 
 // cursorList is the virtualised part of every table: it knows how many rows
@@ -83,5 +84,5 @@ func (l *cursorList) ScrollInfo() string {
 		return ""
 	}
 	from, to := l.Visible()
-	return groupInt(int64(from+1)) + "–" + groupInt(int64(to)) + " of " + groupInt(int64(l.n))
+	return present.Int64(int64(from+1)) + "–" + present.Int64(int64(to)) + " of " + present.Int64(int64(l.n))
 }

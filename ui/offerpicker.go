@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // OfferPicker lists the offers that fit the open line (engine.OffersForLine),
@@ -113,10 +114,10 @@ func (p *OfferPicker) View(c *common, w, h int) string {
 	st := c.st
 	inner := max(20, min(90, w)-4)
 	txt, _ := p.in.View(inner - 8)
-	out := []string{st.Title.Render(Clip(p.title, inner)), "", st.Muted.Render("filter ") + txt, ""}
+	out := []string{st.Title.Render(present.Clip(p.title, inner)), "", st.Muted.Render("filter ") + txt, ""}
 	priceW, stockW := 12, 11
 	nameW := max(10, inner-2-priceW-1-stockW-1)
-	out = append(out, st.ColumnHeader.Render("  "+Fit("OFFER", nameW)+" "+FitRight("PRICE", priceW)+" "+FitRight("STOCK", stockW)))
+	out = append(out, st.ColumnHeader.Render("  "+present.Fit("OFFER", nameW)+" "+present.FitRight("PRICE", priceW)+" "+present.FitRight("STOCK", stockW)))
 	rows := max(1, h-9)
 	from := max(0, p.cursor-rows+1)
 	for i := from; i < len(p.matches) && i < from+rows; i++ {
@@ -130,7 +131,7 @@ func (p *OfferPicker) View(c *common, w, h int) string {
 		if sel {
 			marker = "▸"
 		}
-		row := Fit(marker, 2) + Fit(o.Name, nameW) + " " + FitRight(FormatPrice(o.Price), priceW) + " " + FitRight(stock, stockW)
+		row := present.Fit(marker, 2) + present.Fit(o.Name, nameW) + " " + present.FitRight(present.FormatPrice(o.Price), priceW) + " " + present.FitRight(stock, stockW)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
@@ -151,7 +152,7 @@ func (p *OfferPicker) View(c *common, w, h int) string {
 		out = append(out, st.Muted.Render("enter choose · type to filter · esc cancel · EMPTY offers cannot be chosen"))
 	}
 	for i := range out {
-		out[i] = Fit(out[i], inner)
+		out[i] = present.Fit(out[i], inner)
 	}
 	return st.Dialog.Render(strings.Join(limitLines(out, h-2), "\n"))
 }

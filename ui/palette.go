@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
+
+	"simdesk/present"
 )
 
 // paletteCommand is one entry of the `:` command palette.
@@ -220,20 +222,20 @@ func (p *CommandPalette) View(c *common, w, h int) string {
 		if i == p.cursor {
 			marker = "▸ "
 		}
-		row := marker + Fit(shown, 22) + " " + st.Muted.Render(m.cmd.Desc)
+		row := marker + present.Fit(shown, 22) + " " + st.Muted.Render(m.cmd.Desc)
 		if i == p.cursor {
-			row = st.Selected.Render(Fit(ansi.Strip(row), inner))
+			row = st.Selected.Render(present.Fit(ansi.Strip(row), inner))
 		}
-		out = append(out, Fit(row, inner))
+		out = append(out, present.Fit(row, inner))
 	}
 	if len(p.matches) == 0 {
-		out = append(out, st.Warn.Render(Fit("no matching command", inner)))
+		out = append(out, st.Warn.Render(present.Fit("no matching command", inner)))
 	}
 	if p.msg != "" {
-		out = append(out, st.Warn.Render(Fit(p.msg, inner)))
+		out = append(out, st.Warn.Render(present.Fit(p.msg, inner)))
 	}
 	for i := range out {
-		out[i] = Fit(out[i], inner)
+		out[i] = present.Fit(out[i], inner)
 	}
 	return st.Dialog.Render(strings.Join(out, "\n"))
 }

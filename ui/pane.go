@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"simdesk/present"
 	"strings"
 	"time"
 
@@ -215,27 +216,27 @@ func (p *pane) View(c *common, w, h int) string {
 	}
 	q := ""
 	if p.query.Value != "" {
-		q = p.query.Type.Label() + " " + MaskID(c.mask, p.query.Type, p.query.String())
+		q = p.query.Type.Label() + " " + present.MaskID(c.mask, p.query.Type, p.query.String())
 	}
 	switch p.status {
 	case paneEmpty:
 		return st.Muted.Render(strings.Join(wrap(p.name+" ("+p.kind+"): press / to search a MSISDN, SIM id, subscription id or transaction id.", w), "\n"))
 	case paneLoading:
-		return st.Accent.Render(Clip(c.spin+" asking "+p.name+" for "+q+" …  (esc cancels)", w))
+		return st.Accent.Render(present.Clip(c.spin+" asking "+p.name+" for "+q+" …  (esc cancels)", w))
 	case paneCancelled:
-		return st.Muted.Render(Clip("search for "+q+" cancelled", w))
+		return st.Muted.Render(present.Clip("search for "+q+" cancelled", w))
 	case paneSkipped:
-		return st.Muted.Render(Clip("not asked: "+p.skip, w))
+		return st.Muted.Render(present.Clip("not asked: "+p.skip, w))
 	case paneFailed:
 		mark, sty := "✖ ", st.Danger
 		if p.err.Kind == model.ErrNotFound {
 			mark, sty = "∅ ", st.Warn
 		}
-		lines := []string{sty.Render(Clip(mark+p.name+": "+q, w))}
+		lines := []string{sty.Render(present.Clip(mark+p.name+": "+q, w))}
 		for _, l := range wrap(errorLine(p.err), w-2) {
 			lines = append(lines, "  "+l)
 		}
-		lines = append(lines, st.Muted.Render(Clip("  after "+FormatMillis(p.elapsed)+" · r retries", w)))
+		lines = append(lines, st.Muted.Render(present.Clip("  after "+present.FormatMillis(p.elapsed)+" · r retries", w)))
 		return strings.Join(lines, "\n")
 	}
 	return p.pickerView(c, w, h, q)
@@ -246,10 +247,10 @@ func (p *pane) View(c *common, w, h int) string {
 func (p *pane) pickerView(c *common, w, h int, q string) string {
 	st := c.st
 	if len(p.lines) == 0 {
-		return st.Warn.Render(Clip("∅ "+p.name+" answered with no line for "+q, w))
+		return st.Warn.Render(present.Clip("∅ "+p.name+" answered with no line for "+q, w))
 	}
 	out := []string{
-		st.Title.Render(Clip(itoa(len(p.lines))+" lines for "+q+" · "+p.name+" · "+FormatMillis(p.elapsed)+" · enter opens", w)),
+		st.Title.Render(present.Clip(itoa(len(p.lines))+" lines for "+q+" · "+p.name+" · "+present.FormatMillis(p.elapsed)+" · enter opens", w)),
 		"",
 	}
 	// The identifier column only when the lines differ in it (an Orange
@@ -267,10 +268,10 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		if n == 0 {
 			return ""
 		}
-		return Fit(s, n) + " "
+		return present.Fit(s, n) + " "
 	}
 	rest := max(10, w-2-idW-trW-1-9-1-7-1)
-	out = append(out, st.ColumnHeader.Render("  "+col("LINE", idW)+Fit("TRANSACTION", trW)+" "+Fit("OFFER · SUPPLIER", rest)+" "+Fit("STATUS", 9)+" "+FitRight("BUCKETS", 7)))
+	out = append(out, st.ColumnHeader.Render("  "+col("LINE", idW)+present.Fit("TRANSACTION", trW)+" "+present.Fit("OFFER · SUPPLIER", rest)+" "+present.Fit("STATUS", 9)+" "+present.FitRight("BUCKETS", 7)))
 	from, to := p.picker.Visible()
 	for i := from; i < to; i++ {
 		l := &p.lines[i]
@@ -280,14 +281,14 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 			marker = "▸ "
 		}
 		who := strings.Trim(strings.TrimSpace(l.OfferName+" · "+l.Supplier), " ·")
-		r := marker + col(identLabel(c, l), idW) + Fit(l.TransactionID, trW) + " " + Fit(who, rest) + " " + Fit(l.Status, 9) + " " + FitRight(itoa(len(l.Buckets)), 7)
+		r := marker + col(identLabel(c, l), idW) + present.Fit(l.TransactionID, trW) + " " + present.Fit(who, rest) + " " + present.Fit(l.Status, 9) + " " + present.FitRight(itoa(len(l.Buckets)), 7)
 		if sel {
 			r = st.Selected.Render(r)
 		}
 		out = append(out, r)
 	}
 	if info := p.picker.ScrollInfo(); info != "" {
-		out = append(out, st.Muted.Render(FitRight(info, w)))
+		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(out, "\n")
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"simdesk/present"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ func (m *Model) search(raw string) tea.Cmd {
 	}
 	m.screen = screenPanes
 	m.autoReq, m.searchReq = req, req
-	m.setStatus("searching "+id.Type.Label()+" "+MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
+	m.setStatus("searching "+id.Type.Label()+" "+present.MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
 	if m.hist.add(raw) && m.histW != nil {
 		m.histSeq++
 		cmds = append(cmds, saveHistoryCmd(m.histW, m.histSeq, append([]string(nil), m.hist.entries...)))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"simdesk/present"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -151,17 +152,17 @@ func (s *SearchBox) View(c *common, w, h int) string {
 	inner := max(10, min(72, w)-4)
 	txt, _ := s.in.View(inner - 2)
 	if s.cursor >= 0 {
-		txt = Fit(s.Value(), inner-2)
+		txt = present.Fit(s.Value(), inner-2)
 	}
 	out := []string{st.Key.Render("/") + " " + txt}
 	det, ok := s.Detected()
 	switch {
 	case s.err != "":
-		out = append(out, st.Danger.Render(Clip("✖ "+s.err, inner)))
+		out = append(out, st.Danger.Render(present.Clip("✖ "+s.err, inner)))
 	case ok:
-		out = append(out, st.OK.Render(Clip("→ "+det, inner)))
+		out = append(out, st.OK.Render(present.Clip("→ "+det, inner)))
 	default:
-		out = append(out, st.Muted.Render(Clip("  "+det, inner)))
+		out = append(out, st.Muted.Render(present.Clip("  "+det, inner)))
 	}
 	if len(s.matches) > 0 && h > 5 {
 		out = append(out, st.ColumnHeader.Render("history"))
@@ -171,14 +172,14 @@ func (s *SearchBox) View(c *common, w, h int) string {
 				shown = maskSearch(m)
 			}
 			if i == s.cursor {
-				out = append(out, st.Selected.Render(Fit("▸ "+shown, inner)))
+				out = append(out, st.Selected.Render(present.Fit("▸ "+shown, inner)))
 			} else {
 				out = append(out, "  "+shown)
 			}
 		}
 	}
 	for i := range out {
-		out[i] = Fit(out[i], inner)
+		out[i] = present.Fit(out[i], inner)
 	}
 	return st.Dialog.Render(strings.Join(out, "\n"))
 }
@@ -187,7 +188,7 @@ func (s *SearchBox) View(c *common, w, h int) string {
 func maskSearch(raw string) string {
 	id, err := model.ParseIdentifier(raw, "", "")
 	if err != nil {
-		return Mask(raw)
+		return present.Mask(raw)
 	}
-	return MaskID(true, id.Type, raw)
+	return present.MaskID(true, id.Type, raw)
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+
+	"simdesk/present"
 )
 
 type statusKind int
@@ -65,7 +67,7 @@ func (m *Model) statusView(w int) string {
 		ttl = alertTTL
 	}
 	if m.status.text != "" && m.c.now.Sub(m.status.at) < ttl {
-		text := Clip(m.status.text, w)
+		text := present.Clip(m.status.text, w)
 		switch m.status.kind {
 		case statusOK:
 			return st.OK.Render(text)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"simdesk/present"
 	"strings"
 
 	"simdesk/model"
@@ -52,14 +53,14 @@ func (sc stockCols) row(marker, offer, supplier, price, stock, trend, burn, eta,
 	if sc.state == 0 && state != "" {
 		stock = state + " " + stock
 	}
-	r := Fit(marker, 2) + Fit(offer, sc.offer) + " " + Fit(supplier, sc.supplier) + " " + FitRight(price, sc.price) + " " +
-		FitRight(stock, sc.stock) + "  " + Fit(trend, sc.trend) + " "
+	r := present.Fit(marker, 2) + present.Fit(offer, sc.offer) + " " + present.Fit(supplier, sc.supplier) + " " + present.FitRight(price, sc.price) + " " +
+		present.FitRight(stock, sc.stock) + "  " + present.Fit(trend, sc.trend) + " "
 	if sc.burn > 0 {
-		r += FitRight(burn, sc.burn) + " "
+		r += present.FitRight(burn, sc.burn) + " "
 	}
-	r += FitRight(eta, sc.eta)
+	r += present.FitRight(eta, sc.eta)
 	if sc.state > 0 {
-		r += " " + Fit(state, sc.state)
+		r += " " + present.Fit(state, sc.state)
 	}
 	return r
 }
@@ -83,17 +84,17 @@ func (s *stockWatch) View(c *common, w, h int) string {
 	if len(s.sources) == 0 {
 		return title + "  " + st.Muted.Render("no configured provider sells offers with stock")
 	}
-	out = append(out, title+"  "+st.Muted.Render(Clip(fmt.Sprintf("%d offers · LOW at or under stock_low · a bell rings on crossing", len(s.rows)), w-7)))
+	out = append(out, title+"  "+st.Muted.Render(present.Clip(fmt.Sprintf("%d offers · LOW at or under stock_low · a bell rings on crossing", len(s.rows)), w-7)))
 	for _, src := range s.sources {
-		every := " · every " + FormatSpan(src.refresh) + " · low ≤ " + itoa(src.low)
+		every := " · every " + present.FormatSpan(src.refresh) + " · low ≤ " + itoa(src.low)
 		switch {
 		case src.err != nil:
 			e := model.AsError(src.err)
-			out = append(out, st.Danger.Render(Clip("✖ "+src.name+": "+errorLine(e)+" · tried "+FormatAge(src.at, c.now)+every, w)))
+			out = append(out, st.Danger.Render(present.Clip("✖ "+src.name+": "+errorLine(e)+" · tried "+present.FormatAge(src.at, c.now)+every, w)))
 		case src.at.IsZero():
-			out = append(out, st.Muted.Render(Clip(src.name+" · "+c.spin+" loading…", w)))
+			out = append(out, st.Muted.Render(present.Clip(src.name+" · "+c.spin+" loading…", w)))
 		default:
-			out = append(out, st.Muted.Render(Clip(src.name+" · refreshed "+FormatAge(src.at, c.now)+every, w)))
+			out = append(out, st.Muted.Render(present.Clip(src.name+" · refreshed "+present.FormatAge(src.at, c.now)+every, w)))
 		}
 	}
 	sc := layoutStockCols(w)
@@ -111,11 +112,11 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		ring := s.series[r.src.name+"|"+o.ID]
 		trend, burn, eta := "", "", ""
 		if ring != nil {
-			trend = Sparkline(ring.values(sc.trend))
+			trend = present.Sparkline(ring.values(sc.trend))
 			if per, ok := ring.burn(); ok {
-				burn = trimFloat(roundTo(per, 1)) + "/h"
+				burn = present.Rate(per)
 				if o.Stock > 0 {
-					eta = FormatETA(hours(float64(o.Stock) / per))
+					eta = present.FormatETA(present.Hours(float64(o.Stock) / per))
 				}
 			}
 		}
@@ -129,7 +130,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		if len(s.sources) > 1 {
 			name = r.src.name + " · " + name
 		}
-		row := sc.row(marker, name, o.Supplier, FormatPrice(o.Price), itoa(o.Stock), trend, burn, eta, state)
+		row := sc.row(marker, name, o.Supplier, present.FormatPrice(o.Price), itoa(o.Stock), trend, burn, eta, state)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
@@ -144,7 +145,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		out = append(out, st.Muted.Render("  no offers yet"))
 	}
 	if info := s.list.ScrollInfo(); info != "" {
-		out = append(out, st.Muted.Render(FitRight(info, w)))
+		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(limitLines(out, h), "\n")
 }

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"image/color"
+	"strings"
+
+	"simdesk/present"
 
 	"charm.land/lipgloss/v2"
 )
@@ -115,4 +118,11 @@ func (s *Styles) Env(env string) lipgloss.Style {
 		return s.Sandbox
 	}
 	return s.Demo
+}
+
+// bar renders a progress bar of width cells for a fraction in [0,1], its
+// filled and empty runs in the palette's bar styles.
+func bar(st *Styles, frac float64, width int) string {
+	fill, off := present.BarCells(frac, width)
+	return st.BarFill.Render(strings.Repeat("█", fill)) + st.BarOff.Render(strings.Repeat("░", off))
 }

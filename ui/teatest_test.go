@@ -83,7 +83,7 @@ func TestEndToEndDemo(t *testing.T) {
 
 	tm.Type("/9077613")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	screenHas(t, tm, "cvp-pr", "Included Minutes - Prepaid", "16666:39 h")
+	screenHas(t, tm, "cvp-pr", "Included Minutes - Prepaid", "unlimited")
 
 	tm.Type("jjjj")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})

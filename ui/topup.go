@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"simdesk/present"
 	"strings"
 	"time"
 
@@ -156,14 +157,16 @@ func (m *Model) onDupChecked(msg dupCheckedMsg) {
 		return // the operator moved on meanwhile
 	}
 	o, target := f.offer, f.target
-	rows := []ConfirmRow{
-		{"Environment", strings.ToUpper(m.c.env)},
-		{"Provider", f.pane + " (" + m.paneNamed(f.pane).kind + ")"},
-		{"Line", target.Type.Label() + " " + MaskID(m.c.mask, target.Type, target.String()) + supplierSuffix(f.line.Supplier)},
-		{"Offer", o.Name},
-		{"Price", FormatPrice(o.Price)},
-		{"Stock after", itoa(o.Stock - 1)},
-		{"Reference", refOrDash(m.ref)},
+	facts := present.ConfirmFacts(present.TopupFacts{
+		Environment: m.c.env, Provider: f.pane, ProviderKind: m.paneNamed(f.pane).kind,
+		Target: target, Supplier: f.line.Supplier, Offer: o, Reference: m.ref, Mask: m.c.mask,
+	})
+	rows := make([]ConfirmRow, len(facts))
+	for i, ft := range facts {
+		rows[i] = ConfirmRow{ft.Label, ft.Value}
+	}
+	if m.ref == "" {
+		rows[len(rows)-1].Value = present.Dash + "  (set one with :ref TEXT)"
 	}
 	d := NewConfirm("Confirm top-up", rows, m.c.now)
 	d.Danger = m.c.env == "production"
@@ -172,20 +175,6 @@ func (m *Model) onDupChecked(msg dupCheckedMsg) {
 		d.Warning = duplicateText(msg.attempt, m.c.now)
 	}
 	m.dialogs.push(d)
-}
-
-func supplierSuffix(s string) string {
-	if s == "" {
-		return ""
-	}
-	return " (" + s + ")"
-}
-
-func refOrDash(s string) string {
-	if s == "" {
-		return Dash + "  (set one with :ref TEXT)"
-	}
-	return s
 }
 
 // duplicateText tells the operator about the recent attempt.
@@ -197,7 +186,7 @@ func duplicateText(a audit.Attempt, now time.Time) string {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
 	}
-	return "! DUPLICATE: this line got this offer " + FormatAge(a.Intent.TS, now) + " (" + st + "). Topping up again needs a second confirmation."
+	return "! DUPLICATE: this line got this offer " + present.FormatAge(a.Intent.TS, now) + " (" + st + "). Topping up again needs a second confirmation."
 }
 
 // submitTopup sends the confirmed top-up once.
@@ -250,29 +239,11 @@ func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 		}
 		return []string{"✖ REFUSED, nothing was sent: " + why}, "danger"
 	}
-	r := msg.out.Result
-	var out []string
-	kind := "ok"
-	switch r.Status {
-	case model.TopupOK:
-		out = append(out, "✔ OK · "+f.offer.Name+" applied")
-		var facts []string
-		if r.TransactionID != "" {
-			facts = append(facts, "transaction "+r.TransactionID)
-		}
-		if r.StockLeft != nil {
-			facts = append(facts, "stock left "+itoa(*r.StockLeft))
-		}
-		if len(facts) > 0 {
-			out = append(out, strings.Join(facts, " · "))
-		}
-	case model.TopupRejected:
-		kind = "danger"
-		out = append(out, "✖ REJECTED by "+f.pane+": "+nonEmpty(r.Reason, "no reason given"), "nothing was applied; the stock is unchanged")
-	default:
+	out, kind := present.OutcomeLines(f.offer.Name, f.pane, msg.out.Result, "")
+	switch kind {
+	case present.OutcomeUnknown:
 		kind = "warn"
-		out = append(out, "? OUTCOME UNKNOWN: "+nonEmpty(r.Reason, "no answer from the provider"),
-			"Do not retry yet: the attempt is pending in the journal. See :journal, then reconcile (r) to learn what happened.")
+		out[1] = "Do not retry yet: the attempt is pending in the journal. See :journal, then reconcile (r) to learn what happened."
 	}
 	out = append(out, "journal "+msg.out.JournalID)
 	if msg.out.JournalErr != nil {
@@ -282,12 +253,7 @@ func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 	return out, kind
 }
 
-func nonEmpty(s, def string) string {
-	if strings.TrimSpace(s) == "" {
-		return def
-	}
-	return s
-}
+func nonEmpty(s, def string) string { return present.NonEmpty(s, def) }
 
 // endTopup forgets the flow when its dialog closes (never while in flight).
 func (m *Model) endTopup(d Dialog) {
@@ -356,18 +322,18 @@ func bucketDiff(before, after *model.Line) (map[int]string, []string) {
 				continue // an empty new bucket (voice of a data offer…) says nothing
 			}
 			deltas[i] = "new"
-			summary = append(summary, b.Name+" ("+string(b.Usage)+"): new, "+FormatQuantity(b.Remaining))
+			summary = append(summary, b.Name+" ("+string(b.Usage)+"): new, "+present.FormatQuantity(b.Remaining))
 		case o.Remaining.Unlimited != b.Remaining.Unlimited || o.Remaining.Known() != b.Remaining.Known():
-			deltas[i] = "→ " + FormatQuantity(b.Remaining)
-			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining))
+			deltas[i] = "→ " + present.FormatQuantity(b.Remaining)
+			summary = append(summary, b.Name+": "+present.FormatQuantity(o.Remaining)+" → "+present.FormatQuantity(b.Remaining))
 		case b.Remaining.Known() && o.Remaining.Unit == b.Remaining.Unit && b.Remaining.Value() != o.Remaining.Value():
 			d := b.Remaining.Value() - o.Remaining.Value()
 			sign := "+"
 			if d < 0 {
 				sign, d = "-", -d
 			}
-			deltas[i] = sign + FormatAmount(d, b.Remaining.Unit)
-			summary = append(summary, b.Name+": "+FormatQuantity(o.Remaining)+" → "+FormatQuantity(b.Remaining)+" ("+deltas[i]+")")
+			deltas[i] = sign + present.FormatAmount(d, b.Remaining.Unit)
+			summary = append(summary, b.Name+": "+present.FormatQuantity(o.Remaining)+" → "+present.FormatQuantity(b.Remaining)+" ("+deltas[i]+")")
 		}
 	}
 	for i, k := range bucketKeys(before) {

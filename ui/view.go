@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"simdesk/present"
 )
 
 // Minimum usable size; below it the console says so instead of drawing.
@@ -29,7 +31,7 @@ func (m *Model) View() tea.View {
 func (m *Model) render() (string, *tea.Cursor) {
 	w, h := m.innerSize()
 	if w < minWidth || h < minHeight {
-		return Clip("simdesk needs at least "+itoa(minWidth+2)+"×"+itoa(minHeight+2)+"; the terminal is "+itoa(m.c.width)+"×"+itoa(m.c.height), max(1, m.c.width)), nil
+		return present.Clip("simdesk needs at least "+itoa(minWidth+2)+"×"+itoa(minHeight+2)+"; the terminal is "+itoa(m.c.width)+"×"+itoa(m.c.height), max(1, m.c.width)), nil
 	}
 	bw, bh := m.bodySize()
 	body := block(m.bodyView(bw, bh), bw, bh)
@@ -37,7 +39,7 @@ func (m *Model) render() (string, *tea.Cursor) {
 	if d := m.dialogs.top(); d != nil {
 		body, cur = m.overlay(body, d, bw, bh)
 	}
-	out := strings.Join([]string{m.headerView(w), m.tabsView(w), m.ruleView(w), body, Fit(m.statusView(w), w)}, "\n")
+	out := strings.Join([]string{m.headerView(w), m.tabsView(w), m.ruleView(w), body, present.Fit(m.statusView(w), w)}, "\n")
 	offX, offY := 0, 3
 	if m.frame() {
 		out = m.c.st.ProdBorder.Border(lipgloss.ThickBorder()).Render(out)
@@ -88,7 +90,7 @@ func block(s string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i := range lines {
-		lines[i] = Fit(lines[i], w)
+		lines[i] = present.Fit(lines[i], w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))

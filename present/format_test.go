@@ -1,4 +1,4 @@
-package ui
+package present
 
 import (
 	"strings"
@@ -18,7 +18,7 @@ func TestFormatQuantity(t *testing.T) {
 		q    model.Quantity
 		want string
 	}{
-		{"unlimited", model.Quantity{Unit: "MB", Unlimited: true}, "∞"},
+		{"unlimited", model.Quantity{Unit: "MB", Unlimited: true}, "unlimited"},
 		{"no amount no text", model.Quantity{Unit: "MB"}, "—"},
 		{"no amount with text", model.Quantity{Unit: "MB", Text: " 5 GB left "}, "5 GB left"},
 		{"zero MB", model.Quantity{Amount: f(0), Unit: "MB"}, "0 MB"},
@@ -31,10 +31,19 @@ func TestFormatQuantity(t *testing.T) {
 		{"TB", model.Quantity{Amount: f(2 * 1024 * 1024), Unit: "MB"}, "2.0 TB"},
 		{"negative data", model.Quantity{Amount: f(-2048), Unit: "MB"}, "-2.0 GB"},
 		{"seconds under a minute", model.Quantity{Amount: f(45), Unit: "s"}, "45 s"},
-		{"one minute", model.Quantity{Amount: f(60), Unit: "s"}, "0:01 h"},
-		{"half hour", model.Quantity{Amount: f(1800), Unit: "s"}, "0:30 h"},
-		{"huge voice", model.Quantity{Amount: f(59999940), Unit: "s"}, "16666:39 h"},
-		{"sms", model.Quantity{Amount: f(999999), Unit: "sms"}, "999 999 SMS"},
+		{"one minute", model.Quantity{Amount: f(60), Unit: "s"}, "1 min"},
+		{"half hour", model.Quantity{Amount: f(1800), Unit: "s"}, "30 min"},
+		{"seconds above a minute are dropped", model.Quantity{Amount: f(119), Unit: "s"}, "1 min"},
+		{"an hour and five", model.Quantity{Amount: f(3900), Unit: "s"}, "1 h 05 min"},
+		{"large voice", model.Quantity{Amount: f(60000000), Unit: "s"}, "16 666 h 40 min"},
+		{"voice sentinel in seconds", model.Quantity{Amount: f(999999), Unit: "s"}, "unlimited"},
+		{"voice sentinel in minutes", model.Quantity{Amount: f(59999940), Unit: "s"}, "unlimited"},
+		{"sms sentinel", model.Quantity{Amount: f(999999), Unit: "sms"}, "unlimited"},
+		{"long sentinel", model.Quantity{Amount: f(999999999999), Unit: "sms"}, "unlimited"},
+		{"data sentinel in KB", model.Quantity{Amount: f(999999.0 / 1024), Unit: "MB"}, "unlimited"},
+		{"nines that are money", model.Quantity{Amount: f(999999), Unit: "USD"}, "USD 999 999.00"},
+		{"five nines are a number", model.Quantity{Amount: f(99999), Unit: "sms"}, "99 999 SMS"},
+		{"sms", model.Quantity{Amount: f(123456), Unit: "sms"}, "123 456 SMS"},
 		{"sms zero", model.Quantity{Amount: f(0), Unit: "sms"}, "0 SMS"},
 		{"money", model.Quantity{Amount: f(40), Unit: "USD"}, "USD 40.00"},
 		{"money rounding", model.Quantity{Amount: f(9.899), Unit: "EUR"}, "EUR 9.90"},
@@ -62,7 +71,7 @@ func TestFormatValidToAndDaysLeft(t *testing.T) {
 		valid, days string
 	}{
 		{"none", model.Bucket{}, "—", "—"},
-		{"far", model.Bucket{ValidTo: model.ParseTime("9999-12-31T00:00:00Z")}, "never", "∞"},
+		{"far", model.Bucket{ValidTo: model.ParseTime("9999-12-31T00:00:00Z")}, "never", "never"},
 		{"computed", model.Bucket{ValidTo: model.ParseTime("2023-02-06T07:47:32Z")}, "2023-02-06 07:47", "21"},
 		{"given days_left wins", model.Bucket{ValidTo: model.ParseTime("2023-02-06T07:47:32Z"), DaysLeft: &three}, "2023-02-06 07:47", "3"},
 		{"past", model.Bucket{ValidTo: model.ParseTime("2023-01-01T00:00:00Z")}, "2023-01-01 00:00", "exp"},
@@ -150,8 +159,7 @@ func TestSparkline(t *testing.T) {
 }
 
 func TestFitIsANSIAware(t *testing.T) {
-	st := NewStyles(DarkPalette())
-	s := st.Danger.Render("EMPTY stock")
+	s := "\x1b[1;31mEMPTY stock\x1b[m"
 	got := Fit(s, 8)
 	if w := lipgloss.Width(got); w != 8 {
 		t.Fatalf("width %d, want 8: %q", w, got)
@@ -174,7 +182,6 @@ func TestFitIsANSIAware(t *testing.T) {
 }
 
 func TestBar(t *testing.T) {
-	st := NewStyles(nil)
 	tests := []struct {
 		f    float64
 		want string
@@ -182,7 +189,7 @@ func TestBar(t *testing.T) {
 		{0, "░░░░░░░░░░"}, {0.31, "███░░░░░░░"}, {1, "██████████"}, {2, "██████████"}, {-1, "░░░░░░░░░░"},
 	}
 	for _, tt := range tests {
-		if got := Bar(st, tt.f, 10); got != tt.want {
+		if got := Bar(tt.f, 10); got != tt.want {
 			t.Errorf("Bar(%v) = %q, want %q", tt.f, got, tt.want)
 		}
 	}
@@ -194,11 +201,35 @@ func TestFormatETA(t *testing.T) {
 		want string
 	}{
 		{30 * time.Second, "<1 min"}, {42 * time.Minute, "~42 min"}, {23*time.Hour + 15*time.Minute, "~23 h"},
-		{51*time.Hour + 20*time.Minute, "~2 d 3 h"}, {hours(1e12), "~3650 d"},
+		{51*time.Hour + 20*time.Minute, "~2 d 3 h"}, {Hours(1e12), "~3650 d"},
 	}
 	for _, tt := range tests {
 		if got := FormatETA(tt.d); got != tt.want {
 			t.Errorf("FormatETA(%v) = %q, want %q", tt.d, got, tt.want)
 		}
+	}
+}
+
+func TestFormatMillis(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{184 * time.Millisecond, "184 ms"}, {1234 * time.Millisecond, "1.2 s"}, {15016 * time.Millisecond, "15.0 s"}, {3 * time.Minute, "3 min"},
+	}
+	for _, tt := range tests {
+		if got := FormatMillis(tt.d); got != tt.want {
+			t.Errorf("FormatMillis(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestRawQuantityKeepsTheProviderValue(t *testing.T) {
+	q := model.Quantity{Amount: f(999999), Unit: "s", Text: "999999"}
+	if got := RawQuantity(q); got != `999999 s, text "999999"` {
+		t.Errorf("RawQuantity = %q", got)
+	}
+	if got := RawQuantity(model.Quantity{Unlimited: true, Unit: "MB"}); got != "infinity" {
+		t.Errorf("RawQuantity(infinity) = %q", got)
 	}
 }

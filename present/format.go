@@ -1,4 +1,10 @@
-package ui
+// Package present is the one way simdesk says things, shared by the console
+// (ui) and the headless commands (cli): quantities in the units an operator
+// reads without arithmetic, money, dates and ages, the confirmation facts and
+// outcome sentences of a top-up, and fitting text to a width so that what is
+// cut still tells rows apart. It is a leaf: it imports only model and the
+// width functions of lipgloss, so both front ends can import it.
+package present
 
 import (
 	"fmt"
@@ -7,22 +13,25 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"simdesk/model"
 )
 
 // Dash is what an absent value renders as.
 const Dash = "—"
 
+// Unlimited is how a quantity without limit reads, whether the provider
+// said "infinity" or sent a sentinel such as 999999.
+const Unlimited = "unlimited"
+
 // FormatQuantity renders a canonical quantity in human units: data in
-// KB/MB/GB/TB (1024 steps), seconds as h:mm, SMS counts, money with its
-// currency code and two decimals, ∞ for unlimited. A quantity without an
-// amount falls back to the provider's own text, then to a dash.
+// KB/MB/GB/TB (1024 steps), voice in minutes ("30 min", "1 h 05 min"), SMS
+// counts, money with its currency code and two decimals, "unlimited" for
+// "infinity" and for the all-nines sentinels providers send for it. A
+// quantity without an amount falls back to the provider's own text, then to
+// a dash.
 func FormatQuantity(q model.Quantity) string {
-	if q.Unlimited {
-		return "∞"
+	if q.Unlimited || IsSentinel(q) {
+		return Unlimited
 	}
 	if q.Amount == nil {
 		if t := strings.TrimSpace(q.Text); t != "" {
@@ -32,6 +41,60 @@ func FormatQuantity(q model.Quantity) string {
 	}
 	return FormatAmount(*q.Amount, q.Unit)
 }
+
+// IsSentinel reports whether a quantity carries one of the "no limit"
+// values providers send instead of "infinity": a whole number of at least
+// six nines (999999, 999999999999) in the canonical unit or in the unit the
+// provider most likely used (minutes or seconds for voice, KB, MB or GB for
+// data). Money is never a sentinel: a balance of 999 999.00 is money.
+func IsSentinel(q model.Quantity) bool {
+	if q.Amount == nil || model.CurrencyCode(q.Unit) != "" {
+		return false
+	}
+	v := *q.Amount
+	cands := []float64{v}
+	switch q.Unit {
+	case model.UnitSec:
+		cands = append(cands, v/60, v/3600)
+	case model.UnitMB:
+		cands = append(cands, v*1024, v/1024, v*1024*1024)
+	}
+	for _, c := range cands {
+		if allNines(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// allNines: a whole number written with six or more nines only.
+func allNines(v float64) bool {
+	r := math.Round(v)
+	if math.Abs(v-r) > 1e-6*math.Max(1, math.Abs(v)) || r < 999999 || r > 1e18 {
+		return false
+	}
+	s := strconv.FormatFloat(r, 'f', 0, 64)
+	return strings.Trim(s, "9") == ""
+}
+
+// RawQuantity is the provider's value behind a quantity, for the bucket
+// detail: the amount in its canonical unit and the provider's own text, so
+// that "unlimited" can be checked against what was actually sent.
+func RawQuantity(q model.Quantity) string {
+	var parts []string
+	switch {
+	case q.Unlimited && q.Amount == nil:
+		parts = append(parts, "infinity")
+	case q.Amount != nil:
+		parts = append(parts, strconv.FormatFloat(*q.Amount, 'f', -1, 64)+" "+q.Unit)
+	}
+	if t := strings.TrimSpace(q.Text); t != "" {
+		parts = append(parts, "text "+strconvQuote(t))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
 
 // FormatAmount renders an amount in a canonical unit (see FormatQuantity).
 func FormatAmount(v float64, unit string) string {
@@ -44,7 +107,7 @@ func FormatAmount(v float64, unit string) string {
 	case unit == model.UnitSec:
 		return FormatSeconds(v)
 	case unit == model.UnitSMS:
-		return groupInt(int64(math.Round(v))) + " SMS"
+		return Int64(int64(math.Round(v))) + " SMS"
 	case model.CurrencyCode(unit) != "":
 		return FormatMoney(v, model.CurrencyCode(unit))
 	case unit == "":
@@ -66,15 +129,18 @@ func FormatData(mb float64) string {
 		return sign + strconv.FormatFloat(mb/1024, 'f', 1, 64) + " GB"
 	case mb >= 1 || mb == 0:
 		if mb == math.Trunc(mb) {
-			return sign + groupInt(int64(mb)) + " MB"
+			return sign + Int64(int64(mb)) + " MB"
 		}
 		return sign + strconv.FormatFloat(mb, 'f', 1, 64) + " MB"
 	}
 	return sign + trimFloat(math.Round(mb*1024*10)/10) + " KB"
 }
 
-// FormatSeconds renders a duration in seconds as hours and minutes ("16666:39 h",
-// "0:30 h"); under a minute it stays in seconds ("45 s").
+// FormatSeconds renders voice and other durations in minutes, the unit an
+// operator reads without arithmetic: "30 min", "1 h 05 min" past an hour,
+// "16 666 h 39 min" for large allowances; seconds ("45 s") only below a
+// minute. A remainder of seconds above a minute is dropped, never rounded
+// up, so the figure never promises more than there is.
 func FormatSeconds(s float64) string {
 	sign := ""
 	if s < 0 {
@@ -84,7 +150,10 @@ func FormatSeconds(s float64) string {
 		return sign + trimFloat(math.Round(s)) + " s"
 	}
 	total := int64(s) / 60
-	return fmt.Sprintf("%s%d:%02d h", sign, total/60, total%60)
+	if total < 60 {
+		return sign + strconv.FormatInt(total, 10) + " min"
+	}
+	return fmt.Sprintf("%s%s h %02d min", sign, Int64(total/60), total%60)
 }
 
 // FormatMoney renders "USD 40.00", with thousands grouped by spaces.
@@ -94,7 +163,7 @@ func FormatMoney(v float64, currency string) string {
 		sign, v = "-", -v
 	}
 	cents := int64(math.Round(v * 100))
-	s := fmt.Sprintf("%s%s.%02d", sign, groupInt(cents/100), cents%100)
+	s := fmt.Sprintf("%s%s.%02d", sign, Int64(cents/100), cents%100)
 	if currency == "" {
 		return s
 	}
@@ -104,8 +173,8 @@ func FormatMoney(v float64, currency string) string {
 // FormatPrice renders an offer's price.
 func FormatPrice(m model.Money) string { return FormatMoney(m.Amount, m.Currency) }
 
-// groupInt writes an integer with a space every three digits ("999 999").
-func groupInt(n int64) string {
+// Int64 writes an integer with a space every three digits ("999 999").
+func Int64(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -125,7 +194,7 @@ func groupInt(n int64) string {
 // trimFloat writes a float without trailing zeros, at most 2 decimals.
 func trimFloat(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return groupInt(int64(v))
+		return Int64(int64(v))
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
@@ -163,7 +232,7 @@ func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
 	return int(math.Ceil(d.Hours() / 24)), false, true
 }
 
-// FormatDaysLeft renders DaysLeft: a number, "∞" for never, "exp" when the
+// FormatDaysLeft renders DaysLeft: a number, "never" for a far date, "exp" when the
 // validity end has passed (a zero would read as "ends today"), or a dash.
 func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 	d, never, ok := DaysLeft(b, now)
@@ -171,7 +240,7 @@ func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 	case !ok:
 		return Dash
 	case never:
-		return "∞"
+		return "never"
 	case b.DaysLeft == nil && !b.ValidTo.After(now):
 		return "exp"
 	}
@@ -211,9 +280,17 @@ func FormatSpan(d time.Duration) string {
 	return fmt.Sprintf("%d d %d h", days, h)
 }
 
-// FormatMillis renders a latency as whole milliseconds.
+// FormatMillis renders a latency: whole milliseconds below a second
+// ("184 ms"), then seconds with one decimal ("1.2 s", "15.0 s"), so that a
+// slow answer reads at a glance instead of as "15016 ms".
 func FormatMillis(d time.Duration) string {
-	return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	}
+	if d < 100*time.Second {
+		return strconv.FormatFloat(float64(d.Milliseconds())/1000, 'f', 1, 64) + " s"
+	}
+	return FormatSpan(d)
 }
 
 // FormatTime renders a timestamp as "2006-01-02 15:04 UTC", or a dash.
@@ -224,14 +301,21 @@ func FormatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
-// Bar renders a progress bar of width cells for a fraction in [0,1].
-func Bar(st *Styles, frac float64, width int) string {
-	if width <= 0 {
-		return ""
+// BarCells splits width cells of a progress bar for a fraction in [0,1]:
+// how many are filled and how many are not. The console styles the two runs.
+func BarCells(frac float64, width int) (fill, off int) {
+	if width <= 0 || math.IsNaN(frac) {
+		return 0, max(0, width)
 	}
 	frac = math.Max(0, math.Min(1, frac))
 	n := int(math.Round(frac * float64(width)))
-	return st.BarFill.Render(strings.Repeat("█", n)) + st.BarOff.Render(strings.Repeat("░", width-n))
+	return n, width - n
+}
+
+// Bar renders a plain progress bar of width cells ("███░░░░░░░").
+func Bar(frac float64, width int) string {
+	fill, off := BarCells(frac, width)
+	return strings.Repeat("█", fill) + strings.Repeat("░", off)
 }
 
 var sparkRunes = []rune("▁▂▃▄▅▆▇█")
@@ -279,56 +363,11 @@ func MaskID(mask bool, t model.IDType, v string) string {
 	return v
 }
 
-// Fit truncates s to w cells (ANSI-aware, with an ellipsis) and pads it with
-// spaces to exactly w cells.
-func Fit(s string, w int) string { return fit(s, w, false) }
+// Int writes an int with a space every three digits ("10 000").
+func Int(n int) string { return Int64(int64(n)) }
 
-// FitRight is Fit with the text aligned to the right edge.
-func FitRight(s string, w int) string { return fit(s, w, true) }
-
-func fit(s string, w int, right bool) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := cellWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = cellWidth(s)
-	}
-	if pad := w - sw; pad > 0 {
-		if right {
-			return strings.Repeat(" ", pad) + s
-		}
-		return s + strings.Repeat(" ", pad)
-	}
-	return s
-}
-
-// Clip truncates s to w cells without padding.
-func Clip(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if cellWidth(s) > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s
-}
-
-// SpreadLine puts left and right on one line of width w, right-aligned,
-// dropping what does not fit from the right part first.
-func SpreadLine(left, right string, w int) string {
-	lw := lipgloss.Width(left)
-	if lw >= w {
-		return Clip(left, w)
-	}
-	room := w - lw - 1
-	if room <= 0 {
-		return left
-	}
-	right = Clip(right, room)
-	return left + strings.Repeat(" ", w-lw-lipgloss.Width(right)) + right
-}
+// Rate renders a per-hour rate with at most one decimal ("2.5/h").
+func Rate(perHour float64) string { return trimFloat(roundTo(perHour, 1)) + "/h" }
 
 // roundTo rounds v to d decimals.
 func roundTo(v float64, d int) float64 {
@@ -336,9 +375,9 @@ func roundTo(v float64, d int) float64 {
 	return math.Round(v*p) / p
 }
 
-// hours converts fractional hours to a duration, capped at ten years so
+// Hours converts fractional hours to a duration, capped at ten years so
 // that a trickle of sales never overflows.
-func hours(h float64) time.Duration {
+func Hours(h float64) time.Duration {
 	const maxH = 10 * 365 * 24
 	if math.IsNaN(h) || h > maxH {
 		h = maxH

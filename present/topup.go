@@ -1,0 +1,116 @@
+package present
+
+import (
+	"strings"
+
+	"simdesk/model"
+)
+
+// Fact is one labelled line of a top-up confirmation. The console shows the
+// facts in its dialog and the headless topup prints them before asking, so
+// an operator reads the same words whichever they use.
+type Fact struct{ Label, Value string }
+
+// TopupFacts is what a confirmation states about a top-up about to be sent.
+type TopupFacts struct {
+	Environment  string // demo | sandbox | production
+	Provider     string
+	ProviderKind string // "" leaves the kind out
+	Target       model.Identifier
+	Supplier     string // the line's supplier, if known
+	Offer        model.Offer
+	Reference    string
+	Mask         bool // MaskIdentifiers: hide all but the last 4 digits
+}
+
+// ConfirmFacts lists the facts an operator checks before money moves, in
+// the order they check them: where (environment, provider), who (line), what
+// (offer, price) and what follows (stock after, reference).
+func ConfirmFacts(t TopupFacts) []Fact {
+	prov := t.Provider
+	if t.ProviderKind != "" {
+		prov += " (" + t.ProviderKind + ")"
+	}
+	out := []Fact{
+		{"Environment", strings.ToUpper(t.Environment)},
+		{"Provider", prov},
+	}
+	if t.Target.Value != "" {
+		line := t.Target.Type.Label() + " " + MaskID(t.Mask, t.Target.Type, t.Target.String())
+		if t.Supplier != "" {
+			line += " (" + t.Supplier + ")"
+		}
+		out = append(out, Fact{"Line", line})
+	}
+	offer := t.Offer.Name
+	var about []string
+	for _, s := range []string{t.Offer.Supplier, t.Offer.ProductType} {
+		if s != "" && s != t.Supplier {
+			about = append(about, s)
+		}
+	}
+	if len(about) > 0 {
+		offer += " (" + strings.Join(about, ", ") + ")"
+	}
+	out = append(out,
+		Fact{"Offer", offer},
+		Fact{"Offer id", t.Offer.ID},
+		Fact{"Price", FormatPrice(t.Offer.Price)},
+		Fact{"Stock after", Int(t.Offer.Stock - 1)},
+	)
+	ref := t.Reference
+	if ref == "" {
+		ref = Dash
+	}
+	out = append(out, Fact{"Reference", ref})
+	return out
+}
+
+// Outcome kinds, for the colour of an outcome and the exit status.
+const (
+	OutcomeOK      = "ok"
+	OutcomeWarn    = "warn"
+	OutcomeDanger  = "danger"
+	OutcomeUnknown = "unknown"
+)
+
+// OutcomeLines explains what a top-up did, first line the verdict: what was
+// applied with its transaction and stock left, or why it was rejected and
+// that nothing was applied, or that the outcome is unknown and must be
+// reconciled before any retry. The journal id always closes it.
+func OutcomeLines(offerName, provider string, r model.TopupResult, journalID string) (lines []string, kind string) {
+	switch r.Status {
+	case model.TopupOK:
+		kind = OutcomeOK
+		lines = append(lines, "✔ OK · "+offerName+" applied")
+		var facts []string
+		if r.TransactionID != "" {
+			facts = append(facts, "transaction "+r.TransactionID)
+		}
+		if r.StockLeft != nil {
+			facts = append(facts, "stock left "+Int(*r.StockLeft))
+		}
+		if len(facts) > 0 {
+			lines = append(lines, strings.Join(facts, " · "))
+		}
+	case model.TopupRejected:
+		kind = OutcomeDanger
+		lines = append(lines, "✖ REJECTED by "+provider+": "+NonEmpty(r.Reason, "no reason given"), "nothing was applied; the stock is unchanged")
+	default:
+		kind = OutcomeUnknown
+		lines = append(lines, "? OUTCOME UNKNOWN: "+NonEmpty(r.Reason, "no answer from the provider"),
+			"Do not retry yet: the attempt is pending in the journal. Reconcile it first to learn what happened.")
+	}
+	if journalID != "" {
+		lines = append(lines, "journal "+journalID)
+	}
+	return lines, kind
+}
+
+// NonEmpty is s, or def when s is blank.
+func NonEmpty(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
