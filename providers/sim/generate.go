@@ -19,6 +19,13 @@ const (
 	bigBuckets        = 10000
 )
 
+// ScaleLines are cvp PR lines (MSISDN → bucket count) of the same LCPR
+// shape as BigMSISDN at other sizes, for bench/run.sh's scaling table; the
+// 60,000-bucket one is a ~25 MB body.
+var ScaleLines = map[string]int{
+	"7870000010": 10, "7870000100": 100, "7870001000": 1000, BigMSISDN: bigBuckets, "7870060000": 60000,
+}
+
 // gen draws every generated line from one seeded generator, in a fixed order,
 // so that a seed always yields the same identifiers and balances.
 type gen struct {
@@ -55,6 +62,9 @@ func newLLAState(r *rand.Rand, now time.Time) *llaState {
 		"S-1001": true, "8201": true, "9077613": true, "4933562": true, "2466217773": true,
 		"18767911940": true, "12424495927": true, BigSubscriptionID: true, BigMSISDN: true,
 	}}
+	for id := range ScaleLines {
+		g.used[id] = true
+	}
 	g.matrixxLines(st, 12)
 	g.lcprLines(st, 8)
 	g.cwcLines(st)
@@ -62,6 +72,11 @@ func newLLAState(r *rand.Rand, now time.Time) *llaState {
 	bigNow := g.now
 	st.addDXP(BigSubscriptionID, &llaLine{gen: func() []byte { return bigMatrixx(bigNow) }})
 	st.addCVP([]string{"PR"}, BigMSISDN, &llaLine{gen: func() []byte { return bigLCPR(bigNow) }})
+	for id, n := range ScaleLines {
+		if id != BigMSISDN {
+			st.addCVP([]string{"PR"}, id, &llaLine{gen: func() []byte { return bigLCPRn(bigNow, id, n) }})
+		}
+	}
 	st.samples = append(st.samples,
 		SampleLine{"dxp-pr", "subscription", BigSubscriptionID, "", fmt.Sprintf("performance: %d Matrixx buckets, 3 periods each", bigBuckets)},
 		SampleLine{"cvp-pr", "msisdn", BigMSISDN, "", fmt.Sprintf("performance: %d LCPR buckets", bigBuckets)},
@@ -269,15 +284,18 @@ func (g *gen) lcprReport(msisdn string, postpaid bool) lcprReport {
 }
 
 // bigLCPR is the cvp PR line with bigBuckets data buckets, for benchmarks.
-func bigLCPR(now time.Time) []byte {
+func bigLCPR(now time.Time) []byte { return bigLCPRn(now, BigMSISDN, bigBuckets) }
+
+// bigLCPRn is a cvp PR line of n buckets under the MSISDN id.
+func bigLCPRn(now time.Time, id string, n int) []byte {
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)
 	vf := validFor{start.Format(lcprTime), start.AddDate(0, 0, 30).Format(lcprTime)}
-	rep := lcprReport{ID: BigMSISDN, Href: "https://esb-dev.lla.com/usageConsumption/v3/usageConsumptionReport/" + BigMSISDN,
-		Description: "Usage Consumption Report for MSISDN " + BigMSISDN, EffectiveDate: now.UTC().Format(lcprTime)}
-	prod := []pubID{{BigMSISDN}}
+	rep := lcprReport{ID: id, Href: "https://esb-dev.lla.com/usageConsumption/v3/usageConsumptionReport/" + id,
+		Description: "Usage Consumption Report for MSISDN " + id, EffectiveDate: now.UTC().Format(lcprTime)}
+	prod := []pubID{{id}}
 	units := []string{"megabytes", "minutes", ""}
 	usages := []string{"Data", "Voice", "Text"}
-	for i := 0; i < bigBuckets; i++ {
+	for i := 0; i < n; i++ {
 		k := i % 3
 		left := float64((i * 37) % 5000)
 		rv, cv, name := q(left, units[k]), q(float64(5000-int(left)), units[k]), num(left)+" "+units[k]
@@ -290,7 +308,7 @@ func bigLCPR(now time.Time) []byte {
 			BucketCounter: []lcprCounter{{CounterType: "used", ConsumptionPeriod: endStart{vf.EndDateTime, vf.StartDateTime}, Value: cv}},
 		})
 	}
-	b, err := encodeJSON([]lcprReport{rep}, false, bigBuckets*560)
+	b, err := encodeJSON([]lcprReport{rep}, false, n*560)
 	if err != nil {
 		panic("sim: big line does not encode: " + err.Error())
 	}
