@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"unicode/utf8"
 
 	"simdesk/model"
 )
@@ -59,13 +61,20 @@ func Run(env Env) (code int) {
 	if env.IsTerminal == nil {
 		env.IsTerminal = func() bool { return false }
 	}
+	// Every byte a command writes passes a sanitising writer: provider text
+	// cannot drive the operator's terminal through headless output or an
+	// error line, and a failed write (a full disk, a closed pipe with
+	// SIGPIPE ignored) is noticed instead of ending in exit 0.
+	stdout, stderr := newTermWriter(env.Stdout), newTermWriter(env.Stderr)
+	env.Stdout, env.Stderr = stdout, stderr
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(env.Stderr, "simdesk: internal error: %v (please report it)\n", oneLine(fmt.Sprint(r)))
 			code = 1
 		}
+		code = finishOutput(stdout, stderr, code)
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	args := env.Args
 	cmd := ""
@@ -205,6 +214,114 @@ func fail(env Env, err error) int {
 }
 
 func oneLine(s string) string { return model.OneLine(s, 400) }
+
+// stopSignals end a command through its context, so that every command,
+// and the console (whose terminal Bubble Tea restores when its context
+// ends), stops the same orderly way. SIGHUP is among them: a closed
+// terminal window or a dropped SSH session must not leave the terminal in
+// raw mode and the alternate screen.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// ExitOutput is the status of a command whose own work succeeded but whose
+// output could not be written: the operator never saw the answer.
+const ExitOutput = 1
+
+// termWriter sanitises everything written through it with model.Sanitize
+// (control characters, C1 and bidi controls become visible escapes; newline
+// and tab pass), holding back a UTF-8 sequence split across writes. Text
+// output carries no styling, so any control character in it is foreign.
+// JSON passes unchanged: its encoder already escapes every control
+// character, and the escapes written here are valid inside a JSON string
+// anyway. The first write error is kept and reported at exit.
+type termWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	pending []byte // an incomplete UTF-8 sequence from the previous write
+	buf     []byte
+	err     error
+}
+
+func newTermWriter(w io.Writer) *termWriter {
+	if tw, ok := w.(*termWriter); ok {
+		return tw
+	}
+	return &termWriter{w: w}
+}
+
+// Write sanitises p and writes it; it reports the first failure of the
+// underlying writer on this and every later call.
+func (t *termWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err != nil {
+		return 0, t.err
+	}
+	data := p
+	if len(t.pending) > 0 {
+		data = append(t.pending, p...)
+		t.pending = nil
+	}
+	cut := len(data)
+	for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(data[i]) {
+			if data[i] >= utf8.RuneSelf && !utf8.FullRune(data[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if cut < len(data) {
+		t.pending = append([]byte(nil), data[cut:]...)
+	}
+	if err := t.emit(data[:cut]); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (t *termWriter) emit(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	t.buf = model.AppendSanitized(t.buf[:0], string(b))
+	if _, err := t.w.Write(t.buf); err != nil {
+		t.err = err
+		return err
+	}
+	return nil
+}
+
+// Close writes what is left of a split sequence (it was invalid UTF-8, so
+// it is escaped byte by byte) and returns the first write error, if any.
+func (t *termWriter) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err == nil && len(t.pending) > 0 {
+		p := t.pending
+		t.pending = nil
+		_ = t.emit(p)
+	}
+	return t.err
+}
+
+// finishOutput flushes both writers and turns a failed write into a
+// non-zero exit: an answer the operator never saw is not success.
+func finishOutput(stdout, stderr *termWriter, code int) int {
+	errErr := stderr.Close()
+	if err := stdout.Close(); err != nil {
+		if errErr == nil {
+			fmt.Fprintln(stderr, "simdesk: cannot write the output: "+oneLine(err.Error()))
+			stderr.Close()
+		}
+		if code == ExitOK {
+			code = ExitOutput
+		}
+	}
+	if errErr != nil && code == ExitOK {
+		code = ExitOutput
+	}
+	return code
+}
 
 func clip(s string) string {
 	if len(s) > 40 {
