@@ -461,9 +461,17 @@ func pgInsert(ctx context.Context, q pgQuerier, seq int64, line []byte, e Entry)
 		if _, err := q.Exec(ctx, "INSERT INTO simdesk_pending (journal_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING", e.JournalID, seq); err != nil {
 			return err
 		}
-	case e.Phase == PhaseOutcome && Status(e.Status).Definitive():
-		if _, err := q.Exec(ctx, "DELETE FROM simdesk_pending WHERE journal_id = $1", e.JournalID); err != nil {
+	case e.Phase == PhaseOutcome:
+		// The attempt leaves the pending set exactly when the file store's
+		// index closes it: settled, and not ok-without-a-transaction-id.
+		a, ok, err := pgReader{q}.Get(ctx, e.JournalID)
+		if err != nil {
 			return err
+		}
+		if ok && !a.Pending() && !a.AwaitsID() {
+			if _, err := q.Exec(ctx, "DELETE FROM simdesk_pending WHERE journal_id = $1", e.JournalID); err != nil {
+				return err
+			}
 		}
 	}
 	_, err := q.Exec(ctx, "SELECT pg_notify($1, $2)", pgChannel, strconv.FormatInt(seq, 10))
