@@ -170,14 +170,4 @@ func validOfferID(s string) error {
 	return nil
 }
 
-func validRef(s string) error {
-	if len(s) > 64 {
-		return usageErr("reference too long (%d characters, at most 64)", len(s))
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return usageErr("reference contains a control character")
-		}
-	}
-	return nil
-}
+func validRef(s string) error { return model.CheckReference(s) }

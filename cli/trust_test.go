@@ -1,17 +1,22 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"simdesk/providers/sim"
 )
@@ -159,5 +164,158 @@ func TestRejectedReasonRedacted(t *testing.T) {
 		if strings.Contains(seen.String(), c) {
 			t.Errorf("credential %q leaked:\n%s", c, seen.String())
 		}
+	}
+}
+
+// foreign reports the first character in s that may drive a terminal: ESC
+// and every other C0 control but newline and tab, DEL, C1, bidi controls.
+func foreign(s string) (rune, bool) {
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f,
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// TestHostileOfferNameHeadless: an offer name full of escape sequences
+// reaches text output only as visible escapes, and JSON output keeps the
+// exact string with no raw control byte.
+func TestHostileOfferNameHeadless(t *testing.T) {
+	h := startHostileOrange(t)
+	env, _ := hostileConfig(t, h, "")
+	code, out, errs := run(t, env, "", "stock")
+	if code != ExitOK || !strings.Contains(out, `Recharge \x1b[8mhidden`) {
+		t.Fatalf("stock: exit %d, no visible escape:\n%s%s", code, out, errs)
+	}
+	if r, bad := foreign(out + errs); bad {
+		t.Errorf("text output holds %U:\n%q", r, out+errs)
+	}
+	code, out, errs = run(t, env, "", "stock", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("stock json: exit %d\n%s", code, errs)
+	}
+	if r, bad := foreign(out); bad {
+		t.Errorf("JSON output holds raw %U:\n%q", r, out)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("JSON output does not decode: %v\n%s", err, out)
+	}
+	if !strings.Contains(fmtAny(doc), hostileName) {
+		t.Errorf("JSON output lost the exact offer name:\n%s", out)
+	}
+	// The rejected reason quotes an OSC 52 write: on stderr it is inert.
+	code, out, errs = run(t, env, "", "topup", "--provider", "orange", "--offer", "92276658-1e27-41c0-8a6a-63ec24ede6a4", "--yes", "33612345678")
+	if code != ExitRejected {
+		t.Fatalf("topup: exit %d\n%s%s", code, out, errs)
+	}
+	if r, bad := foreign(out + errs); bad {
+		t.Errorf("topup output holds %U:\n%q", r, out+errs)
+	}
+	code, out, errs = run(t, env, "", "journal")
+	if r, bad := foreign(out + errs); bad || code != ExitOK {
+		t.Errorf("journal: exit %d, holds %U:\n%q", code, r, out+errs)
+	}
+}
+
+// fmtAny flattens decoded JSON into its strings, for a containment check.
+func fmtAny(v any) string {
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x + "\n")
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// TestRefWithControlsRefused: a call reference with a C1 control or a bidi
+// override is refused as bad input, before anything is sent.
+func TestRefWithControlsRefused(t *testing.T) {
+	h := startHostileOrange(t)
+	env, journal := hostileConfig(t, h, "")
+	for _, ref := range []string{"T-1\u009b2J", "T-\u202e1", "a\x1b]52;c;x\x07", "x\u2066y"} {
+		code, out, errs := run(t, env, "", "topup", "--ref", ref, "--provider", "orange", "--offer", "92276658-1e27-41c0-8a6a-63ec24ede6a4", "--yes", "33612345678")
+		if code != ExitUsage {
+			t.Errorf("--ref %q: exit %d, want %d\n%s%s", ref, code, ExitUsage, out, errs)
+		}
+	}
+	if b, _ := os.ReadFile(journal); len(b) != 0 {
+		t.Errorf("a refused reference reached the journal:\n%s", b)
+	}
+}
+
+// TestFailedStdoutWrite: output to a full device is an error, never exit 0.
+func TestFailedStdoutWrite(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	var errb bytes.Buffer
+	code := Run(Env{Args: []string{"version"}, Stdin: strings.NewReader(""), Stdout: full, Stderr: &errb, Getenv: os.Getenv})
+	if code == ExitOK || !strings.Contains(errb.String(), "cannot write") {
+		t.Errorf("version > /dev/full: exit %d, stderr %q", code, errb.String())
+	}
+	s, env := startSim(t, sim.Options{}, "")
+	_ = s
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	code = Run(Env{Args: []string{"stock"}, Stdin: strings.NewReader(""), Stdout: full, Stderr: &errb, Getenv: os.Getenv})
+	if code == ExitOK {
+		t.Errorf("stock > /dev/full: exit 0")
+	}
+}
+
+// TestSighupStopsLikeSigterm runs `simdesk sim` in a child process and
+// sends it SIGHUP: it must stop through its context (the console's terminal
+// is restored on that path) and exit 0, not die of the signal.
+func TestSighupStopsLikeSigterm(t *testing.T) {
+	if os.Getenv("SIMDESK_TEST_CHILD") == "sim" {
+		os.Exit(Run(Env{Args: []string{"sim", "--addr", "127.0.0.1:0"}, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSighupStopsLikeSigterm$")
+	cmd.Env = append(os.Environ(), "SIMDESK_TEST_CHILD=sim")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rd := bufio.NewReader(out)
+	line, err := rd.ReadString('\n')
+	if err != nil || !strings.Contains(line, "listening") {
+		cmd.Process.Kill()
+		t.Fatalf("child did not start: %q %v", line, err)
+	}
+	go io.Copy(io.Discard, rd)
+	cmd.Process.Signal(syscall.SIGHUP)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after SIGHUP: %v (want an orderly exit 0)", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGHUP did not stop the child")
 	}
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -282,3 +283,21 @@ type mappedError struct {
 
 func (m mappedError) Error() string { return m.msg }
 func (m mappedError) Unwrap() error { return m.cause }
+
+// MaxReference bounds a ticket or call reference, as the journal shows it.
+const MaxReference = 64
+
+// CheckReference refuses a call reference that could not be shown as
+// typed: too long, or holding a control character (C0, DEL, C1) or a bidi
+// control, like an identifier would be refused. Both front ends call it
+// before a reference is kept, so the journal never holds one that rewrites
+// the terminal of whoever reads it.
+func CheckReference(s string) error {
+	if len(s) > MaxReference {
+		return &InputError{Msg: fmt.Sprintf("reference too long (%d characters, at most %d)", len(s), MaxReference)}
+	}
+	if !SafeText(s) {
+		return &InputError{Msg: "reference contains a control character: " + Sanitize(s)}
+	}
+	return nil
+}

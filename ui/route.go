@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"simdesk/model"
 )
 
 // onKey routes a key: ctrl+c always quits; otherwise the top dialog has it,
@@ -170,6 +172,10 @@ func (m *Model) runCommand(name, arg string) tea.Cmd {
 	case "quit":
 		return m.quit()
 	case "ref":
+		if err := model.CheckReference(strings.TrimSpace(arg)); err != nil {
+			m.setStatus(err.Error(), statusError)
+			return nil
+		}
 		m.ref = strings.TrimSpace(arg)
 		if m.ref == "" {
 			m.setStatus("call reference cleared", statusInfo)
