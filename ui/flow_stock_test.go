@@ -39,7 +39,7 @@ func TestStockWatchShowsOffersWithTextMarkers(t *testing.T) {
 	if h.m.screen != screenStock {
 		t.Fatal("s did not open the stock watch")
 	}
-	h.mustSee("STOCK", "orange · refreshed", "every 1 h", "Recharge Holiday Voix", "Welcome Tra", "EUR 9.90", "124")
+	h.mustSee("STOCK", "orange · refreshed", "every 1 h", "Recharge Holiday Voix 30 min", "EUR 9.90", "124")
 	s := h.screen()
 	for _, want := range []string{"LOW", "EMPTY"} {
 		if !strings.Contains(s, want) {

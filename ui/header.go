@@ -3,8 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"simdesk/engine"
 	"simdesk/present"
 )
@@ -74,16 +72,11 @@ func (m *Model) headerView(w int) string {
 	if n := m.journal.pending(); n > 0 {
 		left += "  " + st.Danger.Render(itoa(n)+" UNKNOWN")
 	}
-	var right string
-	for detail := 2; detail >= 0; detail-- {
-		parts := make([]string, len(m.panes))
-		for i, p := range m.panes {
-			parts[i] = m.healthText(p.name, detail)
-		}
-		right = strings.Join(parts, "  ") + " "
-		if lipgloss.Width(left)+1+lipgloss.Width(right) <= w {
-			break
-		}
+	right := m.healthView(w - present.Width(left) - 1)
+	if present.Width(left)+1+present.Width(right) > w {
+		// The left side gives way before the health does: the reference
+		// and the operator are on the journal lines too.
+		left = present.Clip(left, max(10, w-1-present.Width(right)))
 	}
 	return present.SpreadLine(left, right, w)
 }
@@ -92,19 +85,6 @@ func (m *Model) headerView(w int) string {
 // marker that survives NO_COLOR), each with its state marker.
 func (m *Model) tabsView(w int) string {
 	st := m.c.st
-	var parts []string
-	for i, p := range m.panes {
-		label := itoa(i+1) + " " + p.name
-		if mk := p.tabMarker(&m.c); mk != "" {
-			label += " " + mk
-		}
-		if i == m.active && m.screen == screenPanes {
-			parts = append(parts, st.TabActive.Render("["+label+"]"))
-		} else {
-			parts = append(parts, st.Tab.Render(" "+label+" "))
-		}
-	}
-	left := " " + strings.Join(parts, "  ")
 	right := ""
 	switch m.screen {
 	case screenStock:
@@ -112,7 +92,46 @@ func (m *Model) tabsView(w int) string {
 	case screenJournal:
 		right = st.TabActive.Render("[:journal]") + " "
 	}
+	// Degrade deliberately: narrower gaps, then the inactive tabs keep
+	// their number and marker only; the active tab always keeps its name.
+	var left string
+	for level := 0; level < 3; level++ {
+		left = m.tabs(level)
+		if present.Width(left)+1+present.Width(right) <= w {
+			break
+		}
+	}
 	return present.SpreadLine(left, right, w)
+}
+
+// tabs renders the tab bar at a level of detail: 0 names with wide gaps,
+// 1 names with narrow gaps, 2 only the active tab named.
+func (m *Model) tabs(level int) string {
+	st := m.c.st
+	parts := make([]string, 0, len(m.panes))
+	for i, p := range m.panes {
+		active := i == m.active && m.screen == screenPanes
+		label := itoa(i+1) + " " + p.name
+		if level == 2 && !active {
+			label = itoa(i + 1)
+		}
+		if mk := p.tabMarker(&m.c); mk != "" {
+			label += " " + mk
+		}
+		switch {
+		case active:
+			parts = append(parts, st.TabActive.Render("["+label+"]"))
+		case level == 0:
+			parts = append(parts, st.Tab.Render(" "+label+" "))
+		default:
+			parts = append(parts, st.Tab.Render(label))
+		}
+	}
+	sep := "  "
+	if level > 0 {
+		sep = " "
+	}
+	return " " + strings.Join(parts, sep)
 }
 
 // ruleView separates the header from the body; production gets a heavy,
@@ -122,4 +141,44 @@ func (m *Model) ruleView(w int) string {
 		return m.c.st.ProdBorder.Render(strings.Repeat("━", w))
 	}
 	return m.c.st.Border.Render(strings.Repeat("─", w))
+}
+
+// healthView is every provider's health in at most room cells, as detailed
+// as fits: glyph, latency and age; glyph and latency; glyph alone; then a
+// compact summary ("4● 1✖ 1○") that never cuts a provider name. A
+// summary names the providers that are not healthy while they fit.
+func (m *Model) healthView(room int) string {
+	for detail := 2; detail >= 0; detail-- {
+		parts := make([]string, len(m.panes))
+		for i, p := range m.panes {
+			parts[i] = m.healthText(p.name, detail)
+		}
+		if s := strings.Join(parts, "  ") + " "; present.Width(s) <= room {
+			return s
+		}
+	}
+	st := m.c.st
+	counts := map[string]int{}
+	var bad []string
+	for _, p := range m.panes {
+		h := m.health[p.name]
+		if h.State == "" {
+			h.State = "unknown"
+		}
+		counts[h.State]++
+		if h.State == "failing" || h.State == "degraded" {
+			bad = append(bad, p.name+" "+healthGlyph(st, h))
+		}
+	}
+	var sum []string
+	for _, k := range []string{"ok", "degraded", "failing", "unknown"} {
+		if n := counts[k]; n > 0 {
+			sum = append(sum, itoa(n)+healthGlyph(st, engine.Health{State: k}))
+		}
+	}
+	compact := strings.Join(sum, " ") + " "
+	if withBad := strings.Join(bad, "  ") + "  " + compact; len(bad) > 0 && present.Width(withBad) <= room {
+		return withBad
+	}
+	return compact
 }

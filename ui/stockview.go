@@ -8,44 +8,60 @@ import (
 	"simdesk/model"
 )
 
-// stockCols is the stock table's column layout for one width. Narrower
-// screens shrink the trend and supplier first, then drop the burn rate
-// column (the time to empty, derived from it, stays) and write the state
-// word next to the stock figure.
+// stockCols is the stock table's column layout for one width. The columns
+// that identify a row (the offer) and the numbers (price, stock, time to
+// empty) are sized from the values on screen and never cut; decoration
+// gives way as the screen narrows: the burn rate goes first, then the trend
+// and supplier shrink, then the supplier and the trend go, then the state
+// word joins the stock figure.
 type stockCols struct {
 	offer, supplier, price, stock, trend, burn, eta, state int
 }
 
+// stockNeeds is the widest value of each column among the rows.
+type stockNeeds struct{ offer, supplier, price, stock, eta int }
+
 func (sc stockCols) fixed() int {
-	n := 2 + sc.supplier + 1 + sc.price + 1 + sc.stock + 2 + sc.trend + 1 + sc.eta + 1
-	if sc.burn > 0 {
-		n += sc.burn + 1
+	n := 2 + sc.price + 1 + sc.stock + 1 + sc.eta
+	for _, c := range []int{sc.supplier, sc.trend, sc.burn, sc.state} {
+		if c > 0 {
+			n += c + 1
+		}
 	}
-	if sc.state > 0 {
-		n += sc.state + 1
+	if sc.trend > 0 {
+		n++ // two spaces before the trend
 	}
-	return n
+	return n + 1
 }
 
-// minOfferCol is the offer column width the layout shrinks others to keep.
-const minOfferCol = 28
+// minOfferCol is the offer column width the layout drops decoration to keep.
+const minOfferCol = 24
 
-func layoutStockCols(w int) stockCols {
-	sc := stockCols{supplier: 18, price: 11, stock: 6, trend: 16, burn: 7, eta: 10, state: 5}
+func layoutStockCols(w int, need stockNeeds) stockCols {
+	sc := stockCols{
+		supplier: min(18, max(8, need.supplier)), price: max(5, need.price), stock: max(5, need.stock),
+		trend: 16, burn: 7, eta: max(8, need.eta), state: 5,
+	}
+	want := min(44, max(minOfferCol, need.offer))
 	shrink := []func(){
+		func() { sc.burn = 0 },
 		func() { sc.trend = 10 },
-		func() { sc.supplier = 14 },
-		func() { sc.burn, sc.state, sc.stock = 0, 0, 9 },
-		func() { sc.trend, sc.supplier = 8, 12 },
-		func() { sc.eta, sc.price = 9, 10 },
+		func() { sc.supplier = min(sc.supplier, 12) },
+		func() { sc.supplier = 0 },
+		func() { sc.trend = 8 },
+		func() { sc.state, sc.stock = 0, max(sc.stock, need.stock+6) },
+		func() { sc.trend = 0 },
 	}
 	for _, f := range shrink {
-		if w-sc.fixed() >= minOfferCol {
+		if w-sc.fixed() >= want {
 			break
 		}
 		f()
 	}
-	sc.offer = min(44, max(10, w-sc.fixed()))
+	sc.offer = min(want, max(8, w-sc.fixed()))
+	if left := w - sc.fixed() - sc.offer; sc.supplier == 0 && left >= 9 && need.supplier > 0 {
+		sc.supplier = min(need.supplier, left-1) // room came back: some supplier
+	}
 	return sc
 }
 
@@ -53,8 +69,14 @@ func (sc stockCols) row(marker, offer, supplier, price, stock, trend, burn, eta,
 	if sc.state == 0 && state != "" {
 		stock = state + " " + stock
 	}
-	r := present.Fit(marker, 2) + present.Fit(offer, sc.offer) + " " + present.Fit(supplier, sc.supplier) + " " + present.FitRight(price, sc.price) + " " +
-		present.FitRight(stock, sc.stock) + "  " + present.Fit(trend, sc.trend) + " "
+	r := present.Fit(marker, 2) + present.Fit(offer, sc.offer) + " "
+	if sc.supplier > 0 {
+		r += present.Fit(supplier, sc.supplier) + " "
+	}
+	r += present.FitRight(price, sc.price) + " " + present.FitRight(stock, sc.stock) + " "
+	if sc.trend > 0 {
+		r += " " + present.Fit(trend, sc.trend) + " "
+	}
 	if sc.burn > 0 {
 		r += present.FitRight(burn, sc.burn) + " "
 	}
@@ -97,13 +119,24 @@ func (s *stockWatch) View(c *common, w, h int) string {
 			out = append(out, st.Muted.Render(present.Clip(src.name+" · refreshed "+present.FormatAge(src.at, c.now)+every, w)))
 		}
 	}
-	sc := layoutStockCols(w)
+	from, to := s.list.Visible()
+	names := make([]string, 0, to-from)
+	var need stockNeeds
+	for i := from; i < to; i++ {
+		r := s.rows[i]
+		names = append(names, s.rowName(r))
+		need.offer = max(need.offer, present.Width(names[len(names)-1]))
+		need.supplier = max(need.supplier, present.Width(r.offer.Supplier))
+		need.price = max(need.price, present.Width(present.FormatPrice(r.offer.Price)))
+		need.stock = max(need.stock, present.Width(itoa(r.offer.Stock)))
+	}
+	need.eta = 8
+	sc := layoutStockCols(w, need)
 	stateHdr := ""
 	if sc.state > 0 {
 		stateHdr = "STATE"
 	}
 	out = append(out, st.ColumnHeader.Render(sc.row("", "OFFER", "SUPPLIER", "PRICE", "STOCK", "TREND", "BURN", "TO EMPTY", stateHdr)))
-	from, to := s.list.Visible()
 	for i := from; i < to; i++ {
 		r := s.rows[i]
 		o := r.offer
@@ -112,7 +145,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		ring := s.series[r.src.name+"|"+o.ID]
 		trend, burn, eta := "", "", ""
 		if ring != nil {
-			trend = present.Sparkline(ring.values(sc.trend))
+			trend = present.Sparkline(ring.values(max(sc.trend, 1)))
 			if per, ok := ring.burn(); ok {
 				burn = present.Rate(per)
 				if o.Stock > 0 {
@@ -126,10 +159,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		if sel {
 			marker = "▸" + marker
 		}
-		name := o.Name
-		if len(s.sources) > 1 {
-			name = r.src.name + " · " + name
-		}
+		name := present.DistinctOne(names, i-from, sc.offer)
 		row := sc.row(marker, name, o.Supplier, present.FormatPrice(o.Price), itoa(o.Stock), trend, burn, eta, state)
 		switch {
 		case sel:
@@ -148,4 +178,13 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(limitLines(out, h), "\n")
+}
+
+// rowName is the offer as the stock table names it: with its provider when
+// several providers sell offers.
+func (s *stockWatch) rowName(r stockRow) string {
+	if len(s.sources) > 1 {
+		return r.src.name + " · " + r.offer.Name
+	}
+	return r.offer.Name
 }

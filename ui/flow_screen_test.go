@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+// TestStockNamesStayDistinctWhenCut: at any width, two offers that differ
+// only at the end of their names still read differently, and numbers are
+// whole.
+func TestStockNamesStayDistinctWhenCut(t *testing.T) {
+	h := newHarness(t, noColor())
+	eur := func(v float64) model.Money { return model.Money{Amount: v, Currency: "EUR"} }
+	h.orange.offers = []model.Offer{
+		{ID: "a", Name: "Recharge Holiday Voix 30 min", Supplier: "Welcome Travelers", Stock: 124, Price: eur(9.9), TargetType: model.SIM},
+		{ID: "b", Name: "Recharge Holiday Voix 120 min", Supplier: "Welcome Travelers", Stock: 1234567, Price: eur(1234.5), TargetType: model.SIM},
+		{ID: "c", Name: "Carte Holiday Data 5 GB", Supplier: "Orange France", Stock: 6, Price: eur(27.5), TargetType: model.SIM},
+		{ID: "d", Name: "Carte Holiday Data 20 GB", Supplier: "Orange France", Stock: 0, Price: eur(35), TargetType: model.SIM},
+	}
+	h.settle(h.press("s"))
+	for _, w := range []int{50, 60, 80, 100, 120} {
+		h.m.Update(tea.WindowSizeMsg{Width: w, Height: 24})
+		s := h.screen()
+		for _, want := range []string{"30 min", "120 min", "5 GB", "20 GB", "1 234 567", "EUR 1 234.50"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%d columns: %q lost:\n%s", w, want, s)
+			}
+		}
+		for _, l := range strings.Split(s, "\n") {
+			if n := len([]rune(l)); n > w {
+				t.Errorf("%d columns: a line of %d", w, n)
+			}
+		}
+	}
+}
+
+// TestHeaderDegradesWithSixProviders: six providers at 100 columns and a
+// long reference never cut a provider name; health becomes a summary.
+func TestHeaderDegradesWithSixProviders(t *testing.T) {
+	h := newHarness(t, noColor())
+	var regs []engine.Registered
+	names := []string{"orange", "dxp-pr", "cvp-pr", "cvp-jm", "cvp-tt", "cvp-bb"}
+	for _, n := range names {
+		regs = append(regs, engine.Registered{Provider: lookupOnly{&fakeProvider{name: n, kind: "tmf677-cvp", accepts: map[model.IDType]bool{model.MSISDN: true}, lines: map[string][]model.Line{}}}, StockRefresh: time.Hour})
+	}
+	eng := engine.New(engine.Options{Operator: "alice", Environment: "demo", Now: h.clk.Now}, regs...)
+	m := New(Options{Engine: eng, Demo: true, Now: h.clk.Now, NoColor: true})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.runCommand("ref", "INC-4411 caller says the data stopped after the Paris top-up")
+	m.health["cvp-jm"] = engine.Health{State: "failing", Failures: 3}
+	for _, n := range names {
+		if n != "cvp-jm" {
+			m.health[n] = engine.Health{State: "ok", LastLatency: 15016 * time.Millisecond}
+		}
+	}
+	for _, w := range []int{80, 100, 120} {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 30})
+		lines := strings.Split(stripView(m), "\n")
+		head, tabs := lines[0], lines[1]
+		if !strings.Contains(head, "cvp-jm ✖") && !strings.Contains(head, "1✖") {
+			t.Errorf("%d: failing provider not shown: %q", w, head)
+		}
+		if strings.Contains(head, "15016") {
+			t.Errorf("%d: latency in raw ms: %q", w, head)
+		}
+		for _, l := range []string{head, tabs} {
+			if strings.Contains(l, "c…") || strings.Contains(l, "…-") {
+				t.Errorf("%d: a provider name is cut: %q", w, l)
+			}
+		}
+		if !strings.Contains(tabs, "[1 orange]") {
+			t.Errorf("%d: the active tab lost its name: %q", w, tabs)
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if head := strings.Split(stripView(m), "\n")[0]; !strings.Contains(head, "5●") {
+		t.Errorf("no compact summary at 100: %q", head)
+	}
+}
+
+func stripView(m *Model) string {
+	s, _ := m.render()
+	return ansi.Strip(s)
+}
