@@ -12,10 +12,9 @@ import (
 	"simdesk/config"
 	"simdesk/engine"
 	"simdesk/providers"
+	_ "simdesk/providers/all" // registers every provider kind
 	"simdesk/providers/httpx"
-	"simdesk/providers/orange"
 	"simdesk/providers/sim"
-	"simdesk/providers/tmf677"
 )
 
 // version is set at build time with -ldflags "-X simdesk/cli.version=…".
@@ -129,37 +128,25 @@ func open(env Env, c common) (*session, error) {
 	return s, nil
 }
 
-// build turns one provider's config into a client.
+// build turns one provider's config into a client with its kind's
+// constructor from the registry (providers/all).
 func build(p config.Provider, red *httpx.Redactor, logf func(string)) (providers.Provider, error) {
 	secret := p.ClientSecret.Reveal()
 	red.Add(secret)
 	hc := httpx.New(p.Name, p.Timeout, red)
 	hc.Log = logf
 	hc.UserAgent = "simdesk/" + Version()
-	switch p.Kind {
-	case "orange-travel":
-		return orange.New(orange.Options{
-			Name: p.Name, BaseURL: p.BaseURL, TokenURL: p.TokenURL,
-			ClientID: p.ClientID, ClientSecret: secret, HTTP: hc, MaxScan: p.MaxScan,
-		})
-	case "tmf677-dxp", "tmf677-cvp":
-		return tmf677.New(tmf677.Options{
-			Name: p.Name, Kind: p.Kind, BaseURL: p.BaseURL,
-			BusinessID: p.BusinessID, ChannelID: p.ChannelID, TargetSystem: p.TargetSystem, Lob: p.Lob,
-			ClientID: p.ClientID, ClientSecret: secret, HTTP: hc,
-		})
-	}
-	return nil, fmt.Errorf("unknown kind %q", p.Kind)
+	return providers.Build(p.Settings(), providers.Deps{HTTP: hc, Redactor: red})
 }
 
-// demoConfig is the configuration of the built-in simulator.
+// demoConfig is the configuration of the built-in simulator: the demo
+// providers every registered kind declares.
 func demoConfig(env Env, baseURL string) *config.Config {
 	cfg := config.Demo(env.Getenv)
-	for _, d := range sim.DemoProviders(baseURL) {
+	for _, d := range providers.DemoProviders(baseURL) {
 		cfg.Providers = append(cfg.Providers, config.Provider{
-			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, TokenURL: d.TokenURL,
-			BusinessID: d.BusinessID, ChannelID: d.ChannelID, TargetSystem: d.TargetSystem, Lob: d.Lob,
-			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret), StockLow: d.StockLow,
+			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, Values: d.Values,
+			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret),
 		}.WithDefaults())
 	}
 	return cfg

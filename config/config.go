@@ -15,17 +15,14 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"simdesk/audit"
+	"simdesk/providers"
 )
 
-// Provider kinds: the upstream API dialects simdesk speaks.
-const (
-	KindOrange = "orange-travel"
-	KindDXP    = "tmf677-dxp"
-	KindCVP    = "tmf677-cvp"
-)
-
-// Kinds lists every provider kind, in the order the documentation shows them.
-var Kinds = []string{KindOrange, KindDXP, KindCVP}
+// Provider kinds are not named here: they are registered in the providers
+// registry (providers/registry.go, filled by providers/all), and every kind
+// check below reads it.
 
 // Environments, shown in the status bar so that an operator always knows
 // whether a top-up spends real money.
@@ -49,7 +46,7 @@ const (
 // harmless default).
 type Provider struct {
 	Name    string // unique (case-insensitively); pane title and --provider value
-	Kind    string // KindOrange, KindDXP or KindCVP
+	Kind    string // a kind registered in the providers registry
 	BaseURL string // without a trailing slash: paths are appended to it
 	// TokenURL is the OAuth 2.0 client-credentials endpoint (orange-travel).
 	TokenURL string
@@ -71,6 +68,85 @@ type Provider struct {
 	// MaxScan bounds how many Orange transactions are scanned to resolve a
 	// MSISDN to its transactions, so one search cannot page forever.
 	MaxScan int
+	// Values holds every key of the provider's kind (the kind's defaults
+	// applied), as the kind's constructor reads them. The typed fields above
+	// are copies of the keys that several parts of simdesk read.
+	Values map[string]any
+}
+
+// typedKeys are the kind keys mirrored in Provider's typed fields.
+var typedKeys = []string{"token_url", "business_id", "channel_id", "target_system", "lob", "stock_refresh", "stock_low", "max_scan"}
+
+func (p *Provider) typed(key string) any {
+	switch key {
+	case "token_url":
+		return p.TokenURL
+	case "business_id":
+		return p.BusinessID
+	case "channel_id":
+		return p.ChannelID
+	case "target_system":
+		return p.TargetSystem
+	case "lob":
+		return p.Lob
+	case "stock_refresh":
+		return p.StockRefresh
+	case "stock_low":
+		return int64(p.StockLow)
+	case "max_scan":
+		return int64(p.MaxScan)
+	}
+	return nil
+}
+
+func (p *Provider) setTyped(key string, v any) {
+	switch key {
+	case "token_url":
+		p.TokenURL, _ = v.(string)
+	case "business_id":
+		p.BusinessID, _ = v.(string)
+	case "channel_id":
+		p.ChannelID, _ = v.(string)
+	case "target_system":
+		p.TargetSystem, _ = v.(string)
+	case "lob":
+		p.Lob, _ = v.(string)
+	case "stock_refresh":
+		p.StockRefresh, _ = v.(time.Duration)
+	case "stock_low":
+		n, _ := v.(int64)
+		p.StockLow = int(n)
+	case "max_scan":
+		n, _ := v.(int64)
+		p.MaxScan = int(n)
+	}
+}
+
+// Settings is what the provider's kind is built from: the common fields and
+// every key of its kind (a typed field set in code counts as its key).
+func (p Provider) Settings() providers.Settings {
+	vals := map[string]any{}
+	for k, v := range p.Values {
+		vals[k] = v
+	}
+	if k, ok := providers.LookupKind(p.Kind); ok {
+		for _, key := range typedKeys {
+			if _, has := vals[key]; has {
+				continue
+			}
+			if _, mine := k.Key(key); !mine {
+				continue
+			}
+			if v := p.typed(key); v != "" && v != int64(0) && v != time.Duration(0) {
+				vals[key] = v
+			}
+		}
+		vals = k.Defaults(vals)
+	}
+	return providers.Settings{
+		Name: p.Name, Kind: p.Kind, BaseURL: p.BaseURL, ClientID: p.ClientID,
+		ClientSecret: p.ClientSecret.Reveal(), Timeout: p.Timeout, Values: vals,
+	}
 }
 
 // WithDefaults returns p with every unset tunable at its default, for
@@ -91,23 +167,20 @@ func (p Provider) WithDefaults() Provider {
 	if p.MaxScan <= 0 {
 		p.MaxScan = DefaultMaxScan
 	}
-	switch p.Kind {
-	case KindDXP:
-		p.ChannelID = orDefault(p.ChannelID, "APP")
-		p.TargetSystem = orDefault(p.TargetSystem, "Matrixx")
-	case KindCVP:
-		p.ChannelID = orDefault(p.ChannelID, "ivrB2C")
-		p.TargetSystem = orDefault(p.TargetSystem, "matrixx")
+	if _, ok := providers.LookupKind(p.Kind); ok {
+		p.Values = p.Settings().Values
+		for _, key := range typedKeys {
+			if v, ok := p.Values[key]; ok && isZero(p.typed(key)) {
+				p.setTyped(key, v)
+			}
+		}
 	}
 	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
 	return p
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
+func isZero(v any) bool {
+	return v == nil || v == "" || v == int64(0) || v == time.Duration(0)
 }
 
 // Config is the validated configuration, every default applied.
@@ -115,8 +188,12 @@ type Config struct {
 	Path     string // the file it was read from; "" for the built-in demo
 	Operator string // written to the journal and sent as Orange user_id
 	ReadOnly bool   // no top-ups anywhere
-	Journal  string // the append-only top-up journal (JSON Lines)
-	History  string // the search history file
+	Journal  string // the append-only top-up journal (JSON Lines), or the DSN without its password
+	// JournalDSN is the PostgreSQL journal's DSN (journal = "postgres://…"
+	// or journal_dsn_env), "" for the file journal. A Secret: it may hold a
+	// password.
+	JournalDSN Secret
+	History    string // the search history file
 	// Environment is demo, sandbox or production: shown at all times.
 	Environment string
 	// MaskIdentifiers hides MSISDN/SIM ids on screen except their last 4
@@ -147,6 +224,9 @@ func (c *Config) Secrets() []string {
 		if s := p.ClientSecret.Reveal(); s != "" {
 			out = append(out, s)
 		}
+	}
+	if pw := audit.DSNPassword(c.JournalDSN.Reveal()); pw != "" {
+		out = append(out, pw)
 	}
 	return out
 }

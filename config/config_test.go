@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"simdesk/providers"
 )
 
 // testEnv is an env func over a map, so tests never see the real environment.
@@ -62,28 +64,29 @@ func TestExampleParses(t *testing.T) {
 	if c.DuplicateWindow != 10*time.Minute {
 		t.Errorf("duplicate_window = %v", c.DuplicateWindow)
 	}
-	if len(c.Providers) != 3 {
+	if len(c.Providers) != 4 {
 		t.Fatalf("providers: %d", len(c.Providers))
 	}
+	if tp, _ := c.Provider("lla-topup"); tp.Kind != "tmf654" || tp.Values["max_amount"] != 100.0 || tp.Values["currency"] != "USD" {
+		t.Errorf("lla-topup: %+v", tp)
+	}
 	o, _ := c.Provider("orange")
-	if o.Kind != KindOrange || o.TokenURL != "https://api.orange.com/oauth/v3/token" || o.ClientSecret.Reveal() != "orange-s3cret" ||
+	if o.Kind != "orange-travel" || o.TokenURL != "https://api.orange.com/oauth/v3/token" || o.ClientSecret.Reveal() != "orange-s3cret" ||
 		o.StockRefresh != 30*time.Second || o.StockLow != 10 || o.MaxScan != 2000 || o.Timeout != 10*time.Second {
 		t.Errorf("orange: %+v", o)
 	}
 	d, _ := c.Provider("lla-pr")
-	if d.Kind != KindDXP || d.BusinessID != "PR" || d.ChannelID != "APP" || d.TargetSystem != "Matrixx" || d.ClientSecret.Reveal() != "lla-s3cret" {
+	if d.Kind != "tmf677-dxp" || d.BusinessID != "PR" || d.ChannelID != "APP" || d.TargetSystem != "Matrixx" || d.ClientSecret.Reveal() != "lla-s3cret" {
 		t.Errorf("lla-pr: %+v", d)
 	}
 	v, _ := c.Provider("LLA-JM")
-	if v.Kind != KindCVP || v.BusinessID != "JM" || v.Lob != "PREPAID" || v.ChannelID != "ivrB2C" || v.TargetSystem != "matrixx" {
+	if v.Kind != "tmf677-cvp" || v.BusinessID != "JM" || v.Lob != "PREPAID" || v.ChannelID != "ivrB2C" || v.TargetSystem != "matrixx" {
 		t.Errorf("lla-jm: %+v", v)
 	}
 	// Every key the parser knows is documented (as a setting or in a comment).
 	text := string(data)
 	keys := append(append([]string{}, topKeys...), commonKeys...)
-	for _, k := range Kinds {
-		keys = append(keys, kindKeys[k]...)
-	}
+	keys = append(keys, providers.AllKeys()...)
 	for _, k := range keys {
 		if !regexp.MustCompile(`(?m)^(#\s*)?(\[\[)?` + k + `(\]\]|\s*=)`).MatchString(text) {
 			t.Errorf("config.example.toml does not document %q", k)
@@ -229,7 +232,7 @@ func TestBadConfigs(t *testing.T) {
 		{"duplicate name other case", minimal + strings.Replace(minimal, `"lla-pr"`, `"LLA-PR"`, 1),
 			[]string{"9: name: duplicate provider name \"LLA-PR\""}},
 		{"unknown kind", strings.Replace(minimal, "tmf677-dxp", "tmf677-dpx", 1),
-			[]string{"3: kind: unknown kind \"tmf677-dpx\": use one of orange-travel, tmf677-dxp, tmf677-cvp; did you mean tmf677-dxp?"}},
+			[]string{"3: kind: unknown kind \"tmf677-dpx\": use one of orange-travel, tmf677-dxp, tmf677-cvp, tmf654; did you mean tmf677-dxp?"}},
 		{"missing kind", strings.Replace(minimal, "kind = \"tmf677-dxp\"\n", "", 1), []string{"1: kind: missing"}},
 		{"missing name", strings.Replace(minimal, "name = \"lla-pr\"\n", "", 1), []string{"1: name: missing"}},
 		{"bad name", strings.Replace(minimal, `"lla-pr"`, `"lla pr"`, 1), []string{"2: name: \"lla pr\" must be"}},
@@ -620,7 +623,7 @@ func TestDemo(t *testing.T) {
 		c.DuplicateWindow != DefaultDuplicateWindow || len(c.Providers) != 0 {
 		t.Errorf("%+v", c)
 	}
-	p := Provider{Name: "x", Kind: KindCVP, BaseURL: "http://h/v1/"}.WithDefaults()
+	p := Provider{Name: "x", Kind: "tmf677-cvp", BaseURL: "http://h/v1/"}.WithDefaults()
 	if p.ChannelID != "ivrB2C" || p.TargetSystem != "matrixx" || p.Timeout != DefaultTimeout || p.BaseURL != "http://h/v1" {
 		t.Errorf("WithDefaults: %+v", p)
 	}

@@ -8,33 +8,28 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"simdesk/model"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/BurntSushi/toml"
+
+	"simdesk/model"
+	"simdesk/providers"
 )
 
 // The keys of the file. Anything else is an unknown key: a typo must be
 // reported, not silently ignored (a misspelt readonly would spend money).
 var (
-	topKeys = []string{"operator", "readonly", "journal", "history", "environment",
+	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "history", "environment",
 		"mask_identifiers", "duplicate_window", "provider"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
 		"client_secret_env", "client_secret_file", "client_secret", "timeout"}
-	kindKeys = map[string][]string{
-		KindOrange: {"token_url", "stock_refresh", "stock_low", "max_scan"},
-		KindDXP:    {"business_id", "channel_id", "target_system"},
-		KindCVP:    {"business_id", "channel_id", "target_system", "lob"},
-	}
-	requiredKeys = map[string][]string{
-		KindOrange: {"base_url", "token_url", "client_id"},
-		KindDXP:    {"base_url", "business_id", "client_id"},
-		KindCVP:    {"base_url", "business_id", "lob", "client_id"},
-	}
-	secretKeys = []string{"client_secret_env", "client_secret_file", "client_secret"}
+	// requiredCommon are the common keys every kind needs; a kind's own
+	// keys (and which of them are required) come from the providers registry.
+	requiredCommon = []string{"base_url", "client_id"}
+	secretKeys     = []string{"client_secret_env", "client_secret_file", "client_secret"}
 )
 
 // maxSecretFile bounds a client_secret_file: a secret is short, and a
@@ -262,7 +257,7 @@ func (p *parser) config(raw map[string]any) *Config {
 	c.ReadOnly, _ = top.boolean("readonly")
 	c.MaskIdentifiers, _ = top.boolean("mask_identifiers")
 	state := stateDir(p.env)
-	c.Journal = p.pathKey(top, "journal", filepath.Join(state, "journal.jsonl"))
+	p.journal(top, c, filepath.Join(state, "journal.jsonl"))
 	c.History = p.pathKey(top, "history", filepath.Join(state, "history"))
 	if d, ok := top.duration("duplicate_window"); ok {
 		if d < 0 {
@@ -366,10 +361,8 @@ func (p *parser) providers(top *table) []Provider {
 }
 
 var (
-	validName       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
-	validBusinessID = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
-	validCVPMarket  = regexp.MustCompile(`^[A-Z]{2}$`)
-	validEnvName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	validName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
+	validEnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 // provider validates the i-th [[provider]] table; ok is false when it has a
@@ -397,40 +390,42 @@ func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool)
 		}
 	}
 
+	kinds := providers.KindNames()
 	kind, hasKind := t.str("kind")
+	var spec providers.Kind
 	switch {
 	case !hasKind:
 		if _, present := t.m["kind"]; !present {
-			t.bad("kind", "missing: one of %s", strings.Join(Kinds, ", "))
+			t.bad("kind", "missing: one of %s", strings.Join(kinds, ", "))
 		}
-	case !contains(Kinds, kind):
+	case !contains(kinds, kind):
 		hint := ""
-		if s := closest(kind, Kinds); s != "" {
+		if s := closest(kind, kinds); s != "" {
 			hint = fmt.Sprintf("; did you mean %s?", s)
 		}
-		t.bad("kind", "unknown kind %q: use one of %s%s", clipValue(kind), strings.Join(Kinds, ", "), hint)
+		t.bad("kind", "unknown kind %q: use one of %s%s", clipValue(kind), strings.Join(kinds, ", "), hint)
 		kind = ""
 	default:
 		pr.Kind = kind
+		spec, _ = providers.LookupKind(kind)
 	}
 
 	// Keys: unknown everywhere, or known but meant for another kind.
-	all := append([]string{}, commonKeys...)
-	for _, k := range Kinds {
-		for _, key := range kindKeys[k] {
-			if !contains(all, key) {
-				all = append(all, key)
-			}
-		}
-	}
+	all := append(append([]string{}, commonKeys...), providers.AllKeys()...)
 	t.unknown(all, nil)
 	if kind != "" {
 		for _, k := range sortedKeys(t.m) {
-			if contains(all, k) && !contains(commonKeys, k) && !contains(kindKeys[kind], k) {
+			if _, mine := spec.Key(k); contains(all, k) && !contains(commonKeys, k) && !mine {
 				t.bad(k, "does not apply to kind %s", kind)
 			}
 		}
-		for _, k := range requiredKeys[kind] {
+		var required []string
+		for _, k := range spec.Keys {
+			if k.Required {
+				required = append(required, k.Name)
+			}
+		}
+		for _, k := range append(append([]string{}, requiredCommon...), required...) {
 			if _, present := t.m[k]; !present {
 				t.bad(k, "missing: required for kind %s", kind)
 			}
@@ -440,29 +435,17 @@ func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool)
 	if s, ok := t.str("base_url"); ok {
 		pr.BaseURL = p.checkURL(t, "base_url", s)
 	}
-	if s, ok := t.str("token_url"); ok {
-		pr.TokenURL = p.checkURL(t, "token_url", s)
-	}
-	if s, ok := t.str("business_id"); ok {
-		switch {
-		case kind == KindCVP && !validCVPMarket.MatchString(s):
-			t.bad("business_id", "%q must be a market code of 2 capital letters (JM, PA, PR, CL, CR …)", clipValue(s))
-		case !validBusinessID.MatchString(s):
-			t.bad("business_id", "%q must be letters and digits only", clipValue(s))
-		default:
-			pr.BusinessID = s
+	if s, ok := t.str("client_id"); ok {
+		if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\r\n") {
+			t.bad("client_id", "must be a non-empty single-line string")
+		} else {
+			pr.ClientID = strings.TrimSpace(s)
 		}
 	}
-	for _, k := range []struct {
-		key string
-		dst *string
-	}{{"channel_id", &pr.ChannelID}, {"target_system", &pr.TargetSystem}, {"lob", &pr.Lob}, {"client_id", &pr.ClientID}} {
-		if s, ok := t.str(k.key); ok {
-			if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\r\n") {
-				t.bad(k.key, "must be a non-empty single-line string")
-				continue
-			}
-			*k.dst = strings.TrimSpace(s)
+	pr.Values = map[string]any{}
+	for _, k := range spec.Keys {
+		if v, ok := p.kindValue(t, k); ok {
+			pr.Values[k.Name] = v
 		}
 	}
 	pr.ClientSecret = p.secret(t)
@@ -473,35 +456,109 @@ func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool)
 		}
 		pr.Timeout = d
 	}
-	if d, ok := t.duration("stock_refresh"); ok {
-		if d < time.Second {
-			t.bad("stock_refresh", "must be at least 1s (it polls the provider)")
-		}
-		pr.StockRefresh = d
-	}
-	if n, ok := t.integer("stock_low"); ok {
-		if n < 0 || n > 1<<31-1 {
-			t.bad("stock_low", "must be zero or more, not %d", n)
-		}
-		pr.StockLow = int(n)
-	}
-	if n, ok := t.integer("max_scan"); ok {
-		if n < 1 || n > 1_000_000 {
-			t.bad("max_scan", "must be between 1 and 1000000, not %d", n)
-		}
-		pr.MaxScan = int(n)
-	}
 	if len(p.problems) > before {
 		return Provider{}, false
 	}
-	stockLowSet := t.m["stock_low"] != nil
+	for key, v := range pr.Values {
+		pr.setTyped(key, v)
+	}
+	_, stockLowSet := pr.Values["stock_low"]
 	pr = pr.WithDefaults()
 	if stockLowSet {
 		// An explicit 0 means "never warn", not "use the default".
-		n, _ := t.m["stock_low"].(int64)
+		n, _ := pr.Values["stock_low"].(int64)
 		pr.StockLow = int(n)
 	}
 	return pr, true
+}
+
+// kindValue reads one of the kind's keys with its declared type, then the
+// kind's own check. present is false when the key is absent or wrong (a
+// problem is recorded for the latter).
+func (p *parser) kindValue(t *table, k providers.Key) (any, bool) {
+	raw, present := t.m[k.Name]
+	if !present {
+		return nil, false
+	}
+	var v any
+	switch k.Type {
+	case providers.KeyString:
+		s, ok := t.str(k.Name)
+		if !ok {
+			return nil, false
+		}
+		if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\r\n") {
+			t.bad(k.Name, "must be a non-empty single-line string")
+			return nil, false
+		}
+		v = strings.TrimSpace(s)
+	case providers.KeyURL:
+		s, ok := t.str(k.Name)
+		if !ok {
+			return nil, false
+		}
+		u := p.checkURL(t, k.Name, s)
+		if u == "" {
+			return nil, false
+		}
+		v = u
+	case providers.KeyInt:
+		n, ok := t.integer(k.Name)
+		if !ok {
+			return nil, false
+		}
+		v = n
+	case providers.KeyNumber:
+		f, ok := number(raw)
+		if !ok {
+			t.bad(k.Name, "must be a number, not %s", tomlType(raw))
+			return nil, false
+		}
+		v = f
+	case providers.KeyNumbers:
+		list, ok := raw.([]any)
+		if !ok {
+			t.bad(k.Name, "must be an array of numbers, not %s", tomlType(raw))
+			return nil, false
+		}
+		fs := make([]float64, 0, len(list))
+		for _, e := range list {
+			f, ok := number(e)
+			if !ok {
+				t.bad(k.Name, "must be an array of numbers, but holds %s", tomlType(e))
+				return nil, false
+			}
+			fs = append(fs, f)
+		}
+		v = fs
+	case providers.KeyDuration:
+		d, ok := t.duration(k.Name)
+		if !ok {
+			return nil, false
+		}
+		v = d
+	default:
+		t.bad(k.Name, "has a type simdesk cannot read")
+		return nil, false
+	}
+	if k.Check != nil {
+		if err := k.Check(v); err != nil {
+			t.bad(k.Name, "%s", model.OneLine(err.Error(), 300))
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// number reads a TOML integer or float as a float64.
+func number(raw any) (float64, bool) {
+	switch n := raw.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, n == n && n-n == 0 // not NaN, not ±inf
+	}
+	return 0, false
 }
 
 // checkURL accepts absolute http(s) URLs with a host, without credentials,

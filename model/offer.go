@@ -24,15 +24,23 @@ type Offer struct {
 	FeesType    string  `json:"distributor_fees_type,omitempty"`
 	Description string  `json:"description,omitempty"`
 	TargetType  IDType  `json:"target_type,omitempty"` // what a top-up of this offer is addressed to
+	// Unlimited marks an offer sold without a stock limit: Stock means
+	// nothing then, and the offer is never "empty" or "low".
+	Unlimited bool `json:"unlimited,omitempty"`
 }
 
-// Empty reports an offer with no stock left.
-func (o Offer) Empty() bool { return o.Stock <= 0 }
+// Empty reports an offer with no stock left; an offer without a stock limit
+// is never empty.
+func (o Offer) Empty() bool { return !o.Unlimited && o.Stock <= 0 }
 
-// TopupRequest asks a provider to apply an offer to a line.
+// TopupRequest asks a provider to apply an offer to a line, or to add an
+// amount of money to one of its balances: exactly one of Offer.ID and Amount
+// is set.
 type TopupRequest struct {
 	JournalID string     // the journal entry this attempt belongs to
 	Offer     Offer      // the offer as last seen (id, supplier, product type)
+	Amount    *Money     // the amount of an amount top-up, in the provider's currency
+	Bucket    string     // the balance (bucket id) an amount top-up goes to; "" lets the provider choose
 	Target    Identifier // msisdn or sim; empty for an eSIM sale
 	Operator  string     // sent as Orange user_id
 	Reference string     // ticket / call reference, journal only
@@ -57,6 +65,10 @@ type TopupResult struct {
 	Sent bool `json:"-"`
 	// Created is the provider's creation time of the transaction, if any.
 	Created Time `json:"-"`
+	// Accepted marks an unknown outcome the provider did answer: it took the
+	// top-up but has not applied it yet (TMF654 "created"). It is shown as
+	// such, not as "no answer", and settled by reconciliation.
+	Accepted bool `json:"accepted,omitempty"`
 }
 
 // Sale is a transaction as the provider records it.

@@ -1,6 +1,12 @@
 // Package providers defines what the console and the headless commands need
 // from an upstream API, independent of its dialect. Each kind lives in its own
-// sub-package and speaks only model types to its callers.
+// sub-package and speaks only model types to its callers; the registry
+// (registry.go) is the one table from a kind's name to its implementation.
+//
+// What a provider can do is a set of separate capabilities: a provider that
+// sells by amount implements AmountTopper and never has to invent offers or
+// stock, and one that only reads balances implements Provider alone. Callers
+// ask Capabilities instead of type-asserting themselves.
 package providers
 
 import (
@@ -9,11 +15,12 @@ import (
 	"simdesk/model"
 )
 
-// Provider is one configured upstream API: one pane in the console.
+// Provider is one configured upstream API: one pane in the console. Looking a
+// line up is the one capability every provider has.
 type Provider interface {
 	// Name is the configured, unique name (pane title, --provider value).
 	Name() string
-	// Kind is the provider kind: orange-travel, tmf677-dxp or tmf677-cvp.
+	// Kind is the provider kind, as registered in the registry.
 	Kind() string
 	// Accepts reports whether the provider can look up this identifier type.
 	Accepts(model.IDType) bool
@@ -28,18 +35,79 @@ type Stocker interface {
 	Offers(ctx context.Context) ([]model.Offer, error)
 }
 
-// ToppingUp is a provider that can apply an offer to a line. Topup is never
-// retried: a request that may have reached the provider without an answer
-// yields Status unknown. Reconcile finds what became of an attempt whose
-// outcome is unknown; claimed lists transaction ids already attributed to
-// other attempts, so that one transaction is never counted twice.
-type ToppingUp interface {
-	Stocker
+// OfferTopper is a provider that can apply one of its offers to a line.
+// Topup is never retried: a request that may have reached the provider
+// without an answer yields Status unknown.
+type OfferTopper interface {
+	Provider
 	Topup(ctx context.Context, req model.TopupRequest) (model.TopupResult, error)
+}
+
+// AmountTopper is a provider that tops a line's balance up by an amount of
+// money (TMF654), within the rules it states. TopupAmount is never retried,
+// like Topup.
+type AmountTopper interface {
+	Provider
+	// AmountRules are the currency, presets and ceiling of a top-up, so a
+	// caller can refuse bad input before anything is written or sent.
+	AmountRules() model.AmountRules
+	// AmountTargets lists the line's balances an amount top-up can go to
+	// (none: the top-up is refused before anything is sent; several: the
+	// operator picks one).
+	AmountTargets(ctx context.Context, id model.Identifier) ([]model.Bucket, error)
+	TopupAmount(ctx context.Context, req model.TopupRequest) (model.TopupResult, error)
+}
+
+// Reconciler finds what became of an attempt whose outcome is unknown;
+// claimed lists transaction ids already attributed to other attempts, so
+// that one transaction is never counted twice.
+type Reconciler interface {
+	Provider
 	Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error)
+}
+
+// ToppingUp is a provider that tops up by offer and can reconcile its
+// attempts: what the offer top-up procedure needs. It no longer implies a
+// stock (a provider may sell offers without one).
+type ToppingUp interface {
+	OfferTopper
+	Reconciler
 }
 
 // Health is implemented by providers with a cheap liveness probe.
 type Health interface {
 	Ping(ctx context.Context) error
+}
+
+// Capabilities is what one provider can do, answered once so that the UI
+// and the headless commands never type-assert providers themselves.
+type Capabilities struct {
+	Lookup      bool `json:"lookup"`
+	Offers      bool `json:"offers"`       // lists offers with their stock
+	TopupOffer  bool `json:"topup_offer"`  // tops up by offer
+	TopupAmount bool `json:"topup_amount"` // tops up by amount
+	Reconcile   bool `json:"reconcile"`    // settles attempts of unknown outcome
+	Health      bool `json:"health"`
+	// Amounts holds the rules of an amount top-up when TopupAmount is set.
+	Amounts model.AmountRules `json:"amounts,omitzero"`
+}
+
+// TopsUp reports whether the provider tops up at all, by offer or by amount.
+func (c Capabilities) TopsUp() bool { return c.TopupOffer || c.TopupAmount }
+
+// CapabilitiesOf reads p's capabilities from the interfaces it implements.
+func CapabilitiesOf(p Provider) Capabilities {
+	if p == nil {
+		return Capabilities{}
+	}
+	c := Capabilities{Lookup: true}
+	_, c.Offers = p.(Stocker)
+	_, c.TopupOffer = p.(OfferTopper)
+	_, c.Reconcile = p.(Reconciler)
+	_, c.Health = p.(Health)
+	if a, ok := p.(AmountTopper); ok {
+		c.TopupAmount = true
+		c.Amounts = a.AmountRules()
+	}
+	return c
 }

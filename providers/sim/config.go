@@ -2,27 +2,40 @@ package sim
 
 import (
 	"fmt"
+	"maps"
+	"sort"
+	"strconv"
 	"strings"
+	"time"
+
+	"simdesk/providers"
 )
 
 // DemoProvider is one provider of the demo set: what a config entry needs to
 // point simdesk at this simulator. The demo builds its providers from these
-// directly, without writing a file.
+// directly, without writing a file. Values holds every key of its kind; the
+// named fields repeat the ones several kinds share.
 type DemoProvider struct {
 	Name, Kind, BaseURL, TokenURL, BusinessID, Lob, ChannelID, TargetSystem string
 	StockLow                                                                int
+	Values                                                                  map[string]any
 }
 
 // DemoProviders is the provider set of the demo, one pane each, for a
-// simulator at baseURL: Orange, dxp PR, cvp PR and cvp JM (the CWC/BTC pool).
+// simulator at baseURL. It is read from the providers registry (each kind
+// declares where the simulator serves it and its demo providers), so it is
+// empty in a program that registered no kinds (import simdesk/providers/all).
 func DemoProviders(baseURL string) []DemoProvider {
-	b := strings.TrimRight(baseURL, "/")
-	return []DemoProvider{
-		{Name: "orange", Kind: "orange-travel", BaseURL: b + OrangeBasePath, TokenURL: b + OrangeTokenPath, StockLow: 10},
-		{Name: "dxp-pr", Kind: "tmf677-dxp", BaseURL: b + DXPBasePath, BusinessID: "PR", ChannelID: "APP", TargetSystem: "Matrixx"},
-		{Name: "cvp-pr", Kind: "tmf677-cvp", BaseURL: b + CVPBasePath, BusinessID: "PR", Lob: "PREPAID", ChannelID: "ivrB2C", TargetSystem: "matrixx"},
-		{Name: "cvp-jm", Kind: "tmf677-cvp", BaseURL: b + CVPBasePath, BusinessID: "JM", Lob: "PREPAID", ChannelID: "ivrB2C", TargetSystem: "matrixx"},
+	var out []DemoProvider
+	for _, d := range providers.DemoProviders(baseURL) {
+		str := func(k string) string { v, _ := d.Values[k].(string); return v }
+		low, _ := d.Values["stock_low"].(int64)
+		out = append(out, DemoProvider{
+			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, TokenURL: str("token_url"), BusinessID: str("business_id"),
+			Lob: str("lob"), ChannelID: str("channel_id"), TargetSystem: str("target_system"), StockLow: int(low), Values: d.Values,
+		})
 	}
+	return out
 }
 
 // SampleLine is an identifier worth trying against the simulator, for the
@@ -38,9 +51,10 @@ type SampleLine struct {
 // SampleLines lists the seeds' lines and a few generated ones of every
 // dialect, in a stable order for a given seed.
 func (s *Server) SampleLines() []SampleLine {
-	out := make([]SampleLine, 0, len(s.lla.samples)+len(s.orange.samples))
+	out := make([]SampleLine, 0, len(s.lla.samples)+len(s.orange.samples)+len(s.tmf.samples))
 	out = append(out, s.orange.samples...)
-	return append(out, s.lla.samples...)
+	out = append(out, s.lla.samples...)
+	return append(out, s.tmf.samples...)
 }
 
 // ConfigTOML is a complete simdesk config file pointing at this simulator,
@@ -58,9 +72,17 @@ func (s *Server) ConfigTOML() string {
 	for _, p := range DemoProviders(base) {
 		writeProvider(&b, p, "")
 	}
-	cl := DemoProvider{Name: "cvp-cl", Kind: "tmf677-cvp", BaseURL: base + CVPBasePath, BusinessID: "CL", Lob: "PREPAID", ChannelID: "ivrB2C", TargetSystem: "matrixx"}
-	b.WriteString("\n# The cvp gateway does not serve Chile: every lookup answers 501 (Not Implemented).\n")
-	writeProvider(&b, cl, "# ")
+	for _, p := range DemoProviders(base) {
+		if p.BusinessID == "JM" && p.BaseURL == base+CVPBasePath {
+			cl := p
+			cl.Name, cl.BusinessID = "cvp-cl", "CL"
+			cl.Values = maps.Clone(p.Values)
+			cl.Values["business_id"] = "CL"
+			b.WriteString("\n# The cvp gateway does not serve Chile: every lookup answers 501 (Not Implemented).\n")
+			writeProvider(&b, cl, "# ")
+			break
+		}
+	}
 	return b.String()
 }
 
@@ -74,16 +96,30 @@ func writeProvider(b *strings.Builder, p DemoProvider, prefix string) {
 	kv("name", p.Name)
 	kv("kind", p.Kind)
 	kv("base_url", p.BaseURL)
-	kv("token_url", p.TokenURL)
-	kv("business_id", p.BusinessID)
-	kv("lob", p.Lob)
-	kv("channel_id", p.ChannelID)
-	kv("target_system", p.TargetSystem)
+	keys := make([]string, 0, len(p.Values))
+	for k := range p.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch v := p.Values[k].(type) {
+		case string:
+			kv(k, v)
+		case int64:
+			fmt.Fprintf(b, "%s%-17s = %d\n", prefix, k, v)
+		case float64:
+			fmt.Fprintf(b, "%s%-17s = %s\n", prefix, k, strconv.FormatFloat(v, 'f', -1, 64))
+		case []float64:
+			parts := make([]string, len(v))
+			for i, f := range v {
+				parts[i] = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			fmt.Fprintf(b, "%s%-17s = [%s]\n", prefix, k, strings.Join(parts, ", "))
+		case time.Duration:
+			kv(k, v.String())
+		}
+	}
 	kv("client_id", ClientID)
 	kv("client_secret_env", "SIMDESK_SIM_SECRET")
 	kv("timeout", "10s")
-	if p.StockLow > 0 {
-		kv("stock_refresh", "10s")
-		fmt.Fprintf(b, "%s%-17s = %d\n", prefix, "stock_low", p.StockLow)
-	}
 }

@@ -72,6 +72,7 @@ type Server struct {
 
 	orange *orangeState
 	lla    *llaState
+	tmf    *tmfState // TMF654 balances and top-ups
 
 	lnMu sync.Mutex
 	ln   net.Listener
@@ -109,6 +110,7 @@ func New(o Options) *Server {
 	at := o.Now()
 	s.lla = newLLAState(rand.New(rand.NewPCG(seed, 0x11a)), at)
 	s.orange = newOrangeState(rand.New(rand.NewPCG(seed, 0x0a7e)), at)
+	s.tmf = newTMFState(at)
 	return s
 }
 
@@ -210,11 +212,22 @@ func (s *Server) route(rep *reply, r *http.Request) {
 		s.handleLLA(rep, r, apiDXP, strings.TrimPrefix(p, DXPBasePath+"/"))
 	case strings.HasPrefix(p, CVPBasePath+"/"):
 		s.handleLLA(rep, r, apiCVP, strings.TrimPrefix(p, CVPBasePath+"/"))
+	case p == TMF654BasePath || strings.HasPrefix(p, TMF654BasePath+"/"):
+		s.handleTMF654(rep, r, strings.TrimPrefix(p, TMF654BasePath))
 	case p == "/" || p == "":
 		s.handleIndex(rep)
 	default:
 		rep.json(http.StatusNotFound, map[string]string{"code": "404", "message": "no such resource on the simulator", "description": "see / for the served APIs"})
 	}
+}
+
+// servedAPIs are the APIs this simulator serves, for its index page.
+var servedAPIs = []struct{ title, path string }{
+	{"Orange Travel B2B", OrangeBasePath},
+	{"Orange OAuth token", OrangeTokenPath},
+	{"LLA dxp-ux TMF677", DXPBasePath},
+	{"LLA cisco-cvp-ux TMF677", CVPBasePath},
+	{"TMF654 prepay balance", TMF654BasePath},
 }
 
 // handleIndex answers "/" with a plain-text map of the served APIs, for
@@ -223,8 +236,14 @@ func (s *Server) handleIndex(rep *reply) {
 	base := s.URL()
 	var b strings.Builder
 	b.WriteString("simdesk simulator (DEMO). Credentials: client id \"" + ClientID + "\".\n\n")
-	for _, p := range DemoProviders(base) {
-		fmt.Fprintf(&b, "%-8s %-14s %s\n", p.Name, p.Kind, p.BaseURL)
+	for _, a := range servedAPIs {
+		fmt.Fprintf(&b, "%-24s %s%s\n", a.title, base, a.path)
+	}
+	if demo := DemoProviders(base); len(demo) > 0 {
+		b.WriteString("\nDemo providers:\n")
+		for _, p := range demo {
+			fmt.Fprintf(&b, "  %-10s %-14s %s\n", p.Name, p.Kind, p.BaseURL)
+		}
 	}
 	b.WriteString("\nSample lines:\n")
 	for _, l := range s.SampleLines() {

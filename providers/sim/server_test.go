@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/BurntSushi/toml"
 )
 
 func TestStartRefusesNonLoopback(t *testing.T) {
@@ -198,52 +196,5 @@ func TestFaultsSpeakEachAPIsDialect(t *testing.T) {
 	}
 }
 
-func TestConfigTOMLPointsAtTheSimulator(t *testing.T) {
-	s := start(t, Options{})
-	text := s.ConfigTOML()
-	var cfg struct {
-		Operator string
-		Readonly bool
-		Provider []map[string]any
-	}
-	md, err := toml.Decode(text, &cfg)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
-	}
-	if und := md.Undecoded(); len(und) != 0 {
-		t.Errorf("keys outside operator/readonly/provider: %v", und)
-	}
-	if cfg.Operator == "" || cfg.Readonly {
-		t.Errorf("operator %q readonly %v", cfg.Operator, cfg.Readonly)
-	}
-	demo := DemoProviders(s.URL())
-	if len(cfg.Provider) != len(demo) {
-		t.Fatalf("%d providers, want %d", len(cfg.Provider), len(demo))
-	}
-	for i, p := range demo {
-		c := cfg.Provider[i]
-		for k, v := range map[string]string{"name": p.Name, "kind": p.Kind, "base_url": p.BaseURL, "client_id": ClientID, "client_secret_env": "SIMDESK_SIM_SECRET"} {
-			if c[k] != v {
-				t.Errorf("provider %d: %s = %v, want %q", i, k, c[k], v)
-			}
-		}
-		if p.BusinessID != "" && c["business_id"] != p.BusinessID {
-			t.Errorf("%s business_id %v", p.Name, c["business_id"])
-		}
-		if _, has := c["client_secret"]; has {
-			t.Errorf("%s: literal secret in the config", p.Name)
-		}
-	}
-	if !strings.Contains(text, "export SIMDESK_SIM_SECRET=demo-secret") || !strings.Contains(text, `# business_id       = "CL"`) {
-		t.Errorf("config:\n%s", text)
-	}
-	names := map[string]bool{}
-	for _, p := range demo {
-		names[p.Name] = true
-	}
-	for _, l := range s.SampleLines() {
-		if !names[l.Provider] {
-			t.Errorf("sample %s names provider %q outside the demo set", l.ID, l.Provider)
-		}
-	}
-}
+// TestConfigTOMLPointsAtTheSimulator lives in providers/all: the demo set is
+// read from the registry of kinds, which this package cannot import.
