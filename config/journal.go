@@ -1,0 +1,84 @@
+package config
+
+import (
+	"net/url"
+	"os"
+	"strings"
+
+	"simdesk/audit"
+)
+
+// journal reads where the top-up journal lives: `journal` is a file path
+// (the default) or a PostgreSQL DSN ("postgres://user@host:5432/db?…"), and
+// `journal_dsn_env` names an environment variable holding the DSN, so that
+// a password stays out of the file. A DSN is kept as a Secret: it may hold
+// a password, and no message ever quotes it.
+func (p *parser) journal(t *table, c *Config, def string) {
+	envName, hasEnv := t.str("journal_dsn_env")
+	raw, hasJournal := t.str("journal")
+	switch {
+	case hasEnv && hasJournal:
+		t.bad("journal_dsn_env", "set only one of journal, journal_dsn_env")
+		c.Journal = def
+		return
+	case hasEnv:
+		if !validEnvName.MatchString(envName) {
+			t.bad("journal_dsn_env", "%q is not an environment variable name", clipValue(envName))
+			return
+		}
+		v := strings.TrimSpace(p.env(envName))
+		if v == "" {
+			t.bad("journal_dsn_env", "environment variable %s is unset or empty", envName)
+			return
+		}
+		if !audit.IsPostgresDSN(v) {
+			t.bad("journal_dsn_env", "environment variable %s must hold a postgres:// DSN", envName)
+			return
+		}
+		if msg := checkDSN(v); msg != "" {
+			t.bad("journal_dsn_env", "environment variable %s: %s", envName, msg)
+			return
+		}
+		c.JournalDSN = Secret(v)
+	case hasJournal && audit.IsPostgresDSN(strings.TrimSpace(raw)):
+		v := strings.TrimSpace(raw)
+		if msg := checkDSN(v); msg != "" {
+			t.bad("journal", "%s", msg)
+			return
+		}
+		if audit.DSNPassword(v) != "" && !ownerOnly(p.path) {
+			t.bad("journal", "a DSN with a password is accepted only in a file readable by its owner alone (or use journal_dsn_env)")
+			return
+		}
+		c.JournalDSN = Secret(v)
+	default:
+		c.Journal = p.pathKey(t, "journal", def)
+	}
+	if c.JournalDSN != "" {
+		c.Journal = audit.RedactDSN(string(c.JournalDSN))
+	}
+}
+
+// checkDSN validates a PostgreSQL URL without echoing it.
+func checkDSN(v string) string {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return "not a valid postgres:// URL"
+	case u.Host == "" && u.Query().Get("host") == "":
+		return "the DSN names no host"
+	case strings.Trim(u.Path, "/") == "" && u.Query().Get("dbname") == "":
+		return "the DSN names no database (postgres://user@host:5432/DATABASE)"
+	}
+	return ""
+}
+
+// ownerOnly reports a config file that only its owner can read, the
+// condition for a password written in it.
+func ownerOnly(path string) bool {
+	if path == "" {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().Perm()&0o077 == 0
+}
