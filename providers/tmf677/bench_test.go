@@ -3,6 +3,7 @@ package tmf677
 import (
 	"bytes"
 	"encoding/json"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -15,10 +16,14 @@ import (
 // bucket shapes of the S-1001 seed (money without periods, voice/SMS/MMS with
 // three periods, data with four periods and six thresholds…), each with its
 // own id, as a dxp-ux backend would send for a line with many balances.
-func bigReport(tb testing.TB, n int) []byte {
+func bigReport(tb testing.TB, n int) []byte { return bigReportOf(tb, "dxp_pr_prepaid_S-1001.json", n) }
+
+// bigReportOf is bigReport from another seed with a report-level bucket
+// list (cvp_pr_9077613.json: the LCPR shape, about 400 bytes a bucket).
+func bigReportOf(tb testing.TB, seed string, n int) []byte {
 	tb.Helper()
 	var reports []map[string]any
-	if err := json.Unmarshal(seeds.MustRead("dxp_pr_prepaid_S-1001.json"), &reports); err != nil {
+	if err := json.Unmarshal(seeds.MustRead(seed), &reports); err != nil {
 		tb.Fatal(err)
 	}
 	rep := reports[0]
@@ -107,4 +112,83 @@ func BenchmarkUnmarshalAny10k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+var (
+	lcprOnce         sync.Once
+	lcpr10k, lcpr60k []byte
+)
+
+func lcprReports(tb testing.TB) ([]byte, []byte) {
+	lcprOnce.Do(func() {
+		lcpr10k = bigReportOf(tb, "cvp_pr_9077613.json", 10000)
+		lcpr60k = bigReportOf(tb, "cvp_pr_9077613.json", 60000)
+	})
+	return lcpr10k, lcpr60k
+}
+
+// benchDecode decodes body from a stream (as a lookup does) and reports
+// allocations and bytes allocated per bucket besides the usual figures.
+func benchDecode(b *testing.B, body []byte, buckets int) {
+	h := Hint{ID: model.Identifier{Type: model.Subscription, Value: "S-1001"}}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	n := 0
+	for b.Loop() {
+		lines, err := DecodeReader(bytes.NewReader(body), h)
+		if err != nil || len(lines[0].Buckets) != buckets {
+			b.Fatal(err)
+		}
+		n++
+	}
+	runtime.ReadMemStats(&m1)
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(n*buckets), "allocs/bucket")
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/float64(n*buckets), "B/bucket")
+}
+
+func BenchmarkDecodeStreamMatrixx10k(b *testing.B) { benchDecode(b, report10k(b), 10000) }
+
+func BenchmarkDecodeStreamLCPR10k(b *testing.B) {
+	body, _ := lcprReports(b)
+	benchDecode(b, body, 10000)
+}
+
+func BenchmarkDecodeStreamLCPR60k(b *testing.B) {
+	_, body := lcprReports(b)
+	benchDecode(b, body, 60000)
+}
+
+// TestDecodeHeapIsBoundedByContent: after a 60,000-bucket decode from a
+// stream, the live heap the lines hold is within a small multiple of their
+// useful content (measured as the size of their compact JSON encoding),
+// whatever the size of the body: no window, arena or cache outlives the
+// decode beyond a bounded amount.
+func TestDecodeHeapIsBoundedByContent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large body")
+	}
+	_, body := lcprReports(t)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	lines, err := DecodeReader(bytes.NewReader(body), msisdn("7870060000"))
+	if err != nil || len(lines[0].Buckets) != 60000 {
+		t.Fatalf("%v", err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	live := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
+	content, err := json.Marshal(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratio := float64(live) / float64(len(content))
+	t.Logf("body %d MB, content %d MB (compact JSON of the lines), live heap %d MB: %.2f× content, %.2f× body",
+		len(body)>>20, len(content)>>20, live>>20, ratio, float64(live)/float64(len(body)))
+	if ratio > 1.5 {
+		t.Errorf("live heap %.2f× the content, want ≤ 1.5×", ratio)
+	}
+	runtime.KeepAlive(lines)
 }

@@ -1,6 +1,7 @@
 package tmf677
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -113,15 +114,23 @@ func (s *scanner) whole() {
 	switch c := s.b[s.i]; {
 	case c == '"':
 		for {
+			// The closing quote is the first one after an even run of
+			// backslashes (IndexByte finds candidates at memory speed).
 			for j < len(s.b) {
-				switch s.b[j] {
-				case '"':
-					return
-				case '\\':
-					j += 2
-				default:
-					j++
+				k := bytes.IndexByte(s.b[j:], '"')
+				if k < 0 {
+					j = len(s.b)
+					break
 				}
+				q := j + k
+				bs := 0
+				for q-1-bs > s.i && s.b[q-1-bs] == '\\' {
+					bs++
+				}
+				if bs%2 == 0 {
+					return
+				}
+				j = q + 1
 			}
 			off := j - s.i
 			if !s.more() {

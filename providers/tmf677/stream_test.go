@@ -1,0 +1,183 @@
+package tmf677
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"simdesk/model"
+	"simdesk/seeds"
+)
+
+// chunkReader hands out at most n bytes per Read, so every token boundary of
+// a body falls at a window edge somewhere in a test run.
+type chunkReader struct {
+	b []byte
+	n int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	k := min(c.n, len(p), len(c.b))
+	copy(p, c.b[:k])
+	c.b = c.b[k:]
+	return k, nil
+}
+
+// sameAnswer checks that the streamed decode and the whole-body decode agree
+// exactly (lines encoded, or the error's kind and message).
+func sameAnswer(t *testing.T, what string, body []byte, rd io.Reader) {
+	t.Helper()
+	h := msisdn("1")
+	want, werr := decode(body, h)
+	got, gerr := DecodeReader(rd, h)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("%s: whole-body error %v, streamed error %v", what, werr, gerr)
+	}
+	if werr != nil {
+		var a, b *model.Error
+		if !errors.As(werr, &a) || !errors.As(gerr, &b) || a.Kind != b.Kind {
+			t.Fatalf("%s: errors differ: %v / %v", what, werr, gerr)
+		}
+		// Byte offsets agree too, but a truncation's offset depends on the window.
+		return
+	}
+	wj, _ := json.Marshal(want)
+	gj, _ := json.Marshal(got)
+	if !bytes.Equal(wj, gj) {
+		t.Fatalf("%s: streamed lines differ from whole-body lines", what)
+	}
+}
+
+func TestStreamedDecodeEqualsWholeBody(t *testing.T) {
+	for _, n := range seeds.Names() {
+		body := seeds.MustRead(n)
+		for _, step := range []int{1, 2, 3, 7, 64, 4096} {
+			sameAnswer(t, n, body, &chunkReader{body, step})
+		}
+		sameAnswer(t, n+" one byte", body, iotest.OneByteReader(bytes.NewReader(body)))
+		sameAnswer(t, n+" half", body, iotest.HalfReader(bytes.NewReader(body)))
+	}
+	// Tokens longer than the window: a 200 KiB name, a 100 KiB number.
+	long := `[{"bucket":[{"id":"1","name":"` + strings.Repeat("é\\n", 70000) + `","remainingValue":{"amount":1` + strings.Repeat("0", 100000) + `e-100000}}]}]`
+	sameAnswer(t, "long tokens", []byte(long), &chunkReader{[]byte(long), 1000})
+	lines, err := DecodeReader(strings.NewReader(long), msisdn("1"))
+	if err != nil || len([]rune(lines[0].Buckets[0].Name)) != 140000 {
+		t.Fatalf("long name: %v", err)
+	}
+}
+
+func TestStreamedDecodeReportsReadErrorsMidBody(t *testing.T) {
+	body := report10k(t)[:200000]
+	_, err := DecodeReader(io.MultiReader(bytes.NewReader(body), iotest.ErrReader(errBoom)), msisdn("1"))
+	if err != errBoom {
+		t.Fatalf("err %v, want the read error itself", err)
+	}
+}
+
+// TestEmptyBucketsCostNothing is issue 8's "a million {}": 3 MB of empty
+// buckets once took 1.2 GB and 30 MB of them ran out of memory. Empty and
+// repeated buckets are dropped as they are read, so the heap stays small.
+func TestEmptyBucketsCostNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large body")
+	}
+	for _, c := range []struct {
+		name, head, one string
+		n               int
+	}{
+		{"a million {}", `[{"effectiveDate":"2023-01-01","bucket":[`, `{}`, 1_000_000},
+		{"10 million {} (30 MB)", `[{"effectiveDate":"2023-01-01","bucket":[`, `{}`, 10_000_000},
+		{"a million repeated buckets", `[{"effectiveDate":"2023-01-01","bucket":[`, `{"id":"1","name":"x","remainingValue":{"amount":1,"units":"MB"}}`, 1_000_000},
+		{"a million empty periods", `[{"bucket":[{"id":"1","bucketBalance":[`, `{}`, 1_000_000},
+		{"a million empty usages", `[{"usageConsumption":[`, `{}`, 1_000_000},
+	} {
+		body := []byte(c.head + strings.Repeat(c.one+",", c.n-1) + c.one + strings.Repeat("]}", strings.Count(c.head, "[")-1) + "]")
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		lines, err := DecodeReader(bytes.NewReader(body), msisdn("1"))
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(lines) != 1 || len(lines[0].Buckets) > 1 {
+			t.Fatalf("%s: %d lines, %d buckets", c.name, len(lines), len(lines[0].Buckets))
+		}
+		// Allocated in total: the window, a few arenas (and, for repeated
+		// buckets, each one's conversion before it is recognised).
+		if got := after.TotalAlloc - before.TotalAlloc; got > max(4<<20, uint64(len(body))/4) {
+			t.Errorf("%s: %d MB allocated for a %d MB body", c.name, got>>20, len(body)>>20)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if live := int64(after.HeapAlloc) - int64(before.HeapAlloc); live > 1<<20 {
+			t.Errorf("%s: %d KB live after the decode", c.name, live>>10)
+		}
+		runtime.KeepAlive(lines)
+	}
+}
+
+func TestLimitsHaveAClearMessage(t *testing.T) {
+	many := func(head, one string, n int) []byte {
+		return []byte(head + strings.Repeat(one+",", n-1) + one + strings.Repeat("]}", strings.Count(head, "[")-1) + "]")
+	}
+	var distinct strings.Builder
+	distinct.WriteString(`[{"bucket":[`)
+	for i := range maxBuckets + 1 {
+		if i > 0 {
+			distinct.WriteByte(',')
+		}
+		distinct.WriteString(`{"id":"` + strconv.Itoa(i) + `"}`)
+	}
+	distinct.WriteString(`]}]`)
+	cases := map[string][]byte{
+		"buckets":  []byte(distinct.String()),
+		"periods":  many(`[{"bucket":[{"id":"1","bucketBalance":[`, `{"daysLeft":1}`, maxPeriods+1),
+		"counters": many(`[{"bucket":[{"id":"1","bucketCounter":[`, `{"counterType":"used"}`, maxPeriods+1),
+		"reports":  many(`[`, `{"effectiveDate":"x"}`, maxLines+1),
+	}
+	for name, body := range cases {
+		_, err := DecodeReader(bytes.NewReader(body), msisdn("1"))
+		me := wantKind(t, name, err, model.ErrBadResponse)
+		if !strings.Contains(me.Message, "answer refused: more than") || !strings.Contains(me.Message, name) {
+			t.Errorf("%s: message %q", name, me.Message)
+		}
+	}
+}
+
+
+// FuzzDecodeStream checks that reading any body through the window, in
+// chunks of any size, gives exactly what the whole-body decode gives, and
+// never panics (DecodeReader's recover is bypassed by calling decodeFrom).
+func FuzzDecodeStream(f *testing.F) {
+	for _, n := range seeds.Names() {
+		f.Add(seeds.MustRead(n), uint8(7))
+	}
+	f.Add([]byte(`[{"bucket":[{},{},{"id":"1"},{"id":"1"}]}]`), uint8(1))
+	f.Add([]byte("\xef\xbb\xbf[{\"bucket\":[{\"name\":\"a\\u00e9\\ud83d\\ude00\"}]}]"), uint8(2))
+	f.Fuzz(func(t *testing.T, body []byte, step uint8) {
+		h := msisdn("1")
+		want, werr := decode(body, h)
+		r := newReader(newStreamScanner(&chunkReader{body, int(step) + 1}), h)
+		got, gerr := decodeFrom(r, h)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("whole-body error %v, streamed error %v", werr, gerr)
+		}
+		if werr == nil {
+			wj, _ := json.Marshal(want)
+			gj, _ := json.Marshal(got)
+			if !bytes.Equal(wj, gj) {
+				t.Fatalf("streamed lines differ:\n%s\n%s", wj, gj)
+			}
+		}
+	})
+}
