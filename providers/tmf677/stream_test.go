@@ -154,7 +154,6 @@ func TestLimitsHaveAClearMessage(t *testing.T) {
 	}
 }
 
-
 // FuzzDecodeStream checks that reading any body through the window, in
 // chunks of any size, gives exactly what the whole-body decode gives, and
 // never panics (DecodeReader's recover is bypassed by calling decodeFrom).
