@@ -90,9 +90,25 @@ func (s dialogStack) find(id string) Dialog {
 	return nil
 }
 
-// ConfirmGrace is how long a freshly shown confirmation ignores keys, so
-// that an enter or y typed ahead (before it appeared) cannot answer it.
-const ConfirmGrace = 300 * time.Millisecond
+// Confirmations absorb input until the keyboard is quiet, so that neither
+// a key typed ahead (before the dialog appeared) nor a held key, nor a burst,
+// can answer one; all on the injected clock.
+const (
+	// ConfirmGrace is the quiet period: a key answers a confirmation only
+	// when no key came for this long before it, counting from the moment
+	// the dialog (or its second confirmation, or its outcome) appeared.
+	ConfirmGrace = 400 * time.Millisecond
+	// ConfirmRepeatQuiet is the quiet period before the same key as the
+	// previous one: longer than any terminal's auto-repeat delay (X11's
+	// default is 660 ms), so a held y that arms the second confirmation of
+	// a duplicate cannot also submit it when its repeats start.
+	ConfirmRepeatQuiet = time.Second
+	// ConfirmCeiling bounds the absorbing: from this long after the dialog
+	// appeared, a key different from the previous one answers even within
+	// the quiet period, so a stream of other input cannot lock the dialog.
+	// A run of one key (a held key) and key-repeat events never answer.
+	ConfirmCeiling = 3 * time.Second
+)
 
 // ConfirmRow is one labelled fact in a confirmation.
 type ConfirmRow struct{ Label, Value string }
@@ -121,6 +137,8 @@ type Confirm struct {
 
 	armed    bool
 	opened   time.Time
+	lastAt   time.Time // the previous key event the dialog saw
+	lastKey  string
 	focusYes bool
 	phase    confirmPhase
 	outcome  []string
@@ -162,7 +180,7 @@ func (d *Confirm) AddOutcome(lines ...string) { d.outcome = append(d.outcome, li
 
 // HandleKey implements Dialog.
 func (d *Confirm) HandleKey(msg tea.KeyPressMsg, c *common) Action {
-	if c.now.Sub(d.opened) < ConfirmGrace {
+	if d.absorb(msg, c.now) {
 		return nil
 	}
 	k := c.keys.Dialog
@@ -189,6 +207,32 @@ func (d *Confirm) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 		return cancelAction{}
 	}
 	return nil
+}
+
+// absorb reports whether a key must be ignored: a key-repeat event, any key
+// until the keyboard has been quiet for ConfirmGrace since the dialog
+// appeared or since the previous key (ConfirmRepeatQuiet when it is the same
+// key again), and, past ConfirmCeiling, only a repeated key within that
+// quiet period. Every key, ignored or not, restarts the quiet period.
+func (d *Confirm) absorb(msg tea.KeyPressMsg, now time.Time) bool {
+	k := msg.String()
+	since := d.opened
+	if d.lastAt.After(since) {
+		since = d.lastAt
+	}
+	same := k == d.lastKey && !d.lastAt.IsZero()
+	d.lastAt, d.lastKey = now, k
+	if msg.IsRepeat {
+		return true
+	}
+	quiet := ConfirmGrace
+	if same {
+		quiet = ConfirmRepeatQuiet
+	}
+	if now.Sub(since) >= quiet {
+		return false
+	}
+	return same || now.Sub(d.opened) < ConfirmCeiling
 }
 
 func (d *Confirm) confirm(now time.Time) Action {

@@ -87,7 +87,9 @@ func TestConfirmIgnoresTypedAheadKeys(t *testing.T) {
 	if h.m.dialogs.top() != c {
 		t.Fatal("the dialog was closed by typed-ahead keys")
 	}
-	h.clk.Advance(time.Millisecond)
+	// The keyboard must then be quiet: the same key again needs the longer
+	// repeat quiet period (see TestHeldYNeverConfirms).
+	h.clk.Advance(ConfirmRepeatQuiet)
 	h.settle(h.press("y"))
 	if h.orange.topups != 1 {
 		t.Fatalf("y after the grace period: topups %d", h.orange.topups)
