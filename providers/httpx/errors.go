@@ -11,10 +11,12 @@ import (
 	"simdesk/model"
 )
 
-// envelope covers both error shapes the providers use: Orange's flat
-// {"code","message","description"} and LLA's {"errors":[…]}.
+// envelope covers the error shapes the providers use: Orange's flat
+// {"code","message","description"}, LLA's {"errors":[…]} and TM Forum's
+// {"code","reason","message","status"} (reason required, message optional).
 type envelope struct {
 	Code        json.RawMessage `json:"code"`
+	Reason      string          `json:"reason"`
 	Message     string          `json:"message"`
 	Description string          `json:"description"`
 	Error       json.RawMessage `json:"error"`
@@ -59,6 +61,10 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 		msg, desc = env.Errors[0].Message, env.Errors[0].Description
 	} else {
 		msg, desc = env.Message, env.Description
+		if env.Reason != "" && desc == "" {
+			// TMF: the reason is the short title, the message its detail.
+			msg, desc = env.Reason, env.Message
+		}
 		if msg == "" && env.ErrorDesc != "" {
 			msg = env.ErrorDesc
 		}

@@ -1,0 +1,326 @@
+package tmf654_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"simdesk/model"
+	"simdesk/providers"
+	"simdesk/providers/httpx"
+	"simdesk/providers/sim"
+	"simdesk/providers/tmf654"
+)
+
+// clock is a settable time for the simulator, so "created → completed"
+// needs no sleeping.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type fixture struct {
+	sim   *sim.Server
+	clock *clock
+	c     *tmf654.Client
+}
+
+func newFixture(t *testing.T, mod func(*tmf654.Options)) *fixture {
+	t.Helper()
+	ck := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	s := sim.New(sim.Options{Now: ck.now})
+	if err := s.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	o := tmf654.Options{
+		Name: "lla-topup", Kind: tmf654.Kind, BaseURL: s.URL() + sim.TMF654BasePath,
+		ClientID: sim.ClientID, ClientSecret: sim.ClientSecret,
+		Currency: "USD", Amounts: []float64{5, 10, 20, 50}, MaxAmount: 100,
+		HTTP: httpx.New("lla-topup", 5*time.Second, nil),
+	}
+	if mod != nil {
+		mod(&o)
+	}
+	c, err := tmf654.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{sim: s, clock: ck, c: c}
+}
+
+func msisdn(v string) model.Identifier { return model.Identifier{Type: model.MSISDN, Value: v} }
+
+func (f *fixture) line(t *testing.T, id string) model.Line {
+	t.Helper()
+	ls, err := f.c.Lookup(context.Background(), msisdn(id))
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("lookup %s: %v %v", id, ls, err)
+	}
+	return ls[0]
+}
+
+func money(t *testing.T, l model.Line, bucket string) float64 {
+	t.Helper()
+	for _, b := range l.Buckets {
+		if b.ID == bucket {
+			return b.Remaining.Value()
+		}
+	}
+	t.Fatalf("no bucket %s in %+v", bucket, l.Buckets)
+	return 0
+}
+
+func amount(v float64) *model.Money { return &model.Money{Amount: v, Currency: "USD"} }
+
+func TestCapabilities(t *testing.T) {
+	f := newFixture(t, nil)
+	c := providers.CapabilitiesOf(f.c)
+	if !c.Lookup || !c.TopupAmount || !c.Reconcile || c.TopupOffer || c.Offers {
+		t.Errorf("capabilities %+v", c)
+	}
+	if c.Amounts.Currency != "USD" || c.Amounts.Max != 100 || len(c.Amounts.Presets) != 4 || c.Amounts.UsageType != "monetary" {
+		t.Errorf("rules %+v", c.Amounts)
+	}
+	if f.c.Accepts(model.Subscription) || !f.c.Accepts(model.MSISDN) {
+		t.Error("accepts")
+	}
+}
+
+func TestLookup(t *testing.T) {
+	f := newFixture(t, nil)
+	l := f.line(t, "9077613")
+	if l.ID != "9077613" || l.Type != model.MSISDN || l.Status != "active" || l.Account != "PA-9077613" || len(l.Buckets) != 2 {
+		t.Fatalf("line %+v", l)
+	}
+	b := l.Buckets[0]
+	if b.Usage != model.UsageMoney || b.UsageRaw != "monetary" || b.Remaining.Unit != "USD" || b.Remaining.Value() != 12.5 || b.Name != "Prepaid Balance" || b.ValidTo.IsZero() {
+		t.Errorf("money bucket %+v", b)
+	}
+	if d := l.Buckets[1]; d.Usage != model.UsageData || d.Remaining.Unit != "MB" || d.Remaining.Value() != 2048 {
+		t.Errorf("data bucket %+v", d)
+	}
+	_, err := f.c.Lookup(context.Background(), msisdn("5550001"))
+	if model.KindOf(err) != model.ErrNotFound {
+		t.Errorf("unknown line: %v", err)
+	}
+	n := f.sim.Requests()
+	if _, err := f.c.Lookup(context.Background(), model.Identifier{Type: model.Subscription, Value: "S-1001"}); !errors.Is(err, model.ErrInvalidInput) || f.sim.Requests() != n {
+		t.Errorf("subscription: %v (requests %d → %d)", err, n, f.sim.Requests())
+	}
+}
+
+func TestWrongSecretIsUnauthorized(t *testing.T) {
+	f := newFixture(t, func(o *tmf654.Options) { o.ClientSecret = "wrong-secret-value" })
+	_, err := f.c.Lookup(context.Background(), msisdn("9077613"))
+	var me *model.Error
+	if !errors.As(err, &me) || me.Kind != model.ErrUnauthorized || !strings.Contains(me.Message, "invalid client credentials") || strings.Contains(me.Error(), "wrong-secret-value") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestOAuth2ClientCredentials(t *testing.T) {
+	var tokenURL string
+	f := newFixture(t, func(o *tmf654.Options) {
+		tokenURL = strings.TrimSuffix(o.BaseURL, sim.TMF654BasePath) + sim.OrangeTokenPath
+		o.TokenURL = tokenURL
+	})
+	if l := f.line(t, "9077613"); len(l.Buckets) != 2 {
+		t.Fatal(l)
+	}
+	f.sim.ExpireTokens() // a 401 renews the token once
+	if l := f.line(t, "9077613"); len(l.Buckets) != 2 {
+		t.Fatal(l)
+	}
+}
+
+func TestTopupCompleted(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	targets, err := f.c.AmountTargets(ctx, msisdn("9077613"))
+	if err != nil || len(targets) != 1 || targets[0].ID != "B-9077613-1" {
+		t.Fatalf("targets %v %v", targets, err)
+	}
+	res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-1", Amount: amount(10), Target: msisdn("9077613"), Operator: "alice"})
+	if err != nil || res.Status != model.TopupOK || res.TransactionID == "" || !res.Sent {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if got := money(t, f.line(t, "9077613"), "B-9077613-1"); got != 22.5 {
+		t.Errorf("balance after 10 USD: %v", got)
+	}
+	// The same journal id again is a 409 from the provider: rejected.
+	res, err = f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-1", Amount: amount(10), Target: msisdn("9077613")})
+	if res.Status != model.TopupRejected || !strings.Contains(res.Reason, "exists already") || model.AsError(err).Status != 409 {
+		t.Errorf("duplicate description: %+v %v", res, err)
+	}
+	// Reconciling the first attempt finds it by its description.
+	rec, err := f.c.Reconcile(ctx, model.TopupRequest{JournalID: "j-1", Target: msisdn("9077613")}, nil)
+	if err != nil || rec.Status != model.TopupOK {
+		t.Errorf("reconcile: %+v %v", rec, err)
+	}
+}
+
+func TestTopupPicksBucket(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	targets, _ := f.c.AmountTargets(ctx, msisdn("18767911940"))
+	if len(targets) != 2 {
+		t.Fatalf("targets %v", targets)
+	}
+	n := f.sim.Requests()
+	_, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-2", Amount: amount(5), Target: msisdn("18767911940")})
+	if !errors.Is(err, model.ErrInvalidInput) || !strings.Contains(err.Error(), "several monetary balances") {
+		t.Errorf("no choice: %v", err)
+	}
+	if f.sim.Requests() != n+1 { // the bucket read, no POST
+		t.Errorf("requests %d → %d", n, f.sim.Requests())
+	}
+	res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-3", Amount: amount(5), Target: msisdn("18767911940"), Bucket: targets[1].ID})
+	if err != nil || res.Status != model.TopupOK {
+		t.Fatalf("%+v %v", res, err)
+	}
+	l := f.line(t, "18767911940")
+	if money(t, l, targets[1].ID) != 5 || money(t, l, targets[0].ID) != 3.2 {
+		t.Errorf("buckets %+v", l.Buckets)
+	}
+}
+
+func TestNoMonetaryBucket(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	if ts, err := f.c.AmountTargets(ctx, msisdn("4933562")); err != nil || len(ts) != 0 {
+		t.Errorf("targets %v %v", ts, err)
+	}
+	_, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j", Amount: amount(5), Target: msisdn("4933562")})
+	if !errors.Is(err, model.ErrInvalidInput) || !strings.Contains(err.Error(), "has no monetary balance") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestRejections(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		line   string
+		amount float64
+		status int
+		reason string
+	}{
+		{"2466217773", 5, 409, "suspended"},
+		{"7875550125", 5, 403, "not served through this channel"},
+		{"7875550124", 25, 0, "top-up limit of 20.00 USD"},
+	} {
+		res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-" + tc.line, Amount: amount(tc.amount), Target: msisdn(tc.line)})
+		if res.Status != model.TopupRejected || !strings.Contains(res.Reason, tc.reason) || !res.Sent {
+			t.Errorf("%s: %+v %v", tc.line, res, err)
+		}
+		if tc.status != 0 && model.AsError(err).Status != tc.status {
+			t.Errorf("%s: status %v", tc.line, err)
+		}
+		if tc.status == 0 && (err != nil || res.TransactionID == "") {
+			t.Errorf("%s: a failed top-up is an answer, not an error: %+v %v", tc.line, res, err)
+		}
+	}
+	// Below the limit the limited line completes.
+	res, _ := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-ok", Amount: amount(20), Target: msisdn("7875550124")})
+	if res.Status != model.TopupOK {
+		t.Errorf("20 USD: %+v", res)
+	}
+}
+
+func TestCreatedThenCompleted(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	req := model.TopupRequest{JournalID: "j-delayed", Amount: amount(10), Target: msisdn("12424495927")}
+	res, err := f.c.TopupAmount(ctx, req)
+	if err != nil || res.Status != model.TopupUnknown || !res.Accepted || res.TransactionID == "" || !strings.Contains(res.Reason, "not applied yet") {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if got := money(t, f.line(t, "12424495927"), "B-12424495927-1"); got != 7.75 {
+		t.Errorf("applied before completion: %v", got)
+	}
+	rec, err := f.c.Reconcile(ctx, req, nil)
+	if err != nil || rec.Status != model.TopupUnknown || !rec.Accepted {
+		t.Errorf("still created: %+v %v", rec, err)
+	}
+	f.clock.add(4 * time.Second)
+	rec, err = f.c.Reconcile(ctx, req, nil)
+	if err != nil || rec.Status != model.TopupOK || rec.TransactionID != res.TransactionID {
+		t.Errorf("completed: %+v %v", rec, err)
+	}
+	if got := money(t, f.line(t, "12424495927"), "B-12424495927-1"); got != 17.75 {
+		t.Errorf("balance after completion: %v", got)
+	}
+}
+
+func TestUnknownThenReconciled(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	req := model.TopupRequest{JournalID: "j-500", Amount: amount(3), Target: msisdn("7875550123")}
+	res, err := f.c.TopupAmount(ctx, req)
+	if res.Status != model.TopupUnknown || res.Accepted || model.AsError(err).Status != 500 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	rec, err := f.c.Reconcile(ctx, req, nil)
+	if err != nil || rec.Status != model.TopupOK || rec.TransactionID == "" {
+		t.Errorf("reconcile: %+v %v", rec, err)
+	}
+	// A transaction already claimed by another attempt is not taken again.
+	rec, err = f.c.Reconcile(ctx, req, map[string]bool{rec.TransactionID: true})
+	if err != nil || rec.Status != model.TopupRejected {
+		t.Errorf("claimed: %+v %v", rec, err)
+	}
+	// An attempt that never arrived is rejected: no guessing by time.
+	rec, err = f.c.Reconcile(ctx, model.TopupRequest{JournalID: "j-never", Target: msisdn("7875550123")}, nil)
+	if err != nil || rec.Status != model.TopupRejected || !strings.Contains(rec.Reason, "never arrived") {
+		t.Errorf("never sent: %+v %v", rec, err)
+	}
+}
+
+func TestBadInputSendsNothing(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	n := f.sim.Requests()
+	for _, m := range []*model.Money{
+		{Amount: 0, Currency: "USD"}, {Amount: -5, Currency: "USD"}, {Amount: 100.01, Currency: "USD"},
+		{Amount: 10.005, Currency: "USD"}, {Amount: 10, Currency: "EUR"}, nil,
+	} {
+		_, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j", Amount: m, Target: msisdn("9077613")})
+		if !errors.Is(err, model.ErrInvalidInput) {
+			t.Errorf("%v: %v", m, err)
+		}
+	}
+	_, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j", Amount: amount(5), Target: model.Identifier{Type: model.SIM, Value: "8944110068256270054"}})
+	if !errors.Is(err, model.ErrInvalidInput) {
+		t.Errorf("sim target: %v", err)
+	}
+	if f.sim.Requests() != n {
+		t.Errorf("bad input sent %d requests", f.sim.Requests()-n)
+	}
+}
+
+func TestNewRefusesBadOptions(t *testing.T) {
+	base := tmf654.Options{Name: "x", BaseURL: "http://127.0.0.1:1/v4", Currency: "USD", MaxAmount: 100}
+	for name, mod := range map[string]func(*tmf654.Options){
+		"no max":         func(o *tmf654.Options) { o.MaxAmount = 0 },
+		"bad currency":   func(o *tmf654.Options) { o.Currency = "dollars" },
+		"preset too big": func(o *tmf654.Options) { o.Amounts = []float64{500} },
+		"bad url":        func(o *tmf654.Options) { o.BaseURL = "ftp://h" },
+	} {
+		o := base
+		mod(&o)
+		if _, err := tmf654.New(o); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
