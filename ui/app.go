@@ -156,6 +156,7 @@ func (m *Model) refreshHealth() {
 // small handler of the feature it belongs to.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.c.tick()
+	msg = sanitizeMsg(msg)
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"errors"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/live"
+	"simdesk/model"
+)
+
+// sanitizeMsg makes every engine result safe for the terminal as it arrives
+// in Update: provider text (names, descriptions, reasons, error messages)
+// and journal entries can carry ESC sequences, C1 and bidi controls, and
+// model.Sanitize turns them into visible escapes. Our own styling is then
+// the only escape sequence the View writes. It is the one place the
+// console does this, so no screen can forget it; results are copied
+// first, because some (the live stock and journal) are shared between
+// sessions.
+func sanitizeMsg(msg any) any {
+	switch m := msg.(type) {
+	case lookupMsg:
+		m.res.Lines = sanitizeLines(m.res.Lines)
+		m.res.Err = sanitizeModelErr(m.res.Err)
+		return m
+	case stockMsg:
+		m.offers = sanitizeOffers(m.offers)
+		m.err = sanitizeErr(m.err)
+		return m
+	case offersMsg:
+		m.offers = sanitizeOffers(m.offers)
+		m.err = sanitizeErr(m.err)
+		return m
+	case dupCheckedMsg:
+		m.attempt = sanitizeAttempt(m.attempt)
+		return m
+	case topupMsg:
+		m.out.Result.MapText(model.Sanitize)
+		m.out.Err = sanitizeModelErr(m.out.Err)
+		m.out.JournalErr = sanitizeErr(m.out.JournalErr)
+		m.err = sanitizeErr(m.err)
+		return m
+	case attemptsMsg:
+		m.attempts = sanitizeAttempts(m.attempts)
+		m.err = sanitizeErr(m.err)
+		return m
+	case reconcileMsg:
+		entries := make([]audit.Entry, len(m.appended))
+		for i, e := range m.appended {
+			entries[i] = sanitizeEntry(e)
+		}
+		m.appended = entries
+		errs := make([]engine.ReconcileError, len(m.errs))
+		for i, e := range m.errs {
+			errs[i] = engine.ReconcileError{JournalID: e.JournalID, Err: sanitizeErr(e.Err)}
+		}
+		m.errs, m.err = errs, sanitizeErr(m.err)
+		return m
+	case liveMsg:
+		m.u = sanitizeLive(m.u)
+		return m
+	}
+	return msg
+}
+
+func sanitizeLive(u live.Update) live.Update {
+	stock := make([]live.Stock, len(u.Stock))
+	for i, s := range u.Stock {
+		s.Offers, s.Err = sanitizeOffers(s.Offers), sanitizeErr(s.Err)
+		stock[i] = s
+	}
+	u.Stock = stock
+	if u.Journal != nil {
+		j := *u.Journal
+		j.Attempts, j.Err = sanitizeAttempts(j.Attempts), sanitizeErr(j.Err)
+		u.Journal = &j
+	}
+	u.News = sanitizeAttempts(u.News)
+	u.Notice = model.Sanitize(u.Notice)
+	return u
+}
+
+func sanitizeLines(ls []model.Line) []model.Line {
+	if ls == nil {
+		return nil
+	}
+	out := make([]model.Line, len(ls))
+	for i, l := range ls {
+		// Deep enough a copy that MapText never writes into the
+		// provider's slices.
+		l.Buckets = append([]model.Bucket(nil), l.Buckets...)
+		for j := range l.Buckets {
+			b := &l.Buckets[j]
+			b.Periods = append([]model.Period(nil), b.Periods...)
+			b.Counters = append([]model.Counter(nil), b.Counters...)
+		}
+		l.MapText(model.Sanitize)
+		out[i] = l
+	}
+	return out
+}
+
+func sanitizeOffers(os []model.Offer) []model.Offer {
+	if os == nil {
+		return nil
+	}
+	out := make([]model.Offer, len(os))
+	for i, o := range os {
+		o.MapText(model.Sanitize)
+		out[i] = o
+	}
+	return out
+}
+
+func sanitizeAttempts(as []audit.Attempt) []audit.Attempt {
+	if as == nil {
+		return nil
+	}
+	out := make([]audit.Attempt, len(as))
+	for i, a := range as {
+		out[i] = sanitizeAttempt(a)
+	}
+	return out
+}
+
+func sanitizeAttempt(a audit.Attempt) audit.Attempt {
+	a.Intent = sanitizeEntry(a.Intent)
+	if a.Outcome != nil {
+		o := sanitizeEntry(*a.Outcome)
+		a.Outcome = &o
+	}
+	return a
+}
+
+// sanitizeEntry covers the journal's text fields: entries already in a
+// journal were written before any sanitising existed, or by another tool.
+func sanitizeEntry(e audit.Entry) audit.Entry {
+	s := model.Sanitize
+	e.JournalID, e.Operator, e.Provider, e.OfferID = s(e.JournalID), s(e.Operator), s(e.Provider), s(e.OfferID)
+	e.TargetType, e.TargetID, e.TransactionID, e.Reason = s(e.TargetType), s(e.TargetID), s(e.TransactionID), s(e.Reason)
+	e.Reference, e.OfferName, e.Environment = s(e.Reference), s(e.OfferName), s(e.Environment)
+	if e.Price != nil {
+		p := *e.Price
+		p.Currency = s(p.Currency)
+		e.Price = &p
+	}
+	return e
+}
+
+func sanitizeModelErr(e *model.Error) *model.Error {
+	if e == nil || safeErr(e) {
+		return e
+	}
+	c := *e
+	c.Provider = model.Sanitize(c.Provider)
+	c.MapText(model.Sanitize)
+	return &c
+}
+
+// safeErr reports an error whose texts need no escaping: it is then kept as
+// it is (the same pointer), copied only when something must change.
+func safeErr(e *model.Error) bool {
+	s := model.Sanitize
+	ok := s(e.Message) == e.Message && s(e.Provider) == e.Provider && s(e.CorrelationID) == e.CorrelationID
+	if e.Err != nil {
+		ok = ok && s(e.Err.Error()) == e.Err.Error()
+	}
+	return ok
+}
+
+// sanitizeErr keeps the error's identity for errors.Is/As while its text is
+// safe to show.
+func sanitizeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var me *model.Error
+	if errors.As(err, &me) && me == err {
+		return sanitizeModelErr(me)
+	}
+	if t := err.Error(); model.Sanitize(t) != t {
+		return sanitizedError{model.Sanitize(t), err}
+	}
+	return err
+}
+
+type sanitizedError struct {
+	msg   string
+	cause error
+}
+
+func (e sanitizedError) Error() string { return e.msg }
+func (e sanitizedError) Unwrap() error { return e.cause }
