@@ -1,13 +1,9 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -97,122 +93,6 @@ func lookupExit(results []engine.Result) int {
 		return ExitNotFound
 	}
 	return ExitProvider
-}
-
-// writeLookupJSON streams the contract's JSON: each bucket is encoded on its
-// own, so a 10,000-bucket line never sits in memory twice as one document.
-func writeLookupJSON(w io.Writer, id model.Identifier, results []engine.Result) error {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	q, _ := json.MarshalIndent(queryJSON{ID: id.Value, Type: id.Type, Account: id.Account}, "  ", "  ")
-	bw.WriteString("{\n  \"query\": ")
-	bw.Write(q)
-	bw.WriteString(",\n  \"results\": [")
-	for i, r := range results {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		head, _ := marshal(resultHead{Provider: r.Provider, Kind: r.Kind, Error: r.Err, ElapsedMS: r.Elapsed.Milliseconds()}, "    ")
-		bw.WriteString("\n    ")
-		bw.Write(reopen(head))
-		bw.WriteString(",\n      \"lines\": [")
-		for j := range r.Lines {
-			if j > 0 {
-				bw.WriteByte(',')
-			}
-			writeLine(bw, &r.Lines[j], "        ")
-		}
-		if len(r.Lines) > 0 {
-			bw.WriteString("\n      ")
-		}
-		bw.WriteString("]\n    }")
-	}
-	if len(results) > 0 {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteString("]\n}\n")
-	return bw.Flush()
-}
-
-// resultHead is a result without its lines, which are streamed after it.
-type resultHead struct {
-	Provider  string       `json:"provider"`
-	Kind      string       `json:"kind"`
-	Error     *model.Error `json:"error"`
-	ElapsedMS int64        `json:"elapsed_ms"`
-}
-
-// lineHead is a line without its buckets: the shallower "buckets" field,
-// nil and omitted, hides the embedded one.
-type lineHead struct {
-	*model.Line
-	Buckets *struct{} `json:"buckets,omitempty"`
-}
-
-func writeLine(bw *bufio.Writer, l *model.Line, prefix string) {
-	head, _ := marshal(lineHead{Line: l}, prefix)
-	bw.WriteString("\n" + prefix)
-	bw.Write(reopen(head))
-	bw.WriteString(",\n" + prefix + "  \"buckets\": [")
-	inner := prefix + "    "
-	sep := "\n" + inner
-	enc := newIndenter(inner)
-	for k := range l.Buckets {
-		if k > 0 {
-			bw.WriteByte(',')
-		}
-		b, _ := enc.marshal(&l.Buckets[k])
-		bw.WriteString(sep)
-		bw.Write(b)
-	}
-	if len(l.Buckets) > 0 {
-		bw.WriteString("\n" + prefix + "  ")
-	}
-	bw.WriteString("]\n" + prefix + "}")
-}
-
-// marshal is MarshalIndent without HTML escaping (names like "A&B" stay
-// readable) and without the trailing newline.
-func marshal(v any, prefix string) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
-// indenter is marshal with one encoder and one buffer reused for every
-// value: streaming 10,000 buckets then allocates no buffer, indent copy or
-// encoder per bucket (which had doubled the garbage, the GC work and the
-// peak RSS of a big lookup).
-type indenter struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func newIndenter(prefix string) *indenter {
-	in := &indenter{}
-	in.enc = json.NewEncoder(&in.buf)
-	in.enc.SetEscapeHTML(false)
-	in.enc.SetIndent(prefix, "  ")
-	return in
-}
-
-// marshal returns v's JSON, valid until the next call.
-func (in *indenter) marshal(v any) ([]byte, error) {
-	in.buf.Reset()
-	if err := in.enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(in.buf.Bytes(), "\n"), nil
-}
-
-// reopen drops an object's closing brace (and the line break before it) so
-// that more members can be appended.
-func reopen(b []byte) []byte {
-	return bytes.TrimRight(bytes.TrimSuffix(b, []byte("}")), " \n")
 }
 
 // failConfig prints config problems one per line (each FILE:LINE: KEY: msg).
