@@ -251,7 +251,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 	if !ok {
 		return nil, e.UnknownProvider(provider)
 	}
-	s, ok := r.Provider.(providers.Stocker)
+	s, ok := providers.AsStocker(r.Provider)
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") has no offers or stock"}
 	}
@@ -285,7 +285,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 func (e *Engine) Stockers() []string {
 	var out []string
 	for _, r := range e.regs {
-		if _, ok := r.Provider.(providers.Stocker); ok {
+		if _, ok := providers.AsStocker(r.Provider); ok {
 			out = append(out, r.Name())
 		}
 	}

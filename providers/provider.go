@@ -111,3 +111,22 @@ func CapabilitiesOf(p Provider) Capabilities {
 	}
 	return c
 }
+
+// AsStocker returns p as a Stocker when it lists offers. The engine uses
+// these accessors, so that no other package type-asserts a provider.
+func AsStocker(p Provider) (Stocker, bool) { s, ok := p.(Stocker); return s, ok }
+
+// AsOfferTopper returns p as an OfferTopper when it tops up by offer.
+func AsOfferTopper(p Provider) (OfferTopper, bool) { t, ok := p.(OfferTopper); return t, ok }
+
+// AsAmountTopper returns p as an AmountTopper when it tops up by amount.
+func AsAmountTopper(p Provider) (AmountTopper, bool) { t, ok := p.(AmountTopper); return t, ok }
+
+// AsReconciler returns p as a Reconciler when it can settle unknown outcomes.
+func AsReconciler(p Provider) (Reconciler, bool) { r, ok := p.(Reconciler); return r, ok }
+
+// AsToppingUp returns p as a ToppingUp (offer top-ups with reconciliation).
+func AsToppingUp(p Provider) (ToppingUp, bool) { t, ok := p.(ToppingUp); return t, ok }
+
+// AsHealth returns p's liveness probe, if it has one.
+func AsHealth(p Provider) (Health, bool) { h, ok := p.(Health); return h, ok }
