@@ -1,0 +1,99 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+// PGStockSource is the StockSource for several `simdesk serve` hosts that
+// share a PostgreSQL journal: per provider, one host of them all (the one
+// holding the provider's advisory lock, see audit.RunStockLeader) asks the
+// provider every stock_refresh and stores the reading; every host publishes
+// each reading. The provider sees one host's polls however many hosts run,
+// and when the leading host dies another takes over within a quarter of the
+// interval.
+type PGStockSource struct {
+	eng   *engine.Engine
+	name  string
+	every time.Duration
+	dsn   string
+	host  string
+	// Role, when set before Run, hears whether this host leads the polls.
+	Role func(leading bool)
+}
+
+// NewPGStockSource polls provider r through eng when this host leads,
+// sharing readings through the database at dsn (the journal's); host names
+// this host in the database (pg_stat_activity, the stock table).
+func NewPGStockSource(eng *engine.Engine, r engine.Registered, dsn, host string) *PGStockSource {
+	return &PGStockSource{eng: eng, name: r.Name(), every: r.StockRefresh, dsn: dsn, host: host}
+}
+
+// Provider is the provider's configured name.
+func (s *PGStockSource) Provider() string { return s.name }
+
+// stockBody is a reading as it travels between hosts.
+type stockBody struct {
+	Offers []model.Offer `json:"offers"`
+	Error  string        `json:"error,omitempty"`
+}
+
+// Run takes part in the provider's election and publishes every reading
+// until ctx ends.
+func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
+	every := s.every
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	audit.RunStockLeader(ctx, audit.StockLeaderOptions{
+		DSN: s.dsn, Provider: s.name, Host: s.host, Interval: every, Role: s.Role,
+		Poll: func(ctx context.Context) []byte {
+			pctx, cancel := context.WithTimeout(ctx, stockTimeout)
+			offers, err := s.eng.Offers(pctx, s.name)
+			cancel()
+			return encodeStock(offers, err)
+		},
+		Publish: func(snap audit.StockSnapshot) { publish(decodeStock(s.name, snap)) },
+	})
+}
+
+func encodeStock(offers []model.Offer, err error) []byte {
+	b := stockBody{Offers: offers}
+	if err != nil {
+		b.Error = err.Error()
+	}
+	out, _ := json.Marshal(b)
+	return out
+}
+
+func decodeStock(provider string, snap audit.StockSnapshot) Stock {
+	var b stockBody
+	st := Stock{Provider: provider, At: snap.TakenAt}
+	if err := json.Unmarshal(snap.Body, &b); err != nil {
+		st.Err = errors.New("stock reading from host " + snap.Leader + " is unreadable")
+		return st
+	}
+	st.Offers = b.Offers
+	if b.Error != "" {
+		st.Err = errors.New(b.Error)
+	}
+	return st
+}
+
+// KickOnPGAppends kicks feed whenever any host appends to the PostgreSQL
+// journal (LISTEN/NOTIFY, caught up by sequence after a reconnect), so
+// sessions see other hosts' top-ups at once instead of at the feed's next
+// interval. It returns when ctx ends.
+func KickOnPGAppends(ctx context.Context, store *audit.PG, feed *JournalFeed) {
+	head, err := store.Head(ctx)
+	if err != nil {
+		head = 0
+	}
+	store.Feed(ctx, head, func([]audit.Record) { feed.Kick() }, func(error) { feed.Kick() })
+}
