@@ -12,8 +12,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -37,6 +39,10 @@ type hostileOrange struct {
 	url    string
 	mu     sync.Mutex
 	tokens []string
+	// hang, when set, makes the API (not the token endpoint) never answer;
+	// hangAll makes the token endpoint hang too.
+	hang, hangAll atomic.Bool
+	done          chan struct{} // closed at cleanup: hanging handlers return
 }
 
 func (h *hostileOrange) seen() []string {
@@ -48,13 +54,20 @@ func (h *hostileOrange) seen() []string {
 func startHostileOrange(t *testing.T) *hostileOrange {
 	t.Helper()
 	s := sim.New(sim.Options{ClientSecret: trustSecret})
-	h := &hostileOrange{}
+	h := &hostileOrange{done: make(chan struct{})}
 	basic := base64.StdEncoding.EncodeToString([]byte(sim.ClientID + ":" + trustSecret))
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") {
 			h.mu.Lock()
 			h.tokens = append(h.tokens, strings.TrimPrefix(a, "Bearer "))
 			h.mu.Unlock()
+		}
+		if h.hangAll.Load() || h.hang.Load() && !strings.Contains(r.URL.Path, "/oauth/") {
+			select {
+			case <-r.Context().Done():
+			case <-h.done:
+			}
+			return
 		}
 		switch {
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/distributors/transactions"):
@@ -82,6 +95,7 @@ func startHostileOrange(t *testing.T) *hostileOrange {
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(h.done) })
 	h.url = srv.URL
 	return h
 }
@@ -317,5 +331,32 @@ func TestSighupStopsLikeSigterm(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("SIGHUP did not stop the child")
+	}
+}
+
+// TestTimeoutDrill: with timeout = "1s", a lookup against a provider that
+// never answers (its API, or its token endpoint too) ends within about
+// 1.5 s and says how long it actually waited.
+func TestTimeoutDrill(t *testing.T) {
+	for _, all := range []bool{false, true} {
+		h := startHostileOrange(t)
+		env, _ := hostileConfig(t, h, "")
+		cfg := env["SIMDESK_CONFIG"]
+		b, _ := os.ReadFile(cfg)
+		os.WriteFile(cfg, append(b, "timeout = \"1s\"\n"...), 0o600)
+		h.hang.Store(true)
+		h.hangAll.Store(all)
+		for _, id := range []string{"trx:3f98e277-4cbd-47ad-9c90-a9587403e430", "33612345678", "sim:1956392841179"} {
+			start := time.Now()
+			code, out, errs := run(t, env, "", "lookup", id)
+			took := time.Since(start)
+			t.Logf("token hangs too: %v, lookup %s: %s, exit %d: %s", all, id, took.Round(time.Millisecond), code, strings.ReplaceAll(strings.TrimSpace(out+errs), "\n", " | "))
+			if took > 1500*time.Millisecond {
+				t.Errorf("lookup %s against a hanging provider with timeout 1s took %s", id, took)
+			}
+			if code != ExitProvider || !regexp.MustCompile(`no answer after 1\.[0-4] s \(timeout 1s\)`).MatchString(out+errs) {
+				t.Errorf("lookup %s: exit %d, no message saying how long it waited:\n%s%s", id, code, out, errs)
+			}
+		}
 	}
 }

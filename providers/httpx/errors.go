@@ -31,8 +31,10 @@ type envelope struct {
 // The lenient patterns compile on first use: most runs never see a broken
 // error body, and compiling them costs milliseconds at every start.
 var (
-	reMessage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"message"\s*:\s*"([^"\\]*)`) })
-	reDesc    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"description"\s*:\s*"([^"\\]*)`) })
+	// A string value ends at its closing quote or, when the body forgot it
+	// (the seeds' 405), at the end of its line.
+	reMessage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"message"\s*:\s*"([^"\\\n]*)("?)`) })
+	reDesc    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"description"\s*:\s*"([^"\\\n]*)("?)`) })
 	reTitle   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title>\s*([^<]*)</title>`) })
 )
 
@@ -52,9 +54,9 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 	} else if json.Unmarshal(body, &env) == nil {
 		// decoded below
 	} else if m := reMessage().FindStringSubmatch(trimmed); m != nil {
-		env.Message = m[1]
+		env.Message = lenientValue(m)
 		if d := reDesc().FindStringSubmatch(trimmed); d != nil {
-			env.Description = d[1]
+			env.Description = lenientValue(d)
 		}
 	}
 	if len(env.Errors) > 0 {
@@ -99,6 +101,16 @@ func DecodeError(status int, contentType string, body []byte) *model.Error {
 		}
 	}
 	return e
+}
+
+// lenientValue is a string value read from broken JSON: without its closing
+// quote, the closing brackets and commas of the structure around it are not
+// part of the text.
+func lenientValue(m []string) string {
+	if m[2] == `"` {
+		return m[1]
+	}
+	return strings.TrimRight(m[1], " \t\r}],")
 }
 
 // looksGeneric spots descriptions that say less than the message (the seeds'

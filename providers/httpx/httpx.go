@@ -110,12 +110,20 @@ func (c *Client) Do(ctx context.Context, r Request, handle Handler) error {
 	if idempotent {
 		attempts += c.Retries
 	}
+	ctx, cancel := c.Budget(ctx)
+	defer cancel()
 	var last *model.Error
 	for i := 0; i < attempts; i++ {
 		if i > 0 {
 			wait := backoff(i, last)
-			if c.MaxWait <= 0 && wait > 5*time.Second || c.MaxWait > 0 && wait > c.MaxWait {
-				break // the provider asks for more patience than an operator has
+			if asked, ok := retryAfterOf(last); ok && (wait > c.maxWait() || !fits(ctx, wait)) {
+				// The provider asks for more patience than an operator has:
+				// say how much, so the operator can decide when to retry.
+				last.Message += fmt.Sprintf(" (the provider asks to retry after %s; simdesk waits at most %s)", roundWait(asked), roundWait(min(c.maxWait(), remaining(ctx))))
+				break
+			}
+			if wait > c.maxWait() || !fits(ctx, wait) {
+				break // no time left for another attempt within the timeout
 			}
 			if err := c.sleep(ctx, wait); err != nil {
 				break
@@ -131,6 +139,84 @@ func (c *Client) Do(ctx context.Context, r Request, handle Handler) error {
 		}
 	}
 	return last
+}
+
+// budgetKey marks a context whose deadline is an operator's whole wait.
+type budgetKey struct{}
+
+// budget is when the operator's wait began and how long it may last.
+type budget struct {
+	start time.Time
+	limit time.Duration
+}
+
+// Budget bounds everything done with the returned context (every attempt,
+// every backoff, and for Orange the token fetch before them) by the
+// configured timeout counted from now: the timeout is what the operator
+// waits, retries included, not a per-attempt figure that three attempts
+// and their backoffs turn into four times as long. A context that already
+// carries a budget keeps it, so nested calls share one wait.
+func (c *Client) Budget(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Value(budgetKey{}).(*budget); ok {
+		return context.WithCancel(ctx)
+	}
+	b := &budget{start: time.Now(), limit: c.timeout()}
+	return context.WithTimeout(context.WithValue(ctx, budgetKey{}, b), b.limit)
+}
+
+// Waited is how long the operator has waited in the budget ctx carries, and
+// the configured limit; ok is false without a budget.
+func Waited(ctx context.Context) (waited, limit time.Duration, ok bool) {
+	b, ok := ctx.Value(budgetKey{}).(*budget)
+	if !ok {
+		return 0, 0, false
+	}
+	return time.Since(b.start), b.limit, true
+}
+
+// TimeoutMessage says how long the operator actually waited for an answer,
+// and the configured timeout, e.g. "no answer after 1.0 s (timeout 1s)".
+func TimeoutMessage(ctx context.Context, what string, fallback time.Duration) string {
+	waited, limit, ok := Waited(ctx)
+	if !ok {
+		return fmt.Sprintf("%sno answer within %s", what, fallback)
+	}
+	return fmt.Sprintf("%sno answer after %.1f s (timeout %s)", what, waited.Seconds(), limit)
+}
+
+func retryAfterOf(last *model.Error) (time.Duration, bool) {
+	var ra retryAfter
+	if last != nil && errors.As(last.Err, &ra) {
+		return ra.d, true
+	}
+	return 0, false
+}
+
+// fits reports whether waiting d still leaves time for an attempt.
+func fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d+50*time.Millisecond
+}
+
+func remaining(ctx context.Context) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		return max(0, time.Until(dl))
+	}
+	return time.Hour
+}
+
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(10 * time.Millisecond)
+}
+
+func (c *Client) maxWait() time.Duration {
+	if c.MaxWait <= 0 {
+		return 5 * time.Second
+	}
+	return c.MaxWait
 }
 
 // retryAfter is the wait a 429/503 asked for, carried from once to backoff.
@@ -290,11 +376,11 @@ func (c *Client) transportError(ctx context.Context, corr string, err error) *mo
 	case errors.Is(err, context.Canceled):
 		return c.fail(model.ErrTimeout, 0, corr, "cancelled", err)
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
-		return c.fail(model.ErrTimeout, 0, corr, fmt.Sprintf("no answer within %s", c.timeout()), err)
+		return c.fail(model.ErrTimeout, 0, corr, TimeoutMessage(ctx, "", c.timeout()), err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return c.fail(model.ErrTimeout, 0, corr, fmt.Sprintf("no answer within %s", c.timeout()), err)
+		return c.fail(model.ErrTimeout, 0, corr, TimeoutMessage(ctx, "", c.timeout()), err)
 	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {

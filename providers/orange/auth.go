@@ -58,6 +58,9 @@ func (t *tokens) token(ctx context.Context) (string, error) {
 	select {
 	case t.lock <- struct{}{}:
 	case <-ctx.Done():
+		if ctx.Err() == context.DeadlineExceeded {
+			return "", t.fail(model.ErrTimeout, 0, httpx.TimeoutMessage(ctx, "waiting for a token: ", t.hc.Timeout))
+		}
 		return "", t.fail(model.ErrTimeout, 0, "cancelled while waiting for a token")
 	}
 	defer func() { <-t.lock }()
@@ -141,11 +144,11 @@ func (t *tokens) tokenError(ctx context.Context, err error) *model.Error {
 	case errors.Is(err, context.Canceled):
 		return t.fail(model.ErrTimeout, 0, "token request cancelled")
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
-		return t.fail(model.ErrTimeout, 0, fmt.Sprintf("token endpoint: no answer within %s", t.hc.Timeout))
+		return t.fail(model.ErrTimeout, 0, httpx.TimeoutMessage(ctx, "token endpoint: ", t.hc.Timeout))
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return t.fail(model.ErrTimeout, 0, fmt.Sprintf("token endpoint: no answer within %s", t.hc.Timeout))
+		return t.fail(model.ErrTimeout, 0, httpx.TimeoutMessage(ctx, "token endpoint: ", t.hc.Timeout))
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {

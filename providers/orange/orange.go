@@ -207,6 +207,10 @@ func (c *Client) call(ctx context.Context, hc *httpx.Client, method, path string
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
+	// One wait for the operator: the token fetch, the request, its retries
+	// and a renewal after a 401 all fit in the configured timeout.
+	ctx, cancel := hc.Budget(ctx)
+	defer cancel()
 	for attempt := 0; attempt < 2; attempt++ {
 		tok, terr := c.auth.token(ctx)
 		if terr != nil {
