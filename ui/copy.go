@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"simdesk/model"
 	"simdesk/present"
 )
 
@@ -29,13 +30,16 @@ func (m *Model) copyView() tea.Cmd {
 func (m *Model) copyText() string {
 	c := m.c
 	c.st = c.plain
-	w, _ := m.bodySize()
+	// Full width: every value whole (ids, offer names, amounts), not the
+	// cut screen; trailing spaces are trimmed below.
+	const w = 1000
 	const tall = maxCopyLines + 50
 	var body, where string
 	switch m.screen {
 	case screenStock:
 		s := *m.stock
 		s.list.height, s.list.offset = tall, 0
+		s.wide = true
 		body, where = s.View(&c, w, tall), "stock"
 	case screenJournal:
 		j := *m.journal
@@ -53,6 +57,7 @@ func (m *Model) copyText() string {
 		case p.view != nil:
 			v := *p.view
 			v.list.height, v.list.offset = tall, 0
+			v.wide, v.rows = 0, rowCache{}
 			body = v.View(&c, w, tall)
 		default:
 			cp := *p
@@ -72,4 +77,52 @@ func (m *Model) copyText() string {
 		lines[i] = strings.TrimRight(lines[i], " ")
 	}
 	return head + "\n" + strings.Join(lines, "\n")
+}
+
+// copyID is `Y`: only the identifier under the cursor — the open line's
+// id, the line picked in a list, the journal id, the offer id — so that a
+// ticket gets the id whole, masked like the screen.
+func (m *Model) copyID() tea.Cmd {
+	id, what := m.currentID()
+	if id == "" {
+		m.setStatus("nothing to copy here: Y copies the identifier under the cursor", statusInfo)
+		return nil
+	}
+	m.setStatus("copied "+what+" "+id+" (OSC 52)", statusOK)
+	return tea.SetClipboard(id)
+}
+
+// currentID is the identifier under the cursor on the current screen.
+func (m *Model) currentID() (id, what string) {
+	switch m.screen {
+	case screenStock:
+		if r, ok := m.stock.current(); ok {
+			return r.offer.ID, "offer id"
+		}
+		return "", ""
+	case screenJournal:
+		if a, ok := m.journal.current(); ok {
+			return a.Intent.JournalID, "journal id"
+		}
+		return "", ""
+	}
+	p := m.activePane()
+	if p == nil {
+		return "", ""
+	}
+	l := p.line()
+	if l == nil && p.status == paneDone && p.picker.cursor < len(p.lines) {
+		l = &p.lines[p.picker.cursor]
+	}
+	if l == nil {
+		return "", ""
+	}
+	if l.Type == model.Transaction || (l.TransactionID != "" && p.view == nil) {
+		return l.TransactionID, "transaction id"
+	}
+	v := present.MaskID(m.c.mask, l.Type, l.ID)
+	if l.Account != "" {
+		v += "@" + l.Account
+	}
+	return v, l.Type.Label()
 }

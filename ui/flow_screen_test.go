@@ -89,3 +89,83 @@ func stripView(m *Model) string {
 	s, _ := m.render()
 	return ansi.Strip(s)
 }
+
+// orangeMSISDNLine is an Orange line with the zero rows of the categories
+// its offer lacks ("0 MB", "0 SMS" beside a voice offer).
+func orangeMSISDNLine() model.Line {
+	l := orangeLine()
+	l.Buckets = []model.Bucket{
+		{Name: "Recharge Holiday Voix 30 min", Usage: model.UsageVoice, Remaining: model.Quantity{Amount: num(1800), Unit: "s"}},
+		{Name: "Recharge Holiday Voix 30 min", Usage: model.UsageData, Remaining: model.Quantity{Amount: num(0), Unit: "MB"}},
+		{Name: "Recharge Holiday Voix 30 min", Usage: model.UsageSMS, Remaining: model.Quantity{Amount: num(0), Unit: "sms"}},
+		{Name: "Balance", Usage: model.UsageMoney, Remaining: model.Quantity{Amount: num(0), Unit: "EUR"}},
+	}
+	return l
+}
+
+func TestEmptyCategoryBucketsFoldWithAToggle(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines["1956392841179"] = []model.Line{orangeMSISDNLine()}
+	h.search("sim:1956392841179")
+	h.mustSee("30 min", "EUR 0.00", "2 empty bucket(s)", "z shows")
+	h.mustNotSee("0 MB", "0 SMS")
+	h.press("z")
+	h.mustSee("0 MB", "0 SMS", "z folds")
+	h.press("z")
+	h.mustNotSee("0 MB")
+}
+
+func TestBucketFilterSortAndWide(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines["1956392841179"] = []model.Line{bigLine(10000)}
+	h.search("sim:1956392841179")
+	v := h.m.panes[0].view
+	v.setFilter(&h.m.c, "bucket 09")
+	h.mustSee("100 of 10 000 match", "bucket 0900")
+	h.mustNotSee("bucket 0001 ")
+	h.press("esc")
+	if v.filter != "" || v.list.n != 10000 {
+		t.Fatalf("esc did not clear the filter: %q, %d rows", v.filter, v.list.n)
+	}
+	h.press(">", ">", ">") // REMAINING, largest first
+	h.mustSee("sorted by REMAINING", "REMAINING↕")
+	if b := v.bucketAt(0); b.Name != "bucket 9999" {
+		t.Fatalf("first row after sorting by remaining: %s", b.Name)
+	}
+	h.press("<", "<", "<")
+	if v.sort != 0 || v.bucketAt(0).Name != "bucket 0000" {
+		t.Fatalf("back to the provider's order: sort %d first %s", v.sort, v.bucketAt(0).Name)
+	}
+	h.press("w")
+	h.mustSee("wide:")
+	before := h.screen()
+	h.press("l", "l")
+	if h.screen() == before {
+		t.Fatal("→ does not scroll in wide mode")
+	}
+}
+
+// TestCopyIsWholeAndYCopiesTheID: y copies every value whole at any
+// width; Y copies the identifier under the cursor only.
+func TestCopyIsWholeAndYCopiesTheID(t *testing.T) {
+	h := newHarness(t, noColor())
+	l := orangeLine()
+	l.Buckets[0].Name = "Recharge Holiday Données Europe Zone 1 et Zone 2 10 Go valable 30 jours"
+	h.orange.lines["1956392841179"] = []model.Line{l}
+	h.m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	h.search("sim:1956392841179")
+	txt := h.m.copyText()
+	for _, want := range []string{l.Buckets[0].Name, "5f1c2a9e-0000-4000-8000-000000000001", "2.0 GB", "30 min"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("copy lacks %q:\n%s", want, txt)
+		}
+	}
+	if id, _ := h.m.currentID(); id != "1956392841179" {
+		t.Errorf("Y would copy %q", id)
+	}
+	msgs := collect(h.press("Y"), time.Second)
+	if len(msgs) == 0 {
+		t.Fatal("Y produced no clipboard command")
+	}
+	h.mustSee("copied SIM 1956392841179")
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"simdesk/present"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"simdesk/audit"
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // journalLimit is how many recent attempts the journal view lists.
@@ -238,4 +238,12 @@ func (j *journalView) View(c *common, w, h int) string {
 		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(limitLines(out, h), "\n")
+}
+
+// current is the attempt under the cursor.
+func (j *journalView) current() (audit.Attempt, bool) {
+	if j.list.cursor < len(j.attempts) && len(j.attempts) > 0 {
+		return j.attempts[j.list.cursor], true
+	}
+	return audit.Attempt{}, false
 }

@@ -28,8 +28,11 @@ type NavKeys struct {
 	Up, Down, Top, Bottom, PageUp, PageDown, Open, Back key.Binding
 }
 
-// LineKeys act on the open line.
-type LineKeys struct{ Topup key.Binding }
+// LineKeys act on the open line and its bucket table (Sort*, Wide and
+// Scroll* work in the stock watch too).
+type LineKeys struct {
+	Topup, Zero, SortNext, SortPrev, Wide, ScrollLeft, ScrollRight, CopyID key.Binding
+}
 
 // JournalKeys act in the journal view.
 type JournalKeys struct{ Reconcile key.Binding }
@@ -72,7 +75,16 @@ func DefaultKeyMap() KeyMap {
 			Open:     b([]string{"enter"}, "enter", "open"),
 			Back:     b([]string{"esc"}, "esc", "back, cancel"),
 		},
-		Line:    LineKeys{Topup: b([]string{"t"}, "t", "top-up")},
+		Line: LineKeys{
+			Topup:       b([]string{"t"}, "t", "top-up"),
+			Zero:        b([]string{"z"}, "z", "show/fold empty buckets"),
+			SortNext:    b([]string{">"}, ">", "sort by next column"),
+			SortPrev:    b([]string{"<"}, "<", "sort by previous column"),
+			Wide:        b([]string{"w"}, "w", "wide: every column whole"),
+			ScrollLeft:  b([]string{"left", "h"}, "←/h", "scroll left (wide)"),
+			ScrollRight: b([]string{"right", "l"}, "→/l", "scroll right (wide)"),
+			CopyID:      b([]string{"Y"}, "Y", "copy the identifier"),
+		},
 		Journal: JournalKeys{Reconcile: b([]string{"r"}, "r", "reconcile")},
 		Dialog: DialogKeys{
 			Yes:    b([]string{"y", "Y"}, "y", "confirm"),

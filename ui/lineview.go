@@ -1,16 +1,19 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"simdesk/present"
+	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // lineView shows one line: its header (identifier, payment, status, billing
@@ -26,6 +29,17 @@ type lineView struct {
 	detail *bucketDetail
 	w, h   int
 	rows   rowCache
+
+	// idx maps table rows to bucket indexes: the buckets shown, in the
+	// order shown. Zero buckets of a category the offer lacks are folded
+	// unless showZero; a filter keeps the buckets whose text contains it;
+	// sort orders by a column (0 keeps the provider's order).
+	idx      []int
+	folded   int
+	showZero bool
+	filter   string
+	sort     int
+	wide     int // the first column shown in wide mode (horizontal scroll); -1 is off
 }
 
 // rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
@@ -40,19 +54,112 @@ type rowCache struct {
 	w       int
 	st      *Styles
 	changes bool
+	bc      bucketCols
 	rows    map[int]cachedRow
 }
 
 type cachedRow struct {
-	sel         bool
-	days, delta string
-	text        string
+	sel               bool
+	days, delta, name string
+	text              string
 }
 
 func newLineView(line *model.Line, provider string, elapsed time.Duration) *lineView {
-	v := &lineView{line: line, provider: provider, elapsed: elapsed}
-	v.list.SetLen(len(line.Buckets))
+	v := &lineView{line: line, provider: provider, elapsed: elapsed, wide: -1}
+	v.rebuild()
 	return v
+}
+
+// emptyCategory reports a bucket the provider sends at zero for a category
+// the offer does not have (Orange's "0 MB" beside a voice offer): nothing
+// left and nothing ever used. Money is never folded: a zero balance is news.
+func emptyCategory(b *model.Bucket) bool {
+	if b.Usage == model.UsageMoney || !b.Remaining.Known() || b.Remaining.Value() != 0 || b.Remaining.Unlimited {
+		return false
+	}
+	for _, k := range []string{"used", "allocated"} {
+		if ct, ok := b.CounterOf(k); ok && ct.Amount != nil && *ct.Amount != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// bucketText is what a filter matches a bucket against.
+func bucketText(b *model.Bucket) string {
+	return strings.ToLower(b.Name + " " + b.ID + " " + string(b.Usage) + " " + present.FormatQuantity(b.Remaining) + " " + b.Description)
+}
+
+// rebuild recomputes which buckets are shown and in what order, keeping
+// the cursor on the same bucket when it is still shown.
+func (v *lineView) rebuild() {
+	cur := -1
+	if v.list.cursor < len(v.idx) {
+		cur = v.idx[v.list.cursor]
+	}
+	v.idx, v.folded = v.idx[:0], 0
+	f := strings.ToLower(strings.TrimSpace(v.filter))
+	for i := range v.line.Buckets {
+		b := &v.line.Buckets[i]
+		if !v.showZero && emptyCategory(b) {
+			v.folded++
+			continue
+		}
+		if f != "" && !strings.Contains(bucketText(b), f) {
+			continue
+		}
+		v.idx = append(v.idx, i)
+	}
+	if v.sort != 0 {
+		sortBuckets(v.line.Buckets, v.idx, v.sort)
+	}
+	v.list.SetLen(len(v.idx))
+	for r, i := range v.idx {
+		if i == cur {
+			v.list.Select(r)
+		}
+	}
+	v.rows = rowCache{}
+}
+
+// bucketAt is the bucket on table row r.
+func (v *lineView) bucketAt(r int) *model.Bucket { return &v.line.Buckets[v.idx[r]] }
+
+// sortColumns name the bucket table's sortable columns, in screen order.
+var sortColumns = []string{"", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS"}
+
+// sortBuckets orders idx by a column: names and usages A→Z, remaining
+// largest first (unlimited on top), validity and days soonest first.
+func sortBuckets(bs []model.Bucket, idx []int, col int) {
+	rem := func(b *model.Bucket) float64 {
+		switch {
+		case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+			return math.Inf(1)
+		case !b.Remaining.Known():
+			return math.Inf(-1)
+		}
+		return b.Remaining.Value()
+	}
+	valid := func(b *model.Bucket) int64 {
+		if b.ValidTo.IsZero() {
+			return math.MaxInt64
+		}
+		return b.ValidTo.Unix()
+	}
+	slices.SortStableFunc(idx, func(x, y int) int {
+		a, b := &bs[x], &bs[y]
+		switch col {
+		case 1:
+			return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		case 2:
+			return strings.Compare(string(a.Usage), string(b.Usage))
+		case 3:
+			return cmp.Compare(rem(b), rem(a))
+		case 4, 5:
+			return cmp.Compare(valid(a), valid(b))
+		}
+		return 0
+	})
 }
 
 // setSize is called from Update whenever the body size or the content changes.
@@ -81,12 +188,47 @@ func (v *lineView) HandleKey(msg tea.KeyPressMsg, c *common) bool {
 	if v.list.HandleKey(msg, c.keys.Nav) {
 		return true
 	}
-	if key.Matches(msg, c.keys.Nav.Open) && v.list.n > 0 {
-		v.detail = newBucketDetail(v.line, &v.line.Buckets[v.list.cursor], v.provider)
+	k := c.keys.Line
+	switch {
+	case key.Matches(msg, c.keys.Nav.Open) && v.list.n > 0:
+		v.detail = newBucketDetail(v.line, v.bucketAt(v.list.cursor), v.provider)
 		v.detail.setSize(v.w, v.h)
-		return true
+	case key.Matches(msg, k.Zero) && (v.folded > 0 || v.showZero):
+		v.showZero = !v.showZero
+		v.rebuild()
+		v.setSize(c, v.w, v.h)
+	case key.Matches(msg, k.SortNext):
+		v.sort = (v.sort + 1) % len(sortColumns)
+		v.rebuild()
+		v.setSize(c, v.w, v.h)
+	case key.Matches(msg, k.SortPrev):
+		v.sort = (v.sort + len(sortColumns) - 1) % len(sortColumns)
+		v.rebuild()
+		v.setSize(c, v.w, v.h)
+	case key.Matches(msg, k.Wide):
+		if v.wide < 0 {
+			v.wide = 0
+		} else {
+			v.wide = -1
+		}
+		v.setSize(c, v.w, v.h)
+	case v.wide >= 0 && key.Matches(msg, k.ScrollLeft):
+		v.wide = max(0, v.wide-8)
+	case v.wide >= 0 && key.Matches(msg, k.ScrollRight):
+		v.wide += 8
+	case key.Matches(msg, c.keys.Nav.Back) && v.filter != "":
+		v.setFilter(c, "")
+	default:
+		return false
 	}
-	return false
+	return true
+}
+
+// setFilter filters the bucket table as the operator types.
+func (v *lineView) setFilter(c *common, f string) {
+	v.filter = f
+	v.rebuild()
+	v.setSize(c, v.w, v.h)
 }
 
 // identLabel is the line's identifier as shown (masked when configured).
@@ -106,11 +248,22 @@ func (v *lineView) headerLines(c *common, w int) []string {
 			parts = append(parts, p)
 		}
 	}
+	// As the width shrinks the freshness gives way (its date, then the
+	// answer time) before anything that identifies the line or its source.
+	full := append(append([]string(nil), parts...), v.provider)
 	if !l.AsOf.IsZero() {
-		parts = append(parts, "as of "+present.FormatTime(l.AsOf.Time)+" ("+present.FormatAge(l.AsOf.Time, c.now)+")")
+		full = append(full, "as of "+present.FormatTime(l.AsOf.Time)+" ("+present.FormatAge(l.AsOf.Time, c.now)+")")
 	}
-	parts = append(parts, v.provider, present.FormatMillis(v.elapsed))
-	out := []string{present.Clip(strings.Join(parts, " · "), w)}
+	full = append(full, present.FormatMillis(v.elapsed))
+	first := strings.Join(full, " · ")
+	if present.Width(first) > w && !l.AsOf.IsZero() {
+		full[len(full)-2] = "as of " + present.FormatAge(l.AsOf.Time, c.now)
+		first = strings.Join(full, " · ")
+	}
+	if present.Width(first) > w {
+		first = strings.Join(full[:len(full)-1], " · ")
+	}
+	out := []string{present.Clip(first, w)}
 
 	var extra []string
 	if l.Supplier != "" {
@@ -137,7 +290,32 @@ func (v *lineView) headerLines(c *common, w int) []string {
 	if cy := cycleLine(c, l.BillingCycle, w); cy != "" {
 		out = append(out, cy)
 	}
+	if info := v.tableInfo(); info != "" {
+		out = append(out, st.Muted.Render(present.Clip(info, w)))
+	}
 	return out
+}
+
+// tableInfo says what the table leaves out or reorders: folded zero
+// buckets, the filter with its match count, the sort, wide mode.
+func (v *lineView) tableInfo() string {
+	var parts []string
+	switch {
+	case v.folded > 0 && !v.showZero:
+		parts = append(parts, itoa(v.folded)+" empty bucket(s) of categories this offer lacks folded · z shows")
+	case v.showZero:
+		parts = append(parts, "empty buckets shown · z folds")
+	}
+	if v.filter != "" {
+		parts = append(parts, "filter \""+v.filter+"\": "+itoa(len(v.idx))+" of "+itoa(len(v.line.Buckets))+" match · esc clears")
+	}
+	if v.sort != 0 {
+		parts = append(parts, "sorted by "+sortColumns[v.sort]+" · < > change")
+	}
+	if v.wide >= 0 {
+		parts = append(parts, "wide: every column whole · ←/→ scroll · w leaves")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // cycleLine renders "Billing cycle A → B  ████░░  day 10 of 30".
@@ -172,13 +350,18 @@ type bucketCols struct {
 	short                                          bool
 }
 
-func layoutBucketCols(w int, withChange bool) bucketCols {
-	bc := bucketCols{usage: 6, remain: 14, valid: 16, days: 5, used: 16}
-	if w < 100 {
+// layoutBucketCols lays the bucket table out in w cells. The numbers
+// (remaining, change) get the width of their widest value on screen and are
+// never cut; the name takes what is left, up to nameW; the usage bar and
+// then the usage word give way first. wide lays every column out whole,
+// whatever w is (the view scrolls horizontally).
+func layoutBucketCols(w int, withChange bool, nameW, remainW, changeW int, wide bool) bucketCols {
+	bc := bucketCols{usage: 6, remain: max(9, remainW), valid: 16, days: 5, used: 16}
+	if w < 100 && !wide {
 		bc.short, bc.valid, bc.used = true, 10, 11
 	}
 	if withChange {
-		bc.change = 12
+		bc.change = max(6, changeW)
 	}
 	fixed := func() int {
 		n := 2 + bc.usage + 1 + bc.remain + 2 + bc.valid + 1 + bc.days
@@ -190,13 +373,17 @@ func layoutBucketCols(w int, withChange bool) bucketCols {
 		}
 		return n + 1
 	}
+	if wide {
+		bc.name = max(8, nameW)
+		return bc
+	}
 	if w-fixed() < 14 && bc.used > 0 {
 		bc.used = 0
 	}
 	if w-fixed() < 14 {
 		bc.usage = 0
 	}
-	bc.name = min(44, max(8, w-fixed())) // wide screens: no vast gap before the numbers
+	bc.name = min(max(nameW, 8), max(8, w-fixed())) // wide screens: no vast gap before the numbers
 	return bc
 }
 
@@ -243,18 +430,27 @@ func (v *lineView) View(c *common, w, h int) string {
 	}
 	out := v.headerLines(c, w)
 	out = append(out, "")
-	bc := layoutBucketCols(w, len(v.deltas) > 0)
-	out = append(out, c.st.ColumnHeader.Render(bc.row("", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS", "USED", "CHANGE")))
-	if v.list.n == 0 {
-		out = append(out, c.st.Muted.Render("  this line has no buckets"))
-	}
 	from, to := v.list.Visible()
-	rc := &v.rows
-	if rc.rows == nil || rc.w != w || rc.st != c.st || rc.changes != (len(v.deltas) > 0) {
-		*rc = rowCache{w: w, st: c.st, changes: len(v.deltas) > 0, rows: make(map[int]cachedRow, 2*(to-from))}
+	bc := v.layout(c, w, from, to)
+	hdr := bc.row("", v.sortMark(1, "BUCKET"), v.sortMark(2, "USAGE"), v.sortMark(3, "REMAINING"), v.sortMark(4, "VALID TO"), v.sortMark(5, "DAYS"), "USED", "CHANGE")
+	out = append(out, c.st.ColumnHeader.Render(v.scroll(hdr, w)))
+	if v.list.n == 0 {
+		switch {
+		case len(v.line.Buckets) == 0:
+			out = append(out, c.st.Muted.Render("  this line has no buckets"))
+		case v.filter != "":
+			out = append(out, c.st.Muted.Render("  no bucket matches \""+v.filter+"\" · esc clears"))
+		default:
+			out = append(out, c.st.Muted.Render("  every bucket is empty · z shows them"))
+		}
 	}
+	rc := &v.rows
+	if rc.rows == nil || rc.w != w || rc.st != c.st || rc.changes != (len(v.deltas) > 0) || rc.bc != bc {
+		*rc = rowCache{w: w, st: c.st, changes: len(v.deltas) > 0, bc: bc, rows: make(map[int]cachedRow, 2*(to-from))}
+	}
+	names := v.visibleNames(from, to)
 	for i := from; i < to; i++ {
-		out = append(out, v.row(c, bc, i))
+		out = append(out, v.scroll(v.row(c, bc, i, names, from), w))
 	}
 	if len(rc.rows) > 4*(to-from)+8 {
 		for i := range rc.rows {
@@ -269,28 +465,76 @@ func (v *lineView) View(c *common, w, h int) string {
 	return strings.Join(out, "\n")
 }
 
-// row renders bucket i's table row, or reuses it from the cache.
-func (v *lineView) row(c *common, bc bucketCols, i int) string {
-	b := &v.line.Buckets[i]
+// sortMark marks the column the table is sorted by.
+func (v *lineView) sortMark(col int, title string) string {
+	if v.sort == col {
+		return title + "↕"
+	}
+	return title
+}
+
+// scroll is a row as wide mode shows it: from the scroll offset, w cells.
+func (v *lineView) scroll(row string, w int) string {
+	if v.wide < 0 {
+		return row
+	}
+	return ansi.Cut(row, v.wide, v.wide+w)
+}
+
+// bucketName is the name a bucket goes by in the table.
+func bucketName(b *model.Bucket) string {
+	if b.Name == "" {
+		return b.ID
+	}
+	return b.Name
+}
+
+func (v *lineView) visibleNames(from, to int) []string {
+	names := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		names = append(names, bucketName(v.bucketAt(i)))
+	}
+	return names
+}
+
+// layout sizes the columns for the rows on screen.
+func (v *lineView) layout(c *common, w, from, to int) bucketCols {
+	nameW, remW, chW := present.Width(v.sortMark(1, "BUCKET")), present.Width(v.sortMark(3, "REMAINING")), 6
+	for i := from; i < to; i++ {
+		b := v.bucketAt(i)
+		nameW = max(nameW, present.Width(bucketName(b)))
+		remW = max(remW, present.Width(present.FormatQuantity(b.Remaining)))
+		chW = max(chW, present.Width(v.deltas[v.idx[i]]))
+	}
+	if v.wide < 0 {
+		nameW = min(nameW, 44)
+	}
+	return layoutBucketCols(w, len(v.deltas) > 0, nameW, remW, chW, v.wide >= 0)
+}
+
+// row renders table row i, or reuses it from the cache. A name that must
+// be cut keeps what tells it from the other names on screen.
+func (v *lineView) row(c *common, bc bucketCols, i int, names []string, from int) string {
+	b := v.bucketAt(i)
 	sel := i == v.list.cursor
-	days, delta := present.FormatDaysLeft(b, c.now), v.deltas[i]
-	if e, ok := v.rows.rows[i]; ok && e.sel == sel && e.days == days && e.delta == delta {
+	days, delta := present.FormatDaysLeft(b, c.now), v.deltas[v.idx[i]]
+	name := names[i-from]
+	if present.Width(name) > bc.name {
+		name = present.DistinctOne(names, i-from, bc.name)
+	}
+	if e, ok := v.rows.rows[i]; ok && e.sel == sel && e.days == days && e.delta == delta && e.name == name {
 		return e.text
 	}
 	marker := ""
 	if sel {
 		marker = "▸"
 	}
-	name := b.Name
-	if name == "" {
-		name = b.ID
-	}
 	r := bc.row(marker, name, string(b.Usage), present.FormatQuantity(b.Remaining), present.FormatValidTo(b.ValidTo, bc.short),
 		days, usedCell(rowStyles(c, sel), b, bc.used), delta)
 	if sel {
 		r = c.st.Selected.Render(r)
 	}
-	v.rows.rows[i] = cachedRow{sel: sel, days: days, delta: delta, text: r}
+	v.rows.rows[i] = cachedRow{sel: sel, days: days, delta: delta, name: name, text: r}
 	return r
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"simdesk/present"
 	"strings"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
-	"simdesk/providers"
+	"simdesk/present"
 )
 
 type paneStatus int
@@ -55,8 +54,8 @@ type pane struct {
 
 func newPane(r engine.Registered) *pane {
 	p := &pane{name: r.Provider.Name(), kind: r.Provider.Kind()}
-	_, p.stocker = r.Provider.(providers.Stocker)
-	_, p.toppingUp = r.Provider.(providers.ToppingUp)
+	caps := r.Capabilities()
+	p.stocker, p.toppingUp = caps.Offers, caps.TopupOffer || caps.TopupAmount
 	return p
 }
 

@@ -64,6 +64,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openStock()
 	case key.Matches(msg, k.Global.Copy):
 		return m.copyView()
+	case key.Matches(msg, k.Line.CopyID):
+		return m.copyID()
 	case key.Matches(msg, k.Global.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.Line.Topup):

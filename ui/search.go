@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"simdesk/present"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // lookupTimeout bounds one lookup even if a provider's own timeout fails.

@@ -2,13 +2,13 @@ package ui
 
 import (
 	"errors"
-	"simdesk/present"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // SearchBox is the `/` input. As the operator types it shows the detected

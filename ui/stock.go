@@ -12,7 +12,6 @@ import (
 	"simdesk/engine"
 	"simdesk/live"
 	"simdesk/model"
-	"simdesk/providers"
 )
 
 // StockSamples is how many stock readings each offer keeps: at the default
@@ -115,12 +114,13 @@ type stockWatch struct {
 	list    cursorList
 	w, h    int
 	live    *live.Hub // polls for every session when set; this watch then never polls
+	wide    bool      // every column whole (a copy)
 }
 
 func newStockWatch(eng *engine.Engine) *stockWatch {
 	s := &stockWatch{series: map[string]*stockRing{}}
 	for _, r := range eng.Registered() {
-		if _, ok := r.Provider.(providers.Stocker); ok {
+		if r.Capabilities().Offers {
 			s.sources = append(s.sources, &stockSource{name: r.Provider.Name(), refresh: r.StockRefresh, low: r.StockLow})
 		}
 	}

@@ -2,10 +2,10 @@ package ui
 
 import (
 	"fmt"
-	"simdesk/present"
 	"strings"
 
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // stockCols is the stock table's column layout for one width. The columns
@@ -132,6 +132,10 @@ func (s *stockWatch) View(c *common, w, h int) string {
 	}
 	need.eta = 8
 	sc := layoutStockCols(w, need)
+	if s.wide {
+		sc.offer = max(sc.offer, need.offer)
+		sc.supplier = max(sc.supplier, need.supplier)
+	}
 	stateHdr := ""
 	if sc.state > 0 {
 		stateHdr = "STATE"
@@ -187,4 +191,12 @@ func (s *stockWatch) rowName(r stockRow) string {
 		return r.src.name + " · " + r.offer.Name
 	}
 	return r.offer.Name
+}
+
+// current is the offer under the cursor.
+func (s *stockWatch) current() (stockRow, bool) {
+	if s.list.cursor < len(s.rows) && len(s.rows) > 0 {
+		return s.rows[s.list.cursor], true
+	}
+	return stockRow{}, false
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"simdesk/present"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"simdesk/audit"
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/present"
 )
 
 // topupTimeout bounds one top-up request; past it the outcome is unknown
