@@ -113,9 +113,17 @@ func (c *Client) Lookup(ctx context.Context, id model.Identifier) ([]model.Line,
 		return nil, err
 	}
 	hint := Hint{ID: id, Lob: c.o.Lob, AsOf: time.Now()}
+	var sink *countingSink
+	if s := sinkOf(ctx); s != nil {
+		sink = &countingSink{Sink: s}
+		hint.sink = sink
+	}
 	var lines []model.Line
 	err = c.o.HTTP.Do(ctx, req, func(status int, _ http.Header, body io.Reader) error {
 		ls, err := DecodeReader(body, hint)
+		if sink != nil && sink.n > 0 {
+			err = streamedError(err, sink.n)
+		}
 		if me, ok := err.(*model.Error); ok && me.Status == 0 {
 			me.Status = status
 		}

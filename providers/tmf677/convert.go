@@ -103,7 +103,7 @@ func (c *converter) line(rep *rawReport) model.Line {
 	l := model.Line{
 		ID:          c.hint.ID.Value,
 		Type:        c.hint.ID.Type,
-		Status:      lineStatus(buckets),
+		Status:      rep.status.status(),
 		Buckets:     buckets,
 		Description: rep.description,
 		Dialect:     dialect,
@@ -115,8 +115,8 @@ func (c *converter) line(rep *rawReport) model.Line {
 	if l.ID == "" && rep.hasService {
 		l.ID = rep.service.id
 	}
-	if l.ID == "" && len(buckets) > 0 {
-		l.ID = buckets[0].Product
+	if l.ID == "" && rep.nOut > 0 {
+		l.ID = rep.firstProduct
 	}
 
 	l.AsOf = c.time(rep.effectiveDate)
@@ -132,17 +132,12 @@ func (c *converter) line(rep *rawReport) model.Line {
 	if rep.hasService {
 		l.Payment = payment(rep.service.typ)
 	}
-	if l.Payment == "" {
-		for i := range buckets {
-			if v, ok := buckets[i].Attributes.Get("IsPrepaid"); ok {
-				switch strings.ToLower(strings.TrimSpace(v)) {
-				case "true":
-					l.Payment = "prepaid"
-				case "false":
-					l.Payment = "postpaid"
-				}
-				break
-			}
+	if l.Payment == "" && rep.hasPrepaid {
+		switch strings.ToLower(strings.TrimSpace(rep.prepaid)) {
+		case "true":
+			l.Payment = "prepaid"
+		case "false":
+			l.Payment = "postpaid"
 		}
 	}
 	if l.Payment == "" {
@@ -159,12 +154,7 @@ func (c *converter) line(rep *rawReport) model.Line {
 	}
 	if dialect == DialectLCPR && l.BillingCycle.Start.IsZero() && l.BillingCycle.End.IsZero() {
 		// LCPR shows only the current month: its period is the cycle.
-		for i := range buckets {
-			if k := buckets[i].CurrentPeriod(); k >= 0 {
-				l.BillingCycle = model.Cycle{Start: buckets[i].Periods[k].Start, End: buckets[i].Periods[k].End}
-				break
-			}
-		}
+		l.BillingCycle = rep.cycle
 	}
 	return l
 }
@@ -177,31 +167,6 @@ func payment(s string) string {
 		return "postpaid"
 	}
 	return ""
-}
-
-// lineStatus is the buckets' common status, lower-cased; buckets that
-// disagree make the line active when any of them is; no status at all means
-// active, since the backend returned a live usage report.
-func lineStatus(bs []model.Bucket) string {
-	common, mixed, anyActive := "", false, false
-	for i := range bs {
-		s := strings.ToLower(strings.TrimSpace(bs[i].Status))
-		switch {
-		case s == "":
-			continue
-		case s == "active":
-			anyActive = true
-		}
-		if common == "" {
-			common = s
-		} else if s != common {
-			mixed = true
-		}
-	}
-	if common == "" || mixed && anyActive {
-		return "active"
-	}
-	return common
 }
 
 // dialect tells a report's backend from the shape features its buckets

@@ -20,6 +20,8 @@ type Hint struct {
 	ID   model.Identifier
 	Lob  string
 	AsOf time.Time // fallback for as_of
+
+	sink Sink // set by Lookup from the context (WithSink)
 }
 
 // The dialect names put in model.Line.Dialect, so that an operator (and a

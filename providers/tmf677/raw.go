@@ -93,7 +93,18 @@ type rawReport struct {
 	hasBucket, hasUsage bool
 	known               bool // a member only a report has was seen (buckets, dates…)
 
-	out []model.Bucket // converted buckets, in order
+	out  []model.Bucket // converted buckets, in order (none when streaming to a sink)
+	last model.Bucket   // the last bucket kept, to drop a repeat
+	nOut int            // buckets kept (streamed or not)
+
+	// What the line needs of its buckets, gathered as they are kept, so
+	// that a streamed line holds none of them (see keep).
+	status       statusAcc
+	prepaid      string // IsPrepaid of the first bucket that has it
+	hasPrepaid   bool
+	cycle        model.Cycle // the first current period (LCPR cycle)
+	hasCycle     bool
+	firstProduct string
 
 	// Shape features (see dialect and queryDialect).
 	matrixx, lcpr                   bool
@@ -109,6 +120,8 @@ type reader struct {
 	balances []rawBalance
 	counters []rawCounter
 
+	cur      model.Bucket   // the bucket just converted (not on the heap per bucket)
+	pending  []model.Bucket // a usageConsumption's buckets until its id is read
 	lines    []model.Line
 	envelope *rawReport // the first report that was only an error envelope
 	nBuckets int        // buckets kept across the whole answer
@@ -282,7 +295,12 @@ func (r *reader) report() {
 			r.tooMuch("more than " + strconv.Itoa(maxLines) + " usage consumption reports in one answer")
 			return
 		}
-		r.lines = append(r.lines, r.conv.line(rep))
+		l := r.conv.line(rep)
+		if s := r.conv.hint.sink; s != nil {
+			s.Line(len(r.lines), &l)
+			l.Buckets = []model.Bucket{}
+		}
+		r.lines = append(r.lines, l)
 	case rep.hasErr && r.envelope == nil:
 		r.envelope = rep
 	}
@@ -294,7 +312,7 @@ func (r *reader) report() {
 // buckets once the entry is read.
 func (r *reader) usage(rep *rawReport, charsLo int) {
 	var id, resource string
-	lo := len(rep.out)
+	r.pending = r.pending[:0]
 	r.enter()
 	for first := true; r.objNext(&first); {
 		switch string(r.key()) {
@@ -309,13 +327,16 @@ func (r *reader) usage(rep *rawReport, charsLo int) {
 		}
 	}
 	rep.liberate = rep.liberate || id != ""
-	for i := lo; i < len(rep.out); i++ {
-		b := &rep.out[i]
+	for i := range r.pending {
+		b := &r.pending[i]
 		b.Plan = id
 		if b.Product == "" {
 			b.Product = resource
 		}
+		r.keep(rep, b)
 	}
+	clear(r.pending)
+	r.pending = r.pending[:0]
 }
 
 // refs reads a list of references, handing each to one.
@@ -499,8 +520,26 @@ func (r *reader) bucket(rep *rawReport, inUsage bool, charsLo int) {
 	if b.empty() {
 		return
 	}
-	out := r.conv.bucket(&b)
-	if n := len(rep.out); n > 0 && sameBucket(&rep.out[n-1], &out) {
+	r.cur = r.conv.bucket(&b)
+	if inUsage {
+		if len(r.pending) >= maxBuckets {
+			r.tooMuch("more than " + strconv.Itoa(maxBuckets) + " buckets in one answer (simdesk reads at most " + strconv.Itoa(maxBuckets) + ")")
+			return
+		}
+		r.pending = append(r.pending, r.cur) // kept once the entry's plan is known
+		return
+	}
+	r.keep(rep, &r.cur)
+}
+
+// keep takes a finished bucket: it drops a repeat of the previous one,
+// enforces the bucket limit, notes what the line needs of it, and hands it
+// to the sink or appends it to the report's buckets.
+func (r *reader) keep(rep *rawReport, b *model.Bucket) {
+	if r.err != nil {
+		return
+	}
+	if rep.nOut > 0 && sameBucket(&rep.last, b) {
 		return // a repeated bucket (same id and content) is the same bucket
 	}
 	if r.nBuckets >= maxBuckets {
@@ -508,10 +547,59 @@ func (r *reader) bucket(rep *rawReport, inUsage bool, charsLo int) {
 		return
 	}
 	r.nBuckets++
+	rep.nOut++
+	rep.last = *b
+	rep.status.add(b.Status)
+	if !rep.hasPrepaid {
+		rep.prepaid, rep.hasPrepaid = b.Attributes.Get("IsPrepaid")
+	}
+	if !rep.hasCycle {
+		if k := b.CurrentPeriod(); k >= 0 {
+			rep.cycle, rep.hasCycle = model.Cycle{Start: b.Periods[k].Start, End: b.Periods[k].End}, true
+		}
+	}
+	if rep.nOut == 1 {
+		rep.firstProduct = b.Product
+	}
+	if s := r.conv.hint.sink; s != nil {
+		s.Bucket(len(r.lines), b)
+		return
+	}
 	if rep.out == nil {
 		rep.out = make([]model.Bucket, 0, 16)
 	}
-	rep.out = append(rep.out, out)
+	rep.out = append(rep.out, *b)
+}
+
+// statusAcc computes lineStatus over buckets one at a time.
+type statusAcc struct {
+	common           string
+	mixed, anyActive bool
+}
+
+func (a *statusAcc) add(status string) {
+	s := strings.ToLower(strings.TrimSpace(status))
+	switch {
+	case s == "":
+		return
+	case s == "active":
+		a.anyActive = true
+	}
+	if a.common == "" {
+		a.common = s
+	} else if s != a.common {
+		a.mixed = true
+	}
+}
+
+// status is the buckets' common status, lower-cased; buckets that disagree
+// make the line active when any of them is; no status at all means active,
+// since the backend returned a live usage report.
+func (a *statusAcc) status() string {
+	if a.common == "" || a.mixed && a.anyActive {
+		return "active"
+	}
+	return a.common
 }
 
 // features notes what the dialect detection needs of one raw bucket.
