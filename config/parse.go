@@ -638,6 +638,10 @@ func (p *parser) secret(t *table) Secret {
 			t.bad("client_secret_file", "%s is empty", path)
 			return ""
 		}
+		if err := secretFileMode(path); err != nil {
+			t.bad("client_secret_file", "%v", err)
+			return ""
+		}
 		return Secret(v)
 	default:
 		v, ok := t.str("client_secret")
