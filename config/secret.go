@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"simdesk/providers/httpx"
@@ -60,4 +61,19 @@ func clipValue(s string) string {
 		return s[:57] + "..."
 	}
 	return s
+}
+
+// secretFileMode refuses a client_secret_file that group or others may
+// read or change (any of the 077 bits), the way ssh refuses an unprotected
+// private key: a secret every local user can read is no secret, and a
+// literal client_secret in a world-readable config is refused the same way.
+func secretFileMode(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // readSmall reports a missing or unreadable file
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		return fmt.Errorf("%s is accessible by group or others (mode %04o): run chmod 600 %s", path, mode, path)
+	}
+	return nil
 }
