@@ -13,6 +13,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/live"
+	"simdesk/model"
 )
 
 // Options configure the console. Engine is required.
@@ -67,6 +68,9 @@ type Model struct {
 	autoReq      int                // the search whose first find may switch the pane on screen
 	searchReq    int                // the search whose summary the status line will show
 	searchCancel context.CancelFunc // cancels the lookups of the last search
+	lastRaw      string             // what the operator typed for the last search
+	lastQuery    model.Identifier   // what it was searched as
+	hint         string             // a search to offer when the last one found nothing ("sim:…"); enter runs it
 
 	spinner  spinner.Model
 	spinning bool
@@ -195,6 +199,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus("search history not saved: "+msg.err.Error(), statusWarn)
 		}
 	}
+	m.c.hint = m.hint
 	return m, tea.Batch(cmd, m.ensureSpinner())
 }
 

@@ -17,6 +17,7 @@ type common struct {
 	mask bool   // MaskIdentifiers: hide all but the last 4 digits of MSISDN/SIM ids
 	env  string // demo | sandbox | production
 	spin string // the current spinner frame, set in Update on each spinner tick
+	hint string // a search the last one suggests ("sim:…"), set in Update
 }
 
 // tick reads the clock into now.

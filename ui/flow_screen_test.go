@@ -169,3 +169,64 @@ func TestCopyIsWholeAndYCopiesTheID(t *testing.T) {
 	}
 	h.mustSee("copied SIM 1956392841179")
 }
+
+// TestSIMIdHintAndOneKeyRetry: a bare 13-digit Welcome Travelers SIM id is
+// read as a MSISDN; when nobody finds it, the console offers the SIM search
+// and enter runs it.
+func TestSIMIdHintAndOneKeyRetry(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines = map[string][]model.Line{}
+	h.orange.errs = map[string]*model.Error{"1956392841179": {Kind: model.ErrNotFound, Status: 404, Message: "no such line"}}
+	h.lla.errs = map[string]*model.Error{"1956392841179": {Kind: model.ErrNotFound, Status: 404, Message: "subscriber not found"}}
+	h.search("1956392841179")
+	h.mustSee("did you mean sim:1956392841179?", "enter searches it")
+	h.mustNotSee("r retries")
+	h.orange.errs = nil
+	h.orange.lines["1956392841179"] = []model.Line{orangeLine()}
+	h.settle(h.press("enter"))
+	if l := h.m.panes[0].line(); l == nil || l.Type != model.SIM {
+		t.Fatalf("enter did not search the SIM: %v", h.m.panes[0].status)
+	}
+	if h.m.hint != "" {
+		t.Fatal("the hint outlived the search it suggested")
+	}
+	// A prefixed search is never second-guessed.
+	h.orange.errs = map[string]*model.Error{"1956392841170": {Kind: model.ErrNotFound, Status: 404}}
+	h.lla.errs = map[string]*model.Error{"1956392841170": {Kind: model.ErrNotFound, Status: 404}}
+	h.search("msisdn:1956392841170")
+	if h.m.hint != "" {
+		t.Fatalf("hint for a typed prefix: %q", h.m.hint)
+	}
+}
+
+// TestEscOnSearchKeepsTheLine: cancelling a search in flight puts back
+// the line that was on screen.
+func TestEscOnSearchKeepsTheLine(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.search("sim:1956392841179")
+	h.mustSee("Data Europe")
+	h.orange.block = make(chan struct{})
+	defer close(h.orange.block)
+	h.press("/")
+	h.typeText("sim:1956392841170")
+	h.press("enter")
+	h.press("esc")
+	if p := h.m.panes[0]; p.status != paneDone || p.line() == nil {
+		t.Fatalf("esc lost the line: status %v", p.status)
+	}
+	h.mustSee("Data Europe", "search cancelled")
+}
+
+func TestSearchBoxNeverCutsAValidationMessage(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.Update(tea.WindowSizeMsg{Width: 44, Height: 20})
+	h.press("/")
+	h.typeText("8944501234567890123") // an ICCID with a wrong check digit
+	h.press("enter")
+	flat := strings.Join(strings.Fields(h.screen()), " ")
+	for _, want := range []string{"wrong check digit", "mistyped digit"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("message cut: %q missing:\n%s", want, h.screen())
+		}
+	}
+}

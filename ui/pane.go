@@ -50,6 +50,9 @@ type pane struct {
 	diffing bool
 	diff    []string
 	w, h    int
+	// prev is what the pane showed before the search in flight, so that
+	// esc on that search puts the line back instead of a blank pane.
+	prev *pane
 }
 
 func newPane(r engine.Registered) *pane {
@@ -71,6 +74,13 @@ func (p *pane) refresh(req int, diffing bool) {
 
 // start puts the pane in the loading state for request req.
 func (p *pane) start(req int, id model.Identifier) {
+	if p.reopen == nil && p.status == paneDone && len(p.lines) > 0 {
+		keep := *p
+		keep.prev = nil
+		p.prev = &keep
+	} else if p.status != paneLoading {
+		p.prev = nil
+	}
 	p.status, p.want, p.query, p.skip, p.err = paneLoading, req, id, "", nil
 	if p.reopen == nil {
 		p.lines, p.view, p.diff = nil, nil, nil
@@ -80,14 +90,22 @@ func (p *pane) start(req int, id model.Identifier) {
 // skipFor records that the search did not ask this provider, and why.
 func (p *pane) skipFor(id model.Identifier, why string) {
 	p.status, p.want, p.query, p.skip, p.err = paneSkipped, 0, id, why, nil
-	p.lines, p.view, p.reopen, p.diff = nil, nil, nil, nil
+	p.lines, p.view, p.reopen, p.diff, p.prev = nil, nil, nil, nil, nil
 }
 
 // cancel stops waiting for the lookup in flight.
 func (p *pane) cancel() {
-	if p.status == paneLoading {
-		p.status, p.want, p.reopen = paneCancelled, 0, nil
+	if p.status != paneLoading {
+		return
 	}
+	if p.prev != nil {
+		keep := p.prev
+		p.status, p.want, p.query, p.skip, p.err = keep.status, 0, keep.query, keep.skip, keep.err
+		p.lines, p.view, p.elapsed, p.at, p.picker, p.diff = keep.lines, keep.view, keep.elapsed, keep.at, keep.picker, keep.diff
+		p.reopen, p.diffing, p.prev = nil, false, nil
+		return
+	}
+	p.status, p.want, p.reopen = paneCancelled, 0, nil
 }
 
 // lineKey identifies a line across refreshes.
@@ -97,7 +115,7 @@ func lineKey(l *model.Line) string {
 
 // apply takes the provider's answer to the request the pane waits for.
 func (p *pane) apply(res engine.Result, c *common) {
-	p.want, p.elapsed, p.at = 0, res.Elapsed, res.At
+	p.want, p.elapsed, p.at, p.prev = 0, res.Elapsed, res.At, nil
 	if res.Err != nil {
 		p.status, p.err, p.lines, p.view, p.reopen = paneFailed, res.Err, nil, nil, nil
 		return
@@ -235,7 +253,14 @@ func (p *pane) View(c *common, w, h int) string {
 		for _, l := range wrap(errorLine(p.err), w-2) {
 			lines = append(lines, "  "+l)
 		}
-		lines = append(lines, st.Muted.Render(present.Clip("  after "+present.FormatMillis(p.elapsed)+" · r retries", w)))
+		foot := "  after " + present.FormatMillis(p.elapsed)
+		if retryHelps(p.err) {
+			foot += " · r retries"
+		}
+		lines = append(lines, st.Muted.Render(present.Clip(foot, w)))
+		if c.hint != "" {
+			lines = append(lines, "", st.Warn.Render(present.Clip("did you mean "+c.hint+"? enter searches it", w)))
+		}
 		return strings.Join(lines, "\n")
 	}
 	return p.pickerView(c, w, h, q)
@@ -290,4 +315,19 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		out = append(out, st.Muted.Render(present.FitRight(info, w)))
 	}
 	return strings.Join(out, "\n")
+}
+
+// retryHelps reports whether asking again may give another answer: not
+// when the provider refused the request itself (400), the credentials
+// (401, 403) or the operation (501), or said the line does not exist.
+func retryHelps(e *model.Error) bool {
+	switch e.Kind {
+	case model.ErrBadRequest, model.ErrUnauthorized, model.ErrForbidden, model.ErrNotImplemented, model.ErrNotFound:
+		return false
+	}
+	switch e.Status {
+	case 400, 401, 403, 404, 501:
+		return false
+	}
+	return true
 }

@@ -50,6 +50,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(msg, k.Nav.Back):
 		return m.back()
+	case m.hint != "" && m.screen == screenPanes && key.Matches(msg, k.Nav.Open):
+		return m.search(m.hint)
 	case key.Matches(msg, k.Global.Search):
 		m.openSearch()
 	case key.Matches(msg, k.Global.Palette):

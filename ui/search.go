@@ -67,6 +67,7 @@ func (m *Model) search(raw string) tea.Cmd {
 		return nil
 	}
 	m.cancelSearch()
+	m.lastRaw, m.lastQuery, m.hint = raw, id, ""
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	m.searchCancel = cancel
 	req := m.nextReq()
@@ -167,9 +168,63 @@ func (m *Model) onLookup(msg lookupMsg) {
 		m.autoReq = 0
 	}
 	if !m.waiting(msg.req) {
-		m.autoReq, m.searchReq = 0, 0
-		m.setStatus(m.searchSummary(), statusInfo)
+		m.searchDone(msg.req)
 	}
+}
+
+// searchDone closes a search once every asked pane has answered: when no
+// pane found the line, the pane holding a real error (not a plain "not
+// found") comes forward, and a bare number that looks like a Welcome
+// Travelers SIM id or an ICCID gets a hint to search it as a SIM.
+func (m *Model) searchDone(req int) {
+	noneFound := m.autoReq == req
+	m.autoReq, m.searchReq = 0, 0
+	summary := m.searchSummary()
+	found := false
+	for _, p := range m.panes {
+		if p.status == paneDone && len(p.lines) > 0 {
+			found = true
+		}
+	}
+	if !found && noneFound {
+		for i, p := range m.panes {
+			if p.status == paneFailed && p.err.Kind != model.ErrNotFound {
+				m.active = i
+				break
+			}
+		}
+	}
+	if !found {
+		if alt := simHint(m.lastRaw, m.lastQuery); alt != "" {
+			m.hint = alt
+			m.setStatus("no line for "+m.lastQuery.Type.Label()+" "+present.MaskID(m.c.mask, m.lastQuery.Type, m.lastQuery.Value)+
+				" — did you mean "+alt+"? enter searches it", statusWarn)
+			return
+		}
+	}
+	m.setStatus(summary, statusInfo)
+}
+
+// simHint is the SIM search a bare number probably meant: 13 digits (a
+// Welcome Travelers SIM id, read as a MSISDN) or 19–20 digits (an ICCID
+// that does not start with 89, read as a subscription). "" when the number
+// was typed with a prefix or looks like nothing of the kind.
+func simHint(raw string, id model.Identifier) string {
+	if strings.Contains(raw, ":") || id.Account != "" {
+		return ""
+	}
+	v := id.Value
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return ""
+		}
+	}
+	switch {
+	case id.Type == model.MSISDN && len(v) == 13,
+		id.Type == model.Subscription && (len(v) == 19 || len(v) == 20):
+		return "sim:" + v
+	}
+	return ""
 }
 
 // waiting reports whether some pane still waits for request req.

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"simdesk/model"
 	"simdesk/present"
@@ -156,13 +157,20 @@ func (s *SearchBox) View(c *common, w, h int) string {
 	}
 	out := []string{st.Key.Render("/") + " " + txt}
 	det, ok := s.Detected()
+	// A validation message is wrapped, never cut: its end often says
+	// what to type instead.
+	say := func(sty lipgloss.Style, text string) {
+		for _, l := range wrap(text, inner) {
+			out = append(out, sty.Render(l))
+		}
+	}
 	switch {
 	case s.err != "":
-		out = append(out, st.Danger.Render(present.Clip("✖ "+s.err, inner)))
+		say(st.Danger, "✖ "+s.err)
 	case ok:
-		out = append(out, st.OK.Render(present.Clip("→ "+det, inner)))
+		say(st.OK, "→ "+det)
 	default:
-		out = append(out, st.Muted.Render(present.Clip("  "+det, inner)))
+		say(st.Muted, "  "+det)
 	}
 	if len(s.matches) > 0 && h > 5 {
 		out = append(out, st.ColumnHeader.Render("history"))
