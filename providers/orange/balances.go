@@ -50,20 +50,20 @@ func decodeUsageBalances(body []byte) (usageBalances, error) {
 		rawBuckets, _ = lookupFold(m, "buckets")
 	}
 	rawBuckets = bytes.TrimSpace(rawBuckets)
-	var items []json.RawMessage
+	u.Buckets = []model.Bucket{}
 	switch {
 	case len(rawBuckets) == 0:
 	case rawBuckets[0] == '[':
-		if json.Unmarshal(rawBuckets, &items) != nil {
-			return u, errNoJSON
+		// Empty and repeated buckets are skipped as they stream past: a
+		// million {} cost nothing. Ids keep the position in the list.
+		if _, err := eachObject(rawBuckets, maxBuckets, "usage buckets for one line", func(pos int, bm map[string]json.RawMessage) {
+			u.Buckets = append(u.Buckets, bucketsOf(pos, bm)...)
+		}); err != nil {
+			return u, err
 		}
 	case rawBuckets[0] == '{':
-		items = []json.RawMessage{rawBuckets}
-	}
-	u.Buckets = []model.Bucket{}
-	for i, it := range items {
-		if bm, ok := objectOf(it); ok {
-			u.Buckets = append(u.Buckets, bucketsOf(i+1, bm)...)
+		if bm, ok := objectOf(rawBuckets); ok && len(bm) > 0 {
+			u.Buckets = append(u.Buckets, bucketsOf(1, bm)...)
 		}
 	}
 	return u, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -161,11 +162,72 @@ var errNoJSON = errors.New("not a JSON object or list")
 // listKeys are the keys under which a list may be wrapped, most specific first.
 var listKeys = []string{"offers", "suppliers", "transactions", "data", "items", "results"}
 
-// page is one page of a paged list.
+// page is one page of a paged list: its distinct, non-empty objects.
 type page struct {
-	Items    []json.RawMessage
+	Items    []map[string]json.RawMessage
+	Count    int // entries in the list as sent, empty and repeated ones included (paging counts them)
 	Total    int
 	HasTotal bool
+}
+
+// Bounds on what one answer may list. Empty and repeated entries are
+// skipped without being kept, so they cost nothing whatever their number;
+// distinct ones past the bound end the decoding with a clear error.
+const (
+	maxPageItems = 10_000 // distinct entries on one page of a list
+	maxBuckets   = 1_000  // distinct usage-balance buckets for one line
+)
+
+// errTooMany is the one-line error for an answer listing more than limit
+// distinct entries.
+func errTooMany(limit int, what string) error {
+	return fmt.Errorf("the answer lists more than %d %s (simdesk reads at most %d)", limit, what, limit)
+}
+
+// eachObject walks a JSON array one entry at a time, without holding the
+// entries it has passed: fn gets every distinct object that has at least one
+// field, in order, with its 1-based position in the list; empty objects, repeats of an earlier entry (byte for
+// byte) and non-objects are counted and skipped. Memory is proportional to
+// the useful entries, not to how many the provider sent. More than limit
+// useful entries is an error naming what.
+func eachObject(arr []byte, limit int, what string, fn func(pos int, m map[string]json.RawMessage)) (count int, err error) {
+	dec := json.NewDecoder(bytes.NewReader(arr))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return 0, errNoJSON
+	}
+	seen := map[string]struct{}{}
+	var raw json.RawMessage // reused: RawMessage decoding appends into it
+	kept := 0
+	for dec.More() {
+		if err := dec.Decode(&raw); err != nil {
+			return count, errNoJSON
+		}
+		count++
+		if len(raw) < 2 || raw[0] != '{' || emptyObject(raw) {
+			continue
+		}
+		if _, dup := seen[string(raw)]; dup {
+			continue
+		}
+		m, ok := objectOf(raw)
+		if !ok || len(m) == 0 {
+			continue
+		}
+		if kept++; kept > limit {
+			return count, errTooMany(limit, what)
+		}
+		seen[string(raw)] = struct{}{}
+		fn(count, m)
+	}
+	if _, err := dec.Token(); err != nil {
+		return count, errNoJSON
+	}
+	return count, nil
+}
+
+// emptyObject reports {} with any whitespace inside.
+func emptyObject(b []byte) bool {
+	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0 && b[len(b)-1] == '}'
 }
 
 // decodePage reads a bare array or an object holding the list under one of
@@ -183,10 +245,7 @@ func decodePageDepth(body []byte, depth int) (page, error) {
 	}
 	switch body[0] {
 	case '[':
-		if err := json.Unmarshal(body, &p.Items); err != nil {
-			return p, errNoJSON
-		}
-		return p, nil
+		return p, p.fill(body)
 	case '{':
 	default:
 		return p, errNoJSON
@@ -213,10 +272,7 @@ func decodePageDepth(body []byte, depth int) (page, error) {
 		case len(v) == 0 || bytes.Equal(v, []byte("null")):
 			return p, nil
 		case v[0] == '[':
-			if err := json.Unmarshal(v, &p.Items); err != nil {
-				return p, errNoJSON
-			}
-			return p, nil
+			return p, p.fill(v)
 		case v[0] == '{' && depth == 0:
 			inner, err := decodePageDepth(v, depth+1)
 			if err != nil {
@@ -229,6 +285,15 @@ func decodePageDepth(body []byte, depth int) (page, error) {
 		}
 	}
 	return p, errors.New("no list in the answer")
+}
+
+// fill reads the list's entries into the page, bounded by maxPageItems.
+func (p *page) fill(arr []byte) error {
+	n, err := eachObject(arr, maxPageItems, "entries on one page", func(_ int, m map[string]json.RawMessage) {
+		p.Items = append(p.Items, m)
+	})
+	p.Count = n
+	return err
 }
 
 // unwrapObject returns the object itself when it has one of the keys that

@@ -103,10 +103,11 @@ func (c *Client) Offers(ctx context.Context) ([]model.Offer, error) {
 			all = append(all, o)
 			fresh++
 		}
-		offset += len(got)
-		if len(got) == 0 || fresh == 0 || // end, or a server that ignores offset
+		// Paging counts what the list held, empty entries included.
+		offset += pg.Count
+		if pg.Count == 0 || fresh == 0 || // end, or a server that ignores offset
 			pg.HasTotal && offset >= pg.Total ||
-			!pg.HasTotal && len(got) < pageSize {
+			!pg.HasTotal && pg.Count < pageSize {
 			break
 		}
 	}

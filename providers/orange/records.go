@@ -29,11 +29,7 @@ func decodeSuppliers(body []byte) ([]Supplier, error) {
 		return nil, err
 	}
 	var out []Supplier
-	for _, it := range p.Items {
-		m, ok := objectOf(it)
-		if !ok {
-			continue
-		}
+	for _, m := range p.Items {
 		s := Supplier{ID: text(m, "id", "supplier_id"), Name: text(m, "name", "supplier_name")}
 		if s.ID != "" {
 			out = append(out, s)
@@ -77,11 +73,10 @@ func decodeOffers(body []byte) ([]model.Offer, page, error) {
 		return nil, p, err
 	}
 	out := make([]model.Offer, 0, len(p.Items))
-	for _, it := range p.Items {
-		if m, ok := objectOf(it); ok {
-			out = append(out, decodeOfferObject(m))
-		}
+	for _, m := range p.Items {
+		out = append(out, decodeOfferObject(m))
 	}
+	p.Items = nil // decoded: the raw objects need not stay alive
 	return out, p, nil
 }
 
@@ -222,11 +217,10 @@ func decodeTransactions(body []byte) ([]sale, page, error) {
 		return nil, p, err
 	}
 	out := make([]sale, 0, len(p.Items))
-	for _, it := range p.Items {
-		if m, ok := objectOf(it); ok {
-			out = append(out, decodeTransactionObject(m))
-		}
+	for _, m := range p.Items {
+		out = append(out, decodeTransactionObject(m))
 	}
+	p.Items = nil
 	return out, p, nil
 }
 

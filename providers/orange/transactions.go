@@ -149,7 +149,7 @@ func (c *Client) scan(ctx context.Context, f TxFilter) (scanned, error) {
 			return scanned{}, err
 		}
 		if pages == 0 {
-			if pg.HasTotal && pg.Total > limit && pg.Total > len(got) && order(got) > 0 {
+			if pg.HasTotal && pg.Total > limit && pg.Total > pg.Count && order(got) > 0 {
 				jumped = true
 				offset = pg.Total - limit
 				continue
@@ -177,11 +177,12 @@ func (c *Client) scan(ctx context.Context, f TxFilter) (scanned, error) {
 				res.sales = append(res.sales, s)
 			}
 		}
-		offset += len(got)
-		repeats := len(got) > 0 && fresh == 0 // a server that ignores offset
-		end := len(got) == 0 || repeats ||
+		// Paging counts what the list held, empty entries included.
+		offset += pg.Count
+		repeats := pg.Count > 0 && fresh == 0 // a server that ignores offset, or a page of nothing useful
+		end := pg.Count == 0 || repeats ||
 			pg.HasTotal && offset >= pg.Total ||
-			!pg.HasTotal && len(got) < pageSize
+			!pg.HasTotal && pg.Count < pageSize
 		if over || !end && res.read >= limit {
 			break
 		}
