@@ -6,6 +6,9 @@ import "time"
 type Money struct {
 	Amount   float64 `json:"amount"`
 	Currency string  `json:"currency"`
+	// Invalid says why the provider's amount is unusable ("provider sent
+	// NaN"); Amount is then 0 and must not be shown as a price.
+	Invalid string `json:"invalid,omitempty"`
 }
 
 // Offer is something the distributor sells, with its stock bucket.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -35,6 +36,49 @@ type Quantity struct {
 	Unit      string   `json:"unit"`
 	Unlimited bool     `json:"unlimited"`
 	Text      string   `json:"text"`
+	// Invalid says why the provider's amount could not be used ("provider
+	// sent NaN"); Amount is then nil. Front ends show it as invalid, never
+	// as 0, empty or a made-up number.
+	Invalid string `json:"invalid,omitempty"`
+}
+
+// MaxAmount bounds the amounts simdesk shows: past it (money in cents no
+// longer fits an int64 a little above 9e16) a number is out of range, shown
+// as invalid rather than wrapped into a negative figure.
+const MaxAmount = 1e15
+
+// CheckAmount says why v cannot be shown as an amount ("provider sent
+// NaN", "provider sent Infinity", "provider sent an out-of-range amount
+// (1e+17)"), or "" when it can. Formatting calls it before any arithmetic
+// that could overflow.
+func CheckAmount(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "provider sent NaN"
+	case math.IsInf(v, 1):
+		return "provider sent Infinity"
+	case math.IsInf(v, -1):
+		return "provider sent -Infinity"
+	case math.Abs(v) > MaxAmount:
+		return "provider sent an out-of-range amount (" + strconv.FormatFloat(v, 'g', 3, 64) + ")"
+	}
+	return ""
+}
+
+// invalidText is CheckAmount for a provider's literal that ParseFloat
+// refused or turned into NaN/±Inf: 1e999 is out of range, not infinite.
+func invalidText(s string, f float64, err error) string {
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+			return "provider sent an out-of-range amount (" + OneLine(s, 24) + ")"
+		}
+		return ""
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return CheckAmount(f)
+	}
+	return ""
 }
 
 // Known reports whether the quantity has a finite amount.
@@ -54,6 +98,9 @@ type Amount struct {
 	Value     float64
 	Unlimited bool
 	Present   bool
+	// Invalid says why a value the provider did send is unusable (NaN,
+	// ±Inf, out of float64 range); Present is then false.
+	Invalid string
 }
 
 // UnmarshalJSON accepts numbers, numeric strings, "infinity" and null, and
@@ -78,8 +125,10 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		// Out of float64 range (1e999), or a literal ParseFloat reads but
-		// JSON has no such number ("inf", "NaN"): no usable value. An
-		// infinite amount would also make the lookup JSON unencodable.
+		// JSON has no such number ("inf", "NaN"): no usable value, and the
+		// operator is told so. An infinite amount would also make the
+		// lookup JSON unencodable.
+		a.Invalid = invalidText(s, f, err)
 		return nil
 	}
 	a.Value, a.Present = f, true
@@ -97,7 +146,7 @@ func ParseAmount(s string) Amount {
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return Amount{}
+		return Amount{Invalid: invalidText(s, f, err)}
 	}
 	return Amount{Value: f, Present: true}
 }
@@ -239,11 +288,15 @@ func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
 		return q
 	}
 	if !a.Present {
+		q.Invalid = a.Invalid
 		return q
 	}
 	v := roundAmount(a.Value * factor)
 	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return q // 1e308 GB overflows: no amount rather than one JSON cannot encode
+		// 1e308 GB overflows: no amount rather than one JSON cannot
+		// encode, and the operator is told why.
+		q.Invalid = "provider sent an out-of-range amount (" + strconv.FormatFloat(a.Value, 'g', 3, 64) + " " + OneLine(unit, 16) + ")"
+		return q
 	}
 	q.Amount = &v
 	return q
@@ -291,4 +344,18 @@ func NormalizeInUsage(a Amount, unit, usageRaw string, usage Usage, text string)
 		}
 	}
 	return Normalize(a, unit, usage, text)
+}
+
+// InvalidNumber says why a provider's numeric text is unusable ("NaN",
+// "Infinity", "1e999" out of float64 range), or "" when it is a usable
+// number or no number at all. Decoders call it when their own parsing
+// refused a value, so that the operator sees "provider sent NaN" instead of
+// a missing or zero amount.
+func InvalidNumber(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return invalidText(s, f, err)
 }

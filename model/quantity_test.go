@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -185,11 +186,11 @@ func TestParseAmount(t *testing.T) {
 		{"", Amount{}},
 		{"  ", Amount{}},
 		{"abc", Amount{}},
-		{"NaN", Amount{}},
-		{"Inf", Amount{}},
-		{"+Inf", Amount{}},
-		{"-infinity", Amount{}},
-		{"1e999", Amount{}},
+		{"NaN", Amount{Invalid: "provider sent NaN"}},
+		{"Inf", Amount{Invalid: "provider sent Infinity"}},
+		{"+Inf", Amount{Invalid: "provider sent Infinity"}},
+		{"-infinity", Amount{Invalid: "provider sent -Infinity"}},
+		{"1e999", Amount{Invalid: "provider sent an out-of-range amount (1e999)"}},
 		{"unlimited", Amount{}},
 		{"12 MB", Amount{}},
 	}
@@ -242,8 +243,9 @@ func TestAmountUnmarshalJSON(t *testing.T) {
 	// would make the lookup JSON unencodable). Found by FuzzAmount.
 	for _, in := range []string{"1e999", "-1e999", "inf ", "Inf", "+Inf", "-inf", "NaN", "nan", "infinity"} {
 		var a Amount
-		if err := a.UnmarshalJSON([]byte(in)); err != nil || a != (Amount{}) {
-			t.Errorf("UnmarshalJSON(%s) = %+v, %v; want no value", in, a, err)
+		// ...and the operator is told why (provider sent NaN / out of range).
+		if err := a.UnmarshalJSON([]byte(in)); err != nil || a.Present || a.Unlimited || a.Value != 0 || !strings.HasPrefix(a.Invalid, "provider sent ") {
+			t.Errorf("UnmarshalJSON(%s) = %+v, %v; want no value, said invalid", in, a, err)
 		}
 	}
 }

@@ -223,7 +223,9 @@ func (l *Line) MapText(f func(string) string) {
 	}
 }
 
-func (q *Quantity) mapText(f func(string) string) { q.Unit, q.Text = f(q.Unit), f(q.Text) }
+func (q *Quantity) mapText(f func(string) string) {
+	q.Unit, q.Text, q.Invalid = f(q.Unit), f(q.Text), f(q.Invalid)
+}
 
 // mapAttrs rebuilds the attributes only when f changes a name or a value
 // (keeping them sorted and unique), so the common case costs one pass and
@@ -251,6 +253,7 @@ func mapAttrs(a Attrs, f func(string) string) Attrs {
 func (o *Offer) MapText(f func(string) string) {
 	o.Provider, o.ID, o.Name, o.Supplier, o.ProductType = f(o.Provider), f(o.ID), f(o.Name), f(o.Supplier), f(o.ProductType)
 	o.Price.Currency, o.SupplierID, o.FeesType, o.Description = f(o.Price.Currency), f(o.SupplierID), f(o.FeesType), f(o.Description)
+	o.Price.Invalid = f(o.Price.Invalid)
 }
 
 // MapText applies f to the result's transaction id and reason, in place:

@@ -30,6 +30,9 @@ const Unlimited = "unlimited"
 // quantity without an amount falls back to the provider's own text, then to
 // a dash.
 func FormatQuantity(q model.Quantity) string {
+	if q.Invalid != "" {
+		return Invalid(q.Invalid)
+	}
 	if q.Unlimited || IsSentinel(q) {
 		return Unlimited
 	}
@@ -98,8 +101,8 @@ func strconvQuote(s string) string { return strconv.Quote(s) }
 
 // FormatAmount renders an amount in a canonical unit (see FormatQuantity).
 func FormatAmount(v float64, unit string) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return Dash
+	if why := model.CheckAmount(v); why != "" {
+		return Invalid(why)
 	}
 	switch {
 	case unit == model.UnitMB:
@@ -158,6 +161,9 @@ func FormatSeconds(s float64) string {
 
 // FormatMoney renders "USD 40.00", with thousands grouped by spaces.
 func FormatMoney(v float64, currency string) string {
+	if why := model.CheckAmount(v); why != "" {
+		return Invalid(why) // 1e17 would wrap to a negative number of cents
+	}
 	sign := ""
 	if v < 0 {
 		sign, v = "-", -v
@@ -171,7 +177,17 @@ func FormatMoney(v float64, currency string) string {
 }
 
 // FormatPrice renders an offer's price.
-func FormatPrice(m model.Money) string { return FormatMoney(m.Amount, m.Currency) }
+func FormatPrice(m model.Money) string {
+	if m.Invalid != "" {
+		return Invalid(m.Invalid)
+	}
+	return FormatMoney(m.Amount, m.Currency)
+}
+
+// Invalid renders an amount the provider sent but that cannot be shown
+// ("invalid: provider sent NaN"): never a zero, an empty stock or a
+// wrapped-around negative figure.
+func Invalid(why string) string { return "invalid: " + why }
 
 // Int64 writes an integer with a space every three digits ("999 999").
 func Int64(n int64) string {

@@ -82,9 +82,31 @@ func parseAmount(b []byte) model.Amount {
 	}
 	f, ok := parseNumber(b)
 	if !ok {
-		return model.Amount{}
+		return model.Amount{Invalid: model.InvalidNumber(scalarText(b))}
 	}
 	return model.Amount{Value: f, Present: true}
+}
+
+// money reads a price field: its amount, or why the provider's value is
+// unusable (NaN, ±Inf, out of range) so that it is shown as invalid, never
+// as a zero or wrapped-around price.
+func money(m map[string]json.RawMessage, keys ...string) (f float64, invalid string) {
+	for _, k := range keys {
+		v, ok := lookupFold(m, k)
+		if !ok {
+			continue
+		}
+		if f, ok := parseNumber(v); ok {
+			if why := model.CheckAmount(f); why != "" {
+				return 0, why
+			}
+			return f, ""
+		}
+		if why := model.InvalidNumber(scalarText(v)); why != "" {
+			return 0, why
+		}
+	}
+	return 0, ""
 }
 
 // flexStock is an offer's stock bucket: a number, a numeric string, or an

@@ -49,9 +49,7 @@ func decodeOfferObject(m map[string]json.RawMessage) model.Offer {
 		FeesType:    text(m, "distributor_fees_type"),
 	}
 	o.SupplierID, o.Supplier = supplierRef(m)
-	if f, ok := number(m, "resell_value", "price"); ok {
-		o.Price.Amount = f
-	}
+	o.Price.Amount, o.Price.Invalid = money(m, "resell_value", "price")
 	o.Price.Currency = strings.ToUpper(text(m, "reference_currency", "currency"))
 	if c := model.CurrencyCode(o.Price.Currency); c != "" {
 		o.Price.Currency = c
@@ -151,9 +149,7 @@ func decodeTransactionObject(m map[string]json.RawMessage) sale {
 		}
 	}
 	s.UserID = text(m, "user_id")
-	if f, ok := number(m, "resell_value"); ok {
-		s.Price.Amount = f
-	}
+	s.Price.Amount, s.Price.Invalid = money(m, "resell_value")
 	s.Price.Currency = strings.ToUpper(text(m, "reference_currency", "currency"))
 	if n, ok := stock(m, "offer_bucket", "bucket"); ok {
 		s.StockLeft = &n

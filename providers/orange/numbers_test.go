@@ -1,0 +1,35 @@
+package orange
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestUnusableAmountsAreSaidInvalid: NaN, ±Infinity and out-of-range prices
+// and balances come out marked invalid with the reason, never as 0, an
+// empty amount or a number that wraps around when formatted.
+func TestUnusableAmountsAreSaidInvalid(t *testing.T) {
+	offers, _, err := decodeOffers([]byte(`{"offers":[
+	  {"id":"a","name":"A","resell_value":"NaN","reference_currency":"USD"},
+	  {"id":"b","name":"B","resell_value":1e17,"reference_currency":"USD"},
+	  {"id":"c","name":"C","resell_value":1e999,"reference_currency":"USD"},
+	  {"id":"d","name":"D","resell_value":"-Infinity","reference_currency":"USD"},
+	  {"id":"e","name":"E","resell_value":9.9,"reference_currency":"USD"}]}`))
+	if err != nil || len(offers) != 5 {
+		t.Fatalf("%d offers, %v", len(offers), err)
+	}
+	for i, want := range []string{"provider sent NaN", "provider sent an out-of-range amount (1e+17)", "provider sent an out-of-range amount (1e999)", "provider sent -Infinity", ""} {
+		if p := offers[i].Price; p.Invalid != want || want != "" && p.Amount != 0 {
+			t.Errorf("offer %s: price %+v, want invalid %q", offers[i].ID, p, want)
+		}
+	}
+	u, err := decodeUsageBalances([]byte(`{"buckets":[{"name":"x","data_remaining":"NaN","data_unit":"Gb","airtime_remaining":1e999,"sms_remaining":"-Infinity"}]}`))
+	if err != nil || len(u.Buckets) != 3 {
+		t.Fatalf("%d buckets, %v", len(u.Buckets), err)
+	}
+	for _, b := range u.Buckets {
+		if b.Remaining.Amount != nil || !strings.HasPrefix(b.Remaining.Invalid, "provider sent ") {
+			t.Errorf("bucket %s: %+v, want invalid", b.ID, b.Remaining)
+		}
+	}
+}
