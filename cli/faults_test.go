@@ -126,7 +126,9 @@ func TestFaultMatrix(t *testing.T) {
 		{"malformed", "", ExitProvider, "bad_response", ""},
 		{"truncated", "", ExitProvider, "bad_response", ""},
 		{"empty", "", ExitProvider, "bad_response", ""},
-		{"oversized", "", ExitProvider, "bad_response", "larger than"},
+		// One 33 MiB string: the streaming decoder refuses a single value
+		// past 16 MiB long before the 256 MiB body limit.
+		{"oversized", "", ExitProvider, "bad_response", "longer than 16 MiB"},
 		{"html200", "", ExitProvider, "bad_response", ""},
 		{"wrongtype", "", ExitProvider, "bad_response", ""},
 	}
@@ -140,7 +142,7 @@ func TestFaultMatrix(t *testing.T) {
 		}
 		timeout := "300ms"
 		if c.fault == "oversized" {
-			timeout = "10s" // reading 32 MiB must hit the size limit, not the clock
+			timeout = "10s" // reading 16 MiB must hit the token limit, not the clock
 		}
 		fmt.Fprintf(&cfg, "[[provider]]\nname = %q\nkind = \"tmf677-dxp\"\nbase_url = %q\nbusiness_id = \"PR\"\nclient_id = \"demo\"\nclient_secret_env = \"FAULT_SECRET\"\ntimeout = %q\n", c.fault, base, timeout)
 	}

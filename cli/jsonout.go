@@ -383,3 +383,106 @@ func writeLookupJSON(out io.Writer, id model.Identifier, results []engine.Result
 	lw.end()
 	return lw.flush()
 }
+
+// streamWriter writes one provider's lookup document while the answer is
+// read (it is the tmf677.Sink of a single-provider `lookup --format json`):
+// the document starts with the first bucket, each bucket is written and
+// dropped as soon as it is converted, and the result's error and elapsed
+// time come last, once they exist. The layout of a streamed result is
+// therefore: provider, kind, lines (each line's buckets first, then its
+// other fields), error, elapsed_ms: the same keys as the classic layout, in
+// another order (README, "Lookup output"). An answer that streams nothing
+// (an error before the first bucket, or a provider that cannot stream) is
+// written in the classic layout.
+type streamWriter struct {
+	*lookupWriter
+	id             model.Identifier
+	provider, kind string
+	redact         func(string) string // the engine boundary's filter, for what bypasses the engine
+
+	started, lineOpen, flushed bool
+	one                        [1]model.Bucket
+}
+
+func newStreamWriter(out io.Writer, id model.Identifier, provider, kind string, redact func(string) string) *streamWriter {
+	return &streamWriter{lookupWriter: newLookupWriter(out), id: id, provider: provider, kind: kind, redact: redact}
+}
+
+// openLine starts the document, the result and a line, as far as needed.
+func (s *streamWriter) openLine() {
+	w := &s.w
+	if !s.started {
+		s.started = true
+		s.head(s.id)
+		w.elem()
+		w.open('{')
+		w.str("provider", s.provider)
+		w.str("kind", s.kind)
+		w.key("lines")
+		w.open('[')
+	}
+	if !s.lineOpen {
+		s.lineOpen = true
+		w.elem()
+		w.open('{')
+		w.key("buckets")
+		w.open('[')
+	}
+}
+
+// Bucket writes one bucket; the first one goes out at once (the reader of
+// the pipe sees output as soon as there is some), the rest in 64 KiB steps.
+func (s *streamWriter) Bucket(_ int, b *model.Bucket) {
+	s.openLine()
+	s.one[0] = *b
+	l := model.Line{Buckets: s.one[:]}
+	l.MapText(s.redact) // what the engine does to the lines it returns
+	s.w.elem()
+	s.w.bucket(&s.one[0])
+	s.one[0] = model.Bucket{}
+	if !s.flushed {
+		s.flushed = true
+		s.flush()
+		return
+	}
+	s.spill(false)
+}
+
+// Line closes a line's buckets and writes its other fields.
+func (s *streamWriter) Line(_ int, l *model.Line) {
+	s.openLine()
+	s.w.close(']')
+	c := *l
+	c.Buckets = nil
+	c.MapText(s.redact)
+	s.w.lineFields(&c)
+	s.w.close('}')
+	s.lineOpen = false
+	s.spill(false)
+}
+
+// finish ends the document with the result: its error and elapsed time
+// after the lines already written, or the whole result when nothing was.
+func (s *streamWriter) finish(r *engine.Result) error {
+	if !s.started {
+		s.head(s.id)
+		s.result(r)
+		s.end()
+		return s.flush()
+	}
+	w := &s.w
+	if s.lineOpen {
+		// The answer broke off inside a line: its buckets so far, and
+		// the result's error says the lines are incomplete.
+		w.close(']')
+		w.close('}')
+		s.lineOpen = false
+	}
+	w.close(']')
+	w.key("error")
+	w.errorValue(r.Err)
+	w.int("elapsed_ms", r.Elapsed.Milliseconds())
+	w.close('}')
+	s.end()
+	return s.flush()
+}

@@ -9,6 +9,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/providers/tmf677"
 )
 
 type lookupJSON struct {
@@ -57,11 +58,20 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
+	// One provider, JSON: the document streams, bucket by bucket, while
+	// the answer is read (see streamWriter for the layout).
+	var stream *streamWriter
+	if reg, ok := s.engine.Find(*provider); ok && c.format == "json" {
+		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind(), s.redactor.Redact)
+		ctx = tmf677.WithSink(ctx, stream)
+	}
 	results, err := s.engine.Lookup(ctx, id, *provider)
 	if err != nil {
 		return fail(env, err)
 	}
-	if c.format == "json" {
+	if stream != nil && len(results) == 1 {
+		stream.finish(&results[0])
+	} else if c.format == "json" {
 		writeLookupJSON(env.Stdout, id, results)
 	} else {
 		writeLookupText(env.Stdout, id, results, s.cfg.MaskIdentifiers, time.Now())
