@@ -47,14 +47,14 @@ func FuzzEntries(f *testing.F) {
 				t.Fatalf("bad problem %+v", p)
 			}
 		}
-		r, err := j.Verify()
+		r, err := j.Verify(bg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Entries != len(entries) || r.OK != (len(r.Problems) == 0) {
 			t.Fatalf("report %+v vs %d entries", r, len(entries))
 		}
-		w, err := j.Append(intent("after", "op"))
+		w, err := j.Append(bg, intent("after", "op"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func FuzzEntries(f *testing.F) {
 		if len(probs2) != len(probs) {
 			t.Fatalf("append changed the problems: %+v → %+v", probs, probs2)
 		}
-		r2, _ := j.Verify()
+		r2, _ := j.Verify(bg)
 		for _, p := range r2.Problems {
 			if p.Line == lines+1 {
 				t.Fatalf("appended line %d has a problem: %+v", lines+1, r2.Problems)

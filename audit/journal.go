@@ -10,6 +10,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -43,6 +44,9 @@ type Entry struct {
 	TransactionID string `json:"transaction_id,omitempty"`
 	Reason        string `json:"reason,omitempty"`
 	Reconciled    bool   `json:"reconciled,omitempty"` // found afterwards by asking the provider
+	// ResolvedBy is the operator who settled an ambiguous or pending
+	// attempt by hand (`journal --resolve`).
+	ResolvedBy string `json:"resolved_by,omitempty"`
 
 	// Forced: the operator overrode the duplicate guard.
 	Forced      bool         `json:"forced,omitempty"`
@@ -74,13 +78,28 @@ type Report struct {
 	Problems []Problem
 }
 
-// Journal is an open journal file. Its methods are safe for concurrent use,
-// and other processes may append to the same file at the same time.
+// Journal is an open journal file, the file implementation of Store. Its
+// methods are safe for concurrent use, and other processes may append to
+// the same file at the same time: every method takes the file's lock
+// (shared to read, exclusive to write) and first brings its index up to
+// date with what others appended.
+//
+// The index holds the attempts reconciliation still has work on (see
+// Store.Pending) and where the indexed part of the file ends. It is built
+// once (or loaded from the checkpoint file next to the journal, PATH.idx)
+// and then extended by the lines appended since, so no call parses the
+// whole history: the duplicate check, Recent, Get and Claimed read the
+// file backwards from its end only as far as they need.
 type Journal struct {
 	mu   sync.Mutex // serialises this handle's users; the flock serialises processes
 	path string
 	f    *os.File
+	idx  index
+	// ckOff is the offset of the last checkpoint written or loaded.
+	ckOff int64
 }
+
+var _ Store = (*Journal)(nil)
 
 // Open opens (creating it, 0600, in a 0700 directory) the journal at path.
 func Open(path string) (*Journal, error) {
@@ -107,6 +126,24 @@ func Open(path string) (*Journal, error) {
 	return &Journal{path: path, f: f}, nil
 }
 
+// OpenReadOnly opens an existing journal for reading only: Verify, Recent,
+// Pending and the feed work, every append fails. `journal --verify` uses it,
+// so a journal that cannot be written can still be checked.
+func OpenReadOnly(path string) (*Journal, error) {
+	if path == "" {
+		return nil, errors.New("journal: no path")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("journal: %s is not a regular file", path)
+	}
+	return &Journal{path: path, f: f}, nil
+}
+
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
@@ -116,6 +153,9 @@ func syncDir(dir string) {
 
 // Path is the journal's file name, for messages.
 func (j *Journal) Path() string { return j.path }
+
+// Where is the journal's file name (Store).
+func (j *Journal) Where() string { return j.path }
 
 // Close closes the file. Entries already appended are on disk.
 func (j *Journal) Close() error {
@@ -131,50 +171,154 @@ func (j *Journal) Close() error {
 
 var errClosed = errors.New("journal: closed")
 
-// Append writes e as one line and fsyncs it before returning, so a caller
-// that sends a top-up after Append returns has its intent on disk. It fills
-// TS (UTC) when zero and Prev, and returns the entry as written.
-func (j *Journal) Append(e Entry) (Entry, error) {
-	return j.AppendChecked(e, nil)
+// with runs fn holding this handle's mutex and the file lock, after the
+// index has caught up with the file.
+func (j *Journal) with(ctx context.Context, exclusive bool, fn func() error) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return errClosed
+	}
+	if err := lockFile(ctx, j.f, exclusive); err != nil {
+		return fmt.Errorf("journal: lock: %w", err)
+	}
+	defer unlockFile(j.f)
+	if err := j.extend(); err != nil {
+		return err
+	}
+	return fn()
 }
 
-// AppendChecked is Append with a check run under the journal's exclusive
-// lock, on every entry already in the file: when check returns an error
-// nothing is written. It makes "no duplicate top-up" hold even between two
-// consoles started by two operators on the same journal: the second one's
-// check sees the first one's intent.
-func (j *Journal) AppendChecked(e Entry, check func(entries []Entry) error) (Entry, error) {
+// Append writes e as one line and fsyncs it before returning, so a caller
+// that sends a top-up after Append returns has its intent on disk. It fills
+// TS (UTC, under the lock, so the file is in time order) when zero and
+// Prev, and returns the entry as written.
+func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
+	var out Entry
+	err := j.with(ctx, true, func() (err error) {
+		out, err = j.appendLocked(e)
+		return err
+	})
+	return out, err
+}
+
+// AppendGuarded is the duplicate guard (Store): check sees the attempts of
+// the same key since since, or still pending, under the exclusive lock. It
+// makes "no duplicate top-up" hold even between two consoles started by two
+// operators on the same journal: the second one's check sees the first
+// one's intent.
+func (j *Journal) AppendGuarded(ctx context.Context, e Entry, since time.Time, check func(same []Attempt) error) (Entry, error) {
+	if err := validEntry(e); err != nil {
+		return Entry{}, err
+	}
+	var out Entry
+	err := j.with(ctx, true, func() error {
+		if check != nil {
+			same, err := j.sameLocked(KeyOf(e), since)
+			if err != nil {
+				return err
+			}
+			if err := check(same); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = j.appendLocked(e)
+		return err
+	})
+	return out, err
+}
+
+// Locked runs fn under the exclusive lock (Store).
+func (j *Journal) Locked(ctx context.Context, fn func(tx Tx) error) error {
+	return j.with(ctx, true, func() error { return fn(fileTx{j}) })
+}
+
+// fileTx is the Tx of a Locked section: the lock is already held.
+type fileTx struct{ j *Journal }
+
+func (t fileTx) Append(ctx context.Context, e Entry) (Entry, error) { return t.j.appendLocked(e) }
+func (t fileTx) Recent(ctx context.Context, n int) ([]Attempt, []Problem, error) {
+	return t.j.recentLocked(n)
+}
+func (t fileTx) Pending(ctx context.Context) ([]Attempt, error) { return t.j.pendingLocked(), nil }
+func (t fileTx) Get(ctx context.Context, id string) (Attempt, bool, error) {
+	return t.j.getLocked(id)
+}
+func (t fileTx) Same(ctx context.Context, key Key, since time.Time) ([]Attempt, error) {
+	return t.j.sameLocked(key, since)
+}
+func (t fileTx) Claimed(ctx context.Context, since time.Time) (map[string]string, error) {
+	return t.j.claimedLocked(since)
+}
+
+// Recent returns the n most recent attempts, newest first (Store).
+func (j *Journal) Recent(ctx context.Context, n int) (list []Attempt, probs []Problem, err error) {
+	err = j.with(ctx, false, func() error {
+		list, probs, err = j.recentLocked(n)
+		return err
+	})
+	return list, probs, err
+}
+
+// Pending returns the attempts reconciliation still has work on (Store).
+func (j *Journal) Pending(ctx context.Context) (list []Attempt, err error) {
+	err = j.with(ctx, false, func() error {
+		list = j.pendingLocked()
+		return nil
+	})
+	return list, err
+}
+
+// Get returns one attempt by journal id (Store).
+func (j *Journal) Get(ctx context.Context, journalID string) (a Attempt, ok bool, err error) {
+	err = j.with(ctx, false, func() error {
+		a, ok, err = j.getLocked(journalID)
+		return err
+	})
+	return a, ok, err
+}
+
+// Same returns the attempts of key since since, and those pending (Store).
+func (j *Journal) Same(ctx context.Context, key Key, since time.Time) (list []Attempt, err error) {
+	err = j.with(ctx, false, func() error {
+		list, err = j.sameLocked(key, since)
+		return err
+	})
+	return list, err
+}
+
+// Claimed maps transaction ids claimed since since to their attempts (Store).
+func (j *Journal) Claimed(ctx context.Context, since time.Time) (m map[string]string, err error) {
+	err = j.with(ctx, false, func() error {
+		m, err = j.claimedLocked(since)
+		return err
+	})
+	return m, err
+}
+
+func validEntry(e Entry) error {
 	if e.JournalID == "" {
-		return Entry{}, errors.New("journal: entry without journal_id")
+		return errors.New("journal: entry without journal_id")
 	}
 	if e.Phase != PhaseIntent && e.Phase != PhaseOutcome {
-		return Entry{}, fmt.Errorf("journal: entry phase %q is neither intent nor outcome", e.Phase)
+		return fmt.Errorf("journal: entry phase %q is neither intent nor outcome", e.Phase)
+	}
+	return nil
+}
+
+// appendLocked writes one entry; the caller holds the exclusive lock.
+func (j *Journal) appendLocked(e Entry) (Entry, error) {
+	if err := validEntry(e); err != nil {
+		return Entry{}, err
 	}
 	if e.TS.IsZero() {
 		e.TS = time.Now()
 	}
 	e.TS = e.TS.UTC()
-
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f == nil {
-		return Entry{}, errClosed
-	}
-	if err := lockFile(j.f, true); err != nil {
-		return Entry{}, fmt.Errorf("journal: lock: %w", err)
-	}
-	defer unlockFile(j.f)
-
-	if check != nil {
-		data, err := j.readAll()
-		if err != nil {
-			return Entry{}, err
-		}
-		entries, _ := decode(data)
-		if err := check(entries); err != nil {
-			return Entry{}, err
-		}
-	}
 	last, endsNL, size, err := j.lastLine()
 	if err != nil {
 		return Entry{}, err
@@ -202,6 +346,9 @@ func (j *Journal) AppendChecked(e Entry, check func(entries []Entry) error) (Ent
 	}
 	if err := j.f.Sync(); err != nil {
 		return Entry{}, fmt.Errorf("journal: fsync %s: %w", j.path, err)
+	}
+	if err := j.extend(); err != nil {
+		return Entry{}, err
 	}
 	return e, nil
 }
@@ -268,13 +415,16 @@ func (j *Journal) readAll() ([]byte, error) {
 
 // read takes a shared lock, so that it never sees half of a line that
 // another process is appending.
-func (j *Journal) read() ([]byte, error) {
+func (j *Journal) read(ctx context.Context) ([]byte, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return nil, errClosed
 	}
-	if err := lockFile(j.f, false); err != nil {
+	if err := lockFile(ctx, j.f, false); err != nil {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}
 	defer unlockFile(j.f)
@@ -283,9 +433,10 @@ func (j *Journal) read() ([]byte, error) {
 
 // Entries returns every entry in file order. Lines that are not entries
 // (torn by a crash, garbled, edited) come back as Problems with their line
-// numbers: they are never silently dropped.
+// numbers: they are never silently dropped. It reads the whole file: for
+// export and tests, never on a top-up's path.
 func (j *Journal) Entries() ([]Entry, []Problem, error) {
-	data, err := j.read()
+	data, err := j.read(context.Background())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -297,8 +448,8 @@ func (j *Journal) Entries() ([]Entry, []Problem, error) {
 // hash of the line before it. A changed line is reported at its own number
 // (the next line's recorded hash no longer matches it); removed or inserted
 // lines are reported where the chain breaks.
-func (j *Journal) Verify() (Report, error) {
-	data, err := j.read()
+func (j *Journal) Verify(ctx context.Context) (Report, error) {
+	data, err := j.read(ctx)
 	if err != nil {
 		return Report{}, err
 	}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -44,7 +45,7 @@ func outcome(id string, status Status, trx string) Entry {
 
 func mustAppend(t *testing.T, j *Journal, e Entry) Entry {
 	t.Helper()
-	got, err := j.Append(e)
+	got, err := j.Append(bg, e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,17 +139,17 @@ func TestIntentOutcomeRoundTrip(t *testing.T) {
 			t.Errorf("read back\n%+v\nwant\n%+v", got, []Entry{w1, w2})
 		}
 	}
-	if r, err := j2.Verify(); err != nil || !r.OK || r.Entries != 2 {
+	if r, err := j2.Verify(bg); err != nil || !r.OK || r.Entries != 2 {
 		t.Errorf("Verify: %+v %v", r, err)
 	}
 }
 
 func TestAppendValidatesAndClose(t *testing.T) {
 	j := openTemp(t)
-	if _, err := j.Append(Entry{Phase: PhaseIntent}); err == nil {
+	if _, err := j.Append(bg, Entry{Phase: PhaseIntent}); err == nil {
 		t.Error("entry without journal_id accepted")
 	}
-	if _, err := j.Append(Entry{JournalID: "x", Phase: "maybe"}); err == nil {
+	if _, err := j.Append(bg, Entry{JournalID: "x", Phase: "maybe"}); err == nil {
 		t.Error("entry with a bad phase accepted")
 	}
 	if b, _ := os.ReadFile(j.Path()); len(b) != 0 {
@@ -160,7 +161,7 @@ func TestAppendValidatesAndClose(t *testing.T) {
 	if err := j.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if _, err := j.Append(intent("x", "a")); err == nil {
+	if _, err := j.Append(bg, intent("x", "a")); err == nil {
 		t.Error("Append after Close succeeded")
 	}
 	if _, _, err := j.Entries(); err == nil {
@@ -193,7 +194,7 @@ func TestHashChain(t *testing.T) {
 			t.Errorf("line %d: Prev %q, want %q", i+1, e.Prev, want)
 		}
 	}
-	r, err := j.Verify()
+	r, err := j.Verify(bg)
 	if err != nil || !r.OK || r.Entries != 20 || len(r.Problems) != 0 {
 		t.Errorf("Verify: %+v %v", r, err)
 	}
@@ -243,7 +244,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rewrite(t, j.Path(), tc.edit(clone()))
-			r, err := j.Verify()
+			r, err := j.Verify(bg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -265,7 +266,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		})
 	}
 	rewrite(t, j.Path(), orig)
-	if r, _ := j.Verify(); !r.OK {
+	if r, _ := j.Verify(bg); !r.OK {
 		t.Errorf("restored journal: %+v", r)
 	}
 }
@@ -292,7 +293,7 @@ func TestTornLastLine(t *testing.T) {
 	if len(entries) != 3 || len(probs) != 1 || probs[0].Line != 4 || !strings.Contains(probs[0].Msg, "torn") {
 		t.Fatalf("entries %d, problems %+v", len(entries), probs)
 	}
-	r, _ := j.Verify()
+	r, _ := j.Verify(bg)
 	if r.OK || r.Entries != 3 || len(r.Problems) != 1 || r.Problems[0].Line != 4 {
 		t.Errorf("Verify: %+v", r)
 	}
@@ -308,13 +309,13 @@ func TestTornLastLine(t *testing.T) {
 	if len(entries) != 4 || entries[3].TransactionID != "trx-2" || len(probs) != 1 || probs[0].Line != 4 {
 		t.Errorf("after recovery: %d entries, problems %+v", len(entries), probs)
 	}
-	r, _ = j.Verify()
+	r, _ = j.Verify(bg)
 	if r.OK || r.Entries != 4 || len(r.Problems) != 1 || r.Problems[0].Line != 4 {
 		t.Errorf("after recovery Verify: %+v", r)
 	}
 	// And the chain keeps going from there.
 	mustAppend(t, j, intent("id-9", "op"))
-	if r, _ := j.Verify(); len(r.Problems) != 1 || r.Entries != 5 {
+	if r, _ := j.Verify(bg); len(r.Problems) != 1 || r.Entries != 5 {
 		t.Errorf("later Verify: %+v", r)
 	}
 }
@@ -333,7 +334,7 @@ func TestCompleteLastLineWithoutNewline(t *testing.T) {
 		t.Fatalf("%d entries, %+v", len(entries), probs)
 	}
 	mustAppend(t, j, outcome("a", "ok", "t"))
-	if r, _ := j.Verify(); !r.OK || r.Entries != 2 {
+	if r, _ := j.Verify(bg); !r.OK || r.Entries != 2 {
 		t.Errorf("Verify: %+v", r)
 	}
 	if n := len(fileLines(t, j.Path())); n != 2 {
@@ -360,7 +361,7 @@ func TestConcurrentAppends(t *testing.T) {
 		go func(w int, h *Journal) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				if _, err := h.Append(intent(fmt.Sprintf("w%d-%d", w, i), "op")); err != nil {
+				if _, err := h.Append(bg, intent(fmt.Sprintf("w%d-%d", w, i), "op")); err != nil {
 					errs <- err
 				}
 			}
@@ -371,7 +372,7 @@ func TestConcurrentAppends(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	r, err := j.Verify()
+	r, err := j.Verify(bg)
 	if err != nil || !r.OK || r.Entries != workers*each {
 		t.Fatalf("Verify: %+v %v", r, err)
 	}
@@ -395,7 +396,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			os.Exit(1)
 		}
 		for i := 0; i < 40; i++ {
-			if _, err := j.Append(intent(fmt.Sprintf("%s-%d", os.Getenv("AUDIT_HELPER_NAME"), i), "child")); err != nil {
+			if _, err := j.Append(bg, intent(fmt.Sprintf("%s-%d", os.Getenv("AUDIT_HELPER_NAME"), i), "child")); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -427,24 +428,27 @@ func TestConcurrentProcesses(t *testing.T) {
 			t.Fatalf("child: %v", err)
 		}
 	}
-	r, err := j.Verify()
+	r, err := j.Verify(bg)
 	if err != nil || !r.OK || r.Entries != 120 {
 		t.Fatalf("Verify: %+v %v", r, err)
 	}
 }
 
-func TestAppendChecked(t *testing.T) {
+func TestAppendGuarded(t *testing.T) {
 	j := openTemp(t)
-	guard := func(entries []Entry) error {
-		if a, dup := LastAttempt(entries, "orange", "33612345678", "offer-1", time.Now().Add(-10*time.Minute)); dup {
-			return fmt.Errorf("duplicate of %s", a.Intent.JournalID)
+	since := time.Now().Add(-10 * time.Minute)
+	guard := func(same []Attempt) error {
+		for _, a := range same {
+			if a.Status().Spent() {
+				return fmt.Errorf("duplicate of %s", a.Intent.JournalID)
+			}
 		}
 		return nil
 	}
-	if _, err := j.AppendChecked(intent("first", "op"), guard); err != nil {
+	if _, err := j.AppendGuarded(bg, intent("first", "op"), since, guard); err != nil {
 		t.Fatal(err)
 	}
-	_, err := j.AppendChecked(intent("second", "op"), guard)
+	_, err := j.AppendGuarded(bg, intent("second", "op"), since, guard)
 	if err == nil || err.Error() != "duplicate of first" {
 		t.Fatalf("guard: %v", err)
 	}
@@ -452,8 +456,8 @@ func TestAppendChecked(t *testing.T) {
 		t.Errorf("refused entry written: %d entries", len(entries))
 	}
 	// Once rejected, the same offer may be tried again.
-	mustAppend(t, j, outcome("first", model.TopupRejected, ""))
-	if _, err := j.AppendChecked(intent("third", "op"), guard); err != nil {
+	mustAppend(t, j, outcome("first", StatusRejected, ""))
+	if _, err := j.AppendGuarded(bg, intent("third", "op"), since, guard); err != nil {
 		t.Errorf("retry after rejection: %v", err)
 	}
 }
@@ -518,8 +522,11 @@ func BenchmarkAppend(b *testing.B) {
 	}
 	defer j.Close()
 	for i := 0; b.Loop(); i++ {
-		if _, err := j.Append(intent(fmt.Sprintf("id-%d", i), "op")); err != nil {
+		if _, err := j.Append(bg, intent(fmt.Sprintf("id-%d", i), "op")); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
+
+// bg is the context of tests that never cancel.
+var bg = context.Background()

@@ -23,6 +23,13 @@ func (a Attempt) Status() Status {
 	return a.Outcome.Status
 }
 
+// AwaitsID reports an attempt the provider answered ok without a
+// transaction id: reconciliation may still add the id, and no other
+// attempt may take that transaction meanwhile.
+func (a Attempt) AwaitsID() bool {
+	return a.Outcome != nil && a.Outcome.Status == StatusOK && a.Outcome.TransactionID == ""
+}
+
 // Pending reports an attempt whose outcome is unknown: none recorded, or
 // only "unknown" (a timeout); it must be reconciled against the provider.
 func (a Attempt) Pending() bool { return !a.Status().Definitive() }

@@ -92,8 +92,11 @@ type Reader interface {
 	// first line), newest first, with the problems (torn or garbled lines)
 	// met on the way. n <= 0 means 50.
 	Recent(ctx context.Context, n int) ([]Attempt, []Problem, error)
-	// Pending returns every attempt without a definitive outcome, oldest
-	// first, whatever its age.
+	// Pending returns every attempt reconciliation still has work on,
+	// oldest first, whatever its age: those without a definitive outcome
+	// (Attempt.Pending) and those ok without a transaction id
+	// (Attempt.AwaitsID), whose transaction must never go to another
+	// attempt. An ok outcome with an id, a rejection or a not-found ends it.
 	Pending(ctx context.Context) ([]Attempt, error)
 	// Get returns one attempt by journal id; false when there is none.
 	Get(ctx context.Context, journalID string) (Attempt, bool, error)

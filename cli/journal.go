@@ -66,7 +66,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	if *verify {
-		rep, err := s.journal.Verify()
+		rep, err := s.journal.Verify(ctx)
 		if err != nil {
 			return fail(env, err)
 		}

@@ -29,13 +29,22 @@ func (r Registered) Name() string { return r.Provider.Name() }
 
 // Options are the engine-wide settings from the config file.
 type Options struct {
-	Operator        string
-	ReadOnly        bool
-	Environment     string // demo | sandbox | production
+	Operator    string
+	ReadOnly    bool
+	Environment string // demo | sandbox | production
+	// DuplicateWindow: a top-up of a line and offer attempted this recently
+	// needs a second confirmation; 0 turns the window off (the config owns
+	// the default). A pending attempt needs it whatever this is.
 	DuplicateWindow time.Duration
+	// SettleTime: how long after an intent an attempt absent from the
+	// provider's list may be concluded "not found" (lists lag).
+	SettleTime      time.Duration
 	MaskIdentifiers bool
-	Journal         *audit.Journal
-	Now             func() time.Time
+	// Journal is where top-ups are recorded; nil when it could not be
+	// opened (JournalErr says why): lookups work, top-ups are refused.
+	Journal    audit.Store
+	JournalErr error
+	Now        func() time.Time
 	// Redactor masks every credential the process sends (the shared
 	// httpx.Redactor). Every provider result passes through it once, here
 	// at the engine boundary, so no front end and no path can forget it.
@@ -97,9 +106,6 @@ type Engine struct {
 func New(o Options, ps ...Registered) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.DuplicateWindow == 0 {
-		o.DuplicateWindow = 10 * time.Minute
 	}
 	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{}}
 	for i, r := range ps {

@@ -78,7 +78,7 @@ func newEngine(t *testing.T, ro bool, ps ...*fake) (*Engine, *audit.Journal) {
 	for _, p := range ps {
 		regs = append(regs, Registered{Provider: p, StockLow: 5})
 	}
-	return New(Options{Operator: "alice", ReadOnly: ro, Environment: "demo", Journal: j}, regs...), j
+	return New(Options{Operator: "alice", ReadOnly: ro, Environment: "demo", Journal: j, DuplicateWindow: 10 * time.Minute}, regs...), j
 }
 
 func msisdn(v string) model.Identifier { return model.Identifier{Type: model.MSISDN, Value: v} }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,22 +21,24 @@ var (
 	ErrNoJournal = errors.New("no journal: top-ups need the journal to be writable")
 )
 
-// DuplicateError tells when the earlier attempt was, for the operator.
+// DuplicateError tells when the earlier attempt was, for the operator:
+// either within the duplicate window, or still pending (its outcome is
+// unknown, so it may have moved money).
 type DuplicateError struct {
 	Attempt audit.Attempt
 	Window  time.Duration
 }
 
 func (d *DuplicateError) Error() string {
-	st := "outcome unknown"
-	if d.Attempt.Outcome != nil {
-		st = string(d.Attempt.Outcome.Status)
+	in := d.Attempt.Intent
+	if d.Attempt.Pending() {
+		return fmt.Sprintf("a top-up of %s with offer %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
+			in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), in.JournalID)
 	}
+	st := string(d.Attempt.Status())
 	return fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
-		d.Attempt.Intent.TargetID, d.Attempt.Intent.OfferID, d.Attempt.Intent.TS.Local().Format("15:04:05"), st, d.Attempt.Intent.JournalID, shortDuration(d.Window))
+		in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
 }
-
-func (d *DuplicateError) Unwrap() error { return ErrDuplicate }
 
 // shortDuration renders 10m0s as 10m and 1h30m0s as 1h30m.
 func shortDuration(d time.Duration) string {
@@ -83,17 +84,49 @@ func (e *Engine) topupper(provider string) (providers.ToppingUp, error) {
 	return t, nil
 }
 
-// Duplicate finds a recent attempt (not rejected) of the same line and offer
-// within the duplicate window.
+// Duplicate finds what the duplicate guard would hold against a top-up of
+// this line and offer: an attempt still pending (whatever its age), or one
+// within the duplicate window that may have moved money. A window of 0
+// turns the window off; a pending attempt still counts.
 func (e *Engine) Duplicate(provider, targetID, offerID string) (audit.Attempt, bool) {
 	if e.opts.Journal == nil {
 		return audit.Attempt{}, false
 	}
-	entries, _, err := e.opts.Journal.Entries()
+	key := audit.Key{Provider: provider, Line: model.NormalLine("", targetID), OfferID: strings.TrimSpace(offerID)}
+	same, err := e.opts.Journal.Same(context.Background(), key, e.opts.Now().Add(-e.opts.DuplicateWindow))
 	if err != nil {
 		return audit.Attempt{}, false
 	}
-	return audit.LastAttempt(entries, provider, targetID, offerID, e.opts.Now().Add(-e.opts.DuplicateWindow))
+	return e.duplicateOf(same)
+}
+
+// duplicateOf picks, among the attempts of one key, the one the guard
+// refuses a new top-up for: pending first, then a recent spent one.
+func (e *Engine) duplicateOf(same []audit.Attempt) (audit.Attempt, bool) {
+	for _, a := range same {
+		if a.Pending() {
+			return a, true
+		}
+	}
+	if e.opts.DuplicateWindow <= 0 {
+		return audit.Attempt{}, false
+	}
+	since := e.opts.Now().Add(-e.opts.DuplicateWindow)
+	for _, a := range same {
+		if a.Status().Spent() && !a.Intent.TS.Before(since) {
+			return a, true
+		}
+	}
+	return audit.Attempt{}, false
+}
+
+// journalUnavailable is the one line that stops a top-up when the journal
+// could not be opened: nothing is sent without a journal.
+func (e *Engine) journalUnavailable() error {
+	if e.opts.JournalErr != nil {
+		return fmt.Errorf("%w: %v; nothing sent", ErrNoJournal, e.opts.JournalErr)
+	}
+	return ErrNoJournal
 }
 
 // FindOffer returns one offer of a provider by id, with its current stock.
@@ -135,7 +168,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		return TopupOutcome{}, ErrReadOnly
 	}
 	if e.opts.Journal == nil {
-		return TopupOutcome{}, ErrNoJournal
+		return TopupOutcome{}, e.journalUnavailable()
 	}
 	tp, err := e.topupper(in.Provider)
 	if err != nil {
@@ -147,7 +180,8 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if err := CheckTarget(in.Offer, in.Target); err != nil {
 		return TopupOutcome{}, err
 	}
-	key := in.Provider + "|" + in.Target.Value + "|" + in.Offer.ID
+	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID)}
+	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
 	e.mu.Lock()
 	if e.inFlight[key] {
 		e.mu.Unlock()
@@ -163,7 +197,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	price := in.Offer.Price
 	intent := audit.Entry{
 		JournalID:   audit.NewID(),
-		Phase:       "intent",
+		Phase:       audit.PhaseIntent,
 		Operator:    e.opts.Operator,
 		Provider:    in.Provider,
 		OfferID:     in.Offer.ID,
@@ -180,23 +214,22 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	}
 	// The duplicate check runs under the journal's lock, so two consoles on
 	// one journal cannot both pass it for the same line and offer.
-	var check func([]audit.Entry) error
+	var check func([]audit.Attempt) error
 	if !in.Force {
-		since := e.opts.Now().Add(-e.opts.DuplicateWindow)
-		check = func(entries []audit.Entry) error {
-			if a, dup := audit.LastAttempt(entries, in.Provider, in.Target.Value, in.Offer.ID, since); dup {
+		check = func(same []audit.Attempt) error {
+			if a, dup := e.duplicateOf(same); dup {
 				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow}
 			}
 			return nil
 		}
 	}
-	written, err := e.opts.Journal.AppendChecked(intent, check)
+	written, err := e.opts.Journal.AppendGuarded(ctx, intent, e.opts.Now().Add(-e.opts.DuplicateWindow), check)
 	if err != nil {
 		var de *DuplicateError
 		if errors.As(err, &de) {
 			return TopupOutcome{}, err
 		}
-		return TopupOutcome{}, fmt.Errorf("journal not writable, nothing sent: %w", err)
+		return TopupOutcome{}, fmt.Errorf("journal %s not writable, nothing sent: %w", e.opts.Journal.Where(), err)
 	}
 	req := model.TopupRequest{
 		JournalID: written.JournalID,
@@ -226,7 +259,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	out.Result = res
 	outcome := audit.Entry{
 		JournalID:     written.JournalID,
-		Phase:         "outcome",
+		Phase:         audit.PhaseOutcome,
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.Offer.ID,
@@ -245,7 +278,9 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		// outcome line of this attempt is the one reconciliation appends.
 		return out, nil
 	}
-	if _, err := e.opts.Journal.Append(outcome); err != nil {
+	// The money has moved (or not): the outcome is written even when the
+	// caller has given up waiting.
+	if _, err := e.opts.Journal.Append(context.WithoutCancel(ctx), outcome); err != nil {
 		out.JournalErr = err
 	}
 	return out, nil
@@ -253,101 +288,3 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 
 // isNotSent: the connection could not even be made, so nothing was sent.
 func isNotSent(err error) bool { return httpx.NotSent(err) }
-
-// Attempts lists recent attempts, newest first, with any journal problems.
-func (e *Engine) Attempts(n int) ([]audit.Attempt, []audit.Problem, error) {
-	if e.opts.Journal == nil {
-		return nil, nil, ErrNoJournal
-	}
-	entries, probs, err := e.opts.Journal.Entries()
-	if err != nil {
-		return nil, nil, err
-	}
-	return audit.Recent(entries, n), probs, nil
-}
-
-// Pending lists intents whose outcome is unknown.
-func (e *Engine) Pending() ([]audit.Entry, error) {
-	if e.opts.Journal == nil {
-		return nil, ErrNoJournal
-	}
-	entries, _, err := e.opts.Journal.Entries()
-	if err != nil {
-		return nil, err
-	}
-	return audit.Pending(entries), nil
-}
-
-// ReconcileError is a pending attempt that could not be reconciled now.
-type ReconcileError struct {
-	JournalID string
-	Err       error
-}
-
-// Reconcile asks each provider what became of every pending attempt and
-// appends the outcome found (reconciled: true). Attempts whose provider
-// cannot answer stay pending and are reported in errs.
-func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []ReconcileError, err error) {
-	if e.opts.Journal == nil {
-		return nil, nil, ErrNoJournal
-	}
-	entries, _, err := e.opts.Journal.Entries()
-	if err != nil {
-		return nil, nil, err
-	}
-	claimed := audit.ClaimedTransactions(entries)
-	// Newest first: each attempt takes the earliest unclaimed transaction made
-	// after it, so with attempts made one after another an older attempt can
-	// never take the transaction of a newer one.
-	pending := audit.Pending(entries)
-	slices.Reverse(pending)
-	for _, in := range pending {
-		tp, terr := e.topupper(in.Provider)
-		if terr != nil {
-			errs = append(errs, ReconcileError{in.JournalID, terr})
-			continue
-		}
-		req := model.TopupRequest{
-			JournalID: in.JournalID,
-			Offer:     model.Offer{ID: in.OfferID, Name: in.OfferName, TargetType: model.IDType(in.TargetType)},
-			Target:    model.Identifier{Type: model.IDType(in.TargetType), Value: in.TargetID},
-			Operator:  in.Operator,
-			Reference: in.Reference,
-			Since:     in.TS,
-		}
-		res, rerr := tp.Reconcile(ctx, req, claimed)
-		rerr = e.cleanTopup(&res, rerr)
-		if rerr != nil || res.Status == "" || res.Status == model.TopupUnknown {
-			if rerr == nil {
-				rerr = errors.New("provider could not tell the outcome yet")
-			}
-			errs = append(errs, ReconcileError{in.JournalID, rerr})
-			continue
-		}
-		if res.TransactionID != "" {
-			claimed[res.TransactionID] = true
-		}
-		out := audit.Entry{
-			JournalID:     in.JournalID,
-			Phase:         "outcome",
-			Operator:      e.opts.Operator,
-			Provider:      in.Provider,
-			OfferID:       in.OfferID,
-			TargetType:    in.TargetType,
-			TargetID:      in.TargetID,
-			Status:        audit.Status(res.Status),
-			TransactionID: res.TransactionID,
-			Reason:        res.Reason,
-			Reference:     in.Reference,
-			Reconciled:    true,
-			StockLeft:     res.StockLeft,
-			Environment:   e.opts.Environment,
-		}
-		w, aerr := e.opts.Journal.Append(out)
-		if aerr != nil {
-			return appended, errs, aerr
-		}
-		appended = append(appended, w)
-	}
-	return appended, errs, nil
-}

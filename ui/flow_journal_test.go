@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -154,7 +155,7 @@ func TestLightBackgroundSwitchesPalette(t *testing.T) {
 func TestPendingAttemptsAnnouncedAtStart(t *testing.T) {
 	h := newHarness(t)
 	j := h.eng.Options().Journal
-	if _, err := j.Append(audit.Entry{JournalID: audit.NewID(), Phase: audit.PhaseIntent, Operator: "alice", Provider: "orange",
+	if _, err := j.Append(context.Background(), audit.Entry{JournalID: audit.NewID(), Phase: audit.PhaseIntent, Operator: "alice", Provider: "orange",
 		OfferID: "off-voice", TargetType: "sim", TargetID: "1956392841179"}); err != nil {
 		t.Fatal(err)
 	}
