@@ -300,12 +300,16 @@ func (p *PG) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 			return err
 		}
 		err = fn(tx)
+		broken := false
 		if err == nil {
 			err = tx.Commit(ctx)
-		} else {
-			_ = tx.Rollback(ctx)
+			broken = err != nil && !isPGError(err)
+		} else if rerr := tx.Rollback(ctx); rerr != nil {
+			broken = true
 		}
-		p.pool.release(c, err != nil && !isPGError(err))
+		// A refusal by the caller's check rolls back on a sound
+		// connection: keep it (opening one costs more than the check).
+		p.pool.release(c, broken)
 		return err
 	}
 }
@@ -324,7 +328,7 @@ func (p *PG) read(ctx context.Context, fn func(pgQuerier) error) error {
 			return p.scrub(err)
 		}
 		err = fn(c)
-		failed := err != nil && !isPGError(err) && !errors.Is(err, errNoAttempt)
+		failed := err != nil && !isPGError(err)
 		p.pool.release(c, failed)
 		if failed && try == 0 && ctx.Err() == nil { // a read is safe to repeat
 			continue
@@ -332,8 +336,6 @@ func (p *PG) read(ctx context.Context, fn func(pgQuerier) error) error {
 		return p.scrub(err)
 	}
 }
-
-var errNoAttempt = errors.New("journal: no such attempt")
 
 // pgQuerier is a connection or a transaction.
 type pgQuerier interface {

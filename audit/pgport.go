@@ -88,6 +88,12 @@ func (p *PG) Import(ctx context.Context, path string) (int, error) {
 	if err := p.compare(ctx, bytes.NewReader(data)); err != nil {
 		return 0, fmt.Errorf("import into %s: read back: %v", p.where, err)
 	}
+	// Fresh statistics, so the planner uses the indexes on the imported
+	// history at once instead of waiting for autovacuum.
+	_ = p.read(ctx, func(q pgQuerier) error {
+		_, err := q.Exec(ctx, "ANALYZE simdesk_journal")
+		return err
+	})
 	return len(entries), nil
 }
 
