@@ -27,6 +27,7 @@ const (
 	ExitProvider = 4 // unreachable, timed out, refused credentials, 5xx
 	ExitRejected = 5 // top-up rejected by the provider
 	ExitUnknown  = 6 // top-up outcome unknown: see the journal
+	ExitVerify   = 7 // journal --verify found the hash chain broken
 )
 
 // Env is what a command reads from and writes to; tests supply their own.
@@ -111,14 +112,17 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk lookup  [--config FILE | --demo] [--provider NAME] [--type T] [--account ID] [--format json|text] ID
   simdesk stock   [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
-  simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [--format json|text]
+  simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version
 
 Without a config file (--config, $SIMDESK_CONFIG, ~/.config/simdesk/config.toml)
 simdesk runs on its built-in simulator, marked DEMO.
+Every command takes -h or --help for its own usage.
+` + flagsHelp + `
 Exit: 0 done, 2 bad input (nothing sent), 3 not found, 4 provider failure,
-5 top-up rejected, 6 top-up outcome unknown (see simdesk journal).
+5 top-up rejected, 6 top-up outcome unknown (see simdesk journal),
+7 journal --verify found the hash chain broken.
 `
 
 // common flags shared by the commands that talk to providers.
@@ -172,7 +176,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				return nil, &helpError{fs: fs}
 			}
 			return nil, usageErr("%s", oneLine(err.Error()))
 		}
@@ -194,6 +198,10 @@ func usageErr(format string, a ...any) error {
 
 // fail prints one line and returns the exit status for err.
 func fail(env Env, err error) int {
+	if he, ok := err.(*helpError); ok {
+		he.print(env.Stdout) // --help and -h: usage on stdout, success
+		return ExitOK
+	}
 	fmt.Fprintln(env.Stderr, "simdesk: "+oneLine(err.Error()))
 	var ie *model.InputError
 	var ce *configError

@@ -75,7 +75,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 			for _, p := range rep.Problems {
 				fmt.Fprintf(env.Stderr, "simdesk: journal %s line %d: %s\n", s.journal.Path(), p.Line, p.Msg)
 			}
-			code = ExitUsage
+			code = ExitVerify
 		}
 	}
 	attempts, probs, err := s.engine.Attempts(*limit)
@@ -97,12 +97,12 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(out)
 	} else {
-		writeJournalText(env, s, out)
+		writeJournalText(env, s, out, *pending)
 	}
 	return code
 }
 
-func writeJournalText(env Env, s *session, out journalJSON) {
+func writeJournalText(env Env, s *session, out journalJSON, pendingOnly bool) {
 	w := env.Stdout
 	fmt.Fprintf(w, "journal %s\n", s.journal.Path())
 	for _, e := range out.Reconciled {
@@ -111,24 +111,13 @@ func writeJournalText(env Env, s *session, out journalJSON) {
 	if out.Verify != nil && out.Verify.OK {
 		fmt.Fprintf(w, "verified: %d entries, hash chain intact\n", out.Verify.Entries)
 	}
-	if len(out.Attempts) == 0 {
-		fmt.Fprintln(w, "no attempts")
-	}
-	for _, a := range out.Attempts {
-		status := "PENDING (outcome unknown)"
-		if !a.Pending {
-			status = string(a.Outcome.Status)
-			if a.Outcome.TransactionID != "" {
-				status += " " + a.Outcome.TransactionID
-			}
-			if a.Outcome.Reason != "" && a.Outcome.Status != audit.StatusOK {
-				status += " — " + a.Outcome.Reason
-			}
-			if a.Outcome.Reconciled {
-				status += " (reconciled)"
-			}
-		}
-		fmt.Fprintf(w, "%s  %s  %-8s %-10s %s %s  offer %s  %s\n", a.TS.Local().Format("2006-01-02 15:04:05"), a.JournalID, a.Operator, a.Provider, a.TargetType, a.TargetID, a.OfferID, status)
+	switch {
+	case len(out.Attempts) == 0 && pendingOnly:
+		fmt.Fprintln(w, "nothing pending: every top-up attempt has a known outcome")
+	case len(out.Attempts) == 0:
+		fmt.Fprintln(w, "no top-up attempt yet")
+	default:
+		writeAttemptsText(w, out.Attempts)
 	}
 	for _, p := range out.Problems {
 		fmt.Fprintf(w, "problem at line %d: %s\n", p.Line, p.Msg)

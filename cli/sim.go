@@ -40,7 +40,7 @@ func runSim(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "  LLA cisco-cvp-ux   %s/lla/cisco-cvp-ux/v1\n", u)
 	fmt.Fprintf(env.Stdout, "  credentials        client id %s, secret %s\n\n", sim.ClientID, sim.ClientSecret)
 	fmt.Fprintln(env.Stdout, "# config.toml pointing at this simulator:")
-	fmt.Fprintln(env.Stdout, srv.ConfigTOML())
+	fmt.Fprintln(env.Stdout, simDemoConfig(srv.ConfigTOML()))
 	<-ctx.Done()
 	fmt.Fprintln(env.Stdout, "simulator stopped")
 	return ExitOK

@@ -71,3 +71,34 @@ func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError)
 		fmt.Fprintf(w, "✖ %s: %s: %s\n", e.Provider, e.Kind, e.Message)
 	}
 }
+
+// attemptView is an attempt of the journal as present describes it.
+func attemptView(a attemptJSON) present.Attempt {
+	v := present.Attempt{
+		JournalID: a.JournalID, When: a.TS, Operator: a.Operator, Provider: a.Provider,
+		TargetType: string(a.TargetType), TargetID: a.TargetID, OfferID: a.OfferID, OfferName: a.OfferName,
+		Reference: a.Reference, Environment: a.Environment, Pending: a.Pending, Forced: a.Forced,
+	}
+	if a.Price != nil {
+		v.Price = present.FormatPrice(*a.Price)
+	}
+	if o := a.Outcome; o != nil {
+		v.Status, v.TransactionID, v.Reason, v.Reconciled, v.ResolvedBy = string(o.Status), o.TransactionID, o.Reason, o.Reconciled, o.ResolvedBy
+		if v.OfferName == "" {
+			v.OfferName = o.OfferName
+		}
+	}
+	return v
+}
+
+// writeAttemptsText writes the journal's attempts as a table with
+// headings, offer names and references, every value whole.
+func writeAttemptsText(w io.Writer, as []attemptJSON) {
+	vs := make([]present.Attempt, len(as))
+	for i, a := range as {
+		vs[i] = attemptView(a)
+	}
+	for _, l := range present.AttemptTable(vs) {
+		fmt.Fprintln(w, l)
+	}
+}
