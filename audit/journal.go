@@ -33,11 +33,13 @@ type Entry struct {
 	JournalID string    `json:"journal_id"` // the same on an attempt's intent and outcome
 	Phase     Phase     `json:"phase"`      // PhaseIntent or PhaseOutcome
 
-	Operator   string `json:"operator"`
-	Provider   string `json:"provider"`
-	OfferID    string `json:"offer_id"`
-	TargetType string `json:"target_type"`
-	TargetID   string `json:"target_id"`
+	Operator string `json:"operator"`
+	Provider string `json:"provider"`
+	OfferID  string `json:"offer_id"`
+	// Amount is set instead of OfferID for a top-up by amount (TMF654).
+	Amount     *model.Money `json:"amount,omitempty"`
+	TargetType string       `json:"target_type"`
+	TargetID   string       `json:"target_id"`
 
 	// Outcome fields.
 	Status        Status `json:"status,omitempty"` // StatusOK, StatusRejected, StatusUnknown, StatusNotFound

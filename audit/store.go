@@ -69,6 +69,7 @@ func KeyOf(e Entry) Key {
 		Provider: e.Provider,
 		Line:     model.NormalLine(model.IDType(e.TargetType), e.TargetID),
 		OfferID:  strings.TrimSpace(e.OfferID),
+		Amount:   AmountKey(e.Amount),
 	}
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"simdesk/model"
 	"simdesk/providers"
@@ -37,11 +38,15 @@ func (e *Engine) AmountTargets(ctx context.Context, provider string, id model.Id
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") does not top up by amount"}
 	}
 	bs, err := at.AmountTargets(ctx, id)
-	if me := model.AsError(err); me != nil && err != nil {
-		if _, input := err.(*model.InputError); input {
+	if err != nil {
+		var ie *model.InputError
+		if errors.As(err, &ie) {
 			return nil, err
 		}
-		return nil, e.cleanErr(me)
+		return nil, e.cleanErr(model.AsError(err))
 	}
-	return bs, nil
+	// The same boundary as a lookup: every provider text redacted once.
+	l := model.Line{Buckets: bs}
+	l.MapText(e.redact)
+	return l.Buckets, nil
 }

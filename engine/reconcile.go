@@ -100,6 +100,7 @@ func request(in audit.Entry) model.TopupRequest {
 	return model.TopupRequest{
 		JournalID: in.JournalID,
 		Offer:     model.Offer{ID: in.OfferID, Name: in.OfferName, TargetType: model.IDType(in.TargetType)},
+		Amount:    in.Amount,
 		Target:    model.Identifier{Type: model.IDType(in.TargetType), Value: in.TargetID},
 		Operator:  in.Operator,
 		Reference: in.Reference,
@@ -381,11 +382,13 @@ func (e *Engine) decideLegacy(a audit.Attempt, res model.TopupResult, claimed ma
 func (e *Engine) outcomeOf(a audit.Attempt, st audit.Status, trx string, stock *int, reason string) audit.Entry {
 	in := a.Intent
 	return audit.Entry{
+		TS:            e.opts.Now(),
 		JournalID:     in.JournalID,
 		Phase:         audit.PhaseOutcome,
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.OfferID,
+		Amount:        in.Amount,
 		TargetType:    in.TargetType,
 		TargetID:      in.TargetID,
 		Status:        st,
