@@ -112,7 +112,7 @@ func TestFaultMatrix(t *testing.T) {
 		{"refused", "http://" + closed + "/dxp-ux/v1", ExitProvider, "unavailable", "connection refused"},
 		{"dns", "http://" + longLabel + ".example/dxp-ux/v1", ExitProvider, "unavailable", "cannot resolve"},
 		{"reset", "", ExitProvider, "unavailable", ""},
-		{"slow", "", ExitProvider, "timeout", "no answer within"},
+		{"slow", "", ExitProvider, "timeout", "s (timeout 300ms)"},
 		{"400", "", ExitProvider, "bad_request", "not properly formed"},
 		{"401", "", ExitProvider, "unauthorized", "authentication"},
 		{"403", "", ExitProvider, "forbidden", "not allowed"},
