@@ -31,17 +31,13 @@ type DuplicateError struct {
 
 func (d *DuplicateError) Error() string {
 	in := d.Attempt.Intent
-	what := "offer " + in.OfferID
-	if in.Amount != nil {
-		what = "amount " + model.FormatMoney(*in.Amount)
-	}
 	if d.Attempt.Pending() {
-		return fmt.Sprintf("a top-up of %s with %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
-			in.TargetID, what, in.TS.Local().Format("15:04:05"), in.JournalID)
+		return fmt.Sprintf("a top-up of %s with offer %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
+			in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), in.JournalID)
 	}
 	st := string(d.Attempt.Status())
-	return fmt.Sprintf("a top-up of %s with %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
-		in.TargetID, what, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
+	return fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
+		in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
 }
 
 // Unwrap lets errors.Is(err, ErrDuplicate) find every duplicate refusal.
@@ -59,13 +55,10 @@ func shortDuration(d time.Duration) string {
 	return s
 }
 
-// TopupInput is one requested top-up: by offer, or by Amount (in the
-// provider's currency) into the balance Bucket names (TMF654).
+// TopupInput is one requested top-up.
 type TopupInput struct {
 	Provider  string
 	Offer     model.Offer
-	Amount    *model.Money
-	Bucket    string
 	Target    model.Identifier
 	Reference string
 	Force     bool
@@ -87,7 +80,7 @@ func (e *Engine) topupper(provider string) (providers.ToppingUp, error) {
 	if !ok {
 		return nil, e.UnknownProvider(provider)
 	}
-	t, ok := providers.AsToppingUp(r.Provider)
+	t, ok := r.Provider.(providers.ToppingUp)
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") does not sell top-ups"}
 	}
@@ -180,11 +173,17 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if e.opts.Journal == nil {
 		return TopupOutcome{}, e.journalUnavailable()
 	}
-	send, err := e.sender(&in)
+	tp, err := e.topupper(in.Provider)
 	if err != nil {
 		return TopupOutcome{}, err
 	}
-	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID), Amount: audit.AmountKey(in.Amount)}
+	if in.Offer.ID == "" {
+		return TopupOutcome{}, &model.InputError{Msg: "no offer given"}
+	}
+	if err := CheckTarget(in.Offer, in.Target); err != nil {
+		return TopupOutcome{}, err
+	}
+	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID)}
 	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
 	e.mu.Lock()
 	if e.inFlight[key] {
@@ -206,7 +205,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Operator:    e.opts.Operator,
 		Provider:    in.Provider,
 		OfferID:     in.Offer.ID,
-		Amount:      in.Amount,
 		OfferName:   in.Offer.Name,
 		TargetType:  string(in.Target.Type),
 		TargetID:    in.Target.Value,
@@ -240,14 +238,12 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	req := model.TopupRequest{
 		JournalID: written.JournalID,
 		Offer:     in.Offer,
-		Amount:    in.Amount,
-		Bucket:    in.Bucket,
 		Target:    in.Target,
 		Operator:  e.opts.Operator,
 		Reference: in.Reference,
 		Since:     written.TS,
 	}
-	res, perr := send(ctx, req)
+	res, perr := tp.Topup(ctx, req)
 	perr = e.cleanTopup(&res, perr)
 	out := TopupOutcome{JournalID: written.JournalID, Err: model.AsError(perr)}
 	if res.Status == "" {
@@ -272,7 +268,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.Offer.ID,
-		Amount:        in.Amount,
 		TargetType:    intent.TargetType,
 		TargetID:      in.Target.Value,
 		Status:        audit.Status(res.Status),

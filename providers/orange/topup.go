@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
+	"time"
 
 	"simdesk/model"
 	"simdesk/providers/httpx"
@@ -49,7 +51,7 @@ func (c *Client) Topup(ctx context.Context, req model.TopupRequest) (model.Topup
 	if err != nil {
 		return c.notSent(err)
 	}
-	body, err := json.Marshal(topupBody{OfferID: offer.ID, UserID: strings.TrimSpace(req.Operator), Parameters: params})
+	body, err := json.Marshal(topupBody{OfferID: offer.ID, UserID: c.Reference(req), Parameters: params})
 	if err != nil {
 		return c.notSent(c.errorf(model.ErrBadRequest, "cannot encode the request"))
 	}
@@ -303,4 +305,77 @@ func olderThan(a, b sale) bool {
 		return true
 	}
 	return a.Created.Before(b.Created.Time)
+}
+
+// Reference is what a top-up carries of ours in Orange's user_id: the
+// operator and the journal id ("alice/20261129T061820.821066Z-69d2ae9c4707"),
+// so the transaction list names the attempt exactly and still says who sold
+// it. Without a journal id it is the operator alone, as before.
+func (c *Client) Reference(req model.TopupRequest) string {
+	op := strings.TrimSpace(req.Operator)
+	id := strings.TrimSpace(req.JournalID)
+	switch {
+	case id == "":
+		return op
+	case op == "":
+		return id
+	}
+	return op + "/" + id
+}
+
+// journalIDRef matches the journal id at the end of a reference we sent.
+var journalIDRef = regexp.MustCompile(`(^|/)\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`)
+
+// OwnsReference reports a user_id that one of our top-ups wrote (it ends
+// with a journal id): such a transaction belongs to that attempt and is
+// never matched by time to another one.
+func (c *Client) OwnsReference(ref string) bool {
+	return journalIDRef.MatchString(strings.TrimSpace(ref))
+}
+
+// Candidates lists the transactions of req's offer for req's target created
+// between from and to, with their status mapped to a top-up outcome, for
+// the engine's reconciliation. complete is false when the list was cut
+// short before reaching from (absence then proves nothing). A list that
+// leaves out the parameters makes it read the transactions one by one, a
+// bounded number of them.
+func (c *Client) Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) ([]model.Sale, bool, error) {
+	offerID := strings.TrimSpace(req.Offer.ID)
+	if offerID == "" {
+		return nil, false, c.errorf(model.ErrBadRequest, "cannot reconcile an attempt without an offer id")
+	}
+	f := TxFilter{OfferID: offerID, Start: from, End: to}
+	res, err := c.scan(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	target := model.NormalLine(req.Target.Type, req.Target.Value)
+	var out []model.Sale
+	details := 0
+	for i := range res.sales {
+		s := &res.sales[i]
+		if s.ID == "" || !strings.EqualFold(s.OfferID, offerID) {
+			continue
+		}
+		if target != "" && len(s.Parameters) == 0 {
+			if details++; details > maxReconcileDetails {
+				return nil, false, c.errorf(model.ErrUnavailable,
+					"the transaction list omits parameters and too many candidates remain: still pending")
+			}
+			full, err := c.transaction(ctx, s.ID)
+			if err != nil {
+				return nil, false, err
+			}
+			s.Parameters = full.Parameters
+		}
+		if target != "" && model.NormalLine(model.MSISDN, s.param("msisdn")) != model.NormalLine(model.MSISDN, target) &&
+			strings.TrimSpace(s.param("simId")) != target {
+			continue
+		}
+		r := saleResult(*s)
+		sl := s.Sale
+		sl.Status = r.Status
+		out = append(out, sl)
+	}
+	return out, res.covers(from), nil
 }

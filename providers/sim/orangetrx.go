@@ -75,10 +75,15 @@ func (s *Server) listTransactions(rep *reply, q map[string][]string, count bool)
 	status, offerID, supID, ptype, user := first(q, "status"), first(q, "offer_id"), first(q, "supplier_id"), first(q, "product_type"), first(q, "user_id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var visible time.Time // a lagging list shows transactions created before it
+	if s.opts.OrangeListLag > 0 {
+		visible = s.now().Add(-s.opts.OrangeListLag)
+	}
 	var match []*oTrx
 	for _, t := range s.orange.trx {
 		switch {
-		case !start.IsZero() && t.created.Before(start),
+		case !visible.IsZero() && t.created.After(visible),
+			!start.IsZero() && t.created.Before(start),
 			!end.IsZero() && t.created.After(end),
 			status != "" && t.Status != status,
 			offerID != "" && t.offer.ID != offerID,

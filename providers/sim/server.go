@@ -49,6 +49,10 @@ type Options struct {
 	Seed int64
 	// Now is the clock for every date the simulator writes; default time.Now.
 	Now func() time.Time
+	// OrangeListLag hides Orange transactions younger than this from the
+	// transaction list (not from GET by id), as a lagging backend does, so
+	// tests can show an attempt that is "not visible yet".
+	OrangeListLag time.Duration
 	// ClientSecret replaces the demo secret, so that secret-leak drills can
 	// use a canary that is also accepted; "" means ClientSecret.
 	ClientSecret string
