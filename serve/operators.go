@@ -1,0 +1,195 @@
+package serve
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"simdesk/engine"
+	"simdesk/model"
+)
+
+// Operator is one key of the operators file: who holds it and what they
+// may do. Identity comes only from here, through the key the SSH handshake
+// verified, never from the user name the client sends.
+type Operator struct {
+	Name        string
+	Role        engine.Role
+	Fingerprint string // SHA256:… of the key, for logs and messages
+	Line        int    // where the key is in the file
+}
+
+// Operators is a parsed operators file: authorized_keys lines with the
+// options operator="NAME" and role="viewer|agent|supervisor".
+type Operators struct {
+	byKey map[string]Operator // key: the key's wire form
+}
+
+// OperatorsError lists every bad line of an operators file, one
+// FILE:LINE: message each, so all of them can be fixed in one go.
+type OperatorsError struct{ Problems []string }
+
+func (e *OperatorsError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Len is the number of keys.
+func (o *Operators) Len() int { return len(o.byKey) }
+
+// Lookup returns the operator holding key.
+func (o *Operators) Lookup(key gossh.PublicKey) (Operator, bool) {
+	if o == nil || key == nil {
+		return Operator{}, false
+	}
+	op, ok := o.byKey[string(key.Marshal())]
+	return op, ok
+}
+
+// LoadOperators reads and parses the operators file at path.
+func LoadOperators(path string) (*Operators, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("operators file: %w", err)
+	}
+	return ParseOperators(path, data)
+}
+
+// maxOperatorName bounds a name, which is shown on every screen and
+// written to every journal line.
+const maxOperatorName = 64
+
+// ParseOperators parses an operators file. Blank lines and # comments are
+// skipped; every other line must be a public key with both options. Any
+// bad line makes the whole file refused.
+func ParseOperators(file string, data []byte) (*Operators, error) {
+	o := &Operators{byKey: map[string]Operator{}}
+	var probs []string
+	bad := func(n int, format string, a ...any) {
+		probs = append(probs, fmt.Sprintf("%s:%d: %s", file, n, model.OneLine(fmt.Sprintf(format, a...), 200)))
+	}
+	roles := map[string]engine.Role{}
+	for n, raw := range bytes.Split(data, []byte("\n")) {
+		n++
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		if !utf8.Valid(line) {
+			bad(n, "not UTF-8 text")
+			continue
+		}
+		key, _, opts, _, err := gossh.ParseAuthorizedKey(line)
+		if err != nil {
+			bad(n, "not a public key in authorized_keys format (options key-type base64 [comment])")
+			continue
+		}
+		name, role, err := operatorOptions(opts)
+		if err != nil {
+			bad(n, "%v", err)
+			continue
+		}
+		k := string(key.Marshal())
+		fp := gossh.FingerprintSHA256(key)
+		if prev, dup := o.byKey[k]; dup {
+			bad(n, "key %s is already given to %s on line %d", fp, prev.Name, prev.Line)
+			continue
+		}
+		if r, ok := roles[name]; ok && r != role {
+			bad(n, "operator %s has role %s on an earlier line: one role per operator", name, r)
+			continue
+		}
+		roles[name] = role
+		o.byKey[k] = Operator{Name: name, Role: role, Fingerprint: fp, Line: n}
+	}
+	if len(probs) > 0 {
+		return nil, &OperatorsError{Problems: probs}
+	}
+	if len(o.byKey) == 0 {
+		return nil, &OperatorsError{Problems: []string{file + ":1: no operator keys: nobody could log in"}}
+	}
+	return o, nil
+}
+
+// operatorOptions reads operator="…" and role="…"; any other option is
+// refused, since simdesk would not honour it (no-pty, command=, from=).
+func operatorOptions(opts []string) (string, engine.Role, error) {
+	var name, role string
+	var seenName, seenRole bool
+	for _, opt := range opts {
+		k, v, ok := strings.Cut(opt, "=")
+		if !ok {
+			return "", "", fmt.Errorf("option %q is not supported (only operator=\"NAME\" and role=\"ROLE\")", clip(opt))
+		}
+		uq, err := unquote(v)
+		if err != nil {
+			return "", "", fmt.Errorf("option %s: %v", clip(k), err)
+		}
+		switch k {
+		case "operator":
+			if seenName {
+				return "", "", errors.New("operator given twice")
+			}
+			name, seenName = uq, true
+		case "role":
+			if seenRole {
+				return "", "", errors.New("role given twice")
+			}
+			role, seenRole = uq, true
+		default:
+			return "", "", fmt.Errorf("option %q is not supported (only operator=\"NAME\" and role=\"ROLE\")", clip(k))
+		}
+	}
+	if !seenName {
+		return "", "", errors.New(`no operator="NAME" option`)
+	}
+	if err := checkName(name); err != nil {
+		return "", "", err
+	}
+	if !seenRole {
+		return "", "", errors.New(`no role="viewer|agent|supervisor" option`)
+	}
+	r, err := engine.ParseRole(role)
+	if err != nil {
+		return "", "", err
+	}
+	return name, r, nil
+}
+
+func unquote(v string) (string, error) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", errors.New("value must be in double quotes")
+	}
+	v = v[1 : len(v)-1]
+	if strings.ContainsAny(v, `"\`) {
+		return "", errors.New("value must not contain quotes or backslashes")
+	}
+	return v, nil
+}
+
+// checkName keeps names printable and short: they appear on screens, in
+// the journal and in the duplicate guard's message.
+func checkName(s string) error {
+	if s == "" {
+		return errors.New("operator name is empty")
+	}
+	if len(s) > maxOperatorName {
+		return fmt.Errorf("operator name longer than %d bytes", maxOperatorName)
+	}
+	for _, r := range s {
+		ok := r == '.' || r == '-' || r == '_' || r == '@' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+		if !ok {
+			return fmt.Errorf("operator name %q: only letters, digits and . - _ @", clip(s))
+		}
+	}
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}

@@ -1,0 +1,530 @@
+// Package serve is `simdesk serve`: the console and the headless commands
+// over SSH for a whole shift, as a thin shell around one shared engine and
+// one live hub. Public-key authentication only records that the key is in
+// the operators file; who the operator is and what they may do is resolved
+// for each session from the key the handshake verified (never from the SSH
+// user name). A session with a PTY gets its own tea.Program; a session with
+// a command runs that headless command as its operator; secrets, providers,
+// the journal and the logs stay on the server.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"simdesk/engine"
+	"simdesk/live"
+	"simdesk/ui"
+)
+
+// Defaults of the [serve] settings.
+const (
+	DefaultListen      = ":2222"
+	DefaultIdleTimeout = 30 * time.Minute
+	DefaultMaxSessions = 64
+	DefaultRate        = 30 // new sessions per client address per minute
+	DefaultGrace       = 30 * time.Second
+)
+
+// Stdio is a headless command's streams: the SSH session's.
+type Stdio struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Environ        []string // what the client sent with SendEnv, KEY=value
+}
+
+// Headless runs one headless command (lookup, stock, topup, journal) with
+// the engine acting as the session's operator and returns its exit status.
+// The cli package provides it, so that the commands over SSH are the very
+// same code, flags, JSON and exit statuses as on the command line.
+type Headless func(ctx context.Context, eng *engine.Engine, args []string, io Stdio) int
+
+// Options configure a server. Engine, Hub, Operators, HostKey and StateDir
+// are required.
+type Options struct {
+	Engine      *engine.Engine // the one engine every session shares
+	Hub         *live.Hub      // shared stock and journal, already running
+	Listen      string         // address, DefaultListen if ""
+	HostKey     string         // the host key file, created if missing
+	Operators   string         // the operators file (authorized_keys format)
+	StateDir    string         // serve.log and access.log go here
+	IdleTimeout time.Duration  // a console with no key pressed for this long is closed
+	MaxSessions int            // sessions at once; more are refused politely
+	Rate        int            // new sessions per client address per minute
+	Grace       time.Duration  // the bound on a shutdown
+	ReloadEvery time.Duration  // how often the operators file is checked for changes
+	Demo        bool           // the engine runs on the built-in simulator
+	Headless    Headless       // runs commands given without a PTY
+}
+
+// Server is a running (or ready) simdesk SSH server.
+type Server struct {
+	o      Options
+	srv    *ssh.Server
+	signer gossh.Signer
+	logf   *log.Logger
+	logw   io.Closer
+	access *AccessLog
+	ops    atomic.Pointer[Operators]
+	limit  *limiter
+
+	hard   context.Context // commands run under it: only the bound of a shutdown cancels it
+	cancel context.CancelFunc
+	stop   chan struct{} // ends the operators watcher
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	closing  bool
+	sessions map[ssh.Session]*session
+	headless int // headless commands running
+}
+
+// session is one SSH session with its operator.
+type session struct {
+	op   Operator
+	key  gossh.PublicKey
+	addr string
+	eng  *engine.Engine
+	prog *tea.Program // nil for a headless command
+	ui   *ui.Model    // the console, left from the hub when the session ends
+	end  string       // why the server ended it, printed after the console closes
+}
+
+// ErrShuttingDown refuses actions once a shutdown began.
+var ErrShuttingDown = errors.New("simdesk is shutting down: no new lookups or top-ups")
+
+// New checks the operators file (every bad line is reported, and nothing
+// starts), reads or creates the host key and opens the logs. It does not
+// listen yet.
+func New(o Options) (*Server, error) {
+	if o.Engine == nil || o.Hub == nil {
+		return nil, errors.New("serve: an engine and a hub are required")
+	}
+	if o.Listen == "" {
+		o.Listen = DefaultListen
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.Rate <= 0 {
+		o.Rate = DefaultRate
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.ReloadEvery <= 0 {
+		o.ReloadEvery = time.Second
+	}
+	if o.Operators == "" {
+		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
+	}
+	ops, err := LoadOperators(o.Operators)
+	if err != nil {
+		return nil, err
+	}
+	signer, _, err := HostKey(o.HostKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(o.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	lf, err := os.OpenFile(filepath.Join(o.StateDir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("server log: %w", err)
+	}
+	acc, err := OpenAccessLog(filepath.Join(o.StateDir, "access.log"))
+	if err != nil {
+		lf.Close()
+		return nil, err
+	}
+	s := &Server{o: o, signer: signer, logf: log.New(lf, "", log.LstdFlags|log.LUTC|log.Lmicroseconds), logw: lf,
+		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{})}
+	s.ops.Store(ops)
+	s.hard, s.cancel = context.WithCancel(context.Background())
+	// wish's middleware logs through charm's default logger: to our file,
+	// never to a session or the terminal the server was started from.
+	charmlog.SetOutput(lf)
+	o.Engine.SetAccessLog(acc)
+	srv, err := wish.NewServer(
+		wish.WithAddress(o.Listen),
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.auth),
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program), // innermost: the console
+			s.commands, // headless commands, usage
+			s.admit,    // outermost: identity, limits
+		),
+	)
+	if err != nil {
+		s.closeLogs()
+		return nil, err
+	}
+	srv.Version = "simdesk"
+	s.srv = srv
+	return s, nil
+}
+
+// Fingerprint is the host key's SHA256 fingerprint, printed at start so
+// operators can check it against what their ssh shows the first time.
+func (s *Server) Fingerprint() string { return Fingerprint(s.signer) }
+
+// Operators is the operators file as last read.
+func (s *Server) Operators() *Operators { return s.ops.Load() }
+
+// ListenAndServe listens on the configured address and serves until
+// Shutdown; it returns nil after a shutdown.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.o.Listen)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln (tests pass a 127.0.0.1:0 listener).
+func (s *Server) Serve(ln net.Listener) error {
+	s.logf.Printf("serving on %s, host key %s, %d operator keys", ln.Addr(), s.Fingerprint(), s.ops.Load().Len())
+	s.wg.Add(1)
+	go s.watch()
+	err := s.srv.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// auth accepts only keys of the operators file. It decides nothing else:
+// x/crypto asks it before the client proved it holds the key, so identity
+// is resolved later, in admit, from the key the handshake verified.
+func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
+	_, ok := s.ops.Load().Lookup(key)
+	if !ok {
+		s.logf.Printf("refused key %s from %s (user %q): not in the operators file", gossh.FingerprintSHA256(key), ctx.RemoteAddr(), ctx.User())
+	}
+	return ok
+}
+
+func (s *Server) refuse(sess ssh.Session, code int, msg string) {
+	fmt.Fprintln(sess.Stderr(), "simdesk: "+msg)
+	_ = sess.Exit(code)
+}
+
+// admit resolves the operator from the verified key and applies the rate
+// limit and max_sessions; every refusal is one polite line.
+func (s *Server) admit(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		addr := hostOf(sess.RemoteAddr())
+		if !s.limit.allow(addr) {
+			s.logf.Printf("rate limit: refused a session from %s", addr)
+			s.refuse(sess, 1, "too many new sessions from your address; wait a minute and try again")
+			return
+		}
+		key := sess.PublicKey()
+		op, ok := s.ops.Load().Lookup(key)
+		if !ok {
+			s.refuse(sess, 1, "your key is not in the operators file")
+			return
+		}
+		ss := &session{op: op, key: key, addr: sess.RemoteAddr().String()}
+		s.mu.Lock()
+		switch {
+		case s.closing:
+			s.mu.Unlock()
+			s.refuse(sess, 1, "the server is shutting down; try again in a minute")
+			return
+		case len(s.sessions) >= s.o.MaxSessions:
+			s.mu.Unlock()
+			s.logf.Printf("max_sessions %d: refused %s from %s", s.o.MaxSessions, op.Name, addr)
+			s.refuse(sess, 1, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions))
+			return
+		}
+		s.sessions[sess] = ss
+		s.mu.Unlock()
+		ss.eng = s.o.Engine.As(engine.Actor{Operator: op.Name, Role: op.Role, Addr: ss.addr, Check: func() error {
+			if err := s.keyCheck(ss); err != nil {
+				return err
+			}
+			if s.isClosing() {
+				return ErrShuttingDown
+			}
+			return nil
+		}})
+		s.logf.Printf("session start: %s (%s) key %s from %s, command %q", op.Name, op.Role, op.Fingerprint, ss.addr, sess.RawCommand())
+		start := time.Now()
+		defer func() {
+			s.mu.Lock()
+			delete(s.sessions, sess)
+			end := ss.end
+			console := ss.ui
+			s.mu.Unlock()
+			if console != nil {
+				console.Close()
+			}
+			s.logf.Printf("session end: %s from %s after %s %s", op.Name, ss.addr, time.Since(start).Round(time.Second), end)
+		}()
+		next(sess)
+		s.mu.Lock()
+		end := ss.end
+		s.mu.Unlock()
+		if end != "" {
+			fmt.Fprintln(sess, "simdesk: "+end)
+		}
+		_ = sess.Exit(0)
+	}
+}
+
+// keyCheck refuses a session whose key left the operators file, or whose
+// operator or role changed there, since it was opened.
+func (s *Server) keyCheck(ss *session) error {
+	op, ok := s.ops.Load().Lookup(ss.key)
+	switch {
+	case !ok:
+		return fmt.Errorf("access revoked: the key of %s was removed from the operators file", ss.op.Name)
+	case op.Name != ss.op.Name || op.Role != ss.op.Role:
+		return fmt.Errorf("access changed: this key is now %s (%s) in the operators file; reconnect", op.Name, op.Role)
+	}
+	return nil
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+func (s *Server) session(sess ssh.Session) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[sess]
+}
+
+// Usage is the one line a session without a PTY and without a command gets.
+const Usage = "usage: ssh -t HOST (console) | ssh HOST lookup|stock|topup|journal [flags] (headless, as with simdesk)"
+
+// headlessCommands are the commands a session may run without a console.
+var headlessCommands = map[string]bool{"lookup": true, "stock": true, "topup": true, "journal": true}
+
+// serverOnlyFlags would reach the server's files or configuration: an
+// operator names neither.
+var serverOnlyFlags = []string{"config", "demo", "export", "import"}
+
+// commands runs a session's command headless; a session with neither a
+// command nor a PTY gets one line of usage.
+func (s *Server) commands(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ss := s.session(sess)
+		args := sess.Command()
+		if len(args) == 0 {
+			if _, _, pty := sess.Pty(); !pty {
+				s.refuse(sess, 2, Usage)
+				return
+			}
+			next(sess)
+			return
+		}
+		if !headlessCommands[args[0]] {
+			s.refuse(sess, 2, fmt.Sprintf("unknown command %q over SSH (%s)", clip(args[0]), Usage))
+			return
+		}
+		for _, a := range args[1:] {
+			if a == "--" {
+				break
+			}
+			name := strings.TrimLeft(a, "-")
+			name, _, _ = strings.Cut(name, "=")
+			for _, f := range serverOnlyFlags {
+				if strings.HasPrefix(a, "-") && name == f {
+					s.refuse(sess, 2, fmt.Sprintf("--%s is not available over SSH: the server's configuration and files stay on the server", f))
+					return
+				}
+			}
+		}
+		if s.o.Headless == nil {
+			s.refuse(sess, 2, "headless commands are not available on this server")
+			return
+		}
+		s.mu.Lock()
+		s.headless++
+		s.mu.Unlock()
+		code := s.o.Headless(s.hard, ss.eng, args, Stdio{Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Environ: sess.Environ()})
+		s.mu.Lock()
+		s.headless--
+		s.mu.Unlock()
+		_ = sess.Exit(code)
+	}
+}
+
+// program builds the console of one session: its own tea.Program over the
+// shared engine (acting as the operator) and hub, sized to the PTY, with the
+// client's TERM and NO_COLOR.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	ss := s.session(sess)
+	noColor := false
+	for _, kv := range sess.Environ() {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
+			noColor = true
+		}
+	}
+	m := ui.New(ui.Options{Engine: ss.eng, Demo: s.o.Demo, NoColor: noColor, Live: s.o.Hub, Operator: ss.op.Name, Role: ss.op.Role})
+	w := &sessionModel{inner: m, check: func() error { return s.keyCheck(ss) }, idle: s.o.IdleTimeout, last: time.Now(),
+		ended: func(text string) {
+			s.mu.Lock()
+			if ss.end == "" {
+				ss.end = text
+			}
+			s.mu.Unlock()
+		}}
+	// No signal handler: SIGTERM is the server's, which tells every session
+	// and ends them itself.
+	opts := append(bm.MakeOptions(sess), tea.WithoutSignalHandler())
+	p := tea.NewProgram(w, opts...)
+	s.mu.Lock()
+	ss.prog, ss.ui = p, m
+	s.mu.Unlock()
+	return p
+}
+
+// watch re-reads the operators file when it changes. A file that no
+// longer parses keeps the last good set (and says so in the log), so a
+// typo cannot lock the whole shift out.
+func (s *Server) watch() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.o.ReloadEvery)
+	defer t.Stop()
+	stamp := fileStamp(s.o.Operators)
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		st := fileStamp(s.o.Operators)
+		if st == stamp {
+			continue
+		}
+		stamp = st
+		ops, err := LoadOperators(s.o.Operators)
+		if err != nil {
+			s.logf.Printf("operators file changed but is not valid, keeping the previous one: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+			continue
+		}
+		s.ops.Store(ops)
+		s.logf.Printf("operators file reloaded: %d keys", ops.Len())
+	}
+}
+
+// fileStamp changes when the file is written or replaced.
+func fileStamp(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "missing"
+	}
+	return fmt.Sprintf("%d %d %v", fi.Size(), fi.ModTime().UnixNano(), fi.Sys())
+}
+
+// Shutdown stops accepting, tells every session, lets top-ups in flight
+// (and headless commands) finish and journal their outcome, ends the
+// consoles with a message, and returns within ctx's deadline (or Grace).
+func (s *Server) Shutdown(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.o.Grace)
+		defer cancel()
+	}
+	s.mu.Lock()
+	already := s.closing
+	s.closing = true
+	s.mu.Unlock()
+	if already {
+		return nil
+	}
+	s.logf.Printf("shutting down: %d sessions, %d top-ups in flight", s.sessionCount(), s.o.Engine.TopupsInFlight())
+	s.o.Hub.Announce("simdesk is shutting down: top-ups in flight will finish; no new lookups or top-ups")
+	// Stop accepting at once; srv.Shutdown then waits for connections,
+	// which end below.
+	go func() { _ = s.srv.Shutdown(ctx) }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	var err error
+wait:
+	for s.o.Engine.TopupsInFlight() > 0 || s.headlessCount() > 0 {
+		select {
+		case <-ctx.Done():
+			err = fmt.Errorf("shutdown bound reached with %d top-ups in flight", s.o.Engine.TopupsInFlight())
+			break wait
+		case <-tick.C:
+		}
+	}
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if ss.prog != nil {
+			ss.prog.Send(endMsg{text: "the server was stopped; your top-ups are in the journal"})
+		}
+	}
+	s.mu.Unlock()
+	// Give the consoles a moment to print their last line.
+	for deadline := time.Now().Add(time.Second); s.sessionCount() > 0 && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			deadline = time.Now()
+		case <-tick.C:
+		}
+	}
+	s.cancel()
+	_ = s.srv.Close()
+	close(s.stop)
+	s.wg.Wait()
+	s.logf.Printf("stopped")
+	s.closeLogs()
+	return err
+}
+
+func (s *Server) closeLogs() {
+	s.o.Engine.SetAccessLog(nil)
+	_ = s.access.Close()
+	_ = s.logw.Close()
+}
+
+func (s *Server) sessionCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+func (s *Server) headlessCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.headless
+}
+
+func hostOf(a net.Addr) string {
+	h, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return h
+}
+
+// Options are the server's settings after defaults.
+func (s *Server) Options() Options { return s.o }
