@@ -39,6 +39,11 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether stdin is an interactive terminal.
 	IsTerminal func() bool
+	// shared is set by simdesk serve for a command run over SSH: the
+	// server's session, its engine acting as the operator, instead of
+	// the config file.
+	shared *session
+	ctx    context.Context // the server's context for a command over SSH
 }
 
 // Main runs simdesk with the process's arguments and streams.
@@ -77,6 +82,9 @@ func Run(env Env) (code int) {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
+	if env.shared != nil {
+		ctx = env.ctx // over SSH: the server's, which a SIGTERM does not cancel
+	}
 	args := env.Args
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -95,6 +103,8 @@ func Run(env Env) (code int) {
 		return runJournal(ctx, env, args)
 	case "sim":
 		return runSim(ctx, env, args)
+	case "serve":
+		return runServe(ctx, env, args)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "simdesk", Version())
 		return ExitOK
@@ -113,6 +123,7 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk stock   [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
+  simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version
 

@@ -203,6 +203,7 @@ type Config struct {
 	// needs an explicit confirmation (or --force); 0 disables the guard.
 	DuplicateWindow time.Duration
 	Providers       []Provider
+	Serve           Serve // the [serve] table
 }
 
 // Provider returns the provider of that name (names compare

@@ -23,7 +23,7 @@ import (
 // reported, not silently ignored (a misspelt readonly would spend money).
 var (
 	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "history", "environment",
-		"mask_identifiers", "duplicate_window", "provider"}
+		"mask_identifiers", "duplicate_window", "provider", "serve"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
 		"client_secret_env", "client_secret_file", "client_secret", "timeout"}
 	// requiredCommon are the common keys every kind needs; a kind's own
@@ -267,6 +267,7 @@ func (p *parser) config(raw map[string]any) *Config {
 		}
 	}
 	c.Providers = p.providers(top)
+	c.Serve = p.serve(top)
 	envSet := false
 	if s, ok := top.str("environment"); ok {
 		switch s {
