@@ -36,6 +36,8 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	reconcile := fs.Bool("reconcile", false, "ask providers what became of pending attempts")
 	verify := fs.Bool("verify", false, "check the hash chain and report the first broken entry")
 	limit := fs.Int("n", 0, "show at most N attempts (newest first); 0 = all")
+	exportTo := fs.String("export", "", "write the PostgreSQL journal to the new file `FILE`, compared line by line")
+	importFrom := fs.String("import", "", "copy the file journal `FILE` into the empty PostgreSQL journal, compared line by line")
 	pos, err := start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
@@ -51,6 +53,12 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
+	if *exportTo != "" || *importFrom != "" {
+		return journalMove(ctx, env, s.cfg, s.redactor, *exportTo, *importFrom)
+	}
+	if s.journal == nil {
+		return fail(env, s.journalErr)
+	}
 	out := journalJSON{Attempts: []attemptJSON{}, Problems: []audit.Problem{}}
 	code := ExitOK
 	if *reconcile {
@@ -73,7 +81,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		out.Verify = &rep
 		if !rep.OK {
 			for _, p := range rep.Problems {
-				fmt.Fprintf(env.Stderr, "simdesk: journal %s line %d: %s\n", s.journal.Path(), p.Line, p.Msg)
+				fmt.Fprintf(env.Stderr, "simdesk: journal %s line %d: %s\n", s.journal.Where(), p.Line, p.Msg)
 			}
 			code = ExitVerify
 		}
@@ -104,7 +112,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 
 func writeJournalText(env Env, s *session, out journalJSON, pendingOnly bool) {
 	w := env.Stdout
-	fmt.Fprintf(w, "journal %s\n", s.journal.Path())
+	fmt.Fprintf(w, "journal %s\n", s.journal.Where())
 	for _, e := range out.Reconciled {
 		fmt.Fprintf(w, "reconciled %s → %s %s %s\n", e.JournalID, e.Status, e.TransactionID, e.Reason)
 	}

@@ -39,20 +39,19 @@ func (e *configError) Unwrap() error { return e.err }
 
 // session is a loaded configuration with its engine, ready for a command.
 type session struct {
-	cfg      *config.Config
-	engine   *engine.Engine
-	journal  *audit.Journal
-	redactor *httpx.Redactor
-	sim      *sim.Server // the in-process simulator in demo mode
-	demo     bool
-	logFile  *os.File // the debug log ($SIMDESK_LOG), if any
-	borrowed bool     // the server's, lent to a command over SSH: Close leaves it open
+	cfg     *config.Config
+	engine  *engine.Engine
+	journal audit.Store // nil when it could not be opened (journalErr)
+	// journalErr is why the journal could not be opened: top-ups are
+	// refused with it, lookups work.
+	journalErr error
+	redactor   *httpx.Redactor
+	sim        *sim.Server // the in-process simulator in demo mode
+	demo       bool
+	logFile    *os.File // the debug log ($SIMDESK_LOG), if any
 }
 
 func (s *session) Close() {
-	if s.borrowed {
-		return
-	}
 	if s.logFile != nil {
 		s.logFile.Close()
 	}
@@ -67,9 +66,6 @@ func (s *session) Close() {
 // open finds and loads the config (or starts the demo simulator), builds
 // every provider and opens the journal. Nothing is sent to any provider.
 func open(env Env, c common) (*session, error) {
-	if env.shared != nil {
-		return env.shared, nil
-	}
 	s := &session{redactor: httpx.NewRedactor()}
 	var cfg *config.Config
 	if !c.demo {
@@ -117,12 +113,11 @@ func open(env Env, c common) (*session, error) {
 		}
 		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh})
 	}
-	j, err := audit.Open(cfg.Journal)
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("cannot open the journal %s: %v", cfg.Journal, err)
-	}
-	s.journal = j
+	// The journal is the file or PostgreSQL (journal = "postgres://…"). One
+	// that cannot be opened (a database down) stops top-ups with one line
+	// and leaves lookups working: the engine reports JournalErr.
+	j, jerr := openJournal(cfg, s.redactor)
+	s.journal, s.journalErr = j, jerr
 	s.engine = engine.New(engine.Options{
 		Operator:        cfg.Operator,
 		ReadOnly:        cfg.ReadOnly,
@@ -130,6 +125,7 @@ func open(env Env, c common) (*session, error) {
 		DuplicateWindow: cfg.DuplicateWindow,
 		MaskIdentifiers: cfg.MaskIdentifiers,
 		Journal:         j,
+		JournalErr:      jerr,
 		Redactor:        s.redactor,
 	}, regs...)
 	return s, nil
