@@ -49,9 +49,13 @@ type session struct {
 	sim        *sim.Server // the in-process simulator in demo mode
 	demo       bool
 	logFile    *os.File // the debug log ($SIMDESK_LOG), if any
+	borrowed   bool     // the server's, lent to a command over SSH: Close leaves it open
 }
 
 func (s *session) Close() {
+	if s.borrowed {
+		return
+	}
 	if s.logFile != nil {
 		s.logFile.Close()
 	}
@@ -66,6 +70,9 @@ func (s *session) Close() {
 // open finds and loads the config (or starts the demo simulator), builds
 // every provider and opens the journal. Nothing is sent to any provider.
 func open(env Env, c common) (*session, error) {
+	if env.shared != nil {
+		return env.shared, nil
+	}
 	s := &session{redactor: httpx.NewRedactor()}
 	var cfg *config.Config
 	if !c.demo {
