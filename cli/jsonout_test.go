@@ -188,3 +188,23 @@ func TestJSONOutEscapesControls(t *testing.T) {
 		t.Fatalf("read back: %v", err)
 	}
 }
+
+// TestJSONOutIsInertThroughTheTerminalWriter: the lookup's JSON skips the
+// stdout sanitiser (inert), which is only right because sanitising it would
+// change nothing: the bytes through a termWriter equal the sanitised bytes.
+func TestJSONOutIsInertThroughTheTerminalWriter(t *testing.T) {
+	res := seedResults(t)
+	res = append(res, engine.Result{Provider: "p", Lines: []model.Line{{Buckets: []model.Bucket{{Name: "a\x1b[8mb\u009b\u202e\x7f\tc\n"}}}}})
+	var direct, viaTerm bytes.Buffer
+	tw := newTermWriter(&viaTerm)
+	if err := writeLookupJSON(tw, model.Identifier{Value: "1"}, res); err != nil {
+		t.Fatal(err)
+	}
+	writeLookupJSON(&direct, model.Identifier{Value: "1"}, res)
+	if !bytes.Equal(direct.Bytes(), viaTerm.Bytes()) {
+		t.Fatal("the terminal writer changed the JSON")
+	}
+	if s := string(model.AppendSanitized(nil, direct.String())); s != direct.String() {
+		t.Fatal("sanitising the JSON would change it: it is not inert")
+	}
+}
