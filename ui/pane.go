@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -115,6 +116,11 @@ func lineKey(l *model.Line) string {
 
 // apply takes the provider's answer to the request the pane waits for.
 func (p *pane) apply(res engine.Result, c *common) {
+	dropped := p.lines
+	if dropped == nil && p.prev != nil {
+		dropped = p.prev.lines
+	}
+	defer releaseIfLarge(dropped)
 	p.want, p.elapsed, p.at, p.prev = 0, res.Elapsed, res.At, nil
 	if res.Err != nil {
 		p.status, p.err, p.lines, p.view, p.reopen = paneFailed, res.Err, nil, nil, nil
@@ -330,4 +336,18 @@ func retryHelps(e *model.Error) bool {
 		return false
 	}
 	return true
+}
+
+// releaseIfLarge hands the memory of a large answer the pane just dropped
+// back to the system soon after: Go returns freed heap lazily, and a
+// 60,000-bucket line would otherwise keep the console's RSS up for minutes
+// (issue 10, measured by bench/run.sh).
+func releaseIfLarge(dropped []model.Line) {
+	n := 0
+	for i := range dropped {
+		n += len(dropped[i].Buckets)
+	}
+	if n >= 5000 {
+		time.AfterFunc(200*time.Millisecond, debug.FreeOSMemory)
+	}
 }
