@@ -89,6 +89,7 @@ type hooks struct {
 	mu        sync.Mutex
 	onJournal []func(audit.Entry)
 	access    AccessLogger
+	flying    map[string]string // in-flight top-up key → operator; guarded by Engine.mu
 }
 
 // As returns the engine acting as one operator: the same providers, token
@@ -124,16 +125,6 @@ func (e *Engine) SetAccessLog(l AccessLogger) {
 	e.hooks.mu.Lock()
 	defer e.hooks.mu.Unlock()
 	e.hooks.access = l
-}
-
-// journaled tells the listeners about an appended entry.
-func (e *Engine) journaled(en audit.Entry) {
-	e.hooks.mu.Lock()
-	fs := e.hooks.onJournal
-	e.hooks.mu.Unlock()
-	for _, f := range fs {
-		f(en)
-	}
 }
 
 // allow refuses an action when the actor's key is gone or its role does
@@ -194,4 +185,84 @@ func (e *Engine) TopupsInFlight() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return len(e.inFlight)
+}
+
+// topupAccess records a top-up request in the access log before anything
+// is checked or sent: what was asked, by whom, from where. Its outcome is
+// in the journal, under the same operator.
+func (e *Engine) topupAccess(in TopupInput) {
+	a := Access{Action: "topup", Provider: in.Provider, Target: in.Target.Value, Offer: in.Offer.ID, Result: "requested"}
+	if in.Amount != nil {
+		a.Offer = "amount " + model.FormatMoney(*in.Amount)
+	}
+	e.access(a)
+}
+
+// InFlightError refuses a second top-up of a line and offer while one is
+// being sent, naming who sends it.
+type InFlightError struct{ Operator string }
+
+func (f *InFlightError) Error() string {
+	if f.Operator == "" {
+		return ErrInFlight.Error()
+	}
+	return f.Operator + " is topping up this line with this offer right now; wait for the outcome"
+}
+
+// Unwrap lets errors.Is(err, ErrInFlight) find it.
+func (f *InFlightError) Unwrap() error { return ErrInFlight }
+
+// who says who made the earlier attempt and how long ago, first in the
+// refusal, since on a shared server it may be a colleague's:
+// "alice topped up this line with this offer 3 min ago".
+func (d *DuplicateError) who() string {
+	in := d.Attempt.Intent
+	op := in.Operator
+	if op == "" {
+		op = "someone"
+	}
+	with := "this offer"
+	if in.Amount != nil {
+		with = "this amount"
+	}
+	now := d.At
+	if now.IsZero() {
+		now = time.Now()
+	}
+	ago := agoText(now.Sub(in.TS))
+	switch {
+	case d.Attempt.Pending():
+		return op + " began a top-up of this line with " + with + " " + ago + " and its outcome is still unknown"
+	case d.Attempt.Outcome != nil && d.Attempt.Status() == audit.StatusOK:
+		return op + " topped up this line with " + with + " " + ago
+	}
+	return op + " tried a top-up of this line with " + with + " " + ago
+}
+
+// agoText is a short, rounded age: "just now", "40 s ago", "3 min ago",
+// "2 h ago".
+func agoText(d time.Duration) string {
+	switch {
+	case d < 5*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%d h ago", int(d.Hours()))
+}
+
+// journaled tells the OnJournal listeners about an entry just appended;
+// every append of the engine (top-up intent and outcome, reconciliation,
+// resolution) calls it.
+func (e *Engine) journaled(en audit.Entry) { e.hooks.appended(en) }
+
+func (h *hooks) appended(en audit.Entry) {
+	h.mu.Lock()
+	fs := h.onJournal
+	h.mu.Unlock()
+	for _, f := range fs {
+		f(en)
+	}
 }

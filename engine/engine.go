@@ -107,7 +107,7 @@ func New(o Options, ps ...Registered) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{}}
+	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{flying: map[string]string{}}}
 	for i, r := range ps {
 		if r.StockRefresh <= 0 {
 			r.StockRefresh = 30 * time.Second

@@ -133,6 +133,9 @@ type finding struct {
 // the journal's lock, against the journal as it is then, so two
 // reconcilers (two processes) never append two outcomes for one attempt.
 func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []ReconcileError, err error) {
+	if err := e.allow("reconcile"); err != nil {
+		return nil, nil, err
+	}
 	if e.opts.Journal == nil {
 		return nil, nil, e.journalUnavailable()
 	}
@@ -409,6 +412,9 @@ var ErrResolve = errors.New("cannot resolve")
 // outcome (except ok without an id, which may get its id), and a
 // transaction another attempt holds.
 func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (audit.Entry, error) {
+	if err := e.allow("reconcile"); err != nil {
+		return audit.Entry{}, err
+	}
 	if e.opts.Journal == nil {
 		return audit.Entry{}, e.journalUnavailable()
 	}

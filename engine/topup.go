@@ -27,16 +27,17 @@ var (
 type DuplicateError struct {
 	Attempt audit.Attempt
 	Window  time.Duration
+	At      time.Time // when the guard refused, for "3 min ago"; zero means now
 }
 
 func (d *DuplicateError) Error() string {
 	in := d.Attempt.Intent
 	if d.Attempt.Pending() {
-		return fmt.Sprintf("a top-up of %s with offer %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
+		return d.who() + ": " + fmt.Sprintf("a top-up of %s with offer %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
 			in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), in.JournalID)
 	}
 	st := string(d.Attempt.Status())
-	return fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
+	return d.who() + ": " + fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
 		in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
 }
 
@@ -167,6 +168,10 @@ func CheckTarget(o model.Offer, t model.Identifier) error {
 // outcome. A request that may have reached the provider without an answer is
 // "unknown" and stays pending in the journal until reconciled.
 func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error) {
+	if err := e.allow("topup"); err != nil {
+		return TopupOutcome{}, err
+	}
+	e.topupAccess(in)
 	if e.opts.ReadOnly {
 		return TopupOutcome{}, ErrReadOnly
 	}
@@ -187,14 +192,17 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
 	e.mu.Lock()
 	if e.inFlight[key] {
+		who := e.hooks.flying[key]
 		e.mu.Unlock()
-		return TopupOutcome{}, ErrInFlight
+		return TopupOutcome{}, &InFlightError{Operator: who}
 	}
 	e.inFlight[key] = true
+	e.hooks.flying[key] = e.opts.Operator
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
 		delete(e.inFlight, key)
+		delete(e.hooks.flying, key)
 		e.mu.Unlock()
 	}()
 	price := in.Offer.Price
@@ -222,7 +230,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if !in.Force {
 		check = func(same []audit.Attempt) error {
 			if a, dup := e.duplicateOf(same); dup {
-				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow}
+				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
 			}
 			return nil
 		}
@@ -235,6 +243,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		}
 		return TopupOutcome{}, fmt.Errorf("journal %s not writable, nothing sent: %w", e.opts.Journal.Where(), err)
 	}
+	e.journaled(written)
 	req := model.TopupRequest{
 		JournalID: written.JournalID,
 		Offer:     in.Offer,
@@ -285,8 +294,10 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	}
 	// The money has moved (or not): the outcome is written even when the
 	// caller has given up waiting.
-	if _, err := e.opts.Journal.Append(context.WithoutCancel(ctx), outcome); err != nil {
+	if w, err := e.opts.Journal.Append(context.WithoutCancel(ctx), outcome); err != nil {
 		out.JournalErr = err
+	} else {
+		e.journaled(w)
 	}
 	return out, nil
 }
