@@ -153,6 +153,7 @@ func (w *jw) quantity(k string, q *model.Quantity) {
 	w.str("unit", q.Unit)
 	w.boolean("unlimited", q.Unlimited)
 	w.str("text", q.Text)
+	w.strOmit("invalid", q.Invalid)
 	w.close('}')
 }
 
