@@ -93,10 +93,11 @@ const JournalLimit = 500
 // appends an entry (Kick) and, for appends by other processes or hosts
 // sharing the journal, every interval.
 type JournalFeed struct {
-	eng   *engine.Engine
-	every time.Duration
-	kick  chan struct{}
-	last  map[string]audit.Status // journal_id → status of the last snapshot
+	eng     *engine.Engine
+	every   time.Duration
+	kick    chan struct{}
+	last    map[string]audit.Status // journal_id → status of the last snapshot
+	pending int
 }
 
 // NewJournalFeed reads eng's journal every interval and on Kick.
@@ -134,31 +135,27 @@ func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []audit.Att
 // read takes one snapshot and publishes it when something changed; news
 // are the attempts that are new or whose status changed.
 func (f *JournalFeed) read(publish func(Journal, []audit.Attempt), first bool) {
-	all, probs, err := f.eng.Attempts(0)
-	j := Journal{Problems: probs, Err: err, At: time.Now()}
-	seen := make(map[string]audit.Status, len(all))
+	recent, probs, err := f.eng.Attempts(JournalLimit)
+	j := Journal{Attempts: recent, Problems: probs, Err: err, At: time.Now()}
+	if err == nil {
+		pending, perr := f.eng.Pending()
+		j.Pending, j.Err = len(pending), perr
+	}
+	seen := make(map[string]audit.Status, len(recent))
 	var news []audit.Attempt
-	for i := len(all) - 1; i >= 0; i-- { // oldest first
-		a := all[i]
+	for i := len(recent) - 1; i >= 0; i-- { // oldest first
+		a := recent[i]
 		st := a.Status()
-		if a.Pending() {
-			j.Pending++
-		}
 		seen[a.Intent.JournalID] = st
 		if old, ok := f.last[a.Intent.JournalID]; f.last != nil && (!ok || old != st) {
 			news = append(news, a)
 		}
 	}
-	changed := first || f.last == nil || len(seen) != len(f.last) || len(news) > 0 || err != nil
-	f.last = seen
-	if !changed {
-		return
+	changed := first || f.last == nil || len(seen) != len(f.last) || len(news) > 0 || j.Err != nil || j.Pending != f.pending
+	f.last, f.pending = seen, j.Pending
+	if changed {
+		publish(j, news)
 	}
-	if len(all) > JournalLimit {
-		all = all[:JournalLimit]
-	}
-	j.Attempts = all
-	publish(j, news)
 }
 
 // Run starts a poller for every provider with stock (or the given
