@@ -158,19 +158,18 @@ func (f *JournalFeed) read(publish func(Journal, []audit.Attempt), first bool) {
 	}
 }
 
-// Run starts a poller for every provider with stock (or the given
-// sources instead) and the journal feed, hooked to the engine's appends,
-// and returns a function that waits for them all once ctx ends.
+// Run starts a poller for every provider of eng with stock (or the given
+// sources instead, such as a leader-elected one) and eng's journal feed,
+// hooked to the engine's appends, and returns a function that waits for
+// them all once ctx ends. A nil eng runs the sources alone.
 func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSource) (wait func()) {
-	if len(sources) == 0 {
+	if len(sources) == 0 && eng != nil {
 		for _, r := range eng.Registered() {
 			if _, ok := r.Provider.(providers.Stocker); ok {
 				sources = append(sources, NewPoller(eng, r))
 			}
 		}
 	}
-	feed := NewJournalFeed(eng, 0)
-	eng.OnJournal(func(audit.Entry) { feed.Kick() })
 	var wg sync.WaitGroup
 	h.mu.Lock()
 	for _, s := range sources {
@@ -186,10 +185,14 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 			s.Run(ctx, h.PublishStock)
 		}()
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		feed.Run(ctx, h.PublishJournal)
-	}()
+	if eng != nil {
+		feed := NewJournalFeed(eng, 0)
+		eng.OnJournal(func(audit.Entry) { feed.Kick() })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			feed.Run(ctx, h.PublishJournal)
+		}()
+	}
 	return wg.Wait
 }
