@@ -446,7 +446,7 @@ func sameBucket(a, b *model.Bucket) bool {
 }
 
 func sameQty(a, b model.Quantity) bool {
-	return sameFloat(a.Amount, b.Amount) && a.Unit == b.Unit && a.Unlimited == b.Unlimited && a.Text == b.Text
+	return sameFloat(a.Amount, b.Amount) && a.Unit == b.Unit && a.Unlimited == b.Unlimited && a.Text == b.Text && a.Invalid == b.Invalid
 }
 
 func sameFloat(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }

@@ -590,10 +590,11 @@ func (s *scanner) amount() model.Amount {
 	case c == '"':
 		return model.ParseAmount(string(s.rawString()))
 	case c == '-' || c >= '0' && c <= '9':
-		if f, ok := parseNumber(s.number()); ok {
+		num := s.number()
+		if f, ok := parseNumber(num); ok {
 			return model.Amount{Value: f, Present: true}
 		}
-		return model.Amount{}
+		return model.Amount{Invalid: model.InvalidNumber(string(num))} // 1e999: out of range
 	default:
 		s.skip()
 		return model.Amount{}

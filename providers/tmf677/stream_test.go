@@ -274,3 +274,13 @@ func TestStreamedLookupIsNotRetriedAfterOutput(t *testing.T) {
 		t.Fatalf("without a sink: calls %d (want 1+3), err %v", hc.Calls(), err)
 	}
 }
+
+// TestOutOfRangeNumberIsInvalidNotAbsent: a number JSON allows but float64
+// cannot hold is an invalid amount with its reason (issue 8), not a missing
+// one.
+func TestOutOfRangeNumberIsInvalidNotAbsent(t *testing.T) {
+	b := one(t, `{"bucket":[{"id":"1","usageType":"Data","remainingValue":{"amount":1e999,"units":"MB"}}]}`)
+	if b.Remaining.Amount != nil || b.Remaining.Invalid == "" {
+		t.Fatalf("remaining %+v", b.Remaining)
+	}
+}
