@@ -107,3 +107,41 @@ func TestPGStockLeaderOnePollerAndTakeover(t *testing.T) {
 	}
 	t.Logf("upstream calls %d in total; takeover after the kill; longest gap between snapshots %v (interval %v)", upstream.Load(), worst, every)
 }
+
+// TestPGStockLateJoiner: a host that starts after the leader's reading
+// shows that reading at once, without asking the provider itself.
+func TestPGStockLateJoiner(t *testing.T) {
+	_, dsn := openPG(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	got := make(chan StockSnapshot, 10)
+	var polls atomic.Int64
+	run := func(host string, publish func(StockSnapshot)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			RunStockLeader(ctx, StockLeaderOptions{DSN: dsn, Provider: "lla", Host: host, Interval: time.Minute,
+				Poll:    func(context.Context) []byte { polls.Add(1); return []byte("reading-" + host) },
+				Publish: publish})
+		}()
+	}
+	run("A", func(StockSnapshot) {})
+	waitFor(t, func() bool { return polls.Load() == 1 })
+	start := time.Now()
+	run("C", func(s StockSnapshot) { got <- s })
+	select {
+	case s := <-got:
+		if string(s.Body) != "reading-A" || s.Version != 1 || s.Leader != "A" {
+			t.Fatalf("late joiner showed %+v", s)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("late joiner waited %v", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the late joiner showed nothing")
+	}
+	if n := polls.Load(); n != 1 {
+		t.Fatalf("the provider was asked %d times; the late joiner must not poll", n)
+	}
+}
