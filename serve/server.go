@@ -528,3 +528,6 @@ func hostOf(a net.Addr) string {
 
 // Options are the server's settings after defaults.
 func (s *Server) Options() Options { return s.o }
+
+// HostPublicKey is the host public key, for clients that pin it.
+func (s *Server) HostPublicKey() gossh.PublicKey { return s.signer.PublicKey() }

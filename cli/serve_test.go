@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"simdesk/live"
+	"simdesk/model"
+	"simdesk/serve"
+)
+
+// sshServe starts simdesk serve on the demo simulator on 127.0.0.1, with
+// alice (agent) and vic (viewer), and returns a dialer per operator.
+func sshServe(t *testing.T) (dial func(who string) *gossh.Client) {
+	t.Helper()
+	env := isolated(t)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	s, err := open(Env{Getenv: os.Getenv}, common{demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	keys := map[string]gossh.Signer{}
+	var ops strings.Builder
+	for _, who := range []string{"alice:agent", "vic:viewer"} {
+		name, role, _ := strings.Cut(who, ":")
+		_, priv, _ := ed25519.GenerateKey(rand.Reader)
+		sg, err := gossh.NewSignerFromKey(priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[name] = sg
+		fmt.Fprintf(&ops, "operator=%q,role=%q %s", name, role, gossh.MarshalAuthorizedKey(sg.PublicKey()))
+	}
+	dir := t.TempDir()
+	opsPath := filepath.Join(dir, "operators")
+	os.WriteFile(opsPath, []byte(ops.String()), 0o600)
+	hub := live.NewHub()
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := hub.Run(ctx, s.engine)
+	srv, err := serve.New(serve.Options{Engine: s.engine, Hub: hub, HostKey: filepath.Join(dir, "hk", "key"), Operators: opsPath,
+		StateDir: filepath.Join(dir, "state"), Demo: true, Headless: headless(s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+		defer c()
+		srv.Shutdown(sctx)
+		<-served
+		cancel()
+		wait()
+	})
+	return func(who string) *gossh.Client {
+		c, err := gossh.Dial("tcp", ln.Addr().String(), &gossh.ClientConfig{User: "root", Auth: []gossh.AuthMethod{gossh.PublicKeys(keys[who])},
+			HostKeyCallback: gossh.FixedHostKey(srv.HostPublicKey()), Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+}
+
+func sshRun(t *testing.T, c *gossh.Client, cmd string) (int, string, string) {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	var out, errb bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &errb
+	err = sess.Run(cmd)
+	var ee *gossh.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitStatus(), out.String(), errb.String()
+	case err != nil:
+		t.Fatalf("%s: %v", cmd, err)
+	}
+	return 0, out.String(), errb.String()
+}
+
+func TestServeHeadlessCommandsOverSSH(t *testing.T) {
+	dial := sshServe(t)
+	alice, vic := dial("alice"), dial("vic")
+
+	code, out, errs := sshRun(t, vic, "lookup --format json 9077613")
+	if code != ExitOK || !json.Valid([]byte(out)) || !strings.Contains(out, "9077613") {
+		t.Fatalf("lookup: exit %d %q %q", code, out, errs)
+	}
+	if code, _, errs := sshRun(t, vic, "lookup 33699999999"); code != ExitNotFound {
+		t.Errorf("unknown line: exit %d %q, want %d", code, errs, ExitNotFound)
+	}
+	if code, _, errs := sshRun(t, vic, "lookup --format xml 9077613"); code != ExitUsage || !strings.HasPrefix(errs, "simdesk: --format") {
+		t.Errorf("bad flag: exit %d %q", code, errs)
+	}
+	code, out, errs = sshRun(t, vic, "stock --format json")
+	var st stockJSON
+	if code != ExitOK || json.Unmarshal([]byte(out), &st) != nil {
+		t.Fatalf("stock: exit %d %q", code, errs)
+	}
+	var offer model.Offer
+	for _, o := range st.Offers {
+		if o.ProductType == "topup" && o.TargetType == model.MSISDN && o.Stock > 20 && o.Provider == "orange" {
+			offer = o
+			break
+		}
+	}
+	if offer.ID == "" {
+		t.Fatalf("no offer in %+v", st.Offers)
+	}
+	topup := "topup --provider orange --offer " + offer.ID + " --yes --format json 33612345678"
+	if code, _, errs := sshRun(t, vic, topup); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not top up") {
+		t.Errorf("viewer top-up: exit %d %q", code, errs)
+	}
+	code, out, errs = sshRun(t, alice, topup)
+	var tj topupJSON
+	if code != ExitOK || json.Unmarshal([]byte(out), &tj) != nil || tj.Status != "ok" {
+		t.Fatalf("agent top-up: exit %d %q %q", code, out, errs)
+	}
+	// Again as vic's colleague: the guard names alice.
+	code, _, errs = sshRun(t, alice, topup)
+	if code != ExitUsage || !strings.Contains(errs, "alice topped up this line with this offer just now") {
+		t.Errorf("duplicate: exit %d %q", code, errs)
+	}
+	code, out, _ = sshRun(t, vic, "journal")
+	if code != ExitOK || !strings.Contains(out, "alice") || !strings.Contains(out, offer.Name) {
+		t.Errorf("journal does not show alice's attempt: exit %d\n%s", code, out)
+	}
+}
