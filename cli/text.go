@@ -57,15 +57,21 @@ func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError)
 	fmt.Fprintln(w, "  "+present.Fit("PROVIDER", 10)+" "+present.Fit("OFFER ID", 36)+" "+present.Fit("OFFER", 36)+" "+present.Fit("SUPPLIER", 18)+" "+
 		present.Fit("TYPE", 7)+" "+present.FitRight("PRICE", 12)+" "+present.FitRight("STOCK", 6))
 	for _, o := range offers {
-		mark, state := " ", ""
+		mark, state, stock, price := " ", "", fmt.Sprint(o.Stock), present.FormatPrice(o.Price)
 		switch {
+		case o.StockInvalid != "":
+			mark, state, stock = "?", " stock "+present.Invalid(o.StockInvalid), "?"
 		case o.Empty():
 			mark, state = "✖", " EMPTY"
 		case o.Low:
 			mark, state = "!", " LOW"
 		}
+		if o.Price.Invalid != "" || model.CheckAmount(o.Price.Amount) != "" {
+			// The reason is too long for the column: it goes at the end.
+			mark, price, state = "?", "?", state+" price "+price
+		}
 		fmt.Fprintln(w, mark+" "+present.Fit(o.Provider, 10)+" "+present.Fit(o.ID, 36)+" "+present.Fit(o.Name, 36)+" "+present.Fit(o.Supplier, 18)+" "+
-			present.Fit(o.ProductType, 7)+" "+present.FitRight(present.FormatPrice(o.Price), 12)+" "+present.FitRight(fmt.Sprint(o.Stock), 6)+state)
+			present.Fit(o.ProductType, 7)+" "+present.FitRight(price, 12)+" "+present.FitRight(stock, 6)+state)
 	}
 	for _, e := range errs {
 		fmt.Fprintf(w, "✖ %s: %s: %s\n", e.Provider, e.Kind, e.Message)

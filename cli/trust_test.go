@@ -42,6 +42,7 @@ type hostileOrange struct {
 	// hang, when set, makes the API (not the token endpoint) never answer;
 	// hangAll makes the token endpoint hang too.
 	hang, hangAll atomic.Bool
+	badNumbers    atomic.Bool   // offers with NaN and out-of-range prices and stock
 	done          chan struct{} // closed at cleanup: hanging handlers return
 }
 
@@ -81,6 +82,13 @@ func startHostileOrange(t *testing.T) *hostileOrange {
 			s.ServeHTTP(rec, r)
 			name, _ := json.Marshal(hostileName)
 			body := bytes.Replace(rec.Body.Bytes(), []byte(`"Recharge Holiday Data 10 GB"`), name, 1)
+			if h.badNumbers.Load() {
+				// Unusable amounts: a NaN price, an out-of-range price and a
+				// NaN stock, on the first offers of the list.
+				body = replaceFirst(body, `"resell_value":\s*39\.9\b`, `"resell_value":"NaN"`)
+				body = replaceFirst(body, `"resell_value":\s*9\.9\b`, `"resell_value":1e17`)
+				body = replaceFirst(body, `"bucket":\s*60\b`, `"bucket":"NaN"`)
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(rec.Code)
 			w.Write(body)
@@ -359,4 +367,35 @@ func TestTimeoutDrill(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestUnusableAmountsHeadless: a NaN price, a 1e17 price and a NaN stock
+// print as invalid, never as 0, EMPTY or a wrapped negative figure.
+func TestUnusableAmountsHeadless(t *testing.T) {
+	h := startHostileOrange(t)
+	h.badNumbers.Store(true)
+	env, _ := hostileConfig(t, h, "")
+	code, out, errs := run(t, env, "", "stock")
+	if code != ExitOK {
+		t.Fatalf("stock: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"price invalid: provider sent NaN", "price invalid: provider sent an out-of-range amount (1e+17)", "stock invalid: provider sent NaN"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stock output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "invalid") && (strings.Contains(line, "EMPTY") || strings.Contains(line, "EUR -") || strings.Contains(line, "EUR 0.00")) {
+			t.Errorf("an unusable amount shows as a number: %s", line)
+		}
+	}
+}
+
+// replaceFirst replaces the first match of the pattern in b.
+func replaceFirst(b []byte, pattern, with string) []byte {
+	loc := regexp.MustCompile(pattern).FindIndex(b)
+	if loc == nil {
+		return b
+	}
+	return append(append(append([]byte(nil), b[:loc[0]]...), with...), b[loc[1]:]...)
 }

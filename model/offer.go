@@ -30,11 +30,16 @@ type Offer struct {
 	// Unlimited marks an offer sold without a stock limit: Stock means
 	// nothing then, and the offer is never "empty" or "low".
 	Unlimited bool `json:"unlimited,omitempty"`
+	// StockInvalid says why the provider's stock figure is unusable
+	// ("provider sent NaN"): the stock is then unknown, neither 0 nor
+	// EMPTY, and Stock is 0.
+	StockInvalid string `json:"stock_invalid,omitempty"`
 }
 
 // Empty reports an offer with no stock left; an offer without a stock limit
-// is never empty.
-func (o Offer) Empty() bool { return !o.Unlimited && o.Stock <= 0 }
+// is never empty, and one whose stock figure was unusable is unknown, not
+// empty.
+func (o Offer) Empty() bool { return !o.Unlimited && o.StockInvalid == "" && o.Stock <= 0 }
 
 // TopupRequest asks a provider to apply an offer to a line, or to add an
 // amount of money to one of its balances: exactly one of Offer.ID and Amount

@@ -253,7 +253,7 @@ func mapAttrs(a Attrs, f func(string) string) Attrs {
 func (o *Offer) MapText(f func(string) string) {
 	o.Provider, o.ID, o.Name, o.Supplier, o.ProductType = f(o.Provider), f(o.ID), f(o.Name), f(o.Supplier), f(o.ProductType)
 	o.Price.Currency, o.SupplierID, o.FeesType, o.Description = f(o.Price.Currency), f(o.SupplierID), f(o.FeesType), f(o.Description)
-	o.Price.Invalid = f(o.Price.Invalid)
+	o.Price.Invalid, o.StockInvalid = f(o.Price.Invalid), f(o.StockInvalid)
 }
 
 // MapText applies f to the result's transaction id and reason, in place:

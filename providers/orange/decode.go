@@ -114,6 +114,26 @@ func money(m map[string]json.RawMessage, keys ...string) (f float64, invalid str
 type flexStock struct {
 	V  int
 	OK bool
+	// Invalid says why a stock the provider did send is unusable (NaN,
+	// ±Inf, out of range): it is then neither 0 nor EMPTY.
+	Invalid string
+}
+
+// count reads one stock figure into s.
+func (s *flexStock) count(b []byte) bool {
+	f, ok := parseNumber(b)
+	if !ok {
+		if why := model.InvalidNumber(scalarText(b)); why != "" {
+			s.Invalid = why
+		}
+		return false
+	}
+	if why := model.CheckAmount(f); why != "" {
+		s.Invalid = why
+		return false
+	}
+	s.V, s.OK = clampInt(f), true
+	return true
 }
 
 func (s *flexStock) UnmarshalJSON(b []byte) error {
@@ -125,18 +145,14 @@ func (s *flexStock) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 		for _, k := range []string{"remaining", "quantity", "available", "stock", "value", "count"} {
-			if v, ok := lookupFold(m, k); ok {
-				if f, ok := parseNumber(v); ok {
-					s.V, s.OK = clampInt(f), true
-					return nil
-				}
+			if v, ok := lookupFold(m, k); ok && s.count(v) {
+				s.Invalid = ""
+				return nil
 			}
 		}
 		return nil
 	}
-	if f, ok := parseNumber(b); ok {
-		s.V, s.OK = clampInt(f), true
-	}
+	s.count(b)
 	return nil
 }
 
@@ -389,15 +405,19 @@ func number(m map[string]json.RawMessage, keys ...string) (float64, bool) {
 }
 
 // stock returns the first stock field present among keys.
-func stock(m map[string]json.RawMessage, keys ...string) (int, bool) {
+// invalid says why the first stock field present was unusable.
+func stock(m map[string]json.RawMessage, keys ...string) (n int, ok bool, invalid string) {
 	for _, k := range keys {
-		if v, ok := lookupFold(m, k); ok {
+		if v, found := lookupFold(m, k); found {
 			var s flexStock
 			_ = s.UnmarshalJSON(v)
 			if s.OK {
-				return s.V, true
+				return s.V, true, ""
+			}
+			if invalid == "" {
+				invalid = s.Invalid
 			}
 		}
 	}
-	return 0, false
+	return 0, false, invalid
 }

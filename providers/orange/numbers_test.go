@@ -23,6 +23,18 @@ func TestUnusableAmountsAreSaidInvalid(t *testing.T) {
 			t.Errorf("offer %s: price %+v, want invalid %q", offers[i].ID, p, want)
 		}
 	}
+	stocks, _, err := decodeOffers([]byte(`[{"id":"a","bucket":"NaN"},{"id":"b","bucket":1e17},{"id":"c","bucket":{"remaining":"Infinity"}},{"id":"d","bucket":0}]`))
+	if err != nil || len(stocks) != 4 {
+		t.Fatalf("%d offers, %v", len(stocks), err)
+	}
+	for i, o := range stocks[:3] {
+		if o.StockInvalid == "" || o.Empty() {
+			t.Errorf("offer %d: stock %d invalid %q empty %v, want invalid and not empty", i, o.Stock, o.StockInvalid, o.Empty())
+		}
+	}
+	if !stocks[3].Empty() || stocks[3].StockInvalid != "" {
+		t.Errorf("a stock of 0 is empty: %+v", stocks[3])
+	}
 	u, err := decodeUsageBalances([]byte(`{"buckets":[{"name":"x","data_remaining":"NaN","data_unit":"Gb","airtime_remaining":1e999,"sms_remaining":"-Infinity"}]}`))
 	if err != nil || len(u.Buckets) != 3 {
 		t.Fatalf("%d buckets, %v", len(u.Buckets), err)

@@ -57,8 +57,10 @@ func decodeOfferObject(m map[string]json.RawMessage) model.Offer {
 	if f, ok := number(m, "distributor_fees"); ok {
 		o.Fees = f
 	}
-	if n, ok := stock(m, "bucket", "offer_bucket", "stock"); ok {
+	if n, ok, invalid := stock(m, "bucket", "offer_bucket", "stock"); ok {
 		o.Stock = n
+	} else {
+		o.StockInvalid = invalid
 	}
 	o.TargetType = targetType(o)
 	return o
@@ -151,7 +153,7 @@ func decodeTransactionObject(m map[string]json.RawMessage) sale {
 	s.UserID = text(m, "user_id")
 	s.Price.Amount, s.Price.Invalid = money(m, "resell_value")
 	s.Price.Currency = strings.ToUpper(text(m, "reference_currency", "currency"))
-	if n, ok := stock(m, "offer_bucket", "bucket"); ok {
+	if n, ok, _ := stock(m, "offer_bucket", "bucket"); ok {
 		s.StockLeft = &n
 	}
 	if v, ok := lookupFold(m, "parameters"); ok {
