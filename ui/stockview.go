@@ -90,6 +90,8 @@ func (sc stockCols) row(marker, offer, supplier, price, stock, trend, burn, eta,
 // stockState is the text marker and state word of an offer.
 func stockState(o model.Offer) (marker, state string) {
 	switch {
+	case o.StockInvalid != "":
+		return "?", "INVALID" // the provider's figure was NaN or out of range: unknown, not EMPTY
 	case o.Empty():
 		return "✖", "EMPTY"
 	case o.Low:
@@ -128,7 +130,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		need.offer = max(need.offer, present.Width(names[len(names)-1]))
 		need.supplier = max(need.supplier, present.Width(r.offer.Supplier))
 		need.price = max(need.price, present.Width(present.FormatPrice(r.offer.Price)))
-		need.stock = max(need.stock, present.Width(itoa(r.offer.Stock)))
+		need.stock = max(need.stock, present.Width(stockCell(r.offer)))
 	}
 	need.eta = 8
 	sc := layoutStockCols(w, need)
@@ -164,7 +166,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 			marker = "▸" + marker
 		}
 		name := present.DistinctOne(names, i-from, sc.offer)
-		row := sc.row(marker, name, o.Supplier, present.FormatPrice(o.Price), itoa(o.Stock), trend, burn, eta, state)
+		row := sc.row(marker, name, o.Supplier, present.FormatPrice(o.Price), stockCell(o), trend, burn, eta, state)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
@@ -199,4 +201,12 @@ func (s *stockWatch) current() (stockRow, bool) {
 		return s.rows[s.list.cursor], true
 	}
 	return stockRow{}, false
+}
+
+// stockCell is the stock figure, "?" when the provider's was unusable.
+func stockCell(o model.Offer) string {
+	if o.StockInvalid != "" {
+		return "?"
+	}
+	return itoa(o.Stock)
 }
