@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -16,6 +17,8 @@ import (
 
 	"simdesk/audit"
 	"simdesk/audit/pgtest"
+	"simdesk/engine"
+	"simdesk/model"
 	"simdesk/providers/sim"
 )
 
@@ -195,5 +198,120 @@ func TestJournalExportImportVerifyPG(t *testing.T) {
 	code, _, errs = run(t, env, "", "journal", "--verify")
 	if code == 0 || !strings.Contains(errs, "line 2") {
 		t.Fatalf("verify after tampering: %d %q", code, errs)
+	}
+}
+
+// TestPGJournalDown: a journal database nobody serves stops top-ups with
+// one line (no password in it) and leaves lookups working.
+func TestPGJournalDown(t *testing.T) {
+	s := sim.New(sim.Options{Seed: 5})
+	if err := s.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	env := isolated(t)
+	dsn := fmt.Sprintf("postgres://simdesk:hunter2-pw@127.0.0.1:%d/journal?sslmode=disable", pgtest.FreePort(t))
+	path := filepath.Join(t.TempDir(), "config.toml")
+	cfg := strings.Replace(s.ConfigTOML(), "readonly = false\n", "readonly = false\njournal = \""+dsn+"\"\n", 1)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["SIMDESK_CONFIG"] = path
+	env["SIMDESK_SIM_SECRET"] = sim.ClientSecret
+	if code, _, errs := run(t, env, "", "lookup", "--format", "json", "9077613"); code != 0 {
+		t.Fatalf("lookup with the journal down: %d %s", code, errs)
+	}
+	offer := plentyOffer(t, env)
+	code, out, errs := run(t, env, "", "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--format", "json", "33612345678")
+	if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "journal") {
+		t.Fatalf("top-up with the journal down: exit %d, stdout %q, stderr %q: want a refusal in one line", code, out, errs)
+	}
+	t.Logf("top-up refused (exit %d): %s", code, strings.TrimSpace(errs))
+	if strings.Contains(errs+out, "hunter2") {
+		t.Fatalf("the DSN's password leaked: %q", errs+out)
+	}
+	if got := s.OkTransactions(offer.ID); got != 0 {
+		t.Fatalf("a top-up was sent without a journal (%d transactions)", got)
+	}
+}
+
+// TestPGRestartUnderOpenSession: a session (as the console holds one) keeps
+// its PostgreSQL journal open while the database restarts: a top-up during
+// the outage is refused with nothing sent, the next ones after it work, and
+// a feed opened before the outage delivers every entry once.
+func TestPGRestartUnderOpenSession(t *testing.T) {
+	cl := pgtest.Get(t)
+	if !cl.Owned {
+		t.Skip("the server of $" + pgtest.EnvURL + " is not restarted by tests")
+	}
+	srv, env, _ := startSimPG(t, sim.Options{Seed: 11})
+	offer := plentyOffer(t, env)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	s, err := open(Env{Getenv: os.Getenv}, common{config: env["SIMDESK_CONFIG"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pg, ok := s.journal.(*audit.PG)
+	if !ok {
+		t.Fatalf("the session's journal is %T, not PostgreSQL", s.journal)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fed := make(chan audit.Record, 100)
+	go pg.Feed(ctx, 0, func(rs []audit.Record) {
+		for _, r := range rs {
+			fed <- r
+		}
+	}, nil)
+	in := func() engine.TopupInput {
+		return engine.TopupInput{Provider: "orange", Offer: offer, Target: model.Identifier{Type: model.MSISDN, Value: "33612345678"}, Force: true}
+	}
+	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != model.TopupOK {
+		t.Fatalf("top-up before the outage: %+v %v", out, err)
+	}
+	if err := cl.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.OkTransactions(offer.ID)
+	tctx, tcancel := context.WithTimeout(ctx, 20*time.Second)
+	out, err := s.engine.Topup(tctx, in())
+	tcancel()
+	if err == nil {
+		t.Fatalf("a top-up went through with the journal's database down: %+v", out)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Fatalf("refusal is not one line: %q", err)
+	}
+	if got := srv.OkTransactions(offer.ID); got != before {
+		t.Fatal("a top-up was sent while its intent could not be journalled")
+	}
+	if err := cl.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != model.TopupOK {
+		t.Fatalf("top-up after the restart: %+v %v", out, err)
+	}
+	ids := map[string]int{}
+	deadline := time.After(20 * time.Second)
+	for total := 0; total < 4; total++ {
+		select {
+		case r := <-fed:
+			ids[r.Entry.JournalID]++
+		case <-deadline:
+			t.Fatalf("the feed delivered %v; want two attempts of two entries each", ids)
+		}
+	}
+	select {
+	case r := <-fed:
+		t.Fatalf("the feed delivered an extra entry %+v", r.Entry)
+	case <-time.After(300 * time.Millisecond):
+	}
+	for id, n := range ids {
+		if n != 2 {
+			t.Fatalf("the feed delivered %d entries of %s, want intent and outcome once each", n, id)
+		}
 	}
 }
