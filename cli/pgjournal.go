@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"simdesk/audit"
 	"simdesk/config"
+	"simdesk/live"
+	"simdesk/providers"
 	"simdesk/providers/httpx"
 )
 
@@ -74,4 +77,26 @@ func journalMove(ctx context.Context, env Env, cfg *config.Config, red *httpx.Re
 	}
 	fmt.Fprintf(env.Stdout, "imported %d entries from %s into %s, compared line by line\n", n, importFrom, p.Where())
 	return ExitOK
+}
+
+// pgStockSources are the stock sources of `simdesk serve` when the journal
+// is in PostgreSQL: per provider with stock, one poller elected among every
+// host sharing the database, so N hosts cost the provider one host's polls.
+// nil for a file journal (each host then polls for its own sessions).
+func pgStockSources(s *session) []live.StockSource {
+	if s.cfg == nil || s.cfg.JournalDSN == "" {
+		return nil
+	}
+	if _, ok := s.journal.(*audit.PG); !ok {
+		return nil // the database is down: the hub's own pollers keep stock live
+	}
+	host, _ := os.Hostname()
+	host = fmt.Sprintf("%s/%d", host, os.Getpid())
+	var out []live.StockSource
+	for _, r := range s.engine.Registered() {
+		if _, ok := providers.AsStocker(r.Provider); ok {
+			out = append(out, live.NewPGStockSource(s.engine, r, s.cfg.JournalDSN.Reveal(), host))
+		}
+	}
+	return out
 }

@@ -51,7 +51,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	state := filepath.Join(config.StateDir(env.Getenv), "serve")
 	hub := live.NewHub()
 	hctx, hcancel := context.WithCancel(context.Background())
-	wait := hub.Run(hctx, s.engine)
+	wait := hub.Run(hctx, s.engine, pgStockSources(s)...)
 	defer func() { hcancel(); wait() }()
 	srv, err := serve.New(serve.Options{
 		Engine:      s.engine,
