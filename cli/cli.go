@@ -123,6 +123,7 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk stock   [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
+  simdesk journal [--config FILE | --demo] --resolve JOURNAL_ID TRANSACTION_ID|none
   simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version

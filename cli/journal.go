@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
+	"slices"
 
 	"simdesk/audit"
 )
@@ -35,12 +37,23 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	pending := fs.Bool("pending", false, "only attempts whose outcome is unknown")
 	reconcile := fs.Bool("reconcile", false, "ask providers what became of pending attempts")
 	verify := fs.Bool("verify", false, "check the hash chain and report the first broken entry")
-	limit := fs.Int("n", 0, "show at most N attempts (newest first); 0 = all")
+	limit := fs.Int("n", 50, "show at most N attempts (newest first); 0 = all (reads the whole journal)")
+	resolve := fs.String("resolve", "", "settle the attempt `JOURNAL_ID` by hand: give its TRANSACTION_ID, or none (it did not reach the provider)")
 	exportTo := fs.String("export", "", "write the PostgreSQL journal to the new file `FILE`, compared line by line")
 	importFrom := fs.String("import", "", "copy the file journal `FILE` into the empty PostgreSQL journal, compared line by line")
 	pos, err := start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
+	}
+	resolveTrx := ""
+	if *resolve != "" {
+		if len(pos) != 1 {
+			return fail(env, usageErr("--resolve JOURNAL_ID needs one TRANSACTION_ID, or none"))
+		}
+		resolveTrx, pos = pos[0], nil
+		if resolveTrx == "none" {
+			resolveTrx = ""
+		}
 	}
 	if err := noArgs("journal", pos); err != nil {
 		return fail(env, err)
@@ -56,8 +69,30 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	if *exportTo != "" || *importFrom != "" {
 		return journalMove(ctx, env, s.cfg, s.redactor, *exportTo, *importFrom)
 	}
+	if s.journal == nil && s.cfg.JournalDSN == "" && *resolve == "" && !*reconcile {
+		// A journal that cannot be written can still be read: verified
+		// and listed, never appended to.
+		if ro, err := audit.OpenReadOnly(s.cfg.Journal); err == nil {
+			defer ro.Close()
+			s.journal = ro
+		}
+	}
 	if s.journal == nil {
 		return fail(env, s.journalErr)
+	}
+	if *resolve != "" {
+		w, err := s.engine.Resolve(ctx, *resolve, resolveTrx)
+		if err != nil {
+			return fail(env, err)
+		}
+		if c.format == "json" {
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(w)
+		} else {
+			fmt.Fprintf(env.Stdout, "resolved %s → %s %s (by %s)\n", w.JournalID, w.Status, w.TransactionID, w.ResolvedBy)
+		}
+		return ExitOK
 	}
 	out := journalJSON{Attempts: []attemptJSON{}, Problems: []audit.Problem{}}
 	code := ExitOK
@@ -86,7 +121,22 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 			code = ExitVerify
 		}
 	}
-	attempts, probs, err := s.engine.Attempts(*limit)
+	n := *limit
+	if n == 0 {
+		n = math.MaxInt32
+	}
+	var attempts []audit.Attempt
+	var probs []audit.Problem
+	if *pending {
+		// Every pending attempt, however old, from the journal's index.
+		attempts, err = s.journal.Pending(ctx)
+		slices.Reverse(attempts)
+		if len(attempts) > n {
+			attempts = attempts[:n]
+		}
+	} else {
+		attempts, probs, err = s.journal.Recent(ctx, n)
+	}
 	if err != nil {
 		return fail(env, err)
 	}

@@ -130,6 +130,7 @@ func open(env Env, c common) (*session, error) {
 		ReadOnly:        cfg.ReadOnly,
 		Environment:     cfg.Environment,
 		DuplicateWindow: cfg.DuplicateWindow,
+		SettleTime:      cfg.SettleTime,
 		MaskIdentifiers: cfg.MaskIdentifiers,
 		Journal:         j,
 		JournalErr:      jerr,

@@ -39,6 +39,9 @@ const (
 	DefaultStockLow        = 10
 	DefaultMaxScan         = 2000
 	DefaultDuplicateWindow = 10 * time.Minute
+	// DefaultSettleTime: an attempt absent from a provider's transaction
+	// list is concluded "not found" only this long after its intent.
+	DefaultSettleTime = 15 * time.Minute
 )
 
 // Provider is one configured upstream API: one pane in the console and one
@@ -202,8 +205,11 @@ type Config struct {
 	// DuplicateWindow: a second top-up of the same line and offer within it
 	// needs an explicit confirmation (or --force); 0 disables the guard.
 	DuplicateWindow time.Duration
-	Providers       []Provider
-	Serve           Serve // the [serve] table
+	// SettleTime: how long after an intent reconciliation may conclude
+	// from absence ("not found at the provider"); lists lag.
+	SettleTime time.Duration
+	Providers  []Provider
+	Serve      Serve // the [serve] table
 }
 
 // Provider returns the provider of that name (names compare
@@ -247,6 +253,7 @@ func Demo(env func(string) string) *Config {
 		History:         filepath.Join(state, "history"),
 		Environment:     EnvDemo,
 		DuplicateWindow: DefaultDuplicateWindow,
+		SettleTime:      DefaultSettleTime,
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 // reported, not silently ignored (a misspelt readonly would spend money).
 var (
 	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "history", "environment",
-		"mask_identifiers", "duplicate_window", "provider", "serve"}
+		"mask_identifiers", "duplicate_window", "settle_time", "provider", "serve"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
 		"client_secret_env", "client_secret_file", "client_secret", "timeout"}
 	// requiredCommon are the common keys every kind needs; a kind's own
@@ -243,6 +243,7 @@ func (p *parser) config(raw map[string]any) *Config {
 	c := &Config{
 		Operator:        defaultOperator(p.env),
 		DuplicateWindow: DefaultDuplicateWindow,
+		SettleTime:      DefaultSettleTime,
 	}
 	if s, ok := top.str("operator"); ok {
 		switch {
@@ -264,6 +265,13 @@ func (p *parser) config(raw map[string]any) *Config {
 			top.bad("duplicate_window", "must not be negative (use \"0s\" to turn the duplicate guard off)")
 		} else {
 			c.DuplicateWindow = d
+		}
+	}
+	if d, ok := top.duration("settle_time"); ok {
+		if d < 0 {
+			top.bad("settle_time", "must not be negative")
+		} else {
+			c.SettleTime = d
 		}
 	}
 	c.Providers = p.providers(top)
