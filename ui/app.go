@@ -110,7 +110,7 @@ func New(o Options) *Model {
 		m.stock.live = o.Live
 		m.sub = o.Live.Subscribe()
 	}
-	m.journal = &journalView{}
+	m.journal = &journalView{open: -1}
 	h, err := loadHistory(o.HistoryPath)
 	m.hist = h
 	if err != nil {

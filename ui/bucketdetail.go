@@ -93,7 +93,11 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	out := []string{present.Clip(strings.Join(head, " · "), w)}
 
 	rem := "Remaining now " + present.FormatQuantity(b.Remaining)
-	if t := strings.TrimSpace(b.Remaining.Text); t != "" && t != present.FormatQuantity(b.Remaining) {
+	switch t := strings.TrimSpace(b.Remaining.Text); {
+	case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+		// "unlimited" is our reading: show what the provider actually sent.
+		rem += " (provider sent " + present.RawQuantity(b.Remaining) + ")"
+	case t != "" && t != present.FormatQuantity(b.Remaining):
 		rem += " (provider: " + t + ")"
 	}
 	if days := present.FormatDaysLeft(b, c.now); days != present.Dash {

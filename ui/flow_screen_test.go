@@ -230,3 +230,98 @@ func TestSearchBoxNeverCutsAValidationMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestUnlimitedShowsTheRawValueInTheDetail(t *testing.T) {
+	h := newHarness(t, noColor())
+	l := orangeLine()
+	l.Buckets[1].Remaining = model.Quantity{Amount: num(999999), Unit: "s"}
+	h.orange.lines["1956392841179"] = []model.Line{l}
+	h.search("sim:1956392841179")
+	h.mustSee("unlimited")
+	h.mustNotSee("16666", "999")
+	h.press("down", "enter")
+	h.mustSee("Remaining now unlimited (provider sent 999999 s)")
+}
+
+// TestJournalOpensAnAttemptWhole: enter shows every field of an attempt
+// (offer name, reference, transaction, who, when); / filters the list.
+func TestJournalOpensAnAttemptWhole(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.runCommand("ref", "INC-4411")
+	h.openConfirm("voix")
+	h.clk.Advance(time.Second)
+	h.settle(h.press("y"))
+	h.clk.Advance(time.Second)
+	h.press("esc")
+	h.settle(h.m.runCommand("journal", ""))
+	h.press("enter")
+	h.mustSee("ATTEMPT ", "Journal id", "Recharge Holiday Voix 30 min", "Offer id", "off-voice", "INC-4411", "Operator", "alice", "Transaction", "EUR 9.90")
+	if id, what := h.m.currentID(); what != "journal id" || id == "" {
+		t.Fatalf("Y in the detail would copy %q (%s)", id, what)
+	}
+	h.press("esc")
+	h.mustSee("JOURNAL", "WHEN (UTC)")
+	h.press("/")
+	h.typeText("nothing like this")
+	h.mustSee("0 of 1 match")
+	h.press("esc")
+	h.mustSee("Recharge Holiday Voix 30 min")
+	h.press("/")
+	h.typeText("voix")
+	h.press("enter")
+	h.mustSee("1 of 1 match", "esc clears")
+	h.press("esc")
+	if h.m.journal.filter.active() || h.m.screen != screenJournal {
+		t.Fatal("esc did not clear the filter first")
+	}
+}
+
+// TestStockFilterAndSort: / filters the stock watch as you type with the
+// match count; < > sort by a column.
+func TestStockFilterAndSort(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.settle(h.press("s"))
+	h.press("/")
+	h.typeText("data")
+	h.mustSee("2 of 4 match", "Recharge Holiday Data 1 GB")
+	h.mustNotSee("Voix 30 min")
+	h.press("enter")
+	h.press(">", ">", ">") // STOCK, emptiest first
+	h.mustSee("sorted by STOCK")
+	if r := h.m.stock.rows[0]; r.offer.ID != "off-empty" {
+		t.Fatalf("first row sorted by stock: %s", r.offer.ID)
+	}
+	h.press("esc")
+	h.mustSee("Voix 30 min")
+	if len(h.m.stock.rows) != 4 {
+		t.Fatalf("filter not cleared: %d rows", len(h.m.stock.rows))
+	}
+}
+
+// TestHelpGroupsKeysAndExplainsEverySymbol: ? shows the current screen's
+// keys first, every area under a heading and a legend for every symbol.
+func TestHelpGroupsKeysAndExplainsEverySymbol(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.Update(tea.WindowSizeMsg{Width: 120, Height: 60})
+	h.search("sim:1956392841179")
+	h.press("?")
+	s := h.screen()
+	here := strings.Index(s, "Keys here (line)")
+	every := strings.Index(s, "Everywhere")
+	if here < 0 || every < 0 || here > every {
+		t.Fatalf("the current screen's keys do not come first:\n%s", s)
+	}
+	for _, want := range []string{"Panes", "Lists and tables", "Line and stock tables", "Journal", "Confirmations", "Symbols", "Commands",
+		"● provider healthy", "! failed lately", "✖ failing", "○ not called yet", "∅ not found", "✓ found", "▸ cursor", "LOW stock", "EMPTY no stock", "unlimited"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	// At 80×24 it scrolls instead of cutting.
+	h.press("esc")
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.press("?")
+	h.mustSee("↓ more")
+	h.press("G", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down")
+	h.mustSee("Commands")
+}

@@ -3,66 +3,118 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"simdesk/present"
 )
 
-// HelpDialog is the `?` screen. Its key table is generated from the same
-// KeyMap the Updates match against, and its command list from the same
-// command table the palette runs, so neither can drift from behaviour.
+// HelpDialog is the `?` screen: the keys of the screen it was opened on
+// first, then every area with a heading, a legend for every symbol the
+// console draws, and the commands. Its keys come from the same KeyMap the
+// Updates match against, and its commands from the palette's table, so
+// neither can drift from behaviour. It scrolls when taller than the screen.
 type HelpDialog struct {
-	cmds []paletteCommand
+	cmds   []paletteCommand
+	where  string
+	here   []key.Binding
+	offset int
 }
 
 var _ Dialog = (*HelpDialog)(nil)
 
-// NewHelpDialog opens the help over the palette's commands.
-func NewHelpDialog(cmds []paletteCommand) *HelpDialog { return &HelpDialog{cmds: cmds} }
+// NewHelpDialog opens the help over the palette's commands, with the keys
+// of the current screen (where) first.
+func NewHelpDialog(cmds []paletteCommand, where string, here []key.Binding) *HelpDialog {
+	return &HelpDialog{cmds: cmds, where: where, here: here}
+}
 
 // ID implements Dialog.
 func (d *HelpDialog) ID() string { return "help" }
 
 // Keys implements Dialog.
-func (d *HelpDialog) Keys(k KeyMap) []key.Binding { return []key.Binding{k.Nav.Back, k.Global.Help} }
+func (d *HelpDialog) Keys(k KeyMap) []key.Binding {
+	return []key.Binding{k.Nav.Down, k.Nav.Up, k.Nav.Back, k.Global.Help}
+}
 
-// HandleKey implements Dialog: esc, ? or q close the help.
+// HandleKey implements Dialog: esc, ? or q close the help; ↑↓ scroll it.
 func (d *HelpDialog) HandleKey(msg tea.KeyPressMsg, c *common) Action {
-	if key.Matches(msg, c.keys.Nav.Back, c.keys.Global.Help, c.keys.Global.Quit) {
+	k := c.keys.Nav
+	switch {
+	case key.Matches(msg, k.Back, c.keys.Global.Help, c.keys.Global.Quit):
 		return cancelAction{}
+	case key.Matches(msg, k.Down, k.PageDown):
+		d.offset++
+	case key.Matches(msg, k.Up, k.PageUp):
+		d.offset = max(0, d.offset-1)
 	}
 	return nil
 }
 
-// helpModel is the help bubble dressed in the console's styles.
-func helpModel(c *common, w int) help.Model {
-	h := help.New()
-	h.Styles = help.Styles{
-		Ellipsis: c.st.Muted, ShortKey: c.st.Key, ShortDesc: c.st.Desc, ShortSeparator: c.st.Subtle,
-		FullKey: c.st.Key, FullDesc: c.st.Desc, FullSeparator: c.st.Subtle,
-	}
-	h.SetWidth(w)
-	return h
+// legend explains every symbol the console draws; meaning is always also
+// in text, so NO_COLOR loses nothing.
+var legend = [][2]string{
+	{"●", "provider healthy"}, {"!", "failed lately / stock LOW"}, {"✖", "failing, error or EMPTY"},
+	{"○", "not called yet"}, {"∅", "not found"}, {"✓", "found (✓3: three lines)"}, {"▸", "cursor"},
+	{"?", "top-up outcome unknown"}, {"LOW", "stock at or under the low mark"}, {"EMPTY", "no stock: cannot be sold"},
+	{"unlimited", "no limit (the detail shows the provider's value)"}, {"never", "does not expire"},
 }
 
-// View implements Dialog.
-func (d *HelpDialog) View(c *common, w, h int) string {
-	st := c.st
-	inner := max(20, min(100, w)-4)
-	hm := helpModel(c, 0) // measured unbounded, then laid out to fit
-	hm.FullSeparator = "   "
-	groups := c.keys.FullHelp()
-	keys := hm.FullHelpView(groups)
-	if lipgloss.Width(keys) > inner {
-		// Too narrow for one row of columns: two rows of two.
-		keys = hm.FullHelpView(groups[:2]) + "\n\n" + hm.FullHelpView(groups[2:])
+// keyLine renders bindings as "key desc" items, wrapped to w.
+func keyLine(c *common, bs []key.Binding, w int) []string {
+	var items []string
+	for _, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		items = append(items, h.Key+" "+h.Desc)
 	}
-	out := []string{st.Title.Render("Keys")}
-	out = append(out, strings.Split(keys, "\n")...)
-	out = append(out, "", st.Title.Render("Commands")+st.Muted.Render("  (press : then type; fuzzy matching)"))
+	return wrapItems(items, w)
+}
+
+// wrapItems lays items out in lines of at most w cells, indented by two,
+// breaking only between items so that no key or symbol is parted from its
+// meaning.
+func wrapItems(items []string, w int) []string {
+	var out []string
+	cur := ""
+	for _, it := range items {
+		switch {
+		case cur == "":
+			cur = it
+		case present.Width(cur)+3+present.Width(it) <= w-2:
+			cur += " · " + it
+		default:
+			out = append(out, "  "+cur)
+			cur = it
+		}
+	}
+	if cur != "" {
+		out = append(out, "  "+cur)
+	}
+	return out
+}
+
+func (d *HelpDialog) content(c *common, inner int) []string {
+	st := c.st
+	var out []string
+	if len(d.here) > 0 {
+		out = append(out, st.Title.Render("Keys here ("+d.where+")"))
+		out = append(out, keyLine(c, d.here, inner)...)
+	}
+	for _, s := range c.keys.Sections() {
+		out = append(out, st.Title.Render(s.Title))
+		out = append(out, keyLine(c, s.Keys, inner)...)
+	}
+	out = append(out, st.Muted.Render("  in the stock watch and the journal / filters as you type (esc clears); in a line, text that is no identifier filters its buckets"))
+	out = append(out, st.Title.Render("Symbols"))
+	var items []string
+	for _, l := range legend {
+		items = append(items, l[0]+" "+l[1])
+	}
+	out = append(out, wrapItems(items, inner)...)
+	out = append(out, st.Title.Render("Commands")+st.Muted.Render("  (press : then type; fuzzy matching)"))
 	var cmds []string
 	seen := map[string]bool{}
 	for _, p := range d.cmds {
@@ -76,9 +128,20 @@ func (d *HelpDialog) View(c *common, w, h int) string {
 		seen[u] = true
 		cmds = append(cmds, u)
 	}
-	out = append(out, wrap(strings.Join(cmds, " · "), inner)...)
+	return append(out, wrapItems(cmds, inner)...)
+}
+
+// View implements Dialog.
+func (d *HelpDialog) View(c *common, w, h int) string {
+	inner := max(20, min(100, w)-4)
+	out := d.content(c, inner)
+	room := max(3, h-2)
+	if len(out) > room {
+		off := min(d.offset, len(out)-room+1)
+		out = append(out[off:off+room-1], c.st.Muted.Render("↓ more · "+itoa(off+room-1)+" of "+itoa(len(out))+" lines"))
+	}
 	for i := range out {
 		out[i] = present.Fit(out[i], inner)
 	}
-	return st.Dialog.Render(strings.Join(limitLines(out, h-2), "\n"))
+	return c.st.Dialog.Render(strings.Join(out, "\n"))
 }

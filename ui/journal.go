@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"simdesk/audit"
@@ -31,6 +32,12 @@ type journalView struct {
 	note        string
 	list        cursorList
 	w, h        int
+	// idx maps table rows to attempts (the filter keeps some); open is the
+	// attempt whose every field is shown (enter), -1 for none.
+	idx    []int
+	filter listFilter
+	open   int
+	mask   bool
 }
 
 // attemptsMsg carries the journal's recent attempts.
@@ -96,8 +103,9 @@ func (m *Model) onAttempts(msg attemptsMsg) {
 	j := m.journal
 	j.loading = false
 	j.attempts, j.problems, j.err, j.loaded = msg.attempts, msg.problems, msg.err, msg.at
-	j.list.SetLen(len(j.attempts))
-	j.setSize(j.w, j.h)
+	j.open = -1
+	j.mask = m.c.mask
+	j.rebuild()
 	// Attempts whose outcome is unknown (a crash or a timeout, maybe in an
 	// earlier session) are announced until they are reconciled.
 	if n := j.pending(); n > 0 && n != m.pendingAnnounced {
@@ -138,18 +146,87 @@ func (m *Model) onReconcile(msg reconcileMsg) tea.Cmd {
 	return attemptsCmd(m.eng, m.opts.Now)
 }
 
+// rebuild applies the filter to the attempts.
+func (j *journalView) rebuild() {
+	j.idx = j.idx[:0]
+	for i, a := range j.attempts {
+		v := attemptView(a, j.mask)
+		if j.filter.match(strings.Join([]string{v.JournalID, v.StatusWord(), v.Provider, v.TargetID, v.Offer(), v.OfferID, v.Reference, v.Operator, v.TransactionID, v.Reason}, " ")) {
+			j.idx = append(j.idx, i)
+		}
+	}
+	j.list.SetLen(len(j.idx))
+	j.setSize(j.w, j.h)
+}
+
+// attemptView is a journal attempt as present describes it.
+func attemptView(a audit.Attempt, mask bool) present.Attempt {
+	in := a.Intent
+	v := present.Attempt{
+		JournalID: in.JournalID, When: in.TS, Operator: in.Operator, Provider: in.Provider,
+		TargetType: model.IDType(in.TargetType).Label(), TargetID: present.MaskID(mask, model.IDType(in.TargetType), in.TargetID),
+		OfferID: in.OfferID, OfferName: in.OfferName, Reference: in.Reference, Environment: in.Environment,
+		Pending: a.Pending(), Forced: in.Forced,
+	}
+	if in.Price != nil {
+		v.Price = present.FormatPrice(*in.Price)
+	}
+	if o := a.Outcome; o != nil {
+		v.Status, v.TransactionID, v.Reason, v.Reconciled, v.ResolvedBy = string(o.Status), o.TransactionID, o.Reason, o.Reconciled, o.ResolvedBy
+	}
+	return v
+}
+
 func (j *journalView) setSize(w, h int) {
 	j.w, j.h = w, h
 	rows := h - 4 - min(len(j.problems), 3)
+	if j.filter.active() {
+		rows--
+	}
 	if j.list.n > rows {
 		rows--
 	}
 	j.list.SetHeight(rows)
 }
 
-// HandleKey moves in the attempt list.
+// HandleKey opens an attempt (enter) and closes it (esc), filters (`/`)
+// and moves in the attempt list.
 func (j *journalView) HandleKey(msg tea.KeyPressMsg, c *common) bool {
+	if j.open >= 0 {
+		if key.Matches(msg, c.keys.Nav.Back, c.keys.Nav.Open) {
+			j.open = -1
+			return true
+		}
+		return false
+	}
+	if used, _ := j.filter.HandleKey(msg, c); used {
+		j.rebuild()
+		return true
+	}
+	if key.Matches(msg, c.keys.Nav.Open) && len(j.idx) > 0 {
+		j.open = j.idx[j.list.cursor]
+		return true
+	}
 	return j.list.HandleKey(msg, c.keys.Nav)
+}
+
+// detailView shows one attempt with every field whole.
+func (j *journalView) detailView(c *common, w int) string {
+	st := c.st
+	a := attemptView(j.attempts[j.open], c.mask)
+	out := []string{st.Title.Render("ATTEMPT " + a.JournalID), ""}
+	for _, f := range a.Facts() {
+		lines := wrap(f.Value, max(10, w-16))
+		for i, l := range lines {
+			label := ""
+			if i == 0 {
+				label = f.Label
+			}
+			out = append(out, st.Muted.Render(present.Fit(label, 14))+"  "+l)
+		}
+	}
+	out = append(out, "", st.Muted.Render("esc back · y copies it whole · Y copies the journal id"))
+	return strings.Join(out, "\n")
 }
 
 func (j *journalView) pending() int {
@@ -165,6 +242,9 @@ func (j *journalView) pending() int {
 // View renders the journal in w×h cells.
 func (j *journalView) View(c *common, w, h int) string {
 	st := c.st
+	if j.open >= 0 && j.open < len(j.attempts) {
+		return j.detailView(c, w)
+	}
 	head := st.Title.Render("JOURNAL") + "  "
 	switch {
 	case j.loaded.IsZero() && j.loading:
@@ -179,60 +259,80 @@ func (j *journalView) View(c *common, w, h int) string {
 		note = c.spin + " " + note
 	}
 	out = append(out, st.Warn.Render(present.Clip(note, w)))
+	if j.filter.active() {
+		out = append(out, j.filter.view(c, len(j.idx), len(j.attempts), w))
+	}
 	for i, p := range j.problems {
 		if i == 3 {
 			break
 		}
 		out = append(out, st.Danger.Render(present.Clip("✖ journal line "+p.String(), w)))
 	}
-	tw := 19
-	idW := 8
-	rest := max(10, w-2-tw-1-10-1-idW-1-14-1)
-	out = append(out, st.ColumnHeader.Render("  "+present.Fit("WHEN (UTC)", tw)+" "+present.Fit("STATUS", 10)+" "+present.Fit("PROVIDER", idW)+" "+present.Fit("TARGET", 14)+" "+present.Fit("OFFER · TRANSACTION · REASON", rest)))
+	// Columns sized from the rows on screen; the offer (a name, never a
+	// UUID when the journal has it) takes the rest and, when cut, keeps
+	// what tells it from the others. enter shows everything whole.
 	from, to := j.list.Visible()
+	tw, when := 19, "2006-01-02 15:04:05"
+	if w < 100 {
+		tw, when = 11, "01-02 15:04"
+	}
+	pw, lw := 8, 6
+	views := make([]present.Attempt, 0, to-from)
+	offers := make([]string, 0, to-from)
 	for i := from; i < to; i++ {
-		a := j.attempts[i]
+		v := attemptView(j.attempts[j.idx[i]], c.mask)
+		views = append(views, v)
+		offers = append(offers, v.Offer())
+		pw = max(pw, min(12, present.Width(v.Provider)))
+		lw = max(lw, min(22, present.Width(v.TargetID)))
+	}
+	rest := max(10, w-2-tw-1-8-1-pw-1-lw-1)
+	out = append(out, st.ColumnHeader.Render("  "+present.Fit("WHEN (UTC)", tw)+" "+present.Fit("STATUS", 8)+" "+present.Fit("PROVIDER", pw)+" "+
+		present.Fit("LINE", lw)+" "+present.Fit("OFFER · REFERENCE · TRANSACTION", rest)))
+	for i := from; i < to; i++ {
+		v := views[i-from]
 		sel := i == j.list.cursor
 		marker := "  "
-		status := string(a.Status())
-		if a.Pending() {
-			marker, status = "? ", "PENDING"
+		if v.Pending {
+			marker = "? "
 		}
 		if sel {
 			marker = "▸ "
 		}
-		in := a.Intent
-		var what []string
-		what = append(what, nonEmpty(in.OfferName, in.OfferID))
-		if a.Outcome != nil {
-			if a.Outcome.TransactionID != "" {
-				what = append(what, "trx "+a.Outcome.TransactionID)
-			}
-			if a.Outcome.Reason != "" {
-				what = append(what, a.Outcome.Reason)
-			}
-			if a.Outcome.Reconciled {
-				what = append(what, "reconciled")
-			}
+		offer := offers[i-from]
+		if present.Width(offer) > rest {
+			offer = present.DistinctOne(offers, i-from, rest)
 		}
-		if in.Reference != "" {
-			what = append(what, "ref "+in.Reference)
+		what := []string{offer}
+		if v.Reference != "" {
+			what = append(what, "ref "+v.Reference)
 		}
-		what = append(what, "by "+in.Operator, in.JournalID)
-		row := marker + present.Fit(in.TS.UTC().Format("2006-01-02 15:04:05"), tw) + " " + present.Fit(status, 10) + " " + present.Fit(in.Provider, idW) + " " +
-			present.Fit(present.MaskID(c.mask, model.IDType(in.TargetType), in.TargetID), 14) + " " + present.Fit(strings.Join(what, " · "), rest)
+		if v.TransactionID != "" {
+			what = append(what, "trx "+v.TransactionID)
+		}
+		if v.Reason != "" {
+			what = append(what, v.Reason)
+		}
+		if v.Reconciled {
+			what = append(what, "reconciled")
+		}
+		what = append(what, "by "+v.Operator)
+		row := marker + present.Fit(v.When.UTC().Format(when), tw) + " " + present.Fit(v.StatusWord(), 8) + " " + present.Fit(v.Provider, pw) + " " +
+			present.Fit(v.TargetID, lw) + " " + present.Fit(strings.Join(what, " · "), rest)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
-		case a.Pending():
+		case v.Pending:
 			row = st.Warn.Render(row)
-		case status == model.TopupRejected:
+		case v.Status == model.TopupRejected:
 			row = st.Muted.Render(row)
 		}
 		out = append(out, row)
 	}
 	if len(j.attempts) == 0 {
 		out = append(out, st.Muted.Render("  no top-up attempt yet"))
+	} else if len(j.idx) == 0 {
+		out = append(out, st.Muted.Render("  no attempt matches the filter · esc clears"))
 	}
 	if info := j.list.ScrollInfo(); info != "" {
 		out = append(out, st.Muted.Render(present.FitRight(info, w)))
@@ -242,8 +342,11 @@ func (j *journalView) View(c *common, w, h int) string {
 
 // current is the attempt under the cursor.
 func (j *journalView) current() (audit.Attempt, bool) {
-	if j.list.cursor < len(j.attempts) && len(j.attempts) > 0 {
-		return j.attempts[j.list.cursor], true
+	if j.open >= 0 && j.open < len(j.attempts) {
+		return j.attempts[j.open], true
+	}
+	if j.list.cursor < len(j.idx) && len(j.idx) > 0 {
+		return j.attempts[j.idx[j.list.cursor]], true
 	}
 	return audit.Attempt{}, false
 }

@@ -102,14 +102,32 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// FullHelp is the `?` screen: one column per area.
-func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Line.Topup, k.Global.Refresh, k.Global.Copy},
-		{k.Panes.Next, k.Panes.Prev, k.Panes.Jump, k.Nav.Open, k.Nav.Back, k.Global.Help, k.Global.Quit, k.Global.ForceQuit},
-		{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.PageUp, k.Nav.PageDown},
-		{k.Dialog.Yes, k.Dialog.No, k.Dialog.Switch, k.Dialog.Enter, k.Journal.Reconcile},
+// helpSection is one area of the `?` screen: a heading and its keys.
+type helpSection struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// Sections are the `?` screen's areas, from the same bindings every Update
+// matches against.
+func (k KeyMap) Sections() []helpSection {
+	return []helpSection{
+		{"Everywhere", []key.Binding{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
+		{"Panes", []key.Binding{k.Panes.Next, k.Panes.Prev, k.Panes.Jump}},
+		{"Lists and tables", []key.Binding{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Open, k.Nav.Back}},
+		{"Line and stock tables", []key.Binding{k.Line.Topup, k.Line.Zero, k.Line.SortNext, k.Line.SortPrev, k.Line.Wide, k.Line.ScrollLeft, k.Line.ScrollRight}},
+		{"Journal", []key.Binding{k.Journal.Reconcile}},
+		{"Confirmations", []key.Binding{k.Dialog.Yes, k.Dialog.No, k.Dialog.Switch, k.Dialog.Enter}},
 	}
+}
+
+// FullHelp is every binding of the `?` screen, one group per area.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, s := range k.Sections() {
+		out = append(out, s.Keys)
+	}
+	return out
 }
 
 // ShortHelp is the default status-line hint.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"simdesk/present"
 )
@@ -45,16 +46,16 @@ func (m *Model) hints() []key.Binding {
 	}
 	switch m.screen {
 	case screenStock:
-		return []key.Binding{k.Nav.Up, k.Nav.Down, k.Global.Refresh, k.Global.Copy, k.Nav.Back, k.Global.Help, k.Global.Quit}
+		return []key.Binding{filterKey(k, "filter"), k.Line.SortNext, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Line.Wide, k.Nav.Back, k.Global.Help, k.Global.Quit}
 	case screenJournal:
-		return []key.Binding{k.Journal.Reconcile, k.Nav.Up, k.Nav.Down, k.Global.Copy, k.Nav.Back, k.Global.Help, k.Global.Quit}
+		return []key.Binding{k.Journal.Reconcile, openKey(k, "details"), filterKey(k, "filter"), k.Global.Copy, k.Line.CopyID, k.Nav.Back, k.Global.Help, k.Global.Quit}
 	}
 	p := m.activePane()
 	if p != nil && p.view != nil && p.view.detail != nil {
 		return []key.Binding{k.Nav.Back, k.Nav.Up, k.Nav.Down, k.Global.Copy, k.Global.Help}
 	}
 	if p != nil && p.view != nil {
-		return []key.Binding{k.Global.Search, k.Nav.Open, k.Line.Topup, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Global.Palette, k.Global.Help, k.Global.Quit}
+		return []key.Binding{k.Global.Search, k.Nav.Open, k.Line.Topup, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Line.Zero, k.Line.SortNext, k.Line.Wide, k.Global.Palette, k.Global.Help, k.Global.Quit}
 	}
 	return []key.Binding{k.Global.Search, k.Panes.Next, k.Global.Stock, k.Global.Palette, k.Global.Help, k.Global.Quit}
 }
@@ -78,19 +79,65 @@ func (m *Model) statusView(w int) string {
 		}
 		return st.Normal.Render(text)
 	}
+	// The help key always shows (it explains the rest); the others in
+	// order of importance while they fit.
 	var parts []string
 	used := 0
-	for _, b := range m.hints() {
+	var help *key.Binding
+	hs := m.hints()
+	for i, b := range hs {
+		if key.Matches(tea.KeyPressMsg{Code: '?', Text: "?"}, b) {
+			help = &hs[i]
+			used += len([]rune(b.Help().Key)) + 1 + len([]rune(b.Help().Desc)) + 2
+		}
+	}
+	for _, b := range hs {
 		if !b.Enabled() {
 			continue
 		}
 		h := b.Help()
+		if help != nil && h.Key == help.Help().Key {
+			continue
+		}
 		n := len([]rune(h.Key)) + 1 + len([]rune(h.Desc)) + 2
 		if used+n > w {
-			break
+			continue
 		}
 		used += n
 		parts = append(parts, st.Key.Render(h.Key)+" "+st.Desc.Render(h.Desc))
 	}
+	if help != nil {
+		parts = append(parts, st.Key.Render(help.Help().Key)+" "+st.Desc.Render(help.Help().Desc))
+	}
 	return strings.Join(parts, "  ")
+}
+
+// where names the current screen, for the help's "Keys here".
+func (m *Model) where() string {
+	switch m.screen {
+	case screenStock:
+		return "stock watch"
+	case screenJournal:
+		return "journal"
+	}
+	p := m.activePane()
+	switch {
+	case p != nil && p.view != nil && p.view.detail != nil:
+		return "bucket detail"
+	case p != nil && p.view != nil:
+		return "line"
+	case p != nil && p.status == paneDone && len(p.lines) > 1:
+		return "line picker"
+	}
+	return "panes"
+}
+
+// filterKey is `/` as the lists that filter describe it.
+func filterKey(k KeyMap, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(k.Global.Search.Keys()...), key.WithHelp(k.Global.Search.Help().Key, desc))
+}
+
+// openKey is enter as a list describes it.
+func openKey(k KeyMap, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(k.Nav.Open.Keys()...), key.WithHelp(k.Nav.Open.Help().Key, desc))
 }

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -115,7 +118,13 @@ type stockWatch struct {
 	w, h    int
 	live    *live.Hub // polls for every session when set; this watch then never polls
 	wide    bool      // every column whole (a copy)
+	filter  listFilter
+	sort    int // a stockSortColumns index; 0 keeps the providers' order
+	total   int // offers before the filter
 }
+
+// stockSortColumns name the stock table's sortable columns.
+var stockSortColumns = []string{"", "OFFER", "PRICE", "STOCK"}
 
 func newStockWatch(eng *engine.Engine) *stockWatch {
 	s := &stockWatch{series: map[string]*stockRing{}}
@@ -269,17 +278,37 @@ func (m *Model) onStockTick(msg stockTickMsg) tea.Cmd {
 }
 
 func (s *stockWatch) rebuild() {
-	s.rows = s.rows[:0]
+	s.rows, s.total = s.rows[:0], 0
 	for _, src := range s.sources {
 		for _, o := range src.offers {
-			s.rows = append(s.rows, stockRow{src: src, offer: o})
+			s.total++
+			r := stockRow{src: src, offer: o}
+			if s.filter.match(s.rowName(r) + " " + o.Supplier + " " + o.ID + " " + o.ProductType) {
+				s.rows = append(s.rows, r)
+			}
 		}
+	}
+	switch s.sort {
+	case 1:
+		slices.SortStableFunc(s.rows, func(a, b stockRow) int {
+			return strings.Compare(strings.ToLower(a.offer.Name), strings.ToLower(b.offer.Name))
+		})
+	case 2:
+		slices.SortStableFunc(s.rows, func(a, b stockRow) int { return cmp.Compare(a.offer.Price.Amount, b.offer.Price.Amount) })
+	case 3: // the emptiest first: what needs restocking
+		slices.SortStableFunc(s.rows, func(a, b stockRow) int { return cmp.Compare(a.offer.Stock, b.offer.Stock) })
 	}
 	s.list.SetLen(len(s.rows))
 	s.setSize(s.w, s.h)
 }
 
-func (s *stockWatch) headerLines() int { return len(s.sources) + 2 }
+func (s *stockWatch) headerLines() int {
+	n := len(s.sources) + 2
+	if s.filter.active() || s.sort != 0 {
+		n++
+	}
+	return n
+}
 
 func (s *stockWatch) setSize(w, h int) {
 	s.w, s.h = w, h
@@ -290,7 +319,20 @@ func (s *stockWatch) setSize(w, h int) {
 	s.list.SetHeight(rows)
 }
 
-// HandleKey moves in the offer list.
+// HandleKey filters (`/`), sorts (`<` `>`) and moves in the offer list.
 func (s *stockWatch) HandleKey(msg tea.KeyPressMsg, c *common) bool {
-	return s.list.HandleKey(msg, c.keys.Nav)
+	if used, _ := s.filter.HandleKey(msg, c); used {
+		s.rebuild() // the filter line may have appeared or gone too
+		return true
+	}
+	switch {
+	case key.Matches(msg, c.keys.Line.SortNext):
+		s.sort = (s.sort + 1) % len(stockSortColumns)
+	case key.Matches(msg, c.keys.Line.SortPrev):
+		s.sort = (s.sort + len(stockSortColumns) - 1) % len(stockSortColumns)
+	default:
+		return s.list.HandleKey(msg, c.keys.Nav)
+	}
+	s.rebuild()
+	return true
 }

@@ -121,6 +121,16 @@ func (s *stockWatch) View(c *common, w, h int) string {
 			out = append(out, st.Muted.Render(present.Clip(src.name+" · refreshed "+present.FormatAge(src.at, c.now)+every, w)))
 		}
 	}
+	if s.filter.active() || s.sort != 0 {
+		var line []string
+		if s.filter.active() {
+			line = append(line, s.filter.view(c, len(s.rows), s.total, w))
+		}
+		if s.sort != 0 {
+			line = append(line, st.Muted.Render("sorted by "+stockSortColumns[s.sort]+" · < > change"))
+		}
+		out = append(out, present.Clip(strings.Join(line, st.Muted.Render(" · ")), w))
+	}
 	from, to := s.list.Visible()
 	names := make([]string, 0, to-from)
 	var need stockNeeds
@@ -177,7 +187,9 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		}
 		out = append(out, row)
 	}
-	if len(s.rows) == 0 {
+	if len(s.rows) == 0 && s.total > 0 {
+		out = append(out, st.Muted.Render("  no offer matches the filter · esc clears"))
+	} else if len(s.rows) == 0 {
 		out = append(out, st.Muted.Render("  no offers yet"))
 	}
 	if info := s.list.ScrollInfo(); info != "" {
