@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // Lookup finds the lines behind an identifier:
@@ -79,6 +80,7 @@ func (c *Client) lookupMSISDN(ctx context.Context, id model.Identifier) ([]model
 	if len(matches) > maxLinesPerLookup {
 		matches = matches[:maxLinesPerLookup] // newest first: the oldest go
 	}
+	providers.ReportProgress(ctx, providers.Progress{Step: "balances of the lines found", Done: 0, Total: len(matches)})
 	lines := make([]model.Line, len(matches))
 	errs := make([]error, len(matches))
 	sem := make(chan struct{}, lookupConcurrency)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // TxFilter selects transactions. Every non-zero field becomes a query
@@ -127,6 +128,7 @@ func (c *Client) scan(ctx context.Context, f TxFilter) (scanned, error) {
 		limit = c.maxScan
 	}
 	q := f.query()
+	started := time.Now()
 	seen := map[string]bool{}
 	offset := 0
 	jumped, descending := false, false
@@ -177,6 +179,7 @@ func (c *Client) scan(ctx context.Context, f TxFilter) (scanned, error) {
 				res.sales = append(res.sales, s)
 			}
 		}
+		providers.ReportProgress(ctx, providers.Progress{Step: "transactions read", Done: res.read, Total: scanBound(limit, pg), Pages: pages + 1, Elapsed: time.Since(started)})
 		// Paging counts what the list held, empty entries included.
 		offset += pg.Count
 		repeats := pg.Count > 0 && fresh == 0 // a server that ignores offset, or a page of nothing useful
@@ -216,4 +219,13 @@ func order(ss []sale) int {
 		return 1
 	}
 	return -1
+}
+
+// scanBound is how many transactions a scan will read at most: the list's
+// total when the API gives it and it is smaller than the limit.
+func scanBound(limit int, pg page) int {
+	if pg.HasTotal && pg.Total < limit {
+		return pg.Total
+	}
+	return limit
 }
