@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"simdesk/model"
 )
 
 // hostileText tries every way provider text can drive a terminal: hidden
@@ -73,5 +75,33 @@ func TestConsoleShowsProviderTextInert(t *testing.T) {
 	h.mustBeInert("journal")
 	if !strings.Contains(h.screen(), `\x1b`) {
 		t.Errorf("the journal shows no visible escape:\n%s", h.screen())
+	}
+}
+
+// TestRefWithControlsRefusedInConsole: :ref with a control or bidi
+// character is refused like bad input and the reference is not kept.
+func TestRefWithControlsRefusedInConsole(t *testing.T) {
+	h := newHarness(t)
+	// The input drops C0 and C1 controls as they are typed or pasted; bidi
+	// controls get through it and are refused when the command runs.
+	for _, ref := range []string{"T-\u202e1", "x\u2066y", "T-1\u009b2J", "a\x1b]52;c;x\x07"} {
+		h.press(":")
+		h.typeText("ref ")
+		h.m.Update(tea.PasteMsg{Content: ref})
+		h.settle(h.press("enter"))
+		if !model.SafeText(h.m.ref) {
+			t.Errorf(":ref %q: kept %q, status %q", ref, h.m.ref, h.m.status.text)
+		}
+		if strings.ContainsAny(ref, "\u202e\u2066") && (h.m.ref != "" || h.m.status.kind != statusError) {
+			t.Errorf(":ref %q: not refused: kept %q, status %q", ref, h.m.ref, h.m.status.text)
+		}
+		h.mustBeInert(":ref " + ref)
+		h.m.ref = ""
+	}
+	h.press(":")
+	h.typeText("ref TICKET-42")
+	h.settle(h.press("enter"))
+	if h.m.ref != "TICKET-42" {
+		t.Errorf("a plain reference was not kept: %q", h.m.ref)
 	}
 }
