@@ -178,6 +178,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.clockCmd()
 	case lookupMsg:
 		m.onLookup(msg)
+	case progressMsg:
+		cmd = m.onProgress(msg)
 	case stockMsg:
 		cmd = m.onStock(msg)
 	case stockTickMsg:

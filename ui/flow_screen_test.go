@@ -10,6 +10,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // TestStockNamesStayDistinctWhenCut: at any width, two offers that differ
@@ -324,4 +325,25 @@ func TestHelpGroupsKeysAndExplainsEverySymbol(t *testing.T) {
 	h.mustSee("↓ more")
 	h.press("G", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down", "down")
 	h.mustSee("Commands")
+}
+
+// TestLookupProgressIsShown: a lookup in flight shows the provider's
+// progress and, past 300 ms, how long it has been running.
+func TestLookupProgressIsShown(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.block = make(chan struct{})
+	defer close(h.orange.block)
+	h.press("/")
+	h.typeText("sim:1956392841179")
+	h.press("enter")
+	p := h.m.panes[0]
+	h.m.Update(progressMsg{pane: "orange", req: p.want, p: providers.Progress{Step: "transactions read", Done: 150, Total: 2000, Pages: 3}, ch: make(chan providers.Progress)})
+	h.mustSee("transactions read 150 of 2 000 · page 3")
+	h.mustNotSee(" ms")
+	h.clk.Advance(1234 * time.Millisecond)
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.mustSee("page 3 · 1.2 s")
+	// A report for an older request is dropped.
+	h.m.Update(progressMsg{pane: "orange", req: p.want - 1, p: providers.Progress{Step: "stale", Done: 1}, ch: make(chan providers.Progress)})
+	h.mustNotSee("stale")
 }

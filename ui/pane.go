@@ -12,6 +12,7 @@ import (
 	"simdesk/engine"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/providers"
 )
 
 type paneStatus int
@@ -51,6 +52,10 @@ type pane struct {
 	diffing bool
 	diff    []string
 	w, h    int
+	// started is when the lookup in flight began; progress is its last
+	// report (Orange's transaction scan), so a long wait is never silent.
+	started  time.Time
+	progress providers.Progress
 	// prev is what the pane showed before the search in flight, so that
 	// esc on that search puts the line back instead of a blank pane.
 	prev *pane
@@ -83,6 +88,7 @@ func (p *pane) start(req int, id model.Identifier) {
 		p.prev = nil
 	}
 	p.status, p.want, p.query, p.skip, p.err = paneLoading, req, id, "", nil
+	p.progress = providers.Progress{}
 	if p.reopen == nil {
 		p.lines, p.view, p.diff = nil, nil, nil
 	}
@@ -245,7 +251,11 @@ func (p *pane) View(c *common, w, h int) string {
 	case paneEmpty:
 		return st.Muted.Render(strings.Join(wrap(p.name+" ("+p.kind+"): press / to search a MSISDN, SIM id, subscription id or transaction id.", w), "\n"))
 	case paneLoading:
-		return st.Accent.Render(present.Clip(c.spin+" asking "+p.name+" for "+q+" …  (esc cancels)", w))
+		out := []string{st.Accent.Render(present.Clip(c.spin+" asking "+p.name+" for "+q+" …  (esc cancels)", w))}
+		if pr := progressText(p.progress, c.now.Sub(p.started)); pr != "" {
+			out = append(out, st.Muted.Render(present.Clip("  "+pr, w)))
+		}
+		return strings.Join(out, "\n")
 	case paneCancelled:
 		return st.Muted.Render(present.Clip("search for "+q+" cancelled", w))
 	case paneSkipped:
@@ -350,4 +360,28 @@ func releaseIfLarge(dropped []model.Line) {
 	if n >= 5000 {
 		time.AfterFunc(200*time.Millisecond, debug.FreeOSMemory)
 	}
+}
+
+// slowStep is how long a step runs before the console says how long it has
+// been running.
+const slowStep = 300 * time.Millisecond
+
+// progressText is a lookup's progress in words: "transactions read 150 of
+// 2 000 · page 3 · 4.2 s"; the elapsed time alone past slowStep; "" before.
+func progressText(pr providers.Progress, elapsed time.Duration) string {
+	var parts []string
+	if pr.Step != "" {
+		s := pr.Step + " " + itoa(pr.Done)
+		if pr.Total > 0 {
+			s += " of " + itoa(pr.Total)
+		}
+		parts = append(parts, s)
+		if pr.Pages > 0 {
+			parts = append(parts, "page "+itoa(pr.Pages))
+		}
+	}
+	if elapsed >= slowStep {
+		parts = append(parts, present.FormatMillis(elapsed.Truncate(100*time.Millisecond)))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -11,6 +11,7 @@ import (
 	"simdesk/engine"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/providers"
 )
 
 // lookupTimeout bounds one lookup even if a provider's own timeout fails.
@@ -26,10 +27,54 @@ type lookupMsg struct {
 }
 
 // lookupCmd asks one provider; ctx is cancelled by esc or a newer search.
+// Its progress (Orange reads its transaction list page by page) arrives as
+// progressMsgs through progressCmd; the channel closes with the answer.
 func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id model.Identifier) tea.Cmd {
-	return func() tea.Msg {
-		return lookupMsg{pane: pane, req: req, res: eng.LookupOne(ctx, pane, id)}
+	ch := make(chan providers.Progress, 1)
+	pctx := providers.WithProgress(ctx, func(p providers.Progress) {
+		select { // newest wins: drop an unread older report
+		case <-ch:
+		default:
+		}
+		select {
+		case ch <- p:
+		default:
+		}
+	})
+	look := func() tea.Msg {
+		defer close(ch)
+		return lookupMsg{pane: pane, req: req, res: eng.LookupOne(pctx, pane, id)}
 	}
+	return tea.Batch(look, progressCmd(pane, req, ch))
+}
+
+// progressMsg is how far a lookup in flight has got.
+type progressMsg struct {
+	pane string
+	req  int
+	p    providers.Progress
+	ch   <-chan providers.Progress
+}
+
+// progressCmd waits for the next progress report of a lookup; it ends
+// (nil) when the lookup has answered.
+func progressCmd(pane string, req int, ch <-chan providers.Progress) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return progressMsg{pane: pane, req: req, p: p, ch: ch}
+	}
+}
+
+// onProgress shows a report on the pane still waiting for that lookup and
+// listens for the next.
+func (m *Model) onProgress(msg progressMsg) tea.Cmd {
+	if p := m.paneNamed(msg.pane); p != nil && p.status == paneLoading && p.want == msg.req {
+		p.progress = msg.p
+	}
+	return progressCmd(msg.pane, msg.req, msg.ch)
 }
 
 // historySavedMsg reports the outcome of writing the search history.
@@ -87,6 +132,7 @@ func (m *Model) search(raw string) tea.Cmd {
 			firstAsked = i
 		}
 		p.start(req, id)
+		p.started = m.c.now
 		p.cancelFn = cancel
 		cmds = append(cmds, lookupCmd(ctx, m.eng, p.name, req, id))
 	}
@@ -109,6 +155,7 @@ func (m *Model) refreshPane(p *pane, diffing bool) tea.Cmd {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	req := m.nextReq()
 	p.refresh(req, diffing)
+	p.started = m.c.now
 	p.cancelFn = cancel
 	return lookupCmd(ctx, m.eng, p.name, req, p.query)
 }
