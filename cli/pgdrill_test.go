@@ -1,19 +1,23 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	gossh "golang.org/x/crypto/ssh"
 
 	"simdesk/audit"
 	"simdesk/audit/pgtest"
@@ -314,4 +318,119 @@ func TestPGRestartUnderOpenSession(t *testing.T) {
 			t.Fatalf("the feed delivered %d entries of %s, want intent and outcome once each", n, id)
 		}
 	}
+}
+
+// TestTwoServeHostsPollOnce runs two real `simdesk serve` processes on one
+// PostgreSQL journal: the provider gets one host's stock polls per
+// interval, not two; after the leading process is SIGKILLed the other one
+// takes over and the stored reading never gets older than two intervals.
+func TestTwoServeHostsPollOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two servers for ~20 s")
+	}
+	bin := binary(t)
+	srv, env, dsn := startSimPG(t, sim.Options{Seed: 21})
+	cfgText, err := os.ReadFile(env["SIMDESK_CONFIG"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := regexp.MustCompile(`(?m)^stock_refresh.*\n`).ReplaceAllString(string(cfgText), "")
+	cfg = regexp.MustCompile(`(?m)^kind += "orange-travel"\n`).ReplaceAllStringFunc(cfg, func(k string) string { return k + "stock_refresh = \"1s\"\n" })
+	if err := os.WriteFile(env["SIMDESK_CONFIG"], []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(nil)
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := filepath.Join(dir, "operators")
+	line := `operator="alice",role="agent" ` + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
+	if err := os.WriteFile(ops, []byte(line+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := func(name string) *exec.Cmd {
+		cmd := exec.Command(bin, "serve", "--listen", fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t)),
+			"--host-key", filepath.Join(dir, name+".key"), "--operators", ops)
+		cmd.Env = envList(env)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+			if t.Failed() {
+				t.Logf("serve %s said: %s", name, out.String())
+			}
+		})
+		return cmd
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	reading := func() (leader string, age time.Duration) {
+		var secs float64
+		err := conn.QueryRow(ctx, `SELECT leader, extract(epoch FROM clock_timestamp() - taken_at)::float8 FROM simdesk_stock WHERE provider = 'orange'`).Scan(&leader, &secs)
+		if err != nil {
+			return "", time.Hour
+		}
+		return leader, time.Duration(secs * float64(time.Second))
+	}
+	const window = 6 * time.Second
+	count := func() int64 {
+		n0 := srv.Requests()
+		time.Sleep(window)
+		return srv.Requests() - n0
+	}
+	a := start("a")
+	waitFor := func(cond func() bool) {
+		t.Helper()
+		for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			if cond() {
+				return
+			}
+		}
+		t.Fatal("timed out")
+	}
+	waitFor(func() bool { l, _ := reading(); return strings.HasSuffix(l, fmt.Sprintf("/%d", a.Process.Pid)) })
+	time.Sleep(time.Second)
+	one := count()
+	b := start("b")
+	time.Sleep(2 * time.Second) // b starts, follows
+	two := count()
+	if l, _ := reading(); !strings.HasSuffix(l, fmt.Sprintf("/%d", a.Process.Pid)) {
+		t.Fatalf("leader %q, want the first process", l)
+	}
+	if one < 3 || two > one+one/3+2 {
+		t.Fatalf("provider requests in %v: %d with one host, %d with two: want about the same", window, one, two)
+	}
+	a.Process.Signal(syscall.SIGKILL)
+	a.Wait()
+	killed := time.Now()
+	var worst time.Duration
+	n0 := srv.Requests()
+	for time.Since(killed) < window {
+		if _, age := reading(); age > worst {
+			worst = age
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	after := srv.Requests() - n0
+	l, _ := reading()
+	if !strings.HasSuffix(l, fmt.Sprintf("/%d", b.Process.Pid)) {
+		t.Fatalf("after the kill the leader is %q, want the second process", l)
+	}
+	if worst > 2*time.Second+500*time.Millisecond {
+		t.Fatalf("the stock reading got %v old after the leader was killed (refresh 1s)", worst)
+	}
+	if after < 3 || after > one+one/3+2 {
+		t.Fatalf("provider requests in %v after the takeover: %d (one host: %d)", window, after, one)
+	}
+	t.Logf("provider requests per %v: one host %d, two hosts %d, after killing the leader %d; oldest reading after the kill %v", window, one, two, after, worst.Round(time.Millisecond))
 }
