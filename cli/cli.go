@@ -303,12 +303,54 @@ func (t *termWriter) emit(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
-	t.buf = model.AppendSanitized(t.buf[:0], string(b))
-	if _, err := t.w.Write(t.buf); err != nil {
+	out := b
+	if !plainASCII(b) {
+		t.buf = model.AppendSanitized(t.buf[:0], string(b))
+		out = t.buf
+	}
+	if _, err := t.w.Write(out); err != nil {
 		t.err = err
 		return err
 	}
 	return nil
+}
+
+// ownSequences returns a writer for simdesk's own terminal control
+// sequences (a progress line's carriage return and erase-line) that
+// bypasses the sanitising of w while keeping the order of writes and the
+// write-error accounting. Only text simdesk composes itself may go through
+// it, never provider text.
+func ownSequences(w io.Writer) io.Writer {
+	if t, ok := w.(*termWriter); ok {
+		return rawTermWriter{t}
+	}
+	return w
+}
+
+type rawTermWriter struct{ t *termWriter }
+
+func (r rawTermWriter) Write(p []byte) (int, error) {
+	r.t.mu.Lock()
+	defer r.t.mu.Unlock()
+	if r.t.err != nil {
+		return 0, r.t.err
+	}
+	n, err := r.t.w.Write(p)
+	if err != nil {
+		r.t.err = err
+	}
+	return n, err
+}
+
+// plainASCII reports printable ASCII with newlines and tabs: nearly all
+// output, written as it is without a copy.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // Close writes what is left of a split sequence (it was invalid UTF-8, so
