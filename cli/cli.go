@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/charmbracelet/x/term"
 	"unicode/utf8"
 
 	"simdesk/model"
@@ -39,6 +41,9 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether stdin is an interactive terminal.
 	IsTerminal func() bool
+	// StderrIsTerminal reports whether stderr is a terminal: only then do
+	// slow commands draw a progress line on it.
+	StderrIsTerminal func() bool
 	// shared is set by simdesk serve for a command run over SSH: the
 	// server's session, its engine acting as the operator, instead of
 	// the config file.
@@ -49,12 +54,13 @@ type Env struct {
 // Main runs simdesk with the process's arguments and streams.
 func Main() int {
 	return Run(Env{
-		Args:       os.Args[1:],
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		IsTerminal: stdinIsTerminal,
+		Args:             os.Args[1:],
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		IsTerminal:       stdinIsTerminal,
+		StderrIsTerminal: func() bool { return term.IsTerminal(os.Stderr.Fd()) },
 	})
 }
 

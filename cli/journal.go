@@ -97,7 +97,9 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	out := journalJSON{Attempts: []attemptJSON{}, Problems: []audit.Problem{}}
 	code := ExitOK
 	if *reconcile {
-		appended, unresolved, err := s.engine.Reconcile(ctx)
+		rctx, stopProgress := startProgress(ctx, env, "reconciling pending attempts")
+		appended, unresolved, err := s.engine.Reconcile(rctx)
+		stopProgress()
 		if err != nil {
 			return fail(env, err)
 		}

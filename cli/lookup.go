@@ -65,7 +65,9 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind(), s.redactor.Redact)
 		ctx = tmf677.WithSink(ctx, stream)
 	}
-	results, err := s.engine.Lookup(ctx, id, *provider)
+	pctx, stopProgress := startProgress(ctx, env, "looking up "+id.Type.Label()+" "+id.Value)
+	results, err := s.engine.Lookup(pctx, id, *provider)
+	stopProgress()
 	if err != nil {
 		return fail(env, err)
 	}

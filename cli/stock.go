@@ -32,7 +32,9 @@ func runStock(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
-	offers, errs, err := s.engine.Stock(ctx, *provider)
+	pctx, stopProgress := startProgress(ctx, env, "reading stock")
+	offers, errs, err := s.engine.Stock(pctx, *provider)
+	stopProgress()
 	if err != nil {
 		return fail(env, err)
 	}
