@@ -13,6 +13,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -561,4 +562,15 @@ func (j *Journal) Head(ctx context.Context) (Seq, error) {
 		return nil
 	})
 	return h, err
+}
+
+// jsonLine is an entry as the file holds it, without its newline.
+func jsonLine(e Entry) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
