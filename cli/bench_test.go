@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -60,9 +61,22 @@ func benchLookup(b *testing.B, args ...string) {
 		b.Fatal("the lookup did not reach the benchmark's simulator")
 	}
 	want := int64(first.Len())
+	buckets := int64(strings.Count(first.String(), `"usage_raw"`))
 	b.SetBytes(want)
 	b.ReportAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	n := int64(0)
+	defer func() {
+		runtime.ReadMemStats(&m1)
+		if n > 0 && buckets > 0 {
+			// The simulator runs in this process too: its answer's
+			// allocations are counted with the lookup's.
+			b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/float64(n*buckets), "allocs/bucket")
+		}
+	}()
 	for b.Loop() {
+		n++
 		var w countingWriter
 		// elapsed_ms may gain or lose a digit from one run to the next.
 		if code := run(&w); code != ExitOK || w.n < want-8 || w.n > want+8 {
@@ -81,3 +95,7 @@ func BenchmarkLookupJSONDXP10k(b *testing.B) { benchLookup(b, "--provider", "dxp
 // BenchmarkLookupJSONCVP10k is the P2 lookup of the 10,000-bucket cvp PR
 // line 7870010000 (a 5 MB body).
 func BenchmarkLookupJSONCVP10k(b *testing.B) { benchLookup(b, "--provider", "cvp-pr", "7870010000") }
+
+// BenchmarkLookupJSONCVP60k is the lookup of the 60,000-bucket cvp PR line
+// 7870060000 (a 30 MB body), streamed from the decoder to the output.
+func BenchmarkLookupJSONCVP60k(b *testing.B) { benchLookup(b, "--provider", "cvp-pr", "7870060000") }
