@@ -140,7 +140,9 @@ for i in "${!cases[@]}"; do
 done
 
 # --- helpers -----------------------------------------------------------------
-mean_ms() { jq -r ".results[$2].mean * 1000 | . * 10 | round / 10" "$1"; }
+# Medians, not means: on a shared machine a few runs stall behind other
+# work, and a mean follows them (the spread is in the ± figure).
+mean_ms() { jq -r ".results[$2].median * 1000 | . * 10 | round / 10" "$1"; }
 sd_ms() { jq -r ".results[$2].stddev * 1000 | . * 10 | round / 10" "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
@@ -201,7 +203,9 @@ for i in 1 2 3; do
 	s=$(peak_kb "$bin" $args)
 	j=$(peak_kb jq . "$work/body$i.json")
 	r=$(awk -v s="$s" -v f="$floor_kb" -v b="$body" 'BEGIN { printf "%.2f", (s - f) * 1024 / b }')
-	rows+=("| $name: peak RSS minus the floor ($(mib "$floor_kb") MiB), per byte of body ($(awk -v b="$body" 'BEGIN { printf "%.1f", b / 1048576 }') MiB) | $(mib "$s") MiB | — | **$r** | jq . $(mib "$j") MiB | ≤ 1.0 | $(verdict "$r" 1.0) |")
+	g="≤ 1.0" v=$(verdict "$r" 1.0)
+	((i == 1)) && g="— (the goal is for the 23 MB body)" v=""
+	rows+=("| $name: peak RSS minus the floor ($(mib "$floor_kb") MiB), per byte of body ($(awk -v b="$body" 'BEGIN { printf "%.1f", b / 1048576 }') MiB) | $(mib "$s") MiB | — | **$r** | jq . $(mib "$j") MiB | $g | $v |")
 done
 
 # --- scaling: 10 … 60,000 buckets, time and peak RSS ---------------------------
