@@ -82,13 +82,12 @@ func journalMove(ctx context.Context, env Env, cfg *config.Config, red *httpx.Re
 // pgStockSources are the stock sources of `simdesk serve` when the journal
 // is in PostgreSQL: per provider with stock, one poller elected among every
 // host sharing the database, so N hosts cost the provider one host's polls.
-// nil for a file journal (each host then polls for its own sessions).
+// nil for a file journal (each host then polls for its own sessions). A
+// database down at start is fine: each source polls for itself until the
+// database answers again.
 func pgStockSources(s *session) []live.StockSource {
 	if s.cfg == nil || s.cfg.JournalDSN == "" {
 		return nil
-	}
-	if _, ok := s.journal.(*audit.PG); !ok {
-		return nil // the database is down: the hub's own pollers keep stock live
 	}
 	host, _ := os.Hostname()
 	host = fmt.Sprintf("%s/%d", host, os.Getpid())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	"simdesk/audit"
@@ -17,13 +18,15 @@ import (
 // provider every stock_refresh and stores the reading; every host publishes
 // each reading. The provider sees one host's polls however many hosts run,
 // and when the leading host dies another takes over within a quarter of the
-// interval.
+// interval. While no reading comes through the database for two intervals
+// (the database is down), each host polls for itself, so stock stays live
+// through an outage at the cost of one poll per host.
 type PGStockSource struct {
-	eng   *engine.Engine
 	name  string
 	every time.Duration
 	dsn   string
 	host  string
+	poll  func(ctx context.Context) ([]model.Offer, error)
 	// Role, when set before Run, hears whether this host leads the polls.
 	Role func(leading bool)
 }
@@ -32,7 +35,9 @@ type PGStockSource struct {
 // sharing readings through the database at dsn (the journal's); host names
 // this host in the database (pg_stat_activity, the stock table).
 func NewPGStockSource(eng *engine.Engine, r engine.Registered, dsn, host string) *PGStockSource {
-	return &PGStockSource{eng: eng, name: r.Name(), every: r.StockRefresh, dsn: dsn, host: host}
+	name := r.Name()
+	return &PGStockSource{name: name, every: r.StockRefresh, dsn: dsn, host: host,
+		poll: func(ctx context.Context) ([]model.Offer, error) { return eng.Offers(ctx, name) }}
 }
 
 // Provider is the provider's configured name.
@@ -51,16 +56,49 @@ func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
 	if every <= 0 {
 		every = 30 * time.Second
 	}
-	audit.RunStockLeader(ctx, audit.StockLeaderOptions{
-		DSN: s.dsn, Provider: s.name, Host: s.host, Interval: every, Role: s.Role,
-		Poll: func(ctx context.Context) []byte {
-			pctx, cancel := context.WithTimeout(ctx, stockTimeout)
-			offers, err := s.eng.Offers(pctx, s.name)
-			cancel()
-			return encodeStock(offers, err)
-		},
-		Publish: func(snap audit.StockSnapshot) { publish(decodeStock(s.name, snap)) },
-	})
+	var mu sync.Mutex
+	last := time.Now() // the last reading that came through the database
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		audit.RunStockLeader(ctx, audit.StockLeaderOptions{
+			DSN: s.dsn, Provider: s.name, Host: s.host, Interval: every, Role: s.Role,
+			Poll: func(ctx context.Context) []byte {
+				pctx, cancel := context.WithTimeout(ctx, stockTimeout)
+				offers, err := s.poll(pctx)
+				cancel()
+				return encodeStock(offers, err)
+			},
+			Publish: func(snap audit.StockSnapshot) {
+				mu.Lock()
+				last = time.Now()
+				mu.Unlock()
+				publish(decodeStock(s.name, snap))
+			},
+		})
+	}()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			<-done
+			return
+		case <-t.C:
+		}
+		mu.Lock()
+		stale := time.Since(last) > 2*every
+		mu.Unlock()
+		if !stale {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, stockTimeout)
+		offers, err := s.poll(pctx)
+		cancel()
+		if ctx.Err() == nil {
+			publish(Stock{Provider: s.name, Offers: offers, Err: err, At: time.Now()})
+		}
+	}
 }
 
 func encodeStock(offers []model.Offer, err error) []byte {

@@ -1,7 +1,11 @@
 package live
 
 import (
+	"context"
 	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,5 +30,37 @@ func TestStockReadingTravels(t *testing.T) {
 	st = decodeStock("orange", audit.StockSnapshot{Body: []byte("{"), Leader: "host-b"})
 	if st.Err == nil || st.Err.Error() != "stock reading from host host-b is unreadable" {
 		t.Fatalf("garbled reading: %+v", st)
+	}
+}
+
+// TestPGStockSourceWithoutDatabase: with the journal's database
+// unreachable, a host still polls the provider itself once no reading has
+// come through the database for two intervals, so stock stays live.
+func TestPGStockSourceWithoutDatabase(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nobody serves this port now
+	var polls atomic.Int64
+	src := &PGStockSource{name: "orange", every: 200 * time.Millisecond, host: "t",
+		dsn: "postgres://simdesk@" + addr + "/journal?sslmode=disable&connect_timeout=1",
+		poll: func(context.Context) ([]model.Offer, error) {
+			polls.Add(1)
+			return []model.Offer{{Provider: "orange", ID: "o1", Stock: 3}}, nil
+		}}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	var got []Stock
+	var mu sync.Mutex
+	src.Run(ctx, func(s Stock) { mu.Lock(); got = append(got, s); mu.Unlock() })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) < 2 || got[0].Offers[0].Stock != 3 || got[0].Provider != "orange" {
+		t.Fatalf("without a database the source published %+v", got)
+	}
+	if n := polls.Load(); n < 2 || n > 6 {
+		t.Fatalf("%d local polls in 1.5 s at a 200 ms interval after a 400 ms grace", n)
 	}
 }
