@@ -17,6 +17,8 @@ func FuzzParseIdentifier(f *testing.F) {
 		f.Add(s, uint8(0), "")
 	}
 	f.Add("9077613", uint8(3), "150015680000")
+	f.Add("+1 (876) 791-1940", uint8(0), "")
+	f.Add("0033 6.12.34.56.78", uint8(1), "")
 	f.Add("sub:x", uint8(1), "")
 	for _, s := range malformed()[:40] {
 		f.Add(s, uint8(2), "")
@@ -39,6 +41,13 @@ func FuzzParseIdentifier(f *testing.F) {
 		}
 		if id.Value == "" || len(id.String()) > maxInput {
 			t.Fatalf("accepted %+v", id)
+		}
+		// A parsed MSISDN is already in the one form lines compare in.
+		if id.Type == MSISDN && NormalLine(MSISDN, id.Value) != id.Value {
+			t.Fatalf("%q parsed to %q, whose normal form is %q", raw, id.Value, NormalLine(MSISDN, id.Value))
+		}
+		if n := NormalLine(id.Type, raw); NormalLine(id.Type, n) != n {
+			t.Fatalf("NormalLine not idempotent on %q: %q then %q", raw, n, NormalLine(id.Type, n))
 		}
 		again, err := ParseIdentifier(id.String(), id.Type, "")
 		if err != nil || again != id {
