@@ -503,3 +503,70 @@ func TestPGExportImportRoundTrip(t *testing.T) {
 		t.Fatal("a refused import left rows behind")
 	}
 }
+
+// TestPGLockedSerialisesReconcilers: ten reconcilers on ten stores (as on
+// ten hosts) each decide inside Locked to settle a pending attempt: exactly
+// one outcome is appended, and an append from outside waits for the
+// section to end.
+func TestPGLockedSerialisesReconcilers(t *testing.T) {
+	ctx := context.Background()
+	p, dsn := openPG(t)
+	if _, err := p.Append(ctx, pgIntent("z1", "33612345678", "o1", time.Time{})); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s, err := OpenPG(ctx, dsn)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer s.Close()
+			err = s.Locked(ctx, func(tx Tx) error {
+				list, err := tx.Pending(ctx)
+				if err != nil || len(list) == 0 {
+					return err
+				}
+				time.Sleep(20 * time.Millisecond) // asking the provider
+				_, err = tx.Append(ctx, pgOutcome("z1", StatusOK, fmt.Sprintf("T%d", i), time.Time{}))
+				return err
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	recs, _, err := p.Since(ctx, 0, 0)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d entries after ten reconcilers (want the intent and one outcome): %v", len(recs), err)
+	}
+	// An append waits for a section in progress.
+	entered, release := make(chan struct{}), make(chan struct{})
+	go p.Locked(ctx, func(tx Tx) error { close(entered); <-release; return nil })
+	<-entered
+	other, err := OpenPG(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	done := make(chan struct{})
+	go func() {
+		other.Append(ctx, pgIntent("z2", "33612345679", "o1", time.Time{}))
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("an append went through during another host's locked section")
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the append never went through after the section")
+	}
+}
