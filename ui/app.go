@@ -71,6 +71,7 @@ type Model struct {
 	lastRaw      string             // what the operator typed for the last search
 	lastQuery    model.Identifier   // what it was searched as
 	hint         string             // a search to offer when the last one found nothing ("sim:…"); enter runs it
+	filterBefore string             // the open line's filter when the search box opened (esc puts it back)
 
 	spinner  spinner.Model
 	spinning bool
@@ -283,4 +284,5 @@ func (m *Model) onPaste(s string) {
 	if d, ok := m.dialogs.top().(inputDialog); ok {
 		d.HandlePaste(s, &m.c)
 	}
+	m.previewFilter()
 }

@@ -347,3 +347,37 @@ func TestLookupProgressIsShown(t *testing.T) {
 	h.m.Update(progressMsg{pane: "orange", req: p.want - 1, p: providers.Progress{Step: "stale", Done: 1}, ch: make(chan providers.Progress)})
 	h.mustNotSee("stale")
 }
+
+// TestSlashFiltersTheOpenLineAsYouType: in a line, text that is no
+// identifier filters its buckets as it is typed, with the count in the
+// box; esc puts the table back, enter keeps the filter.
+func TestSlashFiltersTheOpenLineAsYouType(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines["1956392841179"] = []model.Line{bigLine(10000)}
+	h.search("sim:1956392841179")
+	v := h.m.panes[0].view
+	h.press("/")
+	h.typeText("bucket 09")
+	h.mustSee("100 of 10 000 buckets match", "enter keeps it")
+	if v.list.n != 100 {
+		t.Fatalf("not filtered as typed: %d rows", v.list.n)
+	}
+	h.press("esc")
+	if v.filter != "" || v.list.n != 10000 {
+		t.Fatalf("esc kept the preview: %q %d", v.filter, v.list.n)
+	}
+	h.press("/")
+	h.typeText("bucket 099")
+	h.press("enter")
+	if h.m.dialogs.top() != nil || v.filter != "bucket 099" || v.list.n != 10 {
+		t.Fatalf("enter did not keep the filter: %q %d", v.filter, v.list.n)
+	}
+	h.mustSee("10 of 10 000 match")
+	// An identifier in the box searches as before.
+	h.press("/")
+	h.typeText("sim:1956392841179")
+	h.mustNotSee("buckets match")
+	if v.filter != "bucket 099" {
+		t.Fatalf("an identifier changed the filter: %q", v.filter)
+	}
+}

@@ -17,7 +17,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	}
 	if d := m.dialogs.top(); d != nil {
-		return m.act(d.HandleKey(msg, &m.c))
+		cmd := m.act(d.HandleKey(msg, &m.c))
+		m.previewFilter()
+		return cmd
 	}
 	switch m.screen {
 	case screenStock:
@@ -120,8 +122,14 @@ func (m *Model) act(a Action) tea.Cmd {
 	switch a := a.(type) {
 	case nil:
 		return nil
+	case filterAction:
+		m.dialogs.pop()
+		m.endFilterPreview(true)
 	case cancelAction:
 		top := m.dialogs.top()
+		if top != nil && top.ID() == "search" {
+			m.endFilterPreview(false)
+		}
 		m.dialogs.pop()
 		if top != nil && (top.ID() == "confirm" || top.ID() == "offers") {
 			m.endTopup(top)

@@ -86,6 +86,59 @@ func saveHistoryCmd(w *historyWriter, seq int, entries []string) tea.Cmd {
 
 func (m *Model) openSearch() {
 	m.dialogs.push(NewSearchBox(m.hist.newestFirst()))
+	if v := m.openLine(); v != nil {
+		m.filterBefore = v.filter
+	}
+}
+
+// openLine is the line view on screen, or nil.
+func (m *Model) openLine() *lineView {
+	if p := m.activePane(); m.screen == screenPanes && p != nil && p.view != nil && p.view.detail == nil {
+		return p.view
+	}
+	return nil
+}
+
+// previewFilter runs after each key in the search box: text that is no
+// identifier filters the open line's buckets as it is typed, with the
+// match count in the box; an identifier (or nothing) puts the filter back.
+func (m *Model) previewFilter() {
+	sb, ok := m.dialogs.top().(*SearchBox)
+	v := m.openLine()
+	if !ok || v == nil {
+		return
+	}
+	text := strings.TrimSpace(sb.Value())
+	id, err := model.ParseIdentifier(text, "", "")
+	restore := func() {
+		sb.filterNote = ""
+		if v.filter != m.filterBefore {
+			v.setFilter(&m.c, m.filterBefore)
+		}
+	}
+	// A MSISDN, SIM id or transaction id is always a search; other text
+	// filters the buckets when it matches some ("data", "voix 30").
+	if text == "" || err == nil && id.Type != model.Subscription {
+		restore()
+		return
+	}
+	v.setFilter(&m.c, text)
+	if len(v.idx) == 0 {
+		restore()
+		return
+	}
+	sb.filterNote = "filters this line · " + itoa(len(v.idx)) + " of " + itoa(len(v.line.Buckets)) + " buckets match · enter keeps it"
+	if err == nil {
+		sb.filterNote += " (sub:" + text + " searches)"
+	}
+}
+
+// endFilterPreview closes the search box: keep the filter it typed, or
+// put back the one before.
+func (m *Model) endFilterPreview(keep bool) {
+	if v := m.openLine(); v != nil && !keep && v.filter != m.filterBefore {
+		v.setFilter(&m.c, m.filterBefore)
+	}
 }
 
 // inputMessage is the one-line reason an input was refused.

@@ -22,7 +22,17 @@ type SearchBox struct {
 	matches []string
 	cursor  int // -1: the typed text; else the selected suggestion
 	err     string
+	// filterNote is set by the root while the typed text is no identifier
+	// and a line is open: the text then filters the line's buckets as it is
+	// typed, and enter keeps that filter.
+	filterNote string
 }
+
+// filterAction: the search input was submitted as a filter of the open
+// line's buckets.
+type filterAction struct{}
+
+func (filterAction) isAction() {}
 
 var _ inputDialog = (*SearchBox)(nil)
 
@@ -134,6 +144,9 @@ func (s *SearchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 	case key.Matches(msg, k.Submit):
 		v := s.Value()
 		if _, err := model.ParseIdentifier(v, "", ""); err != nil {
+			if s.filterNote != "" {
+				return filterAction{}
+			}
 			s.err, _ = s.Detected()
 			return nil
 		}
@@ -165,6 +178,8 @@ func (s *SearchBox) View(c *common, w, h int) string {
 		}
 	}
 	switch {
+	case s.filterNote != "":
+		say(st.OK, "→ "+s.filterNote)
 	case s.err != "":
 		say(st.Danger, "✖ "+s.err)
 	case ok:
