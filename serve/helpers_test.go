@@ -267,6 +267,7 @@ type console struct {
 	first chan struct{}
 	once  sync.Once
 	reads atomic.Int64
+	keep  int // bytes of output kept for waitFor (the newest)
 }
 
 func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console {
@@ -291,7 +292,7 @@ func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cn := &console{t: t, sess: sess, in: in, done: make(chan struct{}), first: make(chan struct{})}
+	cn := &console{t: t, sess: sess, in: in, done: make(chan struct{}), first: make(chan struct{}), keep: 1 << 20}
 	go func() {
 		defer close(cn.done)
 		buf := make([]byte, 32<<10)
@@ -300,6 +301,9 @@ func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console 
 			if n > 0 {
 				cn.mu.Lock()
 				cn.out.Write(buf[:n])
+				if cn.out.Len() > 2*cn.keep {
+					cn.out.Next(cn.out.Len() - cn.keep)
+				}
 				cn.mu.Unlock()
 				cn.reads.Add(1)
 				cn.once.Do(func() { close(cn.first) })
