@@ -7,7 +7,7 @@ import (
 )
 
 // AmountKey is the canonical text of a top-up's amount in its Key ("USD
-// 10.00", with the currency's decimals), so that 10, 10.0 and 10.00 USD are
+// 10.00", with the currency's decimals), so that 10, 10.0 and 10.00 dollars are
 // one amount for the duplicate guard; "" for an offer top-up.
 func AmountKey(m *model.Money) string {
 	if m == nil {

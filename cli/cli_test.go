@@ -95,6 +95,11 @@ func TestLookupJSONDemoSeedLine(t *testing.T) {
 					}
 				}
 			}
+		} else if r.Provider == "lla-topup" {
+			// The TMF654 pane holds the same line's balances: the top-up target.
+			if r.Kind != "tmf654" || r.Error != nil || len(r.Lines) != 1 || len(r.Lines[0].Buckets) != 2 {
+				t.Errorf("lla-topup: %+v", r)
+			}
 		} else if r.Error == nil || r.Error.Kind != model.ErrNotFound {
 			t.Errorf("%s: want not_found, got %+v", r.Provider, r.Error)
 		}

@@ -60,7 +60,10 @@ Flags:
            --account ID         CWC postpaid account (or ID@ACCOUNT)
   stock    --provider NAME      only this provider
   topup    --provider NAME      provider to top up through (required)
-           --offer OFFER_ID     offer id (required)
+           --offer OFFER_ID     offer id (or --amount)
+           --amount AMOUNT      top up by this amount instead (providers that top up by amount, e.g. tmf654)
+           --currency CUR       currency of --amount; must be the provider's
+           --bucket ID          the balance an amount goes to, when the line has several
            --type T             identifier type: msisdn or sim
            --ref REF            ticket or call reference, recorded in the journal
            --force              top up even if the same line and offer were topped up lately

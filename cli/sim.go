@@ -38,6 +38,7 @@ func runSim(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "  Orange Travel B2B  %s/orange/travel-b2b/v1   token %s/orange/oauth/v3/token\n", u, u)
 	fmt.Fprintf(env.Stdout, "  LLA dxp-ux         %s/lla/dxp-ux/v1\n", u)
 	fmt.Fprintf(env.Stdout, "  LLA cisco-cvp-ux   %s/lla/cisco-cvp-ux/v1\n", u)
+	fmt.Fprintf(env.Stdout, "  TMF654 top-ups     %s%s\n", u, sim.TMF654BasePath)
 	fmt.Fprintf(env.Stdout, "  credentials        client id %s, secret %s\n\n", sim.ClientID, sim.ClientSecret)
 	fmt.Fprintln(env.Stdout, "# config.toml pointing at this simulator:")
 	fmt.Fprintln(env.Stdout, simDemoConfig(srv.ConfigTOML()))

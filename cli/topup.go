@@ -34,9 +34,16 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	force := fs.Bool("force", false, "top up even if the same line and offer were topped up within the duplicate window")
 	ref := fs.String("ref", "", "ticket or call reference, recorded in the journal")
+	amount := fs.String("amount", "", "top up by this amount instead of an offer (providers that top up by amount)")
+	currency := fs.String("currency", "", "currency of --amount; must be the provider's")
+	bucket := fs.String("bucket", "", "the balance (bucket id) an amount goes to, when the line has several")
 	pos, err := start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
+	}
+	if *amount != "" || *currency != "" || *bucket != "" {
+		return runTopupAmount(ctx, env, c, amountArgs{provider: *provider, amount: *amount, currency: *currency, bucket: *bucket,
+			offer: *offerID, typ: *typ, ref: *ref, yes: *yes, force: *force, pos: pos})
 	}
 	switch {
 	case *provider == "":

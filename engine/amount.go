@@ -17,7 +17,7 @@ type sendFunc func(ctx context.Context, req model.TopupRequest) (model.TopupResu
 // the target fit the offer) or by amount (the provider must top up by
 // amount, the amount pass its rules, and the target be a line it accepts).
 // An amount is normalised to its currency's decimals, and named in the
-// journal as "10.00 USD top-up".
+// journal as "USD 10.00 top-up".
 func (e *Engine) sender(in *TopupInput) (sendFunc, error) {
 	if in.Amount == nil {
 		if in.Bucket != "" {

@@ -108,7 +108,7 @@ func TestAmountTopupJournalAndDuplicate(t *testing.T) {
 	}
 	_, err = e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(10.00), Target: line("9077613")})
 	var de *DuplicateError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "amount 10.00 USD") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "amount USD 10.00") {
 		t.Errorf("duplicate: %v", err)
 	}
 	if out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(5), Target: line("9077613")}); err != nil || out.Result.Status != model.TopupOK {

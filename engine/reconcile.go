@@ -100,6 +100,7 @@ func request(in audit.Entry) model.TopupRequest {
 	return model.TopupRequest{
 		JournalID: in.JournalID,
 		Offer:     model.Offer{ID: in.OfferID, Name: in.OfferName, TargetType: model.IDType(in.TargetType)},
+		Amount:    in.Amount,
 		Target:    model.Identifier{Type: model.IDType(in.TargetType), Value: in.TargetID},
 		Operator:  in.Operator,
 		Reference: in.Reference,
@@ -390,6 +391,7 @@ func (e *Engine) outcomeOf(a audit.Attempt, st audit.Status, trx string, stock *
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.OfferID,
+		Amount:        in.Amount,
 		TargetType:    in.TargetType,
 		TargetID:      in.TargetID,
 		Status:        st,

@@ -32,13 +32,17 @@ type DuplicateError struct {
 
 func (d *DuplicateError) Error() string {
 	in := d.Attempt.Intent
+	what := "offer " + in.OfferID
+	if in.Amount != nil {
+		what = "amount " + model.FormatMoney(*in.Amount)
+	}
 	if d.Attempt.Pending() {
-		return d.who() + ": " + fmt.Sprintf("a top-up of %s with offer %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
-			in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), in.JournalID)
+		return d.who() + ": " + fmt.Sprintf("a top-up of %s with %s begun at %s (journal %s) is still pending: its outcome is unknown until reconciled; confirm again (--force) to top up once more",
+			in.TargetID, what, in.TS.Local().Format("15:04:05"), in.JournalID)
 	}
 	st := string(d.Attempt.Status())
-	return d.who() + ": " + fmt.Sprintf("a top-up of %s with offer %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
-		in.TargetID, in.OfferID, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
+	return d.who() + ": " + fmt.Sprintf("a top-up of %s with %s was attempted at %s (%s, journal %s) within the %s duplicate window; confirm again (--force) to top up once more",
+		in.TargetID, what, in.TS.Local().Format("15:04:05"), st, in.JournalID, shortDuration(d.Window))
 }
 
 // Unwrap lets errors.Is(err, ErrDuplicate) find every duplicate refusal.
@@ -56,10 +60,13 @@ func shortDuration(d time.Duration) string {
 	return s
 }
 
-// TopupInput is one requested top-up.
+// TopupInput is one requested top-up: by offer, or by Amount (in the
+// provider's currency) into the balance Bucket names (TMF654).
 type TopupInput struct {
 	Provider  string
 	Offer     model.Offer
+	Amount    *model.Money
+	Bucket    string
 	Target    model.Identifier
 	Reference string
 	Force     bool
@@ -81,7 +88,7 @@ func (e *Engine) topupper(provider string) (providers.ToppingUp, error) {
 	if !ok {
 		return nil, e.UnknownProvider(provider)
 	}
-	t, ok := r.Provider.(providers.ToppingUp)
+	t, ok := providers.AsToppingUp(r.Provider)
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") does not sell top-ups"}
 	}
@@ -178,17 +185,11 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if e.opts.Journal == nil {
 		return TopupOutcome{}, e.journalUnavailable()
 	}
-	tp, err := e.topupper(in.Provider)
+	send, err := e.sender(&in)
 	if err != nil {
 		return TopupOutcome{}, err
 	}
-	if in.Offer.ID == "" {
-		return TopupOutcome{}, &model.InputError{Msg: "no offer given"}
-	}
-	if err := CheckTarget(in.Offer, in.Target); err != nil {
-		return TopupOutcome{}, err
-	}
-	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID)}
+	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID), Amount: audit.AmountKey(in.Amount)}
 	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
 	e.mu.Lock()
 	if e.inFlight[key] {
@@ -213,6 +214,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Operator:    e.opts.Operator,
 		Provider:    in.Provider,
 		OfferID:     in.Offer.ID,
+		Amount:      in.Amount,
 		OfferName:   in.Offer.Name,
 		TargetType:  string(in.Target.Type),
 		TargetID:    in.Target.Value,
@@ -247,12 +249,14 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	req := model.TopupRequest{
 		JournalID: written.JournalID,
 		Offer:     in.Offer,
+		Amount:    in.Amount,
+		Bucket:    in.Bucket,
 		Target:    in.Target,
 		Operator:  e.opts.Operator,
 		Reference: in.Reference,
 		Since:     written.TS,
 	}
-	res, perr := tp.Topup(ctx, req)
+	res, perr := send(ctx, req)
 	perr = e.cleanTopup(&res, perr)
 	out := TopupOutcome{JournalID: written.JournalID, Err: model.AsError(perr)}
 	if res.Status == "" {
@@ -277,6 +281,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.Offer.ID,
+		Amount:        in.Amount,
 		TargetType:    intent.TargetType,
 		TargetID:      in.Target.Value,
 		Status:        audit.Status(res.Status),

@@ -98,14 +98,15 @@ func (r AmountRules) Check(m Money) (Money, error) {
 	return m, nil
 }
 
-// Format writes an amount with its currency's decimals: "10.00 USD".
+// Format writes an amount with its currency's decimals: "USD 10.00".
 func (r AmountRules) Format(v float64) string {
 	return FormatMoney(Money{Amount: v, Currency: r.Currency})
 }
 
-// FormatMoney writes an amount with its currency's decimals: "10.00 USD".
+// FormatMoney writes an amount with its currency's decimals, currency
+// first as prices are shown everywhere else: "USD 10.00".
 func FormatMoney(m Money) string {
-	return strconv.FormatFloat(m.Amount, 'f', CurrencyDecimals(m.Currency), 64) + " " + m.Currency
+	return m.Currency + " " + strconv.FormatFloat(m.Amount, 'f', CurrencyDecimals(m.Currency), 64)
 }
 
 func amountDigits(s string) bool {

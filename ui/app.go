@@ -189,6 +189,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onOffers(msg)
 	case dupCheckedMsg:
 		m.onDupChecked(msg)
+	case amountMsg:
+		m.onAmount(msg)
 	case topupMsg:
 		cmd = m.onTopup(msg)
 	case attemptsMsg:

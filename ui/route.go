@@ -131,7 +131,7 @@ func (m *Model) act(a Action) tea.Cmd {
 			m.endFilterPreview(false)
 		}
 		m.dialogs.pop()
-		if top != nil && (top.ID() == "confirm" || top.ID() == "offers") {
+		if top != nil && (top.ID() == "confirm" || top.ID() == "offers" || top.ID() == "amounts") {
 			m.endTopup(top)
 		}
 	case searchAction:
@@ -142,6 +142,8 @@ func (m *Model) act(a Action) tea.Cmd {
 		return m.runCommand(a.Name, a.Arg)
 	case pickOfferAction:
 		return m.pickOffer(a.Offer)
+	case pickAmountAction:
+		return m.pickAmount(a)
 	case confirmTopupAction:
 		return m.submitTopup(a.Force)
 	}

@@ -34,6 +34,12 @@ func sanitizeMsg(msg any) any {
 	case dupCheckedMsg:
 		m.attempt = sanitizeAttempt(m.attempt)
 		return m
+	case amountMsg:
+		l := model.Line{Buckets: append([]model.Bucket(nil), m.targets...)}
+		l.MapText(model.Sanitize)
+		m.targets, m.err = l.Buckets, sanitizeErr(m.err)
+		m.attempt = sanitizeAttempt(m.attempt)
+		return m
 	case topupMsg:
 		m.out.Result.MapText(model.Sanitize)
 		m.out.Err = sanitizeModelErr(m.out.Err)

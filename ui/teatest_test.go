@@ -13,10 +13,9 @@ import (
 
 	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/providers"
 	"simdesk/providers/httpx"
-	"simdesk/providers/orange"
 	"simdesk/providers/sim"
-	"simdesk/providers/tmf677"
 )
 
 // demoEngine is the demo's engine: the simulator on loopback and real
@@ -34,24 +33,15 @@ func demoEngine(t *testing.T) *engine.Engine {
 	}
 	t.Cleanup(func() { j.Close() })
 	var regs []engine.Registered
-	for _, d := range sim.DemoProviders(s.URL()) {
+	for _, d := range providers.DemoProviders(s.URL()) {
 		hc := httpx.New(d.Name, 5*time.Second, nil)
-		var r engine.Registered
-		if d.Kind == orange.Kind {
-			c, err := orange.New(orange.Options{Name: d.Name, BaseURL: d.BaseURL, TokenURL: d.TokenURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, HTTP: hc})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r = engine.Registered{Provider: c, StockLow: d.StockLow, StockRefresh: time.Hour}
-		} else {
-			c, err := tmf677.New(tmf677.Options{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, BusinessID: d.BusinessID, ChannelID: d.ChannelID,
-				TargetSystem: d.TargetSystem, Lob: d.Lob, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, HTTP: hc})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r = engine.Registered{Provider: c, StockRefresh: time.Hour}
+		c, err := providers.Build(providers.Settings{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Values: d.Values},
+			providers.Deps{HTTP: hc})
+		if err != nil {
+			t.Fatal(err)
 		}
-		regs = append(regs, r)
+		low, _ := d.Values["stock_low"].(int64)
+		regs = append(regs, engine.Registered{Provider: c, StockLow: int(low), StockRefresh: time.Hour})
 	}
 	return engine.New(engine.Options{Operator: "alice", Environment: "demo", Journal: j}, regs...)
 }

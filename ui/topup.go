@@ -29,6 +29,10 @@ type topupFlow struct {
 	loadingOffers bool
 	inFlight      bool
 	submitted     bool
+	// A top-up by amount (topupamount.go): the amount and the balance.
+	byAmount bool
+	amount   *model.Money
+	bucket   model.Bucket
 }
 
 // offersMsg answers the offer listing for a top-up.
@@ -86,6 +90,9 @@ func (m *Model) startTopup() tea.Cmd {
 	if m.topup != nil && (m.topup.inFlight || m.topup.loadingOffers) {
 		m.setStatus("a top-up is already in progress", statusWarn)
 		return nil
+	}
+	if caps := m.eng.Capabilities(p.name); caps.TopupAmount && !caps.TopupOffer {
+		return m.startAmountTopup(p)
 	}
 	f := &topupFlow{pane: p.name, req: m.nextReq(), line: *p.line(), loadingOffers: true}
 	m.topup = f
@@ -197,6 +204,9 @@ func (m *Model) submitTopup(force bool) tea.Cmd {
 	}
 	f.inFlight, f.submitted = true, true
 	in := engine.TopupInput{Provider: f.pane, Offer: f.offer, Target: f.target, Reference: m.ref, Force: force}
+	if f.byAmount {
+		in.Offer, in.Amount, in.Bucket = model.Offer{}, f.amount, f.bucket.ID
+	}
 	return topupCmd(m.eng, in, f.req)
 }
 
@@ -244,6 +254,9 @@ func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 	case present.OutcomeUnknown:
 		kind = "warn"
 		out[1] = "Do not retry yet: the attempt is pending in the journal. See :journal, then reconcile (r) to learn what happened."
+		if msg.out.Result.Accepted {
+			out[1] = "Accepted by the provider, not applied yet: it settles by itself; :journal then reconcile (r) records when it completes."
+		}
 	}
 	out = append(out, "journal "+msg.out.JournalID)
 	if msg.out.JournalErr != nil {
