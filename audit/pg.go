@@ -342,6 +342,7 @@ type pgQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // encodeEntry is the entry's line exactly as the file store writes it
@@ -390,10 +391,10 @@ func (p *PG) AppendGuarded(ctx context.Context, e Entry, since time.Time, check 
 	var out Entry
 	var checkErr error
 	err := p.tx(ctx, func(tx pgx.Tx) error {
-		if err := pgLock(ctx, tx); err != nil {
-			return err
-		}
 		if check != nil {
+			if err := pgLock(ctx, tx); err != nil {
+				return err
+			}
 			same, err := pgReader{tx}.Same(ctx, KeyOf(e), since)
 			if err != nil {
 				return err
@@ -403,7 +404,9 @@ func (p *PG) AppendGuarded(ctx context.Context, e Entry, since time.Time, check 
 			}
 		}
 		var err error
-		out, err = pgAppend(ctx, tx, e)
+		// Without a check, the lock is taken in the same round trip as
+		// the reads: the lock is held as briefly as possible.
+		out, err = pgAppend(ctx, tx, e, check == nil)
 		return err
 	})
 	if checkErr != nil {
@@ -420,64 +423,69 @@ func pgLock(ctx context.Context, q pgQuerier) error {
 	return err
 }
 
-// pgAppend writes e after the last line; the caller holds the append lock.
-func pgAppend(ctx context.Context, q pgQuerier, e Entry) (Entry, error) {
+// pgStateSQL reads, in one statement, the last line and its seq, and the
+// lines already written for the attempt (its first line decides "first",
+// all of them whether the attempt stays pending).
+const pgStateSQL = `SELECT
+	coalesce((SELECT seq FROM simdesk_journal ORDER BY seq DESC LIMIT 1), 0),
+	coalesce((SELECT line FROM simdesk_journal ORDER BY seq DESC LIMIT 1), ''),
+	coalesce((SELECT array_agg(line ORDER BY seq) FROM simdesk_journal WHERE journal_id = $1), '{}')`
+
+// pgAppend writes e after the last line, holding the append lock (taken
+// here first when lock is set, in the same round trip as the reads). The
+// insert, the pending set's change and the NOTIFY (delivered at commit) go
+// in one more round trip.
+func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool) (Entry, error) {
 	var seq int64
 	var last string
-	err := q.QueryRow(ctx, "SELECT seq, line FROM simdesk_journal ORDER BY seq DESC LIMIT 1").Scan(&seq, &last)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		seq, e.Prev = 0, ""
-	case err != nil:
+	var lines []string
+	rb := &pgx.Batch{}
+	if lock {
+		rb.Queue("SELECT pg_advisory_xact_lock($1)", pgAppendLock)
+	}
+	rb.Queue(pgStateSQL, e.JournalID).QueryRow(func(row pgx.Row) error { return row.Scan(&seq, &last, &lines) })
+	if err := q.SendBatch(ctx, rb).Close(); err != nil {
 		return Entry{}, err
-	default:
+	}
+	e.Prev = ""
+	if seq > 0 {
 		e.Prev = hashLine([]byte(last))
 	}
 	b, err := encodeEntry(e)
 	if err != nil {
 		return Entry{}, err
 	}
-	if err := pgInsert(ctx, q, seq+1, b, e); err != nil {
-		return Entry{}, err
-	}
-	return e, nil
-}
-
-// pgInsert writes one line at seq with its index columns, keeps the pending
-// set, and notifies listeners (delivered at commit).
-func pgInsert(ctx context.Context, q pgQuerier, seq int64, line []byte, e Entry) error {
+	seq++
+	first := len(lines) == 0
 	k := KeyOf(e)
-	var first bool
-	if err := q.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM simdesk_journal WHERE journal_id = $1)", e.JournalID).Scan(&first); err != nil {
-		return err
-	}
-	if _, err := q.Exec(ctx, `INSERT INTO simdesk_journal
+	wb := &pgx.Batch{}
+	wb.Queue(`INSERT INTO simdesk_journal
 		(seq, line, journal_id, phase, first, ts, provider, line_key, offer_id, amount, status, transaction_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		seq, string(line), e.JournalID, string(e.Phase), first, e.TS, e.Provider, k.Line, k.OfferID, k.Amount,
-		string(e.Status), e.TransactionID); err != nil {
-		return err
-	}
+		seq, string(b), e.JournalID, string(e.Phase), first, e.TS, e.Provider, k.Line, k.OfferID, k.Amount,
+		string(e.Status), e.TransactionID)
 	switch {
 	case e.Phase == PhaseIntent && first:
-		if _, err := q.Exec(ctx, "INSERT INTO simdesk_pending (journal_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING", e.JournalID, seq); err != nil {
-			return err
-		}
+		wb.Queue("INSERT INTO simdesk_pending (journal_id, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING", e.JournalID, seq)
 	case e.Phase == PhaseOutcome:
 		// The attempt leaves the pending set exactly when the file store's
 		// index closes it: settled, and not ok-without-a-transaction-id.
-		a, ok, err := pgReader{q}.Get(ctx, e.JournalID)
-		if err != nil {
-			return err
-		}
-		if ok && !a.Pending() && !a.AwaitsID() {
-			if _, err := q.Exec(ctx, "DELETE FROM simdesk_pending WHERE journal_id = $1", e.JournalID); err != nil {
-				return err
+		entries := make([]Entry, 0, len(lines)+1)
+		for i, l := range lines {
+			if d, why := decodeLine(line{n: i + 1, b: []byte(l)}); why == "" {
+				entries = append(entries, d)
 			}
 		}
+		entries = append(entries, e)
+		if as := attempts(entries); len(as) == 1 && !as[0].Pending() && !as[0].AwaitsID() {
+			wb.Queue("DELETE FROM simdesk_pending WHERE journal_id = $1", e.JournalID)
+		}
 	}
-	_, err := q.Exec(ctx, "SELECT pg_notify($1, $2)", pgChannel, strconv.FormatInt(seq, 10))
-	return err
+	wb.Queue("SELECT pg_notify($1, $2)", pgChannel, strconv.FormatInt(seq, 10))
+	if err := q.SendBatch(ctx, wb).Close(); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
 }
 
 // Locked runs fn in one transaction holding the append lock: every host's
@@ -507,7 +515,7 @@ func (t pgTx) Append(ctx context.Context, e Entry) (Entry, error) {
 	if err := checkEntry(&e); err != nil {
 		return Entry{}, err
 	}
-	return pgAppend(ctx, t.q, e)
+	return pgAppend(ctx, t.q, e, false)
 }
 
 // Reads.
