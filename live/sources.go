@@ -187,7 +187,14 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 	}
 	if eng != nil {
 		feed := NewJournalFeed(eng, 0)
-		eng.OnJournal(func(audit.Entry) { feed.Kick() })
+		// Outcomes only: an intent is a top-up in flight, not yet an
+		// attempt of unknown outcome; sessions learn of it with its
+		// outcome (or at the next interval if it stays unknown).
+		eng.OnJournal(func(e audit.Entry) {
+			if e.Phase == audit.PhaseOutcome {
+				feed.Kick()
+			}
+		})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
