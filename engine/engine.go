@@ -282,7 +282,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 	for i := range offers {
 		offers[i].MapText(e.redact)
 		offers[i].Provider = provider
-		offers[i].Low = offers[i].Stock <= r.StockLow && offers[i].StockInvalid == ""
+		offers[i].Low = offers[i].Stock <= r.StockLow && offers[i].StockInvalid == "" && !offers[i].Unlimited
 	}
 	return offers, nil
 }

@@ -253,6 +253,8 @@ func (m *Model) onStock(msg stockMsg) tea.Cmd {
 			continue
 		}
 		switch {
+		case o.Unlimited:
+			// No stock limit: never empty, never low.
 		case prev.v > 0 && o.Stock <= 0:
 			alerts = append(alerts, "EMPTY "+o.Name+" ("+src.name+")")
 		case prev.v > src.low && o.Stock <= src.low:
