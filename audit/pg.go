@@ -511,6 +511,7 @@ func (p *PG) Locked(ctx context.Context, fn func(tx Tx) error) error {
 
 type pgTx struct{ pgReader }
 
+// Append writes e inside the Locked section (the lock is already held).
 func (t pgTx) Append(ctx context.Context, e Entry) (Entry, error) {
 	if err := checkEntry(&e); err != nil {
 		return Entry{}, err
@@ -520,6 +521,8 @@ func (t pgTx) Append(ctx context.Context, e Entry) (Entry, error) {
 
 // Reads.
 
+// Recent returns the n most recent attempts, newest first, by the
+// position of their first line (an index scan of the newest first lines).
 func (p *PG) Recent(ctx context.Context, n int) (list []Attempt, probs []Problem, err error) {
 	err = p.read(ctx, func(q pgQuerier) error {
 		list, probs, err = pgReader{q}.Recent(ctx, n)
@@ -528,6 +531,8 @@ func (p *PG) Recent(ctx context.Context, n int) (list []Attempt, probs []Problem
 	return list, probs, err
 }
 
+// Pending returns the attempts reconciliation still has work on, oldest
+// first, from the pending set kept by every append.
 func (p *PG) Pending(ctx context.Context) (list []Attempt, err error) {
 	err = p.read(ctx, func(q pgQuerier) error {
 		list, err = pgReader{q}.Pending(ctx)
@@ -536,6 +541,7 @@ func (p *PG) Pending(ctx context.Context) (list []Attempt, err error) {
 	return list, err
 }
 
+// Get returns one attempt by journal id (false when there is none).
 func (p *PG) Get(ctx context.Context, journalID string) (a Attempt, ok bool, err error) {
 	err = p.read(ctx, func(q pgQuerier) error {
 		a, ok, err = pgReader{q}.Get(ctx, journalID)
@@ -544,6 +550,8 @@ func (p *PG) Get(ctx context.Context, journalID string) (a Attempt, ok bool, err
 	return a, ok, err
 }
 
+// Same returns the attempts of key begun at or after since, plus those of
+// key still pending, newest first: what the duplicate guard weighs.
 func (p *PG) Same(ctx context.Context, key Key, since time.Time) (list []Attempt, err error) {
 	err = p.read(ctx, func(q pgQuerier) error {
 		list, err = pgReader{q}.Same(ctx, key, since)
@@ -552,6 +560,9 @@ func (p *PG) Same(ctx context.Context, key Key, since time.Time) (list []Attempt
 	return list, err
 }
 
+// Claimed maps each transaction id recorded in an outcome since since to
+// its journal id, so reconciliation never gives one transaction to two
+// attempts.
 func (p *PG) Claimed(ctx context.Context, since time.Time) (m map[string]string, err error) {
 	err = p.read(ctx, func(q pgQuerier) error {
 		m, err = pgReader{q}.Claimed(ctx, since)
