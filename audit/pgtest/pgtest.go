@@ -159,7 +159,11 @@ func start() (*Cluster, error) {
 		}
 		c.asPostgres = true
 	}
-	dir, err := os.MkdirTemp("", "simdesk-pg")
+	base := "" // $TMPDIR, unless postgres cannot reach it (e.g. under /root)
+	if c.asPostgres && exec.Command("runuser", "-u", "postgres", "--", "test", "-x", os.TempDir()).Run() != nil {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "simdesk-pg")
 	if err != nil {
 		return nil, err
 	}
