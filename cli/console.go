@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"simdesk/live"
 	"simdesk/ui"
 )
 
@@ -28,12 +29,20 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
+	// The same hub as simdesk serve, with one session: one stock poller per
+	// provider and the live journal, so both consoles behave alike.
+	hub := live.NewHub()
+	hctx, hcancel := context.WithCancel(context.Background())
+	wait := hub.Run(hctx, s.engine)
+	defer func() { hcancel(); wait() }()
 	m := ui.New(ui.Options{
 		Engine:      s.engine,
 		Demo:        s.demo,
 		HistoryPath: s.cfg.History,
 		NoColor:     env.Getenv("NO_COLOR") != "",
+		Live:        hub,
 	})
+	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		fmt.Fprintln(env.Stderr, "simdesk: console stopped: "+oneLine(s.redactor.Redact(err.Error())))
