@@ -61,7 +61,15 @@ type ForbiddenError struct {
 }
 
 func (f *ForbiddenError) Error() string {
-	return fmt.Sprintf("%s is a %s and may not %s", f.Operator, f.Role, f.Action)
+	return fmt.Sprintf("%s is %s and may not %s", f.Operator, f.Role.WithArticle(), f.Action)
+}
+
+// WithArticle is "a viewer", "an agent", "a supervisor", for messages.
+func (r Role) WithArticle() string {
+	if r == RoleAgent {
+		return "an agent"
+	}
+	return "a " + string(r)
 }
 
 func (f *ForbiddenError) Unwrap() error { return ErrForbidden }

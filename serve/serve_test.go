@@ -177,7 +177,7 @@ func TestRolesAsTheEngineSeesThem(t *testing.T) {
 		t.Errorf("provider saw %d top-ups from a viewer", n)
 	}
 	alice := ts.mustDial(ts.keys.alice)
-	if _, errs, code := run(t, alice, "journal --reconcile"); code == 0 || !strings.Contains(errs, "alice is a agent and may not reconcile") {
+	if _, errs, code := run(t, alice, "journal --reconcile"); code == 0 || !strings.Contains(errs, "alice is an agent and may not reconcile") {
 		t.Errorf("agent reconcile: exit %d %q", code, errs)
 	}
 	sue := ts.mustDial(ts.keys.sue)

@@ -102,7 +102,7 @@ func (m *Model) mayTopup() bool {
 	if m.opts.Role.CanTopup() {
 		return true
 	}
-	m.setStatus(m.opts.Operator+" is a "+string(m.opts.Role)+": top-ups need the agent or supervisor role", statusWarn)
+	m.setStatus(m.opts.Operator+" is "+m.opts.Role.WithArticle()+": top-ups need the agent or supervisor role", statusWarn)
 	return false
 }
 
@@ -111,6 +111,6 @@ func (m *Model) mayReconcile() bool {
 	if m.opts.Role.CanReconcile() {
 		return true
 	}
-	m.setStatus(m.opts.Operator+" is a "+string(m.opts.Role)+": reconciling needs the supervisor role", statusWarn)
+	m.setStatus(m.opts.Operator+" is "+m.opts.Role.WithArticle()+": reconciling needs the supervisor role", statusWarn)
 	return false
 }
