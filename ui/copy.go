@@ -57,7 +57,7 @@ func (m *Model) copyText() string {
 		case p.view != nil:
 			v := *p.view
 			v.list.height, v.list.offset = tall, 0
-			v.wide, v.rows = 0, rowCache{}
+			v.wide, v.rows, v.copying = 0, rowCache{}, true
 			body = v.View(&c, w, tall)
 		default:
 			cp := *p

@@ -107,7 +107,9 @@ func (d *HelpDialog) content(c *common, inner int) []string {
 		out = append(out, st.Title.Render(s.Title))
 		out = append(out, keyLine(c, s.Keys, inner)...)
 	}
-	out = append(out, st.Muted.Render("  in the stock watch and the journal / filters as you type (esc clears); in a line, text that is no identifier filters its buckets"))
+	for _, l := range wrap("in the stock watch and the journal / filters as you type (esc clears); in a line, text that is no MSISDN, SIM or transaction id filters its buckets", inner-2) {
+		out = append(out, st.Muted.Render("  "+l))
+	}
 	out = append(out, st.Title.Render("Symbols"))
 	var items []string
 	for _, l := range legend {

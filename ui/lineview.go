@@ -39,7 +39,8 @@ type lineView struct {
 	showZero bool
 	filter   string
 	sort     int
-	wide     int // the first column shown in wide mode (horizontal scroll); -1 is off
+	wide     int  // the first column shown in wide mode (horizontal scroll); -1 is off
+	copying  bool // rendered for a copy: no on-screen hints
 }
 
 // rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
@@ -282,10 +283,30 @@ func (v *lineView) headerLines(c *common, w int) []string {
 		extra = append(extra, "transaction "+l.TransactionID)
 	}
 	if l.Description != "" {
-		extra = append(extra, l.Description)
+		// Orange's description repeats the transaction and the offer:
+		// keep only what it adds.
+		for _, d := range strings.Split(l.Description, " · ") {
+			if d = strings.TrimSpace(d); d != "" && !slices.Contains(extra, d) && !slices.Contains(extra, "transaction "+d) {
+				extra = append(extra, d)
+			}
+		}
 	}
-	if len(extra) > 0 {
-		out = append(out, st.Muted.Render(present.Clip(strings.Join(extra, " · "), w)))
+	// Identifiers (MSISDN, SIM, transaction) are never cut: the facts
+	// wrap between items onto a second line rather than lose an id's end.
+	cur := ""
+	for _, e := range extra {
+		switch {
+		case cur == "":
+			cur = e
+		case present.Width(cur)+3+present.Width(e) <= w:
+			cur += " · " + e
+		default:
+			out = append(out, st.Muted.Render(present.Clip(cur, w)))
+			cur = e
+		}
+	}
+	if cur != "" {
+		out = append(out, st.Muted.Render(present.Clip(cur, w)))
 	}
 	if cy := cycleLine(c, l.BillingCycle, w); cy != "" {
 		out = append(out, cy)
@@ -312,7 +333,7 @@ func (v *lineView) tableInfo() string {
 	if v.sort != 0 {
 		parts = append(parts, "sorted by "+sortColumns[v.sort]+" · < > change")
 	}
-	if v.wide >= 0 {
+	if v.wide >= 0 && !v.copying {
 		parts = append(parts, "wide: every column whole · ←/→ scroll · w leaves")
 	}
 	return strings.Join(parts, " · ")

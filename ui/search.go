@@ -298,7 +298,7 @@ func (m *Model) searchDone(req int) {
 		if alt := simHint(m.lastRaw, m.lastQuery); alt != "" {
 			m.hint = alt
 			m.setStatus("no line for "+m.lastQuery.Type.Label()+" "+present.MaskID(m.c.mask, m.lastQuery.Type, m.lastQuery.Value)+
-				" — did you mean "+alt+"? enter searches it", statusWarn)
+				" — did you mean "+alt+"? (enter)", statusWarn)
 			return
 		}
 	}
