@@ -7,7 +7,39 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"simdesk/audit"
+	"simdesk/engine"
+	"simdesk/providers"
+	"simdesk/providers/httpx"
+	"simdesk/providers/sim"
 )
+
+// amountDemoEngine is the demo's engine (every registered kind over the
+// simulator) with the duplicate window of a default config.
+func amountDemoEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	s := sim.New(sim.Options{})
+	if err := s.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	j, err := audit.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	var regs []engine.Registered
+	for _, d := range providers.DemoProviders(s.URL()) {
+		c, err := providers.Build(providers.Settings{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Values: d.Values},
+			providers.Deps{HTTP: httpx.New(d.Name, 5*time.Second, nil)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs = append(regs, engine.Registered{Provider: c, StockRefresh: time.Hour})
+	}
+	return engine.New(engine.Options{Operator: "alice", Environment: "demo", Journal: j, DuplicateWindow: 10 * time.Minute}, regs...)
+}
 
 // TestAmountTopupFlow drives the real program loop over the simulator's
 // TMF654 endpoint and the real tmf654 client: the line found by one search
@@ -15,7 +47,7 @@ import (
 // custom amount checked as it is typed, the confirmation with amount,
 // currency and balance, the outcome and the balance's difference.
 func TestAmountTopupFlow(t *testing.T) {
-	m := New(Options{Engine: demoEngine(t), Demo: true, NoColor: true, HistoryPath: filepath.Join(t.TempDir(), "history")})
+	m := New(Options{Engine: amountDemoEngine(t), Demo: true, NoColor: true, HistoryPath: filepath.Join(t.TempDir(), "history")})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(110, 34))
 	screenHas(t, tm, "DEMO", "lla-topup")
 
@@ -47,6 +79,17 @@ func TestAmountTopupFlow(t *testing.T) {
 	screenHas(t, tm, "OK", "journal", "Balances refreshed", "(+USD 10.00)")
 	time.Sleep(ConfirmGrace)
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+
+	// The same amount on the same line again: the confirmation warns and
+	// needs a second confirmation; esc sends nothing.
+	tm.Type("t")
+	screenHas(t, tm, "Other amount")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown}) // USD 10.00
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	screenHas(t, tm, "DUPLICATE", "got this amount")
+	time.Sleep(ConfirmGrace)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	screenHas(t, tm, "nothing was sent")
 
 	// A line without a monetary balance: refused before anything is sent.
 	tm.Type("/4933562")

@@ -1,0 +1,54 @@
+package tmf654_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"simdesk/model"
+	"simdesk/providers/httpx"
+	"simdesk/providers/tmf654"
+)
+
+// TestErrorBodies: a TMF Error with only code and reason, a full one, and a
+// plain-text body are all read into the rejection's reason.
+func TestErrorBodies(t *testing.T) {
+	var status int
+	var ctype, body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`[{"id":"B1","usageType":"monetary","remainingValue":{"amount":1,"units":"USD"},"partyAccount":{"id":"PA"},"status":"active"}]`))
+			return
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c, err := tmf654.New(tmf654.Options{Name: "t", Kind: tmf654.Kind, BaseURL: srv.URL + "/v4", ClientID: "id", ClientSecret: "s3cret-value",
+		Currency: "USD", MaxAmount: 50, HTTP: httpx.New("t", 5*time.Second, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status      int
+		ctype, body string
+		want        string
+		result      string
+	}{
+		{409, "application/json", `{"code":"409","reason":"Top-up barred"}`, "Top-up barred", model.TopupRejected},
+		{400, "application/json", `{"code":"ERR-12","reason":"Invalid amount","message":"amount exceeds the account limit","status":"400"}`, "amount exceeds the account limit (Invalid amount)", model.TopupRejected},
+		{409, "text/plain", "bucket locked by another operation", "bucket locked by another operation", model.TopupRejected},
+		{503, "text/html", "<html><title>Down for maintenance</title></html>", "Down for maintenance", model.TopupUnknown},
+	} {
+		status, ctype, body = tc.status, tc.ctype, tc.body
+		res, err := c.TopupAmount(context.Background(), model.TopupRequest{JournalID: "j", Amount: &model.Money{Amount: 5, Currency: "USD"}, Target: model.Identifier{Type: model.MSISDN, Value: "9077613"}})
+		if res.Status != tc.result || !strings.Contains(res.Reason, tc.want) || strings.Contains(res.Reason, "s3cret-value") {
+			t.Errorf("%d %s: %+v %v", tc.status, tc.body, res, err)
+		}
+	}
+}
