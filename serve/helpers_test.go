@@ -272,6 +272,11 @@ type console struct {
 
 func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console {
 	t.Helper()
+	return openConsoleSized(t, c, env, 80, 24)
+}
+
+func openConsoleSized(t testing.TB, c *gossh.Client, env map[string]string, cols, rows int) *console {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +286,7 @@ func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console 
 			t.Fatalf("setenv: %v", err)
 		}
 	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	in, err := sess.StdinPipe()

@@ -353,3 +353,39 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+func TestConsoleHonoursPTYSizeTermAndNoColor(t *testing.T) {
+	ts := startServer(t, time.Hour)
+	colour := openConsole(t, ts.mustDial(ts.keys.alice), nil)
+	if !colour.waitFor("alice", 5*time.Second) {
+		t.Fatalf("no console: %q", colour.text())
+	}
+	time.Sleep(300 * time.Millisecond)
+	if !strings.Contains(colour.text(), "\x1b[38;") && !strings.Contains(colour.text(), "\x1b[48;") {
+		t.Errorf("xterm-256color console has no colour")
+	}
+	plain := openConsoleSized(t, ts.mustDial(ts.keys.bob), map[string]string{"NO_COLOR": "1"}, 100, 30)
+	if !plain.waitFor("bob", 5*time.Second) {
+		t.Fatalf("no console: %q", plain.text())
+	}
+	time.Sleep(300 * time.Millisecond)
+	out := plain.text()
+	if strings.Contains(out, "\x1b[38;") || strings.Contains(out, "\x1b[48;") {
+		t.Errorf("NO_COLOR console writes colours: %q", tail(out, 200))
+	}
+	if !strings.Contains(out, strings.Repeat("─", 100)) || strings.Contains(out, strings.Repeat("─", 101)) {
+		t.Errorf("the 100-column PTY does not get a 100-column rule")
+	}
+}
+
+func TestIdleConsoleIsClosedWithAMessage(t *testing.T) {
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.IdleTimeout = 300 * time.Millisecond })
+	cn := openConsole(t, ts.mustDial(ts.keys.alice), nil)
+	cn.waitFirst(5 * time.Second)
+	if !cn.ended(5 * time.Second) {
+		t.Fatal("idle console still open")
+	}
+	if !strings.Contains(cn.text(), "no key pressed for 300ms: session closed") {
+		t.Errorf("no message: %q", tail(cn.text(), 200))
+	}
+}
