@@ -100,7 +100,7 @@ func New(o Options) *Model {
 		env = "demo"
 	}
 	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick}
-	m.c = common{width: 80, height: 24, keys: DefaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: NewStyles(nil)}
+	m.c = common{width: 80, height: 24, keys: defaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: newStyles(nil)}
 	m.setTheme(true)
 	m.c.tick()
 	for _, r := range o.Engine.Registered() {
@@ -143,11 +143,11 @@ func (m *Model) clockCmd() tea.Cmd {
 func (m *Model) setTheme(dark bool) {
 	switch {
 	case m.opts.NoColor:
-		m.c.st = NewStyles(NoColorPalette())
+		m.c.st = newStyles(noColorPalette())
 	case dark:
-		m.c.st = NewStyles(DarkPalette())
+		m.c.st = newStyles(darkPalette())
 	default:
-		m.c.st = NewStyles(LightPalette())
+		m.c.st = newStyles(lightPalette())
 	}
 }
 

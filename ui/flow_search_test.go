@@ -23,7 +23,7 @@ func TestSearchShowsDetectedTypeAsYouType(t *testing.T) {
 	h.m.Update(kp("backspace"))
 	h.typeText("sub:S-1001@150015680000")
 	h.mustSee("→ Subscription · account 150015680000")
-	sb := h.m.dialogs.top().(*SearchBox)
+	sb := h.m.dialogs.top().(*searchBox)
 	sb.in.SetValue("")
 	h.typeText("8944500102198304827")
 	h.mustSee("wrong check digit")
@@ -184,7 +184,7 @@ func TestHistoryPersistedAndSuggested(t *testing.T) {
 	h2.press("/")
 	h2.mustSee("history", "9077613", "1956392841179")
 	h2.typeText("1956")
-	sb := h2.m.dialogs.top().(*SearchBox)
+	sb := h2.m.dialogs.top().(*searchBox)
 	if len(sb.matches) != 1 || sb.matches[0] != "1956392841179" {
 		t.Fatalf("matches %v", sb.matches)
 	}
@@ -197,11 +197,11 @@ func TestHistoryPersistedAndSuggested(t *testing.T) {
 
 func TestHistoryCapped(t *testing.T) {
 	var hs history
-	for i := 0; i < HistoryCap+50; i++ {
+	for i := 0; i < historyCap+50; i++ {
 		hs.add("S-" + itoa(i))
 	}
 	hs.add("S-10")
-	if len(hs.entries) != HistoryCap || hs.entries[len(hs.entries)-1] != "S-10" {
+	if len(hs.entries) != historyCap || hs.entries[len(hs.entries)-1] != "S-10" {
 		t.Fatalf("len %d last %q", len(hs.entries), hs.entries[len(hs.entries)-1])
 	}
 }
@@ -243,7 +243,7 @@ func TestBucketDiffWithRepeatedNames(t *testing.T) {
 func TestPasteStartsASearch(t *testing.T) {
 	h := newHarness(t)
 	h.m.Update(tea.PasteMsg{Content: " 9077613\n"})
-	sb, ok := h.m.dialogs.top().(*SearchBox)
+	sb, ok := h.m.dialogs.top().(*searchBox)
 	if !ok || sb.Value() != "9077613" {
 		t.Fatalf("paste: top %T", h.m.dialogs.top())
 	}

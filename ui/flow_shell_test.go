@@ -63,7 +63,7 @@ func TestHelpIsGeneratedFromTheKeyMap(t *testing.T) {
 	h := newHarness(t)
 	h.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.press("?")
-	if _, ok := h.m.dialogs.top().(*HelpDialog); !ok {
+	if _, ok := h.m.dialogs.top().(*helpDialog); !ok {
 		t.Fatal("? did not open the help")
 	}
 	s := h.screen()
@@ -89,7 +89,7 @@ func TestPaletteFuzzyAndArguments(t *testing.T) {
 	h := newHarness(t)
 	h.press(":")
 	h.typeText("stk")
-	p := h.m.dialogs.top().(*CommandPalette)
+	p := h.m.dialogs.top().(*commandPalette)
 	if len(p.matches) == 0 || p.matches[0].cmd.Name != "stock" {
 		t.Fatalf("stk matched %+v", p.matches)
 	}
@@ -112,7 +112,7 @@ func TestPaletteFuzzyAndArguments(t *testing.T) {
 	h.press(":")
 	h.typeText("pane")
 	h.press("down", "tab") // tab completes the selected entry
-	if got := h.m.dialogs.top().(*CommandPalette).in.Value(); got != "pane cvp-pr" {
+	if got := h.m.dialogs.top().(*commandPalette).in.Value(); got != "pane cvp-pr" {
 		t.Fatalf("completion %q", got)
 	}
 	h.press("esc")

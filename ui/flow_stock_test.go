@@ -123,11 +123,11 @@ func TestStockRingIsBounded(t *testing.T) {
 		r.add(stockSample{at: at, v: i})
 		at = at.Add(30 * time.Second)
 	}
-	if r.n != StockSamples {
+	if r.n != stockSamples {
 		t.Fatalf("ring holds %d samples", r.n)
 	}
-	v := r.values(StockSamples)
-	if v[0] != 1000-StockSamples || v[len(v)-1] != 999 {
+	v := r.values(stockSamples)
+	if v[0] != 1000-stockSamples || v[len(v)-1] != 999 {
 		t.Fatalf("ring values %d..%d", v[0], v[len(v)-1])
 	}
 	if got := r.values(5); len(got) != 5 || got[4] != 999 {

@@ -16,7 +16,7 @@ func (h *harness) openConfirm(filter string) *Confirm {
 		h.search("sim:1956392841179")
 	}
 	h.settle(h.press("t"))
-	if _, ok := h.m.dialogs.top().(*OfferPicker); !ok {
+	if _, ok := h.m.dialogs.top().(*offerPicker); !ok {
 		h.t.Fatalf("no offer picker; status %q", h.m.status.text)
 	}
 	h.typeText(filter)
@@ -32,7 +32,7 @@ func TestOfferPickerShowsOnlyFittingOffersAndDisablesEmpty(t *testing.T) {
 	h := newHarness(t)
 	h.search("sim:1956392841179")
 	h.settle(h.press("t"))
-	op, ok := h.m.dialogs.top().(*OfferPicker)
+	op, ok := h.m.dialogs.top().(*offerPicker)
 	if !ok {
 		t.Fatalf("top %T status %q", h.m.dialogs.top(), h.m.status.text)
 	}
@@ -43,7 +43,7 @@ func TestOfferPickerShowsOnlyFittingOffersAndDisablesEmpty(t *testing.T) {
 		t.Fatalf("filter selected %q", o.ID)
 	}
 	h.press("enter")
-	if _, ok := h.m.dialogs.top().(*OfferPicker); !ok {
+	if _, ok := h.m.dialogs.top().(*offerPicker); !ok {
 		t.Fatal("an EMPTY offer was accepted")
 	}
 	h.mustSee("is EMPTY: out of stock")

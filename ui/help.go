@@ -9,36 +9,36 @@ import (
 	"simdesk/present"
 )
 
-// HelpDialog is the `?` screen: the keys of the screen it was opened on
+// helpDialog is the `?` screen: the keys of the screen it was opened on
 // first, then every area with a heading, a legend for every symbol the
 // console draws, and the commands. Its keys come from the same KeyMap the
 // Updates match against, and its commands from the palette's table, so
 // neither can drift from behaviour. It scrolls when taller than the screen.
-type HelpDialog struct {
+type helpDialog struct {
 	cmds   []paletteCommand
 	where  string
 	here   []key.Binding
 	offset int
 }
 
-var _ Dialog = (*HelpDialog)(nil)
+var _ Dialog = (*helpDialog)(nil)
 
-// NewHelpDialog opens the help over the palette's commands, with the keys
+// newHelpDialog opens the help over the palette's commands, with the keys
 // of the current screen (where) first.
-func NewHelpDialog(cmds []paletteCommand, where string, here []key.Binding) *HelpDialog {
-	return &HelpDialog{cmds: cmds, where: where, here: here}
+func newHelpDialog(cmds []paletteCommand, where string, here []key.Binding) *helpDialog {
+	return &helpDialog{cmds: cmds, where: where, here: here}
 }
 
 // ID implements Dialog.
-func (d *HelpDialog) ID() string { return "help" }
+func (d *helpDialog) ID() string { return "help" }
 
 // Keys implements Dialog.
-func (d *HelpDialog) Keys(k KeyMap) []key.Binding {
+func (d *helpDialog) Keys(k KeyMap) []key.Binding {
 	return []key.Binding{k.Nav.Down, k.Nav.Up, k.Nav.Back, k.Global.Help}
 }
 
 // HandleKey implements Dialog: esc, ? or q close the help; ↑↓ scroll it.
-func (d *HelpDialog) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+func (d *helpDialog) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 	k := c.keys.Nav
 	switch {
 	case key.Matches(msg, k.Back, c.keys.Global.Help, c.keys.Global.Quit):
@@ -96,7 +96,7 @@ func wrapItems(items []string, w int) []string {
 	return out
 }
 
-func (d *HelpDialog) content(c *common, inner int) []string {
+func (d *helpDialog) content(c *common, inner int) []string {
 	st := c.st
 	var out []string
 	if len(d.here) > 0 {
@@ -134,7 +134,7 @@ func (d *HelpDialog) content(c *common, inner int) []string {
 }
 
 // View implements Dialog.
-func (d *HelpDialog) View(c *common, w, h int) string {
+func (d *helpDialog) View(c *common, w, h int) string {
 	inner := max(20, min(100, w)-4)
 	out := d.content(c, inner)
 	room := max(3, h-2)

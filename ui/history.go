@@ -11,8 +11,8 @@ import (
 	"sync"
 )
 
-// HistoryCap bounds the persisted search history.
-const HistoryCap = 200
+// historyCap bounds the persisted search history.
+const historyCap = 200
 
 // history is the list of past lookups, oldest first, newest last, as stored
 // on disk one per line. The model owns the slice; writes happen in a
@@ -59,8 +59,8 @@ func (h *history) add(s string) bool {
 		}
 	}
 	out = append(out, s)
-	if len(out) > HistoryCap {
-		out = out[len(out)-HistoryCap:]
+	if len(out) > historyCap {
+		out = out[len(out)-historyCap:]
 	}
 	h.entries = out
 	return true

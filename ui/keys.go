@@ -6,51 +6,51 @@ import "charm.land/bubbles/v2/key"
 // status line, the `?` help and every Update read the same bindings, so the
 // help can never drift from behaviour.
 type KeyMap struct {
-	Global  GlobalKeys
-	Panes   PaneKeys
-	Nav     NavKeys
-	Line    LineKeys
-	Journal JournalKeys
-	Dialog  DialogKeys
-	Input   InputKeys
+	Global  globalKeys
+	Panes   paneKeys
+	Nav     navKeys
+	Line    lineKeys
+	Journal journalKeys
+	Dialog  dialogKeys
+	Input   inputKeys
 }
 
-// GlobalKeys work on every screen unless an input or dialog has the focus.
-type GlobalKeys struct {
+// globalKeys work on every screen unless an input or dialog has the focus.
+type globalKeys struct {
 	Search, Palette, Help, Quit, ForceQuit, Stock, Copy, Refresh key.Binding
 }
 
-// PaneKeys switch between provider panes.
-type PaneKeys struct{ Next, Prev, Jump key.Binding }
+// paneKeys switch between provider panes.
+type paneKeys struct{ Next, Prev, Jump key.Binding }
 
-// NavKeys move in lists and tables and open or leave what is selected.
-type NavKeys struct {
+// navKeys move in lists and tables and open or leave what is selected.
+type navKeys struct {
 	Up, Down, Top, Bottom, PageUp, PageDown, Open, Back key.Binding
 }
 
-// LineKeys act on the open line and its bucket table (Sort*, Wide and
+// lineKeys act on the open line and its bucket table (Sort*, Wide and
 // Scroll* work in the stock watch too).
-type LineKeys struct {
+type lineKeys struct {
 	Topup, Zero, SortNext, SortPrev, Wide, ScrollLeft, ScrollRight, CopyID key.Binding
 }
 
-// JournalKeys act in the journal view.
-type JournalKeys struct{ Reconcile key.Binding }
+// journalKeys act in the journal view.
+type journalKeys struct{ Reconcile key.Binding }
 
-// DialogKeys answer a dialog. Yes is deliberately a letter, never enter:
+// dialogKeys answer a dialog. Yes is deliberately a letter, never enter:
 // enter acts on the focused button, and "No" has the focus by default.
-type DialogKeys struct{ Yes, No, Switch, Enter key.Binding }
+type dialogKeys struct{ Yes, No, Switch, Enter key.Binding }
 
-// InputKeys drive the search and palette inputs.
-type InputKeys struct{ Submit, Cancel, Up, Down, Complete key.Binding }
+// inputKeys drive the search and palette inputs.
+type inputKeys struct{ Submit, Cancel, Up, Down, Complete key.Binding }
 
-// DefaultKeyMap is the contract's key map (CONTRACT.md, Keys).
-func DefaultKeyMap() KeyMap {
+// defaultKeyMap is the contract's key map (CONTRACT.md, Keys).
+func defaultKeyMap() KeyMap {
 	b := func(keys []string, k, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return KeyMap{
-		Global: GlobalKeys{
+		Global: globalKeys{
 			Search:    b([]string{"/"}, "/", "search"),
 			Palette:   b([]string{":"}, ":", "commands"),
 			Help:      b([]string{"?"}, "?", "help"),
@@ -60,12 +60,12 @@ func DefaultKeyMap() KeyMap {
 			Copy:      b([]string{"y"}, "y", "copy"),
 			Refresh:   b([]string{"r"}, "r", "refresh"),
 		},
-		Panes: PaneKeys{
+		Panes: paneKeys{
 			Next: b([]string{"tab"}, "tab", "next pane"),
 			Prev: b([]string{"shift+tab"}, "shift+tab", "prev pane"),
 			Jump: b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "jump to pane"),
 		},
-		Nav: NavKeys{
+		Nav: navKeys{
 			Up:       b([]string{"up", "k"}, "↑/k", "up"),
 			Down:     b([]string{"down", "j"}, "↓/j", "down"),
 			Top:      b([]string{"g", "home"}, "g", "top"),
@@ -75,7 +75,7 @@ func DefaultKeyMap() KeyMap {
 			Open:     b([]string{"enter"}, "enter", "open"),
 			Back:     b([]string{"esc"}, "esc", "back, cancel"),
 		},
-		Line: LineKeys{
+		Line: lineKeys{
 			Topup:       b([]string{"t"}, "t", "top-up"),
 			Zero:        b([]string{"z"}, "z", "show/fold empty buckets"),
 			SortNext:    b([]string{">"}, ">", "sort by next column"),
@@ -85,14 +85,14 @@ func DefaultKeyMap() KeyMap {
 			ScrollRight: b([]string{"right", "l"}, "→/l", "scroll right (wide)"),
 			CopyID:      b([]string{"Y"}, "Y", "copy the identifier"),
 		},
-		Journal: JournalKeys{Reconcile: b([]string{"r"}, "r", "reconcile")},
-		Dialog: DialogKeys{
+		Journal: journalKeys{Reconcile: b([]string{"r"}, "r", "reconcile")},
+		Dialog: dialogKeys{
 			Yes:    b([]string{"y", "Y"}, "y", "confirm"),
 			No:     b([]string{"n", "N", "esc"}, "n/esc", "cancel"),
 			Switch: b([]string{"left", "right", "h", "l", "tab", "shift+tab"}, "←/→", "switch"),
 			Enter:  b([]string{"enter"}, "enter", "press button"),
 		},
-		Input: InputKeys{
+		Input: inputKeys{
 			Submit:   b([]string{"enter"}, "enter", "run"),
 			Cancel:   b([]string{"esc"}, "esc", "close"),
 			Up:       b([]string{"up", "ctrl+p"}, "↑", "previous match"),

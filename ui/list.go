@@ -58,7 +58,7 @@ func (l *cursorList) Visible() (from, to int) {
 }
 
 // HandleKey applies a navigation key and reports whether it was one.
-func (l *cursorList) HandleKey(msg tea.KeyPressMsg, k NavKeys) bool {
+func (l *cursorList) HandleKey(msg tea.KeyPressMsg, k navKeys) bool {
 	switch {
 	case key.Matches(msg, k.Up):
 		l.Move(-1)

@@ -10,10 +10,10 @@ import (
 	"simdesk/present"
 )
 
-// OfferPicker lists the offers that fit the open line (engine.OffersForLine),
+// offerPicker lists the offers that fit the open line (engine.OffersForLine),
 // with price and stock; typing filters them fuzzily. Empty offers are shown
 // but cannot be chosen.
-type OfferPicker struct {
+type offerPicker struct {
 	title   string
 	offers  []model.Offer
 	in      lineInput
@@ -22,24 +22,24 @@ type OfferPicker struct {
 	msg     string
 }
 
-var _ inputDialog = (*OfferPicker)(nil)
+var _ inputDialog = (*offerPicker)(nil)
 
-// NewOfferPicker opens the picker over offers.
-func NewOfferPicker(title string, offers []model.Offer) *OfferPicker {
-	p := &OfferPicker{title: title, offers: offers, in: lineInput{limit: 64}}
+// newOfferPicker opens the picker over offers.
+func newOfferPicker(title string, offers []model.Offer) *offerPicker {
+	p := &offerPicker{title: title, offers: offers, in: lineInput{limit: 64}}
 	p.refilter()
 	return p
 }
 
 // ID implements Dialog.
-func (p *OfferPicker) ID() string { return "offers" }
+func (p *offerPicker) ID() string { return "offers" }
 
 // Keys implements Dialog.
-func (p *OfferPicker) Keys(k KeyMap) []key.Binding {
+func (p *offerPicker) Keys(k KeyMap) []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")), k.Input.Up, k.Input.Down, k.Input.Cancel}
 }
 
-func (p *OfferPicker) refilter() {
+func (p *offerPicker) refilter() {
 	labels := make([]string, len(p.offers))
 	for i, o := range p.offers {
 		labels[i] = o.Name + " " + o.Supplier
@@ -59,7 +59,7 @@ func (p *OfferPicker) refilter() {
 }
 
 // Selected returns the offer under the cursor.
-func (p *OfferPicker) Selected() (model.Offer, bool) {
+func (p *offerPicker) Selected() (model.Offer, bool) {
 	if p.cursor < 0 || p.cursor >= len(p.matches) {
 		return model.Offer{}, false
 	}
@@ -67,19 +67,19 @@ func (p *OfferPicker) Selected() (model.Offer, bool) {
 }
 
 // HandlePaste implements inputDialog.
-func (p *OfferPicker) HandlePaste(s string, c *common) {
+func (p *offerPicker) HandlePaste(s string, c *common) {
 	p.in.Insert(s)
 	p.refilter()
 }
 
 // CursorAt implements inputDialog: on the filter line.
-func (p *OfferPicker) CursorAt() (int, int) {
+func (p *offerPicker) CursorAt() (int, int) {
 	_, x := p.in.View(1 << 20)
 	return 2 + len("filter ") + x, 2
 }
 
 // HandleKey implements Dialog.
-func (p *OfferPicker) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+func (p *offerPicker) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 	k := c.keys.Input
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -110,7 +110,7 @@ func (p *OfferPicker) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 }
 
 // View implements Dialog.
-func (p *OfferPicker) View(c *common, w, h int) string {
+func (p *offerPicker) View(c *common, w, h int) string {
 	st := c.st
 	inner := max(20, min(90, w)-4)
 	txt, _ := p.in.View(inner - 8)

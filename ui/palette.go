@@ -56,9 +56,9 @@ type paletteMatch struct {
 	idx []int // matched rune positions in cmd.label(), for highlighting
 }
 
-// CommandPalette is the `:` command palette: fuzzy matching over the commands, with
+// commandPalette is the `:` command palette: fuzzy matching over the commands, with
 // arguments after a space ("ref INC-4411", "pane cvp").
-type CommandPalette struct {
+type commandPalette struct {
 	in      lineInput
 	cmds    []paletteCommand
 	matches []paletteMatch
@@ -66,27 +66,27 @@ type CommandPalette struct {
 	msg     string
 }
 
-var _ inputDialog = (*CommandPalette)(nil)
+var _ inputDialog = (*commandPalette)(nil)
 
-// NewCommandPalette opens the palette over these commands.
-func NewCommandPalette(cmds []paletteCommand) *CommandPalette {
-	p := &CommandPalette{cmds: cmds, in: lineInput{limit: 200}}
+// newCommandPalette opens the palette over these commands.
+func newCommandPalette(cmds []paletteCommand) *commandPalette {
+	p := &commandPalette{cmds: cmds, in: lineInput{limit: 200}}
 	p.refilter()
 	return p
 }
 
 // ID implements Dialog.
-func (p *CommandPalette) ID() string { return "palette" }
+func (p *commandPalette) ID() string { return "palette" }
 
 // AtTop places the palette at the top of the body.
-func (p *CommandPalette) AtTop() bool { return true }
+func (p *commandPalette) AtTop() bool { return true }
 
 // Keys implements Dialog.
-func (p *CommandPalette) Keys(k KeyMap) []key.Binding {
+func (p *commandPalette) Keys(k KeyMap) []key.Binding {
 	return []key.Binding{k.Input.Submit, k.Input.Up, k.Input.Down, k.Input.Complete, k.Input.Cancel}
 }
 
-func (p *CommandPalette) refilter() {
+func (p *commandPalette) refilter() {
 	v := strings.TrimLeft(p.in.Value(), " ")
 	word, rest, spaced := strings.Cut(v, " ")
 	word = strings.ToLower(word)
@@ -139,19 +139,19 @@ func fuzzyOrAll(pattern string, data []string) fuzzy.Matches {
 }
 
 // HandlePaste implements inputDialog.
-func (p *CommandPalette) HandlePaste(s string, c *common) {
+func (p *commandPalette) HandlePaste(s string, c *common) {
 	p.in.Insert(s)
 	p.refilter()
 }
 
 // CursorAt implements inputDialog: after the border, padding and ": ".
-func (p *CommandPalette) CursorAt() (int, int) {
+func (p *commandPalette) CursorAt() (int, int) {
 	_, x := p.in.View(1 << 20)
 	return 2 + 2 + x, 1
 }
 
 // HandleKey implements Dialog.
-func (p *CommandPalette) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+func (p *commandPalette) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 	k := c.keys.Input
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -198,7 +198,7 @@ func completion(m paletteMatch) string {
 }
 
 // View implements Dialog.
-func (p *CommandPalette) View(c *common, w, h int) string {
+func (p *commandPalette) View(c *common, w, h int) string {
 	st := c.st
 	boxW := min(72, w)
 	inner := boxW - 4

@@ -360,8 +360,8 @@ func TestStockWatchHourIsFlat(t *testing.T) {
 		t.Fatalf("%d polls", polls)
 	}
 	for k, r := range h.m.stock.series {
-		if r.n != StockSamples {
-			t.Fatalf("%s holds %d samples, want %d", k, r.n, StockSamples)
+		if r.n != stockSamples {
+			t.Fatalf("%s holds %d samples, want %d", k, r.n, stockSamples)
 		}
 	}
 	if s := h.screen(); !strings.Contains(s, "Recharge Holiday Voix 30 min") {

@@ -57,9 +57,9 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Search):
 		m.openSearch()
 	case key.Matches(msg, k.Global.Palette):
-		m.dialogs.push(NewCommandPalette(m.commands()))
+		m.dialogs.push(newCommandPalette(m.commands()))
 	case key.Matches(msg, k.Global.Help):
-		m.dialogs.push(NewHelpDialog(m.commands(), m.where(), m.hints()))
+		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
 	case key.Matches(msg, k.Global.Stock):
 		if m.screen == screenStock {
 			m.screen = screenPanes
@@ -182,7 +182,7 @@ func (m *Model) runCommand(name, arg string) tea.Cmd {
 	case "copy":
 		return m.copyView()
 	case "help":
-		m.dialogs.push(NewHelpDialog(m.commands(), m.where(), m.hints()))
+		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
 	case "quit":
 		return m.quit()
 	case "ref":

@@ -85,7 +85,7 @@ func saveHistoryCmd(w *historyWriter, seq int, entries []string) tea.Cmd {
 }
 
 func (m *Model) openSearch() {
-	m.dialogs.push(NewSearchBox(m.hist.newestFirst()))
+	m.dialogs.push(newSearchBox(m.hist.newestFirst()))
 	if v := m.openLine(); v != nil {
 		m.filterBefore = v.filter
 	}
@@ -103,7 +103,7 @@ func (m *Model) openLine() *lineView {
 // identifier filters the open line's buckets as it is typed, with the
 // match count in the box; an identifier (or nothing) puts the filter back.
 func (m *Model) previewFilter() {
-	sb, ok := m.dialogs.top().(*SearchBox)
+	sb, ok := m.dialogs.top().(*searchBox)
 	v := m.openLine()
 	if !ok || v == nil {
 		return

@@ -12,11 +12,11 @@ import (
 	"simdesk/present"
 )
 
-// SearchBox is the `/` input. As the operator types it shows the detected
+// searchBox is the `/` input. As the operator types it shows the detected
 // identifier type (prefixes msisdn:/sim:/sub:/trx: and ID@ACCOUNT included)
 // and fuzzy matches from the history of past lookups. Invalid input is
 // refused here with a one-line reason; nothing else changes.
-type SearchBox struct {
+type searchBox struct {
 	in      lineInput
 	hist    []string // newest first
 	matches []string
@@ -34,26 +34,26 @@ type filterAction struct{}
 
 func (filterAction) isAction() {}
 
-var _ inputDialog = (*SearchBox)(nil)
+var _ inputDialog = (*searchBox)(nil)
 
 // maxSuggestions is how many history matches the box lists.
 const maxSuggestions = 6
 
-// NewSearchBox opens the search input over the history (newest first).
-func NewSearchBox(hist []string) *SearchBox {
-	s := &SearchBox{hist: hist, in: lineInput{limit: 128}, cursor: -1}
+// newSearchBox opens the search input over the history (newest first).
+func newSearchBox(hist []string) *searchBox {
+	s := &searchBox{hist: hist, in: lineInput{limit: 128}, cursor: -1}
 	s.refilter()
 	return s
 }
 
 // ID implements Dialog.
-func (s *SearchBox) ID() string { return "search" }
+func (s *searchBox) ID() string { return "search" }
 
 // AtTop places the search input at the top of the body.
-func (s *SearchBox) AtTop() bool { return true }
+func (s *searchBox) AtTop() bool { return true }
 
 // Keys implements Dialog.
-func (s *SearchBox) Keys(k KeyMap) []key.Binding {
+func (s *searchBox) Keys(k KeyMap) []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
 		k.Input.Up, k.Input.Down, k.Input.Complete, k.Input.Cancel,
@@ -62,14 +62,14 @@ func (s *SearchBox) Keys(k KeyMap) []key.Binding {
 
 // Value is the text the search would run now: the selected suggestion, or
 // what was typed.
-func (s *SearchBox) Value() string {
+func (s *searchBox) Value() string {
 	if s.cursor >= 0 && s.cursor < len(s.matches) {
 		return s.matches[s.cursor]
 	}
 	return s.in.Value()
 }
 
-func (s *SearchBox) refilter() {
+func (s *searchBox) refilter() {
 	s.matches = s.matches[:0]
 	v := strings.TrimSpace(s.in.Value())
 	if v == "" {
@@ -90,7 +90,7 @@ func (s *SearchBox) refilter() {
 
 // Detected describes what the current text would be searched as, or why it
 // would be refused.
-func (s *SearchBox) Detected() (string, bool) {
+func (s *searchBox) Detected() (string, bool) {
 	v := s.Value()
 	if strings.TrimSpace(v) == "" {
 		return "type a MSISDN, SIM id, subscription id or transaction id", false
@@ -111,14 +111,14 @@ func (s *SearchBox) Detected() (string, bool) {
 }
 
 // HandlePaste implements inputDialog.
-func (s *SearchBox) HandlePaste(p string, c *common) {
+func (s *searchBox) HandlePaste(p string, c *common) {
 	s.in.Insert(strings.TrimSpace(p))
 	s.err = ""
 	s.refilter()
 }
 
 // CursorAt implements inputDialog: after the border, padding and "/ ".
-func (s *SearchBox) CursorAt() (int, int) {
+func (s *searchBox) CursorAt() (int, int) {
 	if s.cursor >= 0 {
 		return 2 + 2 + len([]rune(s.Value())), 1
 	}
@@ -127,7 +127,7 @@ func (s *SearchBox) CursorAt() (int, int) {
 }
 
 // HandleKey implements Dialog.
-func (s *SearchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+func (s *searchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 	k := c.keys.Input
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -161,7 +161,7 @@ func (s *SearchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 }
 
 // View implements Dialog.
-func (s *SearchBox) View(c *common, w, h int) string {
+func (s *searchBox) View(c *common, w, h int) string {
 	st := c.st
 	inner := max(10, min(72, w)-4)
 	txt, _ := s.in.View(inner - 2)

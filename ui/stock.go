@@ -17,10 +17,10 @@ import (
 	"simdesk/model"
 )
 
-// StockSamples is how many stock readings each offer keeps: at the default
+// stockSamples is how many stock readings each offer keeps: at the default
 // 30 s refresh, one hour. The ring buffer keeps memory flat however long the
 // console runs.
-const StockSamples = 120
+const stockSamples = 120
 
 // stockTimeout bounds one offers call.
 const stockTimeout = 30 * time.Second
@@ -32,20 +32,20 @@ type stockSample struct {
 
 // stockRing is a fixed-size ring of samples, oldest overwritten first.
 type stockRing struct {
-	buf  [StockSamples]stockSample
+	buf  [stockSamples]stockSample
 	head int // next write position
 	n    int
 }
 
 func (r *stockRing) add(s stockSample) {
 	r.buf[r.head] = s
-	r.head = (r.head + 1) % StockSamples
-	r.n = min(r.n+1, StockSamples)
+	r.head = (r.head + 1) % stockSamples
+	r.n = min(r.n+1, stockSamples)
 }
 
 // at returns the i-th sample, oldest first.
 func (r *stockRing) at(i int) stockSample {
-	return r.buf[(r.head-r.n+i+StockSamples)%StockSamples]
+	return r.buf[(r.head-r.n+i+stockSamples)%stockSamples]
 }
 
 func (r *stockRing) last() (stockSample, bool) {

@@ -21,9 +21,9 @@ type Palette struct {
 	Border, BarFill, BarOff color.Color
 }
 
-// DarkPalette is used on dark terminal backgrounds (the default until the
+// darkPalette is used on dark terminal backgrounds (the default until the
 // terminal answers the background-colour query).
-func DarkPalette() *Palette {
+func darkPalette() *Palette {
 	return &Palette{
 		Fg: lipgloss.Color("#dddddd"), Muted: lipgloss.Color("#8a8a8a"), Subtle: lipgloss.Color("#5f5f5f"),
 		Accent: lipgloss.Color("#5fafff"), Title: lipgloss.Color("#ffffff"),
@@ -34,8 +34,8 @@ func DarkPalette() *Palette {
 	}
 }
 
-// LightPalette is used when the terminal reports a light background.
-func LightPalette() *Palette {
+// lightPalette is used when the terminal reports a light background.
+func lightPalette() *Palette {
 	return &Palette{
 		Fg: lipgloss.Color("#1c1c1c"), Muted: lipgloss.Color("#6c6c6c"), Subtle: lipgloss.Color("#a8a8a8"),
 		Accent: lipgloss.Color("#005fd7"), Title: lipgloss.Color("#000000"),
@@ -46,10 +46,10 @@ func LightPalette() *Palette {
 	}
 }
 
-// NoColorPalette is the NO_COLOR theme: nil, which NewStyles turns into
+// noColorPalette is the NO_COLOR theme: nil, which NewStyles turns into
 // styles that emit no escape codes at all. Meaning then rests on the text
 // markers (LOW, EMPTY, ●/✖, ▸) that every component writes anyway.
-func NoColorPalette() *Palette { return nil }
+func noColorPalette() *Palette { return nil }
 
 // Styles is the one semantic style sheet of the console. Components ask for
 // roles (Danger, Warn, Selected…), never for colours.
@@ -72,9 +72,9 @@ type Styles struct {
 	Match                                lipgloss.Style
 }
 
-// NewStyles builds the style sheet from a palette; a nil palette yields the
+// newStyles builds the style sheet from a palette; a nil palette yields the
 // colourless sheet.
-func NewStyles(p *Palette) *Styles {
+func newStyles(p *Palette) *Styles {
 	n := lipgloss.NewStyle()
 	if p == nil {
 		return &Styles{

@@ -122,7 +122,7 @@ func (m *Model) onOffers(msg offersMsg) {
 		return
 	}
 	m.status = statusLine{}
-	m.dialogs.push(NewOfferPicker(f.pane+" top-up · "+identLabel(&m.c, &f.line), fits))
+	m.dialogs.push(newOfferPicker(f.pane+" top-up · "+identLabel(&m.c, &f.line), fits))
 }
 
 // pickOffer closes the picker and asks the journal, in a command (it reads
