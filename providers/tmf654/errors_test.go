@@ -52,3 +52,34 @@ func TestErrorBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestReconcileCutShortListConcludesNothing: a top-up list that never ends
+// (every page full) is read at most 20 pages, and an attempt absent from it
+// stays pending instead of being declared never arrived.
+func TestReconcileCutShortListConcludesNothing(t *testing.T) {
+	pages := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pages++
+		var b strings.Builder
+		b.WriteString("[")
+		for i := 0; i < 100; i++ {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"id":"TB","status":"completed","description":"other"}`)
+		}
+		b.WriteString("]")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(b.String()))
+	}))
+	defer srv.Close()
+	c, err := tmf654.New(tmf654.Options{Name: "t", Kind: tmf654.Kind, BaseURL: srv.URL + "/v4", ClientID: "id", ClientSecret: "s",
+		Currency: "USD", MaxAmount: 50, HTTP: httpx.New("t", 5*time.Second, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Reconcile(context.Background(), model.TopupRequest{JournalID: "j-1", Target: model.Identifier{Type: model.MSISDN, Value: "9077613"}}, nil)
+	if err == nil || res.Status != "" || !strings.Contains(err.Error(), "cut short") || pages != 20 {
+		t.Errorf("%+v %v after %d pages", res, err, pages)
+	}
+}

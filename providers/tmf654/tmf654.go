@@ -217,8 +217,9 @@ const (
 )
 
 // listPaged pages through a TMF collection with offset/limit until a short
-// page, at most maxPages pages.
-func (c *Client) listPaged(ctx context.Context, path string, q url.Values, each func(io.Reader) (int, error)) error {
+// page, at most maxPages pages. complete is false when it stopped at
+// maxPages: absence from such a list proves nothing.
+func (c *Client) listPaged(ctx context.Context, path string, q url.Values, each func(io.Reader) (int, error)) (complete bool, err error) {
 	for page := 0; page < maxPages; page++ {
 		q.Set("offset", strconv.Itoa(page*pageSize))
 		q.Set("limit", strconv.Itoa(pageSize))
@@ -229,20 +230,20 @@ func (c *Client) listPaged(ctx context.Context, path string, q url.Values, each 
 			return err
 		})
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n < pageSize {
-			return nil
+			return true, nil
 		}
 	}
-	return nil
+	return false, nil
 }
 
 // buckets lists every bucket of a line (GET /bucket?logicalResource.id=).
 func (c *Client) buckets(ctx context.Context, msisdn string) ([]bucket, error) {
 	var all []bucket
 	q := url.Values{"logicalResource.id": {msisdn}}
-	err := c.listPaged(ctx, "/bucket", q, func(r io.Reader) (int, error) {
+	_, err := c.listPaged(ctx, "/bucket", q, func(r io.Reader) (int, error) {
 		bs, err := DecodeBuckets(r)
 		all = append(all, bs...)
 		return len(bs), err

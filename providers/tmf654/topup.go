@@ -177,7 +177,7 @@ func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed 
 	}
 	var found *topupBalance
 	q := url.Values{"logicalResource.id": {req.Target.Value}}
-	err := c.listPaged(ctx, "/topupBalance", q, func(r io.Reader) (int, error) {
+	complete, err := c.listPaged(ctx, "/topupBalance", q, func(r io.Reader) (int, error) {
 		ts, err := DecodeTopups(r)
 		for i := range ts {
 			if found == nil && ts[i].Description == req.JournalID && !claimed[ts[i].ID] {
@@ -189,6 +189,10 @@ func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed 
 	})
 	if err != nil {
 		return model.TopupResult{}, err
+	}
+	if found == nil && !complete {
+		return model.TopupResult{}, &model.Error{Kind: model.ErrBadResponse, Provider: c.o.Name,
+			Message: fmt.Sprintf("no top-up with description %s in the first %d of the line's top-ups: the list was cut short, the attempt stays pending", req.JournalID, maxPages*pageSize)}
 	}
 	if found == nil {
 		return model.TopupResult{Status: model.TopupRejected, Sent: true,
