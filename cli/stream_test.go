@@ -3,6 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,5 +80,44 @@ func TestLookupJSONStreamErrorBeforeOutput(t *testing.T) {
 	}
 	if strings.Index(out, `"error"`) > strings.Index(out, `"lines"`) {
 		t.Errorf("classic order expected when nothing streamed:\n%s", out)
+	}
+}
+
+// TestLookupJSONStreamRedactsSecrets: buckets written while the answer is
+// read bypass the engine's boundary, so the stream applies the same
+// redactor: a provider that echoes the client secret in a bucket's name, an
+// attribute and a line field shows it masked.
+func TestLookupJSONStreamRedactsSecrets(t *testing.T) {
+	const secret = "s3cr3t-echoed-canary"
+	body := `[{"effectiveDate":"2023-01-01T00:00:00Z","description":"line ` + secret + `","bucket":[` +
+		`{"id":"1","name":"bucket ` + secret + `","characteristic":[{"name":"Echo","value":"` + secret + `"}]},` +
+		`{"id":"2","name":"plain"}]}]`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	env := isolated(t)
+	path := filepath.Join(t.TempDir(), "echo.toml")
+	cfg := fmt.Sprintf("journal = %q\n[[provider]]\nname = \"echo\"\nkind = \"tmf677-dxp\"\nbase_url = %q\nbusiness_id = \"PR\"\nclient_id = \"demo\"\nclient_secret_env = \"ECHO_SECRET\"\n",
+		filepath.Join(t.TempDir(), "j.jsonl"), srv.URL+"/dxp-ux/v1")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["SIMDESK_CONFIG"] = path
+	env["ECHO_SECRET"] = secret
+	code, out, errs := run(t, env, "", "lookup", "--format", "json", "--provider", "echo", "S-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(out+errs, secret) {
+		t.Fatalf("the secret leaked:\n%s", out)
+	}
+	var doc lookupJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Results[0].Lines[0].Buckets) != 2 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if b := doc.Results[0].Lines[0].Buckets[0]; !strings.HasPrefix(b.Name, "bucket ") || b.Attributes.Value("Echo") == "" || !strings.HasPrefix(doc.Results[0].Lines[0].Description, "line ") {
+		t.Fatalf("masked fields lost: %+v", b)
 	}
 }
