@@ -24,6 +24,9 @@ func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, 
 				fmt.Fprintf(w, " [correlation %s]", r.Err.CorrelationID)
 			}
 			fmt.Fprintln(w)
+			if hint := present.AccountHint(r.Err, id); hint != "" {
+				fmt.Fprintln(w, "   → "+hint)
+			}
 			continue
 		}
 		for _, l := range r.Lines {

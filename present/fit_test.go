@@ -3,6 +3,8 @@ package present
 import (
 	"strings"
 	"testing"
+
+	"simdesk/model"
 )
 
 func TestDistinctKeepsWhatDiffers(t *testing.T) {
@@ -53,4 +55,19 @@ func FuzzDistinct(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAccountHint(t *testing.T) {
+	e := &model.Error{Kind: model.ErrBadRequest, Status: 400, Message: "The billing account (relatedParty.id) must be given for CWC (Liberate) postpaid lines"}
+	id := model.Identifier{Type: model.MSISDN, Value: "4933562"}
+	if got := AccountHint(e, id); !strings.Contains(got, "4933562@ACCOUNT") || !strings.Contains(got, "--account") {
+		t.Fatalf("hint %q", got)
+	}
+	id.Account = "150015680000"
+	if AccountHint(e, id) != "" {
+		t.Fatal("hint although the account was given")
+	}
+	if AccountHint(&model.Error{Kind: model.ErrNotFound, Message: "no such line"}, model.Identifier{Value: "1"}) != "" {
+		t.Fatal("hint for another error")
+	}
 }

@@ -114,3 +114,17 @@ func NonEmpty(s, def string) string {
 	}
 	return s
 }
+
+// AccountHint tells how to give the billing account when a provider
+// refused a lookup for want of one (the cvp API needs it for CWC postpaid
+// lines): "" for any other error.
+func AccountHint(e *model.Error, id model.Identifier) string {
+	if e == nil || id.Account != "" {
+		return ""
+	}
+	m := strings.ToLower(e.Message)
+	if !strings.Contains(m, "account") || !strings.Contains(m, "relatedparty") && !strings.Contains(m, "billing") {
+		return ""
+	}
+	return "this line needs its billing account: search " + id.Value + "@ACCOUNT (headless: --account ACCOUNT)"
+}

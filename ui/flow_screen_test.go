@@ -381,3 +381,12 @@ func TestSlashFiltersTheOpenLineAsYouType(t *testing.T) {
 		t.Fatalf("an identifier changed the filter: %q", v.filter)
 	}
 }
+
+func TestCWCPostpaidWithoutAccountSaysHowToGiveIt(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.lla.errs = map[string]*model.Error{"4933562": {Kind: model.ErrBadRequest, Status: 400, Message: "The billing account (relatedParty.id) must be given for CWC (Liberate) postpaid lines"}}
+	h.orange.errs = map[string]*model.Error{"4933562": {Kind: model.ErrNotFound, Status: 404}}
+	h.search("4933562")
+	h.mustSee("4933562@ACCOUNT", "--account ACCOUNT")
+	h.mustNotSee("r retries") // a 400 does not change by asking again
+}

@@ -269,6 +269,11 @@ func (p *pane) View(c *common, w, h int) string {
 		for _, l := range wrap(errorLine(p.err), w-2) {
 			lines = append(lines, "  "+l)
 		}
+		if hint := present.AccountHint(p.err, p.query); hint != "" {
+			for _, l := range wrap("→ "+hint, w-2) {
+				lines = append(lines, st.Accent.Render("  "+l))
+			}
+		}
 		foot := "  after " + present.FormatMillis(p.elapsed)
 		if retryHelps(p.err) {
 			foot += " · r retries"
