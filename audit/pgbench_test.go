@@ -165,48 +165,55 @@ func bigJournalFile(b testing.TB, n int) string {
 			bigJournal.err = err
 			return
 		}
-		path := filepath.Join(dir, "big.jsonl")
-		f, err := os.Create(path)
-		if err != nil {
-			bigJournal.err = err
-			return
-		}
-		defer f.Close()
-		start := time.Now().Add(-30 * 24 * time.Hour).UTC()
-		step := 30 * 24 * time.Hour / time.Duration(n)
-		prev := ""
-		buf := make([]byte, 0, 1<<20)
-		for i := 0; i < n; i++ {
-			a := i / 2
-			id := fmt.Sprintf("big%07d", a)
-			line := fmt.Sprintf("336%08d", a%5000)
-			offer := fmt.Sprintf("offer-%d", a%10)
-			ts := start.Add(time.Duration(i) * step)
-			e := pgIntent(id, line, offer, ts)
-			if i%2 == 1 {
-				e = pgOutcome(id, StatusOK, "T"+id, ts)
-				e.TargetID, e.OfferID = line, offer
-			}
-			e.Prev = prev
-			l, err := encodeEntry(e)
-			if err != nil {
-				bigJournal.err = err
-				return
-			}
-			prev = hashLine(l)
-			buf = append(append(buf, l...), '\n')
-			if len(buf) > 1<<20-4096 {
-				f.Write(buf)
-				buf = buf[:0]
-			}
-		}
-		_, bigJournal.err = f.Write(buf)
-		bigJournal.path = path
+		bigJournal.path = filepath.Join(dir, "big.jsonl")
+		bigJournal.err = writeBigJournal(bigJournal.path, n)
 	})
 	if bigJournal.err != nil {
 		b.Fatal(bigJournal.err)
 	}
 	return bigJournal.path
+}
+
+// writeBigJournal writes a chained file journal of n entries: n/2 attempts
+// over 5,000 lines and 10 offers, spread over the last 30 days, each
+// settled ok with its own transaction.
+func writeBigJournal(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now().Add(-30 * 24 * time.Hour).UTC()
+	step := 30 * 24 * time.Hour / time.Duration(n)
+	prev := ""
+	buf := make([]byte, 0, 1<<20)
+	for i := 0; i < n; i++ {
+		a := i / 2
+		id := fmt.Sprintf("big%07d", a)
+		line := fmt.Sprintf("336%08d", a%5000)
+		offer := fmt.Sprintf("offer-%d", a%10)
+		ts := start.Add(time.Duration(i) * step)
+		e := pgIntent(id, line, offer, ts)
+		if i%2 == 1 {
+			e = pgOutcome(id, StatusOK, "T"+id, ts)
+			e.TargetID, e.OfferID = line, offer
+		}
+		e.Prev = prev
+		l, err := encodeEntry(e)
+		if err != nil {
+			return err
+		}
+		prev = hashLine(l)
+		buf = append(append(buf, l...), '\n')
+		if len(buf) > 1<<20-4096 {
+			if _, err := f.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	_, err = f.Write(buf)
+	return err
 }
 
 // BenchmarkJournalDuplicateCheck400k: the duplicate guard's check (the

@@ -73,10 +73,11 @@ func (p *PG) Import(ctx context.Context, path string) (int, error) {
 		var pend [][]any
 		for _, a := range attempts(entries) {
 			if a.Intent.Phase == PhaseIntent && (a.Pending() || a.AwaitsID()) {
-				pend = append(pend, []any{a.Intent.JournalID, seqOf[a.Intent.JournalID]})
+				k := KeyOf(a.Intent)
+				pend = append(pend, []any{a.Intent.JournalID, seqOf[a.Intent.JournalID], k.Provider, k.Line, k.OfferID, k.Amount})
 			}
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"simdesk_pending"}, []string{"journal_id", "seq"}, pgx.CopyFromRows(pend)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"simdesk_pending"}, []string{"journal_id", "seq", "provider", "line_key", "offer_id", "amount"}, pgx.CopyFromRows(pend)); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", pgChannel, fmt.Sprint(len(entries)))
