@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
 	"slices"
 
 	"simdesk/audit"
+	"simdesk/engine"
 )
 
 type journalJSON struct {
@@ -107,7 +109,16 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		for _, u := range unresolved {
 			out.Unresolved = append(out.Unresolved, unresolvedJSON{u.JournalID, oneLine(u.Err.Error())})
 			fmt.Fprintf(env.Stderr, "simdesk: %s still pending: %s\n", u.JournalID, oneLine(u.Err.Error()))
-			code = ExitProvider
+			// Not visible yet, or ambiguous: the provider answered, the
+			// outcome is still unknown (6). Anything else: it did not (4).
+			var amb *engine.AmbiguousError
+			switch {
+			case code == ExitProvider:
+			case errors.Is(u.Err, engine.ErrNotVisibleYet) || errors.As(u.Err, &amb):
+				code = ExitUnknown
+			default:
+				code = ExitProvider
+			}
 		}
 	}
 	if *verify {

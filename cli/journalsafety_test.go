@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"simdesk/audit"
 	"simdesk/model"
@@ -141,5 +142,31 @@ func TestJournalResolve(t *testing.T) {
 	}
 	if code, _, errs := run(t, env, "", "journal", "--resolve", a); code != ExitUsage {
 		t.Fatalf("--resolve without a transaction: %d %s", code, errs)
+	}
+}
+
+// `journal --reconcile` against a list that lags: the attempt stays
+// pending, "not visible yet", and the exit status says the outcome is
+// still unknown (6), not that the provider failed (4).
+func TestReconcileNotVisibleYetExit(t *testing.T) {
+	_, env := startSim(t, sim.Options{OrangeListLag: time.Hour}, "")
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	configJournal(t, env, path)
+	j, err := audit.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := audit.NewID()
+	if _, err := j.Append(t.Context(), audit.Entry{JournalID: id, Phase: audit.PhaseIntent, Operator: "carol", Provider: "orange",
+		OfferID: "off-1", TargetType: "msisdn", TargetID: "33612345678"}); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	code, _, errs := run(t, env, "", "journal", "--reconcile")
+	if code != ExitUnknown || !strings.Contains(errs, id+" still pending: not visible yet") {
+		t.Fatalf("reconcile: exit %d, %q", code, errs)
+	}
+	if code, out, _ := run(t, env, "", "journal", "--pending", "--format", "json"); code != 0 || !strings.Contains(out, id) {
+		t.Fatalf("no longer pending: %s", out)
 	}
 }

@@ -104,6 +104,10 @@ func TestCrashDuringTopupPG(t *testing.T) {
 		topup(whole/4 + time.Duration(rng.Int63n(int64(whole))))
 	}
 	pending := pendingNow()
+	// The simulator's list does not lag: no settle time to wait before an
+	// absent attempt may be concluded "not found".
+	cfgText, _ := os.ReadFile(env["SIMDESK_CONFIG"])
+	os.WriteFile(env["SIMDESK_CONFIG"], []byte(strings.Replace(string(cfgText), "readonly = false\n", "readonly = false\nsettle_time = \"0s\"\n", 1)), 0o600)
 	code, out, errs := run(t, env, "", "journal", "--reconcile", "--format", "json")
 	if code != 0 {
 		t.Fatalf("reconcile: %d %s %s", code, out, errs)
