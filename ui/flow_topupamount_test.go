@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -46,9 +47,16 @@ func amountDemoEngine(t *testing.T) *engine.Engine {
 // in the TMF677 and TMF654 panes, `t` offering the preset amounts and a
 // custom amount checked as it is typed, the confirmation with amount,
 // currency and balance, the outcome and the balance's difference.
+// It runs at 110×34 and at the 80×24 every screen must fit.
 func TestAmountTopupFlow(t *testing.T) {
+	for _, size := range [][2]int{{110, 34}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { amountTopupFlow(t, size[0], size[1]) })
+	}
+}
+
+func amountTopupFlow(t *testing.T, w, h int) {
 	m := New(Options{Engine: amountDemoEngine(t), Demo: true, NoColor: true, HistoryPath: filepath.Join(t.TempDir(), "history")})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(110, 34))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	screenHas(t, tm, "DEMO", "lla-topup")
 
 	tm.Type("/9077613")

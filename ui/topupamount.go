@@ -85,7 +85,7 @@ func (m *Model) onAmount(msg amountMsg) {
 	rules := m.eng.Capabilities(f.pane).Amounts
 	if len(msg.targets) == 0 {
 		m.topup = nil
-		m.setStatus("✖ this line has no "+nonEmpty(rules.UsageType, "monetary")+" balance on "+f.pane+": nothing to top up, nothing sent", statusWarn)
+		m.setStatus("✖ this line has no "+nonEmpty(rules.UsageType, "monetary")+" balance on "+f.pane+": nothing sent", statusWarn)
 		return
 	}
 	m.status = statusLine{}
