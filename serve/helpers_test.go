@@ -267,7 +267,8 @@ type console struct {
 	first chan struct{}
 	once  sync.Once
 	reads atomic.Int64
-	keep  int // bytes of output kept for waitFor (the newest)
+	keep  int           // bytes of output kept for waitFor (the newest)
+	got   chan struct{} // signalled after each read (capacity 1)
 }
 
 func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console {
@@ -297,7 +298,7 @@ func openConsoleSized(t testing.TB, c *gossh.Client, env map[string]string, cols
 	if err != nil {
 		t.Fatal(err)
 	}
-	cn := &console{t: t, sess: sess, in: in, done: make(chan struct{}), first: make(chan struct{}), keep: 1 << 20}
+	cn := &console{t: t, sess: sess, in: in, done: make(chan struct{}), first: make(chan struct{}), keep: 1 << 20, got: make(chan struct{}, 1)}
 	go func() {
 		defer close(cn.done)
 		buf := make([]byte, 32<<10)
@@ -311,6 +312,10 @@ func openConsoleSized(t testing.TB, c *gossh.Client, env map[string]string, cols
 				}
 				cn.mu.Unlock()
 				cn.reads.Add(1)
+				select {
+				case cn.got <- struct{}{}:
+				default:
+				}
 				cn.once.Do(func() { close(cn.first) })
 			}
 			if err != nil {
