@@ -39,7 +39,7 @@ func (m *Model) copyText() string {
 	case screenStock:
 		s := *m.stock
 		s.list.height, s.list.offset = tall, 0
-		s.wide = true
+		s.wide, s.xoff = true, 0
 		body, where = s.View(&c, w, tall), "stock"
 	case screenJournal:
 		j := *m.journal

@@ -390,3 +390,22 @@ func TestCWCPostpaidWithoutAccountSaysHowToGiveIt(t *testing.T) {
 	h.mustSee("4933562@ACCOUNT", "--account ACCOUNT")
 	h.mustNotSee("r retries") // a 400 does not change by asking again
 }
+
+func TestStockWideModeShowsEveryColumn(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	h.settle(h.press("s"))
+	h.mustNotSee("Welcome Travelers")
+	h.press("w")
+	h.mustSee("SUPPLIER")
+	h.press("l", "l", "l", "l")
+	h.mustSee("Travelers", "EUR 27.50")
+	h.mustNotSee("Recharge Holiday")
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if n := len([]rune(l)); n > 60 {
+			t.Fatalf("a line of %d in wide mode", n)
+		}
+	}
+	h.press("w")
+	h.mustNotSee("SUPPLIER")
+}

@@ -117,7 +117,8 @@ type stockWatch struct {
 	list    cursorList
 	w, h    int
 	live    *live.Hub // polls for every session when set; this watch then never polls
-	wide    bool      // every column whole (a copy)
+	wide    bool      // every column whole (w, and a copy)
+	xoff    int       // the first column shown in wide mode
 	filter  listFilter
 	sort    int // a stockSortColumns index; 0 keeps the providers' order
 	total   int // offers before the filter
@@ -332,6 +333,15 @@ func (s *stockWatch) HandleKey(msg tea.KeyPressMsg, c *common) bool {
 		s.sort = (s.sort + 1) % len(stockSortColumns)
 	case key.Matches(msg, c.keys.Line.SortPrev):
 		s.sort = (s.sort + len(stockSortColumns) - 1) % len(stockSortColumns)
+	case key.Matches(msg, c.keys.Line.Wide):
+		s.wide, s.xoff = !s.wide, 0
+		return true
+	case s.wide && key.Matches(msg, c.keys.Line.ScrollLeft):
+		s.xoff = max(0, s.xoff-8)
+		return true
+	case s.wide && key.Matches(msg, c.keys.Line.ScrollRight):
+		s.xoff += 8
+		return true
 	default:
 		return s.list.HandleKey(msg, c.keys.Nav)
 	}

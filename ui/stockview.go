@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"simdesk/model"
 	"simdesk/present"
 )
@@ -143,7 +145,11 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		need.stock = max(need.stock, present.Width(stockCell(r.offer)))
 	}
 	need.eta = 8
-	sc := layoutStockCols(w, need)
+	lw := w
+	if s.wide {
+		lw = 1000 // every column at its widest; the view scrolls
+	}
+	sc := layoutStockCols(lw, need)
 	if s.wide {
 		sc.offer = max(sc.offer, need.offer)
 		sc.supplier = max(sc.supplier, need.supplier)
@@ -152,7 +158,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 	if sc.state > 0 {
 		stateHdr = "STATE"
 	}
-	out = append(out, st.ColumnHeader.Render(sc.row("", "OFFER", "SUPPLIER", "PRICE", "STOCK", "TREND", "BURN", "TO EMPTY", stateHdr)))
+	out = append(out, st.ColumnHeader.Render(s.scroll(sc.row("", "OFFER", "SUPPLIER", "PRICE", "STOCK", "TREND", "BURN", "TO EMPTY", stateHdr), w)))
 	for i := from; i < to; i++ {
 		r := s.rows[i]
 		o := r.offer
@@ -185,7 +191,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		case o.Low:
 			row = st.Warn.Render(row)
 		}
-		out = append(out, row)
+		out = append(out, s.scroll(row, w))
 	}
 	if len(s.rows) == 0 && s.total > 0 {
 		out = append(out, st.Muted.Render("  no offer matches the filter · esc clears"))
@@ -221,4 +227,12 @@ func stockCell(o model.Offer) string {
 		return "?"
 	}
 	return itoa(o.Stock)
+}
+
+// scroll is a row as wide mode shows it: from the scroll offset, w cells.
+func (s *stockWatch) scroll(row string, w int) string {
+	if !s.wide || s.xoff == 0 && present.Width(row) <= w {
+		return row
+	}
+	return ansi.Cut(row, s.xoff, s.xoff+w)
 }
