@@ -62,6 +62,9 @@ func (m *Model) headerView(w int) string {
 	left := st.Title.Render(" simdesk") + "  " + m.envMarker()
 	if op := m.eng.Options().Operator; op != "" {
 		left += "  " + st.Muted.Render("operator ") + op
+		if m.opts.Role != "" {
+			left += st.Muted.Render(" (" + string(m.opts.Role) + ")")
+		}
 	}
 	if m.ref != "" {
 		left += st.Muted.Render(" · ref ") + m.ref
