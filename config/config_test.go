@@ -88,7 +88,7 @@ func TestExampleParses(t *testing.T) {
 	keys := append(append([]string{}, topKeys...), commonKeys...)
 	keys = append(keys, providers.AllKeys()...)
 	for _, k := range keys {
-		if !regexp.MustCompile(`(?m)^(#\s*)?(\[\[)?` + k + `(\]\]|\s*=)`).MatchString(text) {
+		if !regexp.MustCompile(`(?m)^(#\s*)?(\[\[?)?` + k + `(\]\]?|\s*=)`).MatchString(text) {
 			t.Errorf("config.example.toml does not document %q", k)
 		}
 	}
