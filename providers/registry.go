@@ -85,7 +85,9 @@ type Demo struct {
 }
 
 // SimSpec is how the simulator serves a kind: where, and the demo's
-// providers of that kind.
+// providers of that kind. The handler behind Path lives in providers/sim
+// (the simulator routes Path to it), because every kind's handler shares
+// the simulator's state, clock, credentials and fault injection.
 type SimSpec struct {
 	// Path is where the simulator serves the kind's API (below its base URL).
 	Path string
