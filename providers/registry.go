@@ -52,6 +52,13 @@ type Settings struct {
 	Values                        map[string]any
 }
 
+// String names the provider without any value, so that printing Settings
+// (with %v or %+v) can never show the client secret.
+func (s Settings) String() string { return s.Name + " (" + s.Kind + ")" }
+
+// GoString is String, for %#v.
+func (s Settings) GoString() string { return s.String() }
+
 // Text returns a string key ("" when unset).
 func (s Settings) Text(key string) string { v, _ := s.Values[key].(string); return v }
 

@@ -1,6 +1,7 @@
 package all
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -130,6 +131,17 @@ func TestConfigTOMLPointsAtTheSimulator(t *testing.T) {
 	for _, l := range s.SampleLines() {
 		if !names[l.Provider] {
 			t.Errorf("sample %s names provider %q outside the demo set", l.ID, l.Provider)
+		}
+	}
+}
+
+// TestSettingsNeverPrintTheSecret: however Settings are printed, the client
+// secret is not in the text.
+func TestSettingsNeverPrintTheSecret(t *testing.T) {
+	s := providers.Settings{Name: "p", Kind: "tmf654", ClientSecret: "very-secret-value"}
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(f, s); strings.Contains(out, "very-secret-value") {
+			t.Errorf("%s: %s", f, out)
 		}
 	}
 }
