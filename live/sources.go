@@ -90,8 +90,8 @@ func (p *Poller) Run(ctx context.Context, publish func(Stock)) {
 const JournalLimit = 500
 
 // JournalFeed reads the journal once for every session: when the engine
-// appends an entry (Kick) and, for appends by other processes or hosts
-// sharing the journal, every interval.
+// appends an outcome (Kick) and when the store's head moved (appends by
+// other processes or hosts sharing the journal).
 type JournalFeed struct {
 	eng     *engine.Engine
 	every   time.Duration
@@ -103,7 +103,7 @@ type JournalFeed struct {
 // NewJournalFeed reads eng's journal every interval and on Kick.
 func NewJournalFeed(eng *engine.Engine, every time.Duration) *JournalFeed {
 	if every <= 0 {
-		every = 5 * time.Second
+		every = time.Second
 	}
 	return &JournalFeed{eng: eng, every: every, kick: make(chan struct{}, 1)}
 }
@@ -116,20 +116,49 @@ func (f *JournalFeed) Kick() {
 	}
 }
 
-// Run publishes a snapshot at once, then each time the journal changed.
+// Run publishes a snapshot at once, then each time the journal changed:
+// on a Kick, or when the store's head moved (checked every interval; a
+// cheap call, so appends by other processes or hosts sharing the journal
+// show within it).
 func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []audit.Attempt)) {
 	t := time.NewTicker(f.every)
 	defer t.Stop()
+	head := f.head(ctx)
 	f.read(publish, true)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			h := f.head(ctx)
+			// While this process sends a top-up its intent is in the
+			// journal without an outcome: wait for the outcome's Kick
+			// rather than show a colleague's top-up as of unknown outcome.
+			if (h == head && h >= 0) || f.eng.TopupsInFlight() > 0 {
+				continue
+			}
+			head = h
 		case <-f.kick:
+			head = f.head(ctx)
 		}
 		f.read(publish, false)
 	}
+}
+
+// head is the journal store's position, or -1 when it cannot tell (then
+// every interval reads).
+func (f *JournalFeed) head(ctx context.Context) audit.Seq {
+	st := f.eng.Options().Journal
+	if st == nil {
+		return -1
+	}
+	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h, err := st.Head(hctx)
+	if err != nil {
+		return -1
+	}
+	return h
 }
 
 // read takes one snapshot and publishes it when something changed; news
