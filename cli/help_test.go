@@ -108,3 +108,31 @@ func TestSimConfigSaysDemo(t *testing.T) {
 		t.Fatal("the simulator's config is not marked demo")
 	}
 }
+
+// TestCWCPostpaidAccountAskedBeforeSending: with a CWC market and lob
+// POSTPAID in the config, a lookup without the billing account exits 2 and
+// sends nothing; with ID@ACCOUNT it is sent.
+func TestCWCPostpaidAccountAskedBeforeSending(t *testing.T) {
+	_, env := startSim(t, sim.Options{}, "")
+	cfg, err := os.ReadFile(env["SIMDESK_CONFIG"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(cfg)
+	i := strings.Index(s, `business_id       = "JM"`)
+	if i < 0 {
+		t.Fatalf("no JM provider in the simulator's config:\n%s", s)
+	}
+	s = s[:i] + strings.Replace(s[i:], `lob               = "PREPAID"`, `lob               = "POSTPAID"`, 1)
+	if err := os.WriteFile(env["SIMDESK_CONFIG"], []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, env, "", "lookup", "--provider", "cvp-jm", "4933562")
+	if code != ExitUsage || out != "" || !strings.Contains(errs, "4933562@ACCOUNT") || !strings.Contains(errs, "--account") {
+		t.Fatalf("without account: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, _, errs = run(t, env, "", "lookup", "--provider", "cvp-jm", "4933562@150015680000")
+	if code == ExitUsage {
+		t.Fatalf("with the account: exit %d %s", code, errs)
+	}
+}

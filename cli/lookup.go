@@ -58,6 +58,9 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
+	if err := checkAccount(s.engine, id, *provider); err != nil {
+		return fail(env, err)
+	}
 	// One provider, JSON: the document streams, bucket by bucket, while
 	// the answer is read (see streamWriter for the layout).
 	var stream *streamWriter

@@ -409,3 +409,32 @@ func TestStockWideModeShowsEveryColumn(t *testing.T) {
 	h.press("w")
 	h.mustNotSee("SUPPLIER")
 }
+
+// needsAccount is a provider whose configuration makes the billing account
+// mandatory (a CWC postpaid market).
+type needsAccount struct{ lookupOnly }
+
+func (needsAccount) NeedsAccount(id model.Identifier) bool { return id.Account == "" }
+
+func TestCWCPostpaidAccountAskedBeforeSending(t *testing.T) {
+	h := newHarness(t, noColor())
+	cwc := &fakeProvider{name: "cvp-jm", kind: "tmf677-cvp", accepts: map[model.IDType]bool{model.MSISDN: true},
+		lines: map[string][]model.Line{"4933562": {orangeLine()}}}
+	eng := engine.New(engine.Options{Operator: "alice", Environment: "demo", Now: h.clk.Now},
+		engine.Registered{Provider: needsAccount{lookupOnly{cwc}}, StockRefresh: time.Hour})
+	m := New(Options{Engine: eng, Demo: true, Now: h.clk.Now, NoColor: true})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if cmd := m.search("4933562"); cmd != nil {
+		t.Fatal("a lookup was sent without the account")
+	}
+	sb, ok := m.dialogs.top().(*searchBox)
+	if !ok || sb.Value() != "4933562@" {
+		t.Fatalf("the search box is not asking for the account: %T", m.dialogs.top())
+	}
+	if s := stripView(m); !strings.Contains(strings.Join(strings.Fields(s), " "), "needs the billing account") {
+		t.Fatalf("no explanation:\n%s", s)
+	}
+	if cmd := m.search("4933562@150015680000"); cmd == nil {
+		t.Fatal("with the account nothing was sent")
+	}
+}

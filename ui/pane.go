@@ -33,6 +33,9 @@ const (
 type pane struct {
 	name, kind         string
 	stocker, toppingUp bool
+	// needsAccount tells, from the provider's configuration, that an
+	// identifier cannot be looked up without its billing account.
+	needsAccount func(model.Identifier) bool
 
 	status   paneStatus
 	want     int                // the request id this pane waits for; answers to others are dropped
@@ -65,6 +68,9 @@ func newPane(r engine.Registered) *pane {
 	p := &pane{name: r.Provider.Name(), kind: r.Provider.Kind()}
 	caps := r.Capabilities()
 	p.stocker, p.toppingUp = caps.Offers, caps.TopupOffer || caps.TopupAmount
+	if ar, ok := r.Provider.(providers.AccountRequirer); ok {
+		p.needsAccount = ar.NeedsAccount
+	}
 	return p
 }
 

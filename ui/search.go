@@ -164,6 +164,16 @@ func (m *Model) search(raw string) tea.Cmd {
 		m.setStatus("✖ no configured provider looks up "+id.Type.Label()+" identifiers", statusError)
 		return nil
 	}
+	if need := m.accountNeeded(id); len(need) > 0 {
+		// Ask before sending anything: the configuration says these
+		// providers refuse a CWC postpaid line without its account.
+		sb := newSearchBox(m.hist.newestFirst())
+		sb.in.SetValue(strings.TrimSpace(raw) + "@")
+		sb.err = strings.Join(need, ", ") + " needs the billing account of a CWC postpaid line: type it after @ (ID@ACCOUNT); nothing was sent"
+		m.dialogs.push(sb)
+		m.setStatus("billing account needed: type it after @", statusWarn)
+		return nil
+	}
 	m.cancelSearch()
 	m.lastRaw, m.lastQuery, m.hint = raw, id, ""
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
@@ -371,4 +381,16 @@ func (m *Model) otherWaiting(self *pane) bool {
 		}
 	}
 	return false
+}
+
+// accountNeeded names the panes a search for id would ask whose provider
+// cannot find the line without its billing account.
+func (m *Model) accountNeeded(id model.Identifier) []string {
+	var need []string
+	for _, p := range m.panes {
+		if p.needsAccount != nil && p.needsAccount(id) {
+			need = append(need, p.name)
+		}
+	}
+	return need
 }
