@@ -764,47 +764,93 @@ func (p *PG) Head(ctx context.Context) (Seq, error) {
 	return Seq(seq), err
 }
 
-// Verify reads every line in order and runs the file store's verifier on
-// them, so one verifier serves both stores; a missing seq (a row removed by
+// pgVerifyChunk is how many lines Verify holds at once: a journal of any
+// length is checked in bounded memory (a variable so tests can cut chunks
+// small).
+var pgVerifyChunk = 20000
+
+// lineNumber matches the line numbers in the verifier's messages, which
+// count lines of the text it was given; they are rewritten to seqs.
+var lineNumber = regexp.MustCompile(`\bline (\d+)\b`)
+
+// Verify streams every line in order through the file store's verifier, so
+// one verifier serves both stores: in chunks, each chunk after the first
+// starting with the previous chunk's last line, so every link of the chain
+// is checked once and memory stays bounded. A missing seq (a row removed by
 // a superuser with the triggers disabled) is reported too. Problems carry
 // the seq, which is the line number the same journal has as a file.
 func (p *PG) Verify(ctx context.Context) (Report, error) {
-	var seqs []int64
+	var rep Report
+	var seqs []int64 // of the chunk's lines; seqs[0] is the overlap line after the first chunk
 	var data []byte
+	var lastText []byte
+	want := int64(1)
+	flush := func(overlap bool) {
+		if len(seqs) == 0 || (overlap && len(seqs) == 1) {
+			return
+		}
+		r := verify(data)
+		at := func(pos int) int64 {
+			if pos >= 1 && pos <= len(seqs) {
+				return seqs[pos-1]
+			}
+			return int64(pos)
+		}
+		for _, pr := range r.Problems {
+			if overlap && pr.Line == 1 && !strings.HasPrefix(pr.Msg, "hash chain broken") {
+				continue // the overlap line's own problems were reported with its chunk
+			}
+			pr.Msg = lineNumber.ReplaceAllStringFunc(pr.Msg, func(m string) string {
+				n, _ := strconv.Atoi(m[len("line "):])
+				return fmt.Sprintf("line %d", at(n))
+			})
+			pr.Line = int(at(pr.Line))
+			rep.Problems = append(rep.Problems, pr)
+		}
+		rep.Entries += r.Entries
+		if overlap {
+			if _, why := decodeLine(line{n: 1, b: bytes.TrimSuffix(data[:bytes.IndexByte(data, '\n')+1], []byte("\n"))}); why == "" {
+				rep.Entries-- // counted with its own chunk
+			}
+		}
+	}
 	err := p.read(ctx, func(q pgQuerier) error {
-		seqs, data = nil, nil
+		rep, seqs, data, lastText, want = Report{}, nil, nil, nil, 1
 		rows, err := q.Query(ctx, "SELECT seq, line FROM simdesk_journal ORDER BY seq")
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		overlap := false
 		for rows.Next() {
 			var seq int64
 			var text []byte
 			if err := rows.Scan(&seq, &text); err != nil {
 				return err
 			}
+			if seq != want {
+				rep.Problems = append(rep.Problems, Problem{Line: int(want), Msg: fmt.Sprintf("lines %d to %d are missing from the database", want, seq-1)})
+			}
+			want = seq + 1
 			seqs = append(seqs, seq)
-			data = append(data, text...)
-			data = append(data, '\n')
+			data = append(append(data, text...), '\n')
+			lastText = text
+			if len(seqs) >= pgVerifyChunk {
+				flush(overlap)
+				last := seqs[len(seqs)-1]
+				seqs = append(seqs[:0], last)
+				data = append(append(data[:0], lastText...), '\n')
+				overlap = true
+			}
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		flush(overlap)
+		return nil
 	})
 	if err != nil {
 		return Report{}, err
-	}
-	rep := verify(data)
-	for i := range rep.Problems {
-		if n := rep.Problems[i].Line; n >= 1 && n <= len(seqs) {
-			rep.Problems[i].Line = int(seqs[n-1])
-		}
-	}
-	want := int64(1)
-	for _, s := range seqs {
-		if s != want {
-			rep.Problems = append(rep.Problems, Problem{Line: int(want), Msg: fmt.Sprintf("lines %d to %d are missing from the database", want, s-1)})
-		}
-		want = s + 1
 	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Line < rep.Problems[j].Line })
 	rep.OK = len(rep.Problems) == 0

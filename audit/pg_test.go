@@ -144,6 +144,16 @@ func TestPGSameBytesAsFile(t *testing.T) {
 // TestPGTamperDetected: only a superuser disabling the triggers can change
 // the table; Verify then names the altered and the missing lines.
 func TestPGTamperDetected(t *testing.T) {
+	for _, chunk := range []int{20000, 2, 3} {
+		t.Run(fmt.Sprintf("chunk%d", chunk), func(t *testing.T) {
+			defer func(old int) { pgVerifyChunk = old }(pgVerifyChunk)
+			pgVerifyChunk = chunk
+			testPGTamperDetected(t)
+		})
+	}
+}
+
+func testPGTamperDetected(t *testing.T) {
 	ctx := context.Background()
 	p, dsn := openPG(t)
 	for i := 1; i <= 5; i++ {
@@ -158,7 +168,8 @@ func TestPGTamperDetected(t *testing.T) {
 	mustExec(t, c, "ALTER TABLE simdesk_journal DISABLE TRIGGER USER")
 	mustExec(t, c, `UPDATE simdesk_journal SET line = replace(line, '"alice"', '"mallory"') WHERE seq = 2`)
 	rep, err := p.Verify(ctx)
-	if err != nil || rep.OK || len(rep.Problems) != 1 || rep.Problems[0].Line != 2 {
+	if err != nil || rep.OK || len(rep.Problems) != 1 || rep.Problems[0].Line != 2 || rep.Entries != 5 ||
+		!strings.Contains(rep.Problems[0].Msg, "line 2 does not match the hash line 3 recorded") {
 		t.Fatalf("altered line 2: %+v %v", rep, err)
 	}
 	mustExec(t, c, "DELETE FROM simdesk_journal WHERE seq = 4")
@@ -166,14 +177,17 @@ func TestPGTamperDetected(t *testing.T) {
 	if err != nil || rep.OK {
 		t.Fatalf("removed line 4: %+v %v", rep, err)
 	}
-	var missing bool
+	var missing, broken bool
 	for _, pr := range rep.Problems {
 		if pr.Line == 4 && strings.Contains(pr.Msg, "missing") {
 			missing = true
 		}
+		if pr.Line == 3 && strings.Contains(pr.Msg, "line 3 does not match the hash line 5 recorded") {
+			broken = true
+		}
 	}
-	if !missing {
-		t.Fatalf("removed line 4 not reported as missing: %+v", rep.Problems)
+	if !missing || !broken || rep.Entries != 4 {
+		t.Fatalf("removed line 4 not reported as missing at 4 and a broken link 3→5: %+v", rep)
 	}
 }
 
