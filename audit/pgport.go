@@ -50,18 +50,9 @@ func (p *PG) Import(ctx context.Context, path string) (int, error) {
 		if n > 0 {
 			return errors.New("the database's journal is not empty: import only into a new journal")
 		}
-		seen := make(map[string]bool, len(entries)/2)
-		rows := make([][]any, len(entries))
-		for i, e := range entries {
-			k := KeyOf(e)
-			first := !seen[e.JournalID]
-			seen[e.JournalID] = true
-			rows[i] = []any{int64(i + 1), string(lines[i].b), e.JournalID, string(e.Phase), first, e.TS, e.Provider,
-				k.Line, k.OfferID, k.Amount, string(e.Status), e.TransactionID}
-		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"simdesk_journal"},
 			[]string{"seq", "line", "journal_id", "phase", "first", "ts", "provider", "line_key", "offer_id", "amount", "status", "transaction_id"},
-			pgx.CopyFromRows(rows)); err != nil {
+			&importRows{lines: lines, entries: entries, seen: make(map[string]bool, len(entries)/2), i: -1}); err != nil {
 			return err
 		}
 		seqOf := map[string]int64{}
@@ -190,3 +181,25 @@ func (p *PG) compare(ctx context.Context, file io.Reader) error {
 		return sc.Err()
 	})
 }
+
+// importRows feeds COPY one row at a time, so an import holds the file and
+// its entries but never a second copy of every row.
+type importRows struct {
+	lines   []line
+	entries []Entry
+	seen    map[string]bool
+	i       int
+}
+
+func (r *importRows) Next() bool { r.i++; return r.i < len(r.entries) }
+
+func (r *importRows) Values() ([]any, error) {
+	e := r.entries[r.i]
+	k := KeyOf(e)
+	first := !r.seen[e.JournalID]
+	r.seen[e.JournalID] = true
+	return []any{int64(r.i + 1), string(r.lines[r.i].b), e.JournalID, string(e.Phase), first, e.TS, e.Provider,
+		k.Line, k.OfferID, k.Amount, string(e.Status), e.TransactionID}, nil
+}
+
+func (r *importRows) Err() error { return nil }
