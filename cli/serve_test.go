@@ -146,6 +146,13 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errs, "alice topped up this line with this offer just now") {
 		t.Errorf("duplicate: exit %d %q", code, errs)
 	}
+	// The viewer is told about the role, not about alice's top-up.
+	if code, _, errs := sshRun(t, vic, topup); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not top up") {
+		t.Errorf("viewer top-up after alice's: exit %d %q", code, errs)
+	}
+	if code, _, errs := sshRun(t, vic, "journal --reconcile"); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not reconcile") {
+		t.Errorf("viewer reconcile: exit %d %q", code, errs)
+	}
 	code, out, _ = sshRun(t, vic, "journal")
 	if code != ExitOK || !strings.Contains(out, "alice") || !strings.Contains(out, offer.Name) {
 		t.Errorf("journal does not show alice's attempt: exit %d\n%s", code, out)

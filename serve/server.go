@@ -360,6 +360,12 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 				}
 			}
 		}
+		// The role is refused first, before a command's own checks (the
+		// duplicate guard) could answer a viewer about someone's top-up.
+		if err := roleRefusal(ss.op, args); err != nil {
+			s.refuse(sess, 2, err.Error())
+			return
+		}
 		if s.o.Headless == nil {
 			s.refuse(sess, 2, "headless commands are not available on this server")
 			return
@@ -531,3 +537,26 @@ func (s *Server) Options() Options { return s.o }
 
 // HostPublicKey is the host public key, for clients that pin it.
 func (s *Server) HostPublicKey() gossh.PublicKey { return s.signer.PublicKey() }
+
+// roleRefusal refuses the commands the operator's role does not allow:
+// topup below agent, journal --reconcile or --resolve below supervisor.
+// The engine refuses them too; this only makes the role the first answer.
+func roleRefusal(op Operator, args []string) error {
+	switch args[0] {
+	case "topup":
+		if !op.Role.CanTopup() {
+			return &engine.ForbiddenError{Operator: op.Name, Role: op.Role, Action: "top up"}
+		}
+	case "journal":
+		for _, a := range args[1:] {
+			if a == "--" {
+				break
+			}
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if strings.HasPrefix(a, "-") && (name == "reconcile" || name == "resolve") && !op.Role.CanReconcile() {
+				return &engine.ForbiddenError{Operator: op.Name, Role: op.Role, Action: "reconcile pending top-ups"}
+			}
+		}
+	}
+	return nil
+}
