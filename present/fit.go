@@ -115,6 +115,12 @@ func cutDistinct(v string, vals []string, w int) string {
 	}
 	tail := string(r[start:])
 	tw := Width(tail)
+	// When the differing tail would leave almost nothing of the start but
+	// the rows part early, cutting the end keeps the difference and reads
+	// better ("Offer 1 · Welcome Trav…" rather than "O…1 · Welcome Travelers").
+	if w-1-tw < 4 && shared < len(r) && Width(string(r[:shared+1]))+1 <= w-1 {
+		return ansi.Truncate(v, w, "…")
+	}
 	if tw+1 > w {
 		// The differing part alone does not fit: show its start.
 		return ansi.Truncate("…"+tail, w, "…")

@@ -438,3 +438,21 @@ func TestCWCPostpaidAccountAskedBeforeSending(t *testing.T) {
 		t.Fatal("with the account nothing was sent")
 	}
 }
+
+// TestPickerKeepsTransactionIDsWhole: at 80 columns an Orange MSISDN's
+// lines keep their whole transaction ids; offers give way but stay apart.
+func TestPickerKeepsTransactionIDsWhole(t *testing.T) {
+	h := newHarness(t, noColor())
+	var ls []model.Line
+	names := []string{"Recharge Holiday Voix 30 min", "Recharge Holiday Voix 120 min", "Recharge Holiday Data 5 GB"}
+	for i, n := range names {
+		l := orangeLine()
+		l.Type, l.ID, l.MSISDN = model.MSISDN, "33612345678", "33612345678"
+		l.TransactionID = "3f98e277-4cbd-47ad-9c90-a9587403e43" + string(rune('0'+i))
+		l.OfferName, l.Supplier = n, "Welcome Travelers"
+		ls = append(ls, l)
+	}
+	h.orange.lines["33612345678"] = ls
+	h.search("33612345678")
+	h.mustSee("3f98e277-4cbd-47ad-9c90-a9587403e430", "3f98e277-4cbd-47ad-9c90-a9587403e432", "30 min", "120 min", "5 GB")
+}

@@ -312,8 +312,36 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 			idW = 22
 		}
 	}
-	if w < 100 {
-		trW = 13
+	// The transaction identifies each row: it keeps its width while the
+	// offer gives way (cut to what differs); only a very narrow screen cuts
+	// the transaction, and then to its distinguishing part.
+	trW = min(trW, max(13, w-2-idW-1-9-1-7-1-16))
+	longest := 11
+	for i := range p.lines {
+		longest = max(longest, present.Width(p.lines[i].TransactionID))
+	}
+	trW = min(trW, longest)
+	from, to := p.picker.Visible()
+	trs := make([]string, 0, to-from)
+	whos := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		l := &p.lines[i]
+		trs = append(trs, l.TransactionID)
+		whos = append(whos, strings.Trim(strings.TrimSpace(l.OfferName+" · "+l.Supplier), " ·"))
+	}
+	// A supplier every row shares is said once, in the title, and leaves
+	// the room to the offers.
+	if sup := p.lines[0].Supplier; sup != "" && len(whos) > 0 {
+		same := true
+		for i := range p.lines {
+			same = same && p.lines[i].Supplier == sup
+		}
+		if same {
+			for i := from; i < to; i++ {
+				whos[i-from] = p.lines[i].OfferName
+			}
+			out[0] = st.Title.Render(present.Clip(itoa(len(p.lines))+" lines for "+q+" · "+sup+" · "+p.name+" · "+present.FormatMillis(p.elapsed)+" · enter opens", w))
+		}
 	}
 	col := func(s string, n int) string {
 		if n == 0 {
@@ -323,7 +351,6 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 	}
 	rest := max(10, w-2-idW-trW-1-9-1-7-1)
 	out = append(out, st.ColumnHeader.Render("  "+col("LINE", idW)+present.Fit("TRANSACTION", trW)+" "+present.Fit("OFFER · SUPPLIER", rest)+" "+present.Fit("STATUS", 9)+" "+present.FitRight("BUCKETS", 7)))
-	from, to := p.picker.Visible()
 	for i := from; i < to; i++ {
 		l := &p.lines[i]
 		sel := i == p.picker.cursor
@@ -331,8 +358,7 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		if sel {
 			marker = "▸ "
 		}
-		who := strings.Trim(strings.TrimSpace(l.OfferName+" · "+l.Supplier), " ·")
-		r := marker + col(identLabel(c, l), idW) + present.Fit(l.TransactionID, trW) + " " + present.Fit(who, rest) + " " + present.Fit(l.Status, 9) + " " + present.FitRight(itoa(len(l.Buckets)), 7)
+		r := marker + col(identLabel(c, l), idW) + present.Fit(present.DistinctOne(trs, i-from, trW), trW) + " " + present.Fit(present.DistinctOne(whos, i-from, rest), rest) + " " + present.Fit(l.Status, 9) + " " + present.FitRight(itoa(len(l.Buckets)), 7)
 		if sel {
 			r = st.Selected.Render(r)
 		}
