@@ -229,6 +229,16 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 			defer wg.Done()
 			feed.Run(ctx, h.PublishJournal)
 		}()
+		// A journal in PostgreSQL tells of every host's appends at once
+		// (LISTEN/NOTIFY): the sessions here see a colleague's top-up on
+		// another host without waiting for the feed's interval.
+		if pg, ok := eng.Options().Journal.(*audit.PG); ok {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				KickOnPGAppends(ctx, pg, feed)
+			}()
+		}
 	}
 	return wg.Wait
 }
