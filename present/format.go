@@ -89,7 +89,7 @@ func RawQuantity(q model.Quantity) string {
 	case q.Unlimited && q.Amount == nil:
 		parts = append(parts, "infinity")
 	case q.Amount != nil:
-		parts = append(parts, strconv.FormatFloat(*q.Amount, 'f', -1, 64)+" "+q.Unit)
+		parts = append(parts, strings.TrimSpace(strconv.FormatFloat(*q.Amount, 'f', -1, 64)+" "+q.Unit))
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		parts = append(parts, "text "+strconvQuote(t))

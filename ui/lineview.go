@@ -376,10 +376,13 @@ type bucketCols struct {
 // never cut; the name takes what is left, up to nameW; the usage bar and
 // then the usage word give way first. wide lays every column out whole,
 // whatever w is (the view scrolls horizontally).
-func layoutBucketCols(w int, withChange bool, nameW, remainW, changeW int, wide bool) bucketCols {
+func layoutBucketCols(w int, withChange bool, nameW, remainW, changeW int, wide, withUsed bool) bucketCols {
 	bc := bucketCols{usage: 6, remain: max(9, remainW), valid: 16, days: 5, used: 16}
+	if !withUsed {
+		bc.used = 0 // no bucket on screen reports its usage: no empty column
+	}
 	if w < 100 && !wide {
-		bc.short, bc.valid, bc.used = true, 10, 11
+		bc.short, bc.valid, bc.used = true, 10, min(bc.used, 11)
 	}
 	if withChange {
 		bc.change = max(6, changeW)
@@ -521,8 +524,12 @@ func (v *lineView) visibleNames(from, to int) []string {
 // layout sizes the columns for the rows on screen.
 func (v *lineView) layout(c *common, w, from, to int) bucketCols {
 	nameW, remW, chW := present.Width(v.sortMark(1, "BUCKET")), present.Width(v.sortMark(3, "REMAINING")), 6
+	withUsed := false
 	for i := from; i < to; i++ {
 		b := v.bucketAt(i)
+		if _, ok := b.UsedFraction(); ok {
+			withUsed = true
+		}
 		nameW = max(nameW, present.Width(bucketName(b)))
 		remW = max(remW, present.Width(present.FormatQuantity(b.Remaining)))
 		chW = max(chW, present.Width(v.deltas[v.idx[i]]))
@@ -530,7 +537,7 @@ func (v *lineView) layout(c *common, w, from, to int) bucketCols {
 	if v.wide < 0 {
 		nameW = min(nameW, 44)
 	}
-	return layoutBucketCols(w, len(v.deltas) > 0, nameW, remW, chW, v.wide >= 0)
+	return layoutBucketCols(w, len(v.deltas) > 0, nameW, remW, chW, v.wide >= 0, withUsed)
 }
 
 // row renders table row i, or reuses it from the cache. A name that must
