@@ -280,6 +280,37 @@ func roundAmount(f float64) float64 {
 // voice in s, SMS in sms, money in its ISO code; other units are kept.
 // text is the provider's own display string.
 func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
+	return normalizeIn(nil, a, unit, usage, text)
+}
+
+// Floats hands out the amounts of normalised quantities from shared chunks:
+// a decoder that normalises tens of thousands of amounts makes one
+// allocation per chunk instead of one per amount (a third of a large
+// Matrixx report's allocations). The zero value is ready; a nil *Floats
+// allocates each amount on its own. Not safe for concurrent use.
+type Floats struct{ buf []float64 }
+
+// floatsChunk is how many amounts one Floats allocation holds.
+const floatsChunk = 512
+
+// New returns a pointer to a fresh amount holding v.
+func (f *Floats) New(v float64) *float64 {
+	if f == nil {
+		p := new(float64) // not &v: that would move v to the heap on every call
+		*p = v
+		return p
+	}
+	if len(f.buf) == 0 {
+		f.buf = make([]float64, floatsChunk)
+	}
+	p := &f.buf[0]
+	f.buf = f.buf[1:]
+	*p = v
+	return p
+}
+
+// normalizeIn is Normalize with the amount taken from f.
+func normalizeIn(f *Floats, a Amount, unit string, usage Usage, text string) Quantity {
 	q := Quantity{Text: text}
 	cu, factor := CanonicalUnit(unit, usage)
 	q.Unit = cu
@@ -298,7 +329,7 @@ func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
 		q.Invalid = "provider sent an out-of-range amount (" + strconv.FormatFloat(a.Value, 'g', 3, 64) + " " + OneLine(unit, 16) + ")"
 		return q
 	}
-	q.Amount = &v
+	q.Amount = f.New(v)
 	return q
 }
 
@@ -338,12 +369,18 @@ func CanonicalUnit(unit string, usage Usage) (string, float64) {
 // NormalizeInUsage is Normalize with the unit of money buckets defaulting to a
 // currency derived from the usage type ("United States dollar" → USD).
 func NormalizeInUsage(a Amount, unit, usageRaw string, usage Usage, text string) Quantity {
+	return NormalizeInUsageFrom(nil, a, unit, usageRaw, usage, text)
+}
+
+// NormalizeInUsageFrom is NormalizeInUsage with the amount carved from f
+// (see Floats); the result is the same.
+func NormalizeInUsageFrom(f *Floats, a Amount, unit, usageRaw string, usage Usage, text string) Quantity {
 	if usage == UsageMoney && strings.TrimSpace(unit) == "" || usage == UsageMoney && CurrencyCode(unit) == "" && CurrencyCode(usageRaw) != "" && normUnit(unit) == "none" {
 		if c := CurrencyCode(usageRaw); c != "" {
 			unit = c
 		}
 	}
-	return Normalize(a, unit, usage, text)
+	return normalizeIn(f, a, unit, usage, text)
 }
 
 // InvalidNumber says why a provider's numeric text is unusable ("NaN",

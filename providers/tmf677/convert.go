@@ -20,6 +20,7 @@ type converter struct {
 	periods  []model.Period
 	counters []model.Counter
 	attrs    []model.Attr
+	amounts  model.Floats
 
 	bucketPerm, periodPerm perm // attribute order of the last bucket / period
 }
@@ -283,7 +284,7 @@ func (c *converter) bucket(b *rawBucket) model.Bucket {
 		if unit == "" {
 			unit = native
 		}
-		return model.NormalizeInUsage(a, unit, b.usageType, usage, text)
+		return model.NormalizeInUsageFrom(&c.amounts, a, unit, b.usageType, usage, text)
 	}
 
 	// Remaining: Matrixx's AvailableAmount (rollover included) when it is a

@@ -3,6 +3,7 @@ package tmf677
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"strconv"
@@ -38,8 +39,8 @@ type scanner struct {
 	done bool      // the stream has no more bytes
 	kbuf []byte    // the last member name, copied out of the window
 
-	tmp    []byte            // unescaping buffer, reused
-	intern map[string]string // short repeated strings (names, units, dates)
+	tmp    []byte               // unescaping buffer, reused
+	intern *[internSlots]string // short repeated strings (names, units, dates)
 }
 
 // maxDepth bounds nesting; real reports nest about eight levels.
@@ -162,8 +163,15 @@ func (s *scanner) whole() {
 // offset is the body offset of s.i.
 func (s *scanner) offset() int64 { return s.base + int64(s.i) }
 
-// maxIntern bounds the intern table so hostile input cannot grow it forever.
-const maxIntern = 8192
+// internSlots is the size of the intern cache: direct-mapped (a string's
+// hash picks its one slot; a newcomer replaces what was there), so it is
+// bounded by construction, needs no map probe, and follows the working set
+// of a long report, where a map filled by the first few thousand unique
+// names missed on every later one.
+const internSlots = 4096
+
+// internSeed hashes the intern cache (one per process is enough).
+var internSeed = maphash.MakeSeed()
 
 // syntaxError is a malformed body; Decode turns it into bad_response.
 type syntaxError struct {
@@ -194,8 +202,18 @@ func (s *scanner) eof() {
 	s.fail("unexpected end of JSON (truncated answer?)")
 }
 
-// ws skips white space and reports whether a byte follows.
+// ws skips white space and reports whether a byte follows. Its common
+// case, a significant byte already at s.i, is small enough to be inlined
+// at each of its many call sites.
 func (s *scanner) ws() bool {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return true
+	}
+	return s.wsSlow()
+}
+
+// wsSlow is ws past white space or the end of the window.
+func (s *scanner) wsSlow() bool {
 	for {
 		for s.i < len(s.b) {
 			switch s.b[s.i] {
@@ -282,8 +300,15 @@ func (s *scanner) key() []byte {
 		s.fail("expected a member name, found " + quoteByte(s.b[s.i]))
 		return nil
 	}
+	v := s.rawString()
+	if s.i < len(s.b) && s.b[s.i] == ':' {
+		// The colon follows at once (compact JSON): nothing more is read
+		// before the caller compares the name, so it needs no copy.
+		s.i++
+		return v
+	}
 	// The name is copied: reading on may move the window under it.
-	s.kbuf = append(s.kbuf[:0], s.rawString()...)
+	s.kbuf = append(s.kbuf[:0], v...)
 	k := s.kbuf
 	if !s.ws() {
 		s.eof()
@@ -300,6 +325,19 @@ func (s *scanner) key() []byte {
 // rawString reads a string token at s.i and returns its content, unescaped
 // (into s.tmp when escapes are present) and with invalid UTF-8 replaced.
 func (s *scanner) rawString() []byte {
+	// Fast path: a string of plain ASCII without escapes that lies whole
+	// in the window (nearly every string of a report) is found in one pass
+	// over it, with no look-ahead for its end first.
+	if b, start := s.b, s.i+1; start <= len(b) {
+		j := start
+		for j < len(b) && plain[b[j]] {
+			j++
+		}
+		if j < len(b) && b[j] == '"' {
+			s.i = j + 1
+			return b[start:j]
+		}
+	}
 	s.whole()
 	start := s.i + 1
 	ascii := true
@@ -327,6 +365,15 @@ func (s *scanner) rawString() []byte {
 	s.eof()
 	return nil
 }
+
+// plain marks the bytes a string may hold on rawString's fast path:
+// printable ASCII other than the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func (s *scanner) escapedString(start int) []byte {
 	out := s.tmp[:0]
@@ -548,16 +595,15 @@ func (s *scanner) keep(b []byte) string {
 	if len(b) > 40 {
 		return string(b)
 	}
-	if v, ok := s.intern[string(b)]; ok {
-		return v
+	if s.intern == nil {
+		s.intern = new([internSlots]string)
+	}
+	slot := &s.intern[maphash.Bytes(internSeed, b)%internSlots]
+	if *slot == string(b) {
+		return *slot
 	}
 	v := string(b)
-	if s.intern == nil {
-		s.intern = make(map[string]string, 64)
-	}
-	if len(s.intern) < maxIntern {
-		s.intern[v] = v
-	}
+	*slot = v
 	return v
 }
 
