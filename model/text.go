@@ -75,7 +75,18 @@ func appendEscape(dst []byte, r rune) []byte {
 // clean reports whether s holds nothing Sanitize would change; it is the
 // fast path for the ASCII text that makes up nearly every provider string.
 func clean(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time while no lane is below 0x20 (tab and newline
+	// included) or at or above 0x7f; the byte loop settles the rest. A
+	// 10,000-bucket answer brings the console some 500,000 strings.
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if ((x-0x2020202020202020)&^x|(x+0x0101010101010101)|x)&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f {
 			return false

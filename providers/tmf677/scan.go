@@ -2,10 +2,12 @@ package tmf677
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -329,10 +331,7 @@ func (s *scanner) rawString() []byte {
 	// in the window (nearly every string of a report) is found in one pass
 	// over it, with no look-ahead for its end first.
 	if b, start := s.b, s.i+1; start <= len(b) {
-		j := start
-		for j < len(b) && plain[b[j]] {
-			j++
-		}
+		j := start + plainRun(b[start:])
 		if j < len(b) && b[j] == '"' {
 			s.i = j + 1
 			return b[start:j]
@@ -374,6 +373,34 @@ var plain = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// SWAR constants: a byte of ones, a byte of high bits, in every lane.
+const (
+	lanes1 = 0x0101010101010101
+	lanes8 = 0x8080808080808080
+)
+
+// plainRun is the length of the run of plain bytes (see plain) that b
+// starts with, eight bytes at a time: a word is plain when no lane is
+// below 0x20, at or above 0x80, a quote or a backslash. The lowest flagged
+// lane is always a true hit (borrows only run upwards), and the byte loop
+// settles the rest.
+func plainRun(b []byte) int {
+	j := 0
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		q, bs := x^(lanes1*'"'), x^(lanes1*'\\')
+		m := ((x-lanes1*0x20)&^x | (q-lanes1)&^q | (bs-lanes1)&^bs | x) & lanes8
+		if m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+	}
+	for j < len(b) && plain[b[j]] {
+		j++
+	}
+	return j
+}
 
 func (s *scanner) escapedString(start int) []byte {
 	out := s.tmp[:0]

@@ -284,3 +284,31 @@ func TestOutOfRangeNumberIsInvalidNotAbsent(t *testing.T) {
 		t.Fatalf("remaining %+v", b.Remaining)
 	}
 }
+
+// TestPlainRunIsTheByteLoop: the eight-bytes-at-a-time scan of plain string
+// bytes stops exactly where the byte-by-byte loop does, for every byte
+// value at every position of words around it.
+func TestPlainRunIsTheByteLoop(t *testing.T) {
+	slow := func(b []byte) int {
+		j := 0
+		for j < len(b) && plain[b[j]] {
+			j++
+		}
+		return j
+	}
+	base := []byte("abcdefghijklmnopqrstuvwxyz0123456789")
+	for n := 0; n <= len(base); n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				b := append([]byte(nil), base[:n]...)
+				b[pos] = byte(c)
+				if len(b) > pos+1 {
+					b[pos+1] = 0xff // a bad byte just above must not hide the first
+				}
+				if got, want := plainRun(b), slow(b); got != want {
+					t.Fatalf("plainRun(%q) = %d, the byte loop %d", b, got, want)
+				}
+			}
+		}
+	}
+}
