@@ -6,21 +6,29 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Redactor replaces every registered secret (client secrets, tokens) with a
 // fixed mask wherever text leaves the process: errors, logs, the screen.
 type Redactor struct {
-	mu      sync.RWMutex
-	secrets []string
+	mu    sync.Mutex // serialises Add
+	state atomic.Pointer[redactState]
+}
+
+// redactState is what Redact reads: replaced whole by Add (rare, at
+// start-up and on a new token), never changed in place, so Redact takes no
+// lock (it runs on every string of every answer: some 400,000 for a
+// 10,000-bucket line, from as many goroutines as there are lookups).
+type redactState struct {
+	secrets []string // longest first
 	// minLen is the length of the shortest secret, and grams has a bit
 	// set for the first three bytes of every secret (hashed): a string
 	// shorter than minLen, or with no position whose three bytes hit a set
 	// bit, holds no secret, and is returned after one cheap pass instead
-	// of a search for each of the (some thirty) registered forms. A
-	// 10,000-bucket answer sends some 400,000 strings through Redact.
+	// of a search for each of the (some thirty) registered forms.
 	minLen int
-	grams  *[gramBits / 64]uint64
+	grams  [gramBits / 64]uint64
 }
 
 // gramBits is the size of the three-byte prefilter (8 KiB): with about
@@ -53,22 +61,25 @@ func (r *Redactor) Add(secret string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, s := range r.secrets {
-		if s == secret {
-			return
+	old := r.state.Load()
+	st := &redactState{}
+	if old != nil {
+		for _, s := range old.secrets {
+			if s == secret {
+				return
+			}
 		}
+		*st = *old
 	}
-	r.secrets = append(r.secrets, secret)
-	if r.minLen == 0 || len(secret) < r.minLen {
-		r.minLen = len(secret)
-	}
-	if r.grams == nil {
-		r.grams = new([gramBits / 64]uint64)
+	st.secrets = append(append(make([]string, 0, len(st.secrets)+1), st.secrets...), secret)
+	// Longest first, so a secret containing another is masked whole.
+	sort.Slice(st.secrets, func(i, j int) bool { return len(st.secrets[i]) > len(st.secrets[j]) })
+	if st.minLen == 0 || len(secret) < st.minLen {
+		st.minLen = len(secret)
 	}
 	g := gram(secret, 0)
-	r.grams[g/64] |= 1 << (g % 64)
-	// Longest first, so a secret containing another is masked whole.
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	st.grams[g/64] |= 1 << (g % 64)
+	r.state.Store(st)
 }
 
 // minCore is the shortest base64 fragment registered for a secret seen at
@@ -134,14 +145,13 @@ func (r *Redactor) Redact(s string) string {
 	if r == nil {
 		return s
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if len(s) < r.minLen || r.minLen == 0 {
-		return s // shorter than every secret, or none registered
+	st := r.state.Load()
+	if st == nil || len(s) < st.minLen {
+		return s // no secret registered, or shorter than every one
 	}
 	hit := false
 	for i := 0; i+3 <= len(s); i++ {
-		if g := gram(s, i); r.grams[g/64]&(1<<(g%64)) != 0 {
+		if g := gram(s, i); st.grams[g/64]&(1<<(g%64)) != 0 {
 			hit = true
 			break
 		}
@@ -149,7 +159,7 @@ func (r *Redactor) Redact(s string) string {
 	if !hit {
 		return s // no secret starts anywhere in s
 	}
-	for _, sec := range r.secrets {
+	for _, sec := range st.secrets {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Mask)
 		}

@@ -8,7 +8,7 @@ import (
 
 // naiveRedact is Redact without the prefilter: every secret searched for.
 func naiveRedact(r *Redactor, s string) string {
-	for _, sec := range r.secrets {
+	for _, sec := range r.state.Load().secrets {
 		s = strings.ReplaceAll(s, sec, Mask)
 	}
 	return s
@@ -28,7 +28,7 @@ func TestRedactPrefilterMissesNothing(t *testing.T) {
 		var b strings.Builder
 		for n := rng.IntN(40); n > 0; n-- {
 			if rng.IntN(8) == 0 {
-				b.WriteString(r.secrets[rng.IntN(len(r.secrets))])
+				b.WriteString(r.state.Load().secrets[rng.IntN(len(r.state.Load().secrets))])
 			} else {
 				b.WriteByte(alphabet[rng.IntN(len(alphabet))])
 			}
@@ -38,7 +38,7 @@ func TestRedactPrefilterMissesNothing(t *testing.T) {
 			t.Fatalf("Redact(%q) = %q, want %q", s, got, want)
 		}
 	}
-	for _, sec := range r.secrets {
+	for _, sec := range r.state.Load().secrets {
 		for _, s := range []string{sec, "x" + sec, sec + "y", "ab " + sec + " cd"} {
 			if strings.Contains(r.Redact(s), sec) {
 				t.Fatalf("secret %q left in %q", sec, r.Redact(s))
