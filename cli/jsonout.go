@@ -30,6 +30,14 @@ type jw struct {
 	b     []byte
 	first bool
 	depth int
+	times [16]timeSlot // formatted times, direct-mapped (see time)
+}
+
+// timeSlot is one formatted time of jw's cache.
+type timeSlot struct {
+	t   time.Time
+	n   uint8
+	out [48]byte
 }
 
 // open starts an object or array at the current position; members follow
@@ -109,9 +117,23 @@ func (w *jw) floatPtr(k string, v *float64) {
 	w.b = appendFloat(w.b, *v)
 }
 
+// time writes a time member. A report repeats a few dozen timestamps
+// across all its buckets (periods, validity): each is formatted once and
+// copied from then on (a quarter of the encoder's time had gone to
+// formatting them). Equal time.Time values (same instant, same location)
+// format the same, so a hit is exact.
 func (w *jw) time(k string, t model.Time) {
 	w.key(k)
+	sl := &w.times[(uint64(t.Unix())^uint64(t.Nanosecond()))*0x9E3779B97F4A7C15>>60]
+	if sl.n > 0 && sl.t == t.Time {
+		w.b = append(w.b, sl.out[:sl.n]...)
+		return
+	}
+	n := len(w.b)
 	w.b = appendTime(w.b, t)
+	if out := w.b[n:]; len(out) <= len(sl.out) {
+		sl.t, sl.n = t.Time, uint8(copy(sl.out[:], out))
+	}
 }
 
 // appendFloat formats like encoding/json: the shortest representation,
@@ -123,6 +145,10 @@ func appendFloat(b []byte, f float64) []byte {
 		return append(b, "null"...)
 	}
 	abs := math.Abs(f)
+	if abs < 1e15 && f == math.Trunc(f) && !(f == 0 && math.Signbit(f)) {
+		// A whole amount (most of them) reads the same as an integer.
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	fmt := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		fmt = 'e'
