@@ -44,3 +44,24 @@ func TestNormalizeFromFloatsIsNormalize(t *testing.T) {
 		t.Fatal("a nil Floats must still hand out the amount")
 	}
 }
+
+// TestFloatsUnitMemoIsCanonicalUnit: the remembered unit conversions give
+// what CanonicalUnit gives, with more units in play than the memo holds
+// (so that entries are replaced) and the same unit under several usages.
+func TestFloatsUnitMemoIsCanonicalUnit(t *testing.T) {
+	var f Floats
+	units := []string{"MB", "KB", "GB", "bytes", "minutes", "m", "s", "sms", "USD", "united states dollar", "units", "", "none", "Megabytes ", "hrs", "EUR"}
+	usages := []Usage{UsageData, UsageVoice, UsageSMS, UsageMoney, UsageOther, ""}
+	for round := 0; round < 3; round++ {
+		for i, u := range units {
+			for j := range usages {
+				us := usages[(i+j+round)%len(usages)]
+				cu, fac := f.canonical(u, us)
+				wcu, wfac := CanonicalUnit(u, us)
+				if cu != wcu || fac != wfac {
+					t.Fatalf("canonical(%q, %q) = %q %v, CanonicalUnit %q %v", u, us, cu, fac, wcu, wfac)
+				}
+			}
+		}
+	}
+}

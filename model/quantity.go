@@ -288,7 +288,39 @@ func Normalize(a Amount, unit string, usage Usage, text string) Quantity {
 // allocation per chunk instead of one per amount (a third of a large
 // Matrixx report's allocations). The zero value is ready; a nil *Floats
 // allocates each amount on its own. Not safe for concurrent use.
-type Floats struct{ buf []float64 }
+type Floats struct {
+	buf []float64
+	// units remembers the last few CanonicalUnit answers: a report uses a
+	// handful of units, and each answer costs lower-casing (an allocation
+	// for "MB") and up to four map lookups, for every amount.
+	units [8]unitMemo
+	next  int
+}
+
+// unitMemo is one remembered CanonicalUnit answer.
+type unitMemo struct {
+	unit   string
+	usage  Usage
+	cu     string
+	factor float64
+	set    bool
+}
+
+// canonical is CanonicalUnit, remembered.
+func (f *Floats) canonical(unit string, usage Usage) (string, float64) {
+	if f == nil {
+		return CanonicalUnit(unit, usage)
+	}
+	for i := range f.units {
+		if m := &f.units[i]; m.set && m.unit == unit && m.usage == usage {
+			return m.cu, m.factor
+		}
+	}
+	cu, factor := CanonicalUnit(unit, usage)
+	f.units[f.next] = unitMemo{unit: unit, usage: usage, cu: cu, factor: factor, set: true}
+	f.next = (f.next + 1) % len(f.units)
+	return cu, factor
+}
 
 // floatsChunk is how many amounts one Floats allocation holds.
 const floatsChunk = 512
@@ -312,7 +344,7 @@ func (f *Floats) New(v float64) *float64 {
 // normalizeIn is Normalize with the amount taken from f.
 func normalizeIn(f *Floats, a Amount, unit string, usage Usage, text string) Quantity {
 	q := Quantity{Text: text}
-	cu, factor := CanonicalUnit(unit, usage)
+	cu, factor := f.canonical(unit, usage)
 	q.Unit = cu
 	if a.Unlimited {
 		q.Unlimited = true
