@@ -575,9 +575,16 @@ func (r *reader) keep(rep *rawReport, b *model.Bucket) {
 type statusAcc struct {
 	common           string
 	mixed, anyActive bool
+	last             string // the last status added, as sent
 }
 
 func (a *statusAcc) add(status string) {
+	if status == a.last && status != "" {
+		// The same status as the bucket before (nearly always): nothing
+		// changes, and lower-casing it again would allocate.
+		return
+	}
+	a.last = status
 	s := strings.ToLower(strings.TrimSpace(status))
 	switch {
 	case s == "":
