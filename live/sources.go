@@ -7,7 +7,6 @@ import (
 
 	"simdesk/audit"
 	"simdesk/engine"
-	"simdesk/providers"
 )
 
 // StockSource feeds one provider's stock readings into the hub. Poller is
@@ -194,7 +193,7 @@ func (f *JournalFeed) read(publish func(Journal, []audit.Attempt), first bool) {
 func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSource) (wait func()) {
 	if len(sources) == 0 && eng != nil {
 		for _, r := range eng.Registered() {
-			if _, ok := r.Provider.(providers.Stocker); ok {
+			if r.Capabilities().Offers {
 				sources = append(sources, NewPoller(eng, r))
 			}
 		}
