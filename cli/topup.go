@@ -134,6 +134,14 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
 		}
 	}
+	return topupExit(env, out)
+}
+
+// topupExit warns when the outcome could not be journalled and turns the
+// outcome of any top-up (by offer or by amount) into its exit status, with
+// the one stderr line a rejected or unknown outcome gets.
+func topupExit(env Env, out engine.TopupOutcome) int {
+	res := out.Result
 	if out.JournalErr != nil {
 		fmt.Fprintln(env.Stderr, "simdesk: warning: outcome not written to the journal ("+oneLine(out.JournalErr.Error())+"); it will show as pending until reconciled")
 	}

@@ -131,21 +131,7 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
 		}
 	}
-	if out.JournalErr != nil {
-		fmt.Fprintln(env.Stderr, "simdesk: warning: outcome not written to the journal ("+oneLine(out.JournalErr.Error())+"); it will show as pending until reconciled")
-	}
-	switch res.Status {
-	case model.TopupOK:
-		return ExitOK
-	case model.TopupRejected:
-		fmt.Fprintln(env.Stderr, "simdesk: top-up rejected: "+oneLine(res.Reason))
-		if !res.Sent && out.Err != nil {
-			return ExitProvider
-		}
-		return ExitRejected
-	}
-	fmt.Fprintln(env.Stderr, "simdesk: top-up outcome unknown: "+oneLine(res.Reason)+"; see `simdesk journal --pending`")
-	return ExitUnknown
+	return topupExit(env, out)
 }
 
 // chooseBucket picks the balance: the only one, or the one --bucket names.
