@@ -108,11 +108,7 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	}
 	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: *provider, Offer: offer, Target: target, Reference: *ref, Force: *force})
 	if err != nil {
-		var de *engine.DuplicateError
-		if errors.As(err, &de) || errors.Is(err, engine.ErrInFlight) || errors.Is(err, engine.ErrReadOnly) {
-			return fail(env, usageErr("%s", err.Error()))
-		}
-		return fail(env, err)
+		return topupRefused(env, err)
 	}
 	res := out.Result
 	if c.format == "json" {
@@ -135,6 +131,17 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	return topupExit(env, out)
+}
+
+// topupRefused reports a top-up the engine refused before sending: a
+// duplicate, one in flight or read-only mode is the operator's to change
+// (exit 2); anything else keeps its own status.
+func topupRefused(env Env, err error) int {
+	var de *engine.DuplicateError
+	if errors.As(err, &de) || errors.Is(err, engine.ErrInFlight) || errors.Is(err, engine.ErrReadOnly) {
+		return fail(env, usageErr("%s", err.Error()))
+	}
+	return fail(env, err)
 }
 
 // topupExit warns when the outcome could not be journalled and turns the

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -104,11 +103,7 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 	}
 	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: name, Amount: &money, Bucket: b.ID, Target: target, Reference: a.ref, Force: a.force})
 	if err != nil {
-		var de *engine.DuplicateError
-		if errors.As(err, &de) || errors.Is(err, engine.ErrInFlight) || errors.Is(err, engine.ErrReadOnly) {
-			return fail(env, usageErr("%s", err.Error()))
-		}
-		return fail(env, err)
+		return topupRefused(env, err)
 	}
 	res := out.Result
 	if c.format == "json" {

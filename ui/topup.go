@@ -168,6 +168,16 @@ func (m *Model) onDupChecked(msg dupCheckedMsg) {
 		Environment: m.c.env, Provider: f.pane, ProviderKind: m.paneNamed(f.pane).kind,
 		Target: target, Supplier: f.line.Supplier, Offer: o, Reference: m.ref, Mask: m.c.mask,
 	})
+	warning := ""
+	if msg.dup {
+		warning = duplicateText(msg.attempt, m.c.now)
+	}
+	m.pushConfirm(facts, warning)
+}
+
+// pushConfirm opens the confirmation of a top-up (by offer or by amount)
+// with its facts; a duplicate's warning makes it ask a second time.
+func (m *Model) pushConfirm(facts []present.Fact, duplicate string) {
 	rows := make([]ConfirmRow, len(facts))
 	for i, ft := range facts {
 		rows[i] = ConfirmRow{ft.Label, ft.Value}
@@ -177,9 +187,9 @@ func (m *Model) onDupChecked(msg dupCheckedMsg) {
 	}
 	d := NewConfirm("Confirm top-up", rows, m.c.now)
 	d.Danger = m.c.env == "production"
-	if msg.dup {
+	if duplicate != "" {
 		d.NeedSecond = true
-		d.Warning = duplicateText(msg.attempt, m.c.now)
+		d.Warning = duplicate
 	}
 	m.dialogs.push(d)
 }

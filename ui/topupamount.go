@@ -120,20 +120,11 @@ func (m *Model) onAmountDup(msg amountMsg) {
 		Environment: m.c.env, Provider: f.pane, ProviderKind: m.paneNamed(f.pane).kind,
 		Target: f.target, Amount: *f.amount, Bucket: f.bucket, Reference: m.ref, Mask: m.c.mask,
 	})
-	rows := make([]ConfirmRow, len(facts))
-	for i, ft := range facts {
-		rows[i] = ConfirmRow{ft.Label, ft.Value}
-	}
-	if m.ref == "" {
-		rows[len(rows)-1].Value = present.Dash + "  (set one with :ref TEXT)"
-	}
-	d := NewConfirm("Confirm top-up", rows, m.c.now)
-	d.Danger = m.c.env == "production"
+	warning := ""
 	if msg.dup {
-		d.NeedSecond = true
-		d.Warning = strings.Replace(duplicateText(msg.attempt, m.c.now), "got this offer", "got this amount", 1)
+		warning = strings.Replace(duplicateText(msg.attempt, m.c.now), "got this offer", "got this amount", 1)
 	}
-	m.dialogs.push(d)
+	m.pushConfirm(facts, warning)
 }
 
 // AmountPicker offers the preset amounts and a custom amount, checked
