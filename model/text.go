@@ -149,6 +149,18 @@ func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time (no lane below 0x20, at or above
+		// 0x7f, a quote or a backslash): the encoder of a big lookup
+		// writes tens of megabytes of such text.
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			q, bs := x^0x2222222222222222, x^0x5c5c5c5c5c5c5c5c
+			if ((x-0x2020202020202020)&^x|(q-0x0101010101010101)&^q|(bs-0x0101010101010101)&^bs|(x+0x0101010101010101)|x)&0x8080808080808080 == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
