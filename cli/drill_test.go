@@ -73,6 +73,30 @@ func plentyOffer(t *testing.T, env map[string]string) model.Offer {
 	return model.Offer{}
 }
 
+// killableTopup runs the real binary's `topup --yes --force` of offerID on
+// the Orange line, SIGKILLing it after killAfter (never when 0).
+func killableTopup(t *testing.T, bin string, env map[string]string, offerID string) func(killAfter time.Duration) {
+	return func(killAfter time.Duration) {
+		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offerID, "--yes", "--force", "--format", "json", "33612345678")
+		cmd.Env = envList(env)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var timer <-chan time.Time
+		if killAfter > 0 {
+			timer = time.After(killAfter)
+		}
+		select {
+		case <-done:
+		case <-timer:
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+		}
+	}
+}
+
 // TestCrashDuringTopup kills the real binary with SIGKILL at random moments
 // of a top-up, then reconciles: every journalled attempt ends with exactly
 // one definitive outcome, and the ok outcomes match the transactions the
@@ -101,25 +125,7 @@ func TestCrashDuringTopup(t *testing.T) {
 	// One top-up left alone tells how long a whole one takes on this machine
 	// (busy or not); the kills then land anywhere from before the intent to
 	// after the answer.
-	topup := func(killAfter time.Duration) {
-		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--force", "--format", "json", "33612345678")
-		cmd.Env = envList(env)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		var timer <-chan time.Time
-		if killAfter > 0 {
-			timer = time.After(killAfter)
-		}
-		select {
-		case <-done:
-		case <-timer:
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-		}
-	}
+	topup := killableTopup(t, bin, env, offer.ID)
 	start := time.Now()
 	topup(0)
 	whole := time.Since(start)

@@ -74,25 +74,7 @@ func TestCrashDuringTopupPG(t *testing.T) {
 		return len(list)
 	}
 	rng := rand.New(rand.NewSource(43))
-	topup := func(killAfter time.Duration) {
-		cmd := exec.Command(bin, "topup", "--provider", "orange", "--offer", offer.ID, "--yes", "--force", "--format", "json", "33612345678")
-		cmd.Env = envList(env)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		var timer <-chan time.Time
-		if killAfter > 0 {
-			timer = time.After(killAfter)
-		}
-		select {
-		case <-done:
-		case <-timer:
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-		}
-	}
+	topup := killableTopup(t, bin, env, offer.ID)
 	start := time.Now()
 	topup(0)
 	whole := time.Since(start)
