@@ -16,7 +16,7 @@ import (
 // json.MarshalIndent(…, "", "  ") gave before (TestJSONOutMatchesReflection
 // holds it to that, byte for byte), so scripts that diff outputs see no
 // change; strings are escaped by model.AppendJSONString (control, C1 and
-// bidi characters as \uXXXX), the one intended difference.
+// bidi characters as \u escapes), the one intended difference.
 
 // ind returns the indentation for a nesting depth (two spaces a level).
 func ind(depth int) string {

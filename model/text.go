@@ -141,7 +141,7 @@ func AppendSanitized(dst []byte, s string) []byte {
 // AppendJSONString appends s as a JSON string literal that keeps the exact
 // text (a decoder gets s back, invalid UTF-8 aside, which becomes U+FFFD as
 // in encoding/json) while holding no raw control byte: C0, DEL, C1, bidi
-// controls and U+2028/U+2029 are written as \uXXXX. JSON output is piped
+// controls and U+2028/U+2029 are written as \u escapes (\u001b, \u202e). JSON output is piped
 // into terminals and log viewers too, so it must be as inert as text output.
 // HTML characters are left as they are: the output is never embedded in a
 // page.
