@@ -92,6 +92,13 @@ func (in *lineInput) HandleKey(msg tea.KeyPressMsg) bool {
 	return true
 }
 
+// cursorX is the cursor's column within the whole text: what View reports
+// for an unbounded width, without rendering (and allocating) a line of that
+// width on every frame, which was a third of a keystroke's CPU.
+func (in *lineInput) cursorX() int {
+	return ansi.StringWidth(string(in.value[:in.pos]))
+}
+
 // View renders the text within w cells, scrolled so the cursor stays
 // visible, and returns the cursor's column within the rendered text.
 func (in *lineInput) View(w int) (string, int) {

@@ -74,7 +74,7 @@ func (p *offerPicker) HandlePaste(s string, c *common) {
 
 // CursorAt implements inputDialog: on the filter line.
 func (p *offerPicker) CursorAt() (int, int) {
-	_, x := p.in.View(1 << 20)
+	x := p.in.cursorX()
 	return 2 + len("filter ") + x, 2
 }
 

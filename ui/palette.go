@@ -146,7 +146,7 @@ func (p *commandPalette) HandlePaste(s string, c *common) {
 
 // CursorAt implements inputDialog: after the border, padding and ": ".
 func (p *commandPalette) CursorAt() (int, int) {
-	_, x := p.in.View(1 << 20)
+	x := p.in.cursorX()
 	return 2 + 2 + x, 1
 }
 

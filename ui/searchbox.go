@@ -122,7 +122,7 @@ func (s *searchBox) CursorAt() (int, int) {
 	if s.cursor >= 0 {
 		return 2 + 2 + len([]rune(s.Value())), 1
 	}
-	_, x := s.in.View(1 << 20)
+	x := s.in.cursorX()
 	return 2 + 2 + x, 1
 }
 

@@ -233,7 +233,7 @@ func (p *AmountPicker) HandlePaste(s string, c *common) {
 
 // CursorAt implements inputDialog: in the custom amount field.
 func (p *AmountPicker) CursorAt() (int, int) {
-	_, x := p.in.View(1 << 20)
+	x := p.in.cursorX()
 	return 2 + len("  Other amount ") + x, 5 + len(p.rules.Presets)
 }
 
