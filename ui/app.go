@@ -82,6 +82,10 @@ type Model struct {
 	topup   *topupFlow
 	sub     *live.Sub // the console's mailbox at the hub, nil without one
 
+	// under is the body under a dialog as the compositor draws it alone,
+	// kept while the body does not change (see overlay).
+	under composedBody
+
 	// after is tea.Tick; tests replace it so that timers fire at once.
 	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }

@@ -74,13 +74,60 @@ func (m *Model) overlay(body string, d Dialog, w, h int) (string, *tea.Cursor) {
 	if t, ok := d.(topDialog); ok && t.AtTop() {
 		y = 0
 	}
-	out := lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(dv).X(x).Y(y).Z(1)).Render()
+	out := m.compose(body, dv, x, y, dw, dh, w, h)
 	var cur *tea.Cursor
 	if in, ok := d.(inputDialog); ok {
 		cx, cy := in.CursorAt()
 		cur = tea.NewCursor(x+min(cx, dw-3), y+cy)
 	}
 	return block(out, w, h), cur
+}
+
+// composedBody is a body drawn alone by the compositor, and the body it was
+// drawn from.
+type composedBody struct {
+	body, out string
+}
+
+// compose lays dialog dv (dw×dh cells at x, y) over body (h lines of w
+// cells) exactly as one compositor over both would, but draws through
+// the compositor only the rows down to the dialog's last: the compositor
+// renders every line on its own (uv's renderLine starts each line with a
+// blank pen) and trims each line alone, so the rows under the dialog's
+// bottom are the body drawn alone, which is kept until the body changes.
+// Typing into the search box then costs the compositor a few rows instead
+// of the whole screen (it was most of a keystroke's CPU).
+func (m *Model) compose(body, dv string, x, y, dw, dh, w, h int) string {
+	cut := y + dh
+	if cut >= h || x+dw > w || x < 0 || y < 0 {
+		return lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(dv).X(x).Y(y).Z(1)).Render()
+	}
+	i := nthNewline(body, cut)
+	if i < 0 {
+		return lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(dv).X(x).Y(y).Z(1)).Render()
+	}
+	top := lipgloss.NewCompositor(lipgloss.NewLayer(body[:i]), lipgloss.NewLayer(dv).X(x).Y(y).Z(1)).Render()
+	if m.under.body != body || m.under.out == "" {
+		m.under = composedBody{body: body, out: lipgloss.NewCompositor(lipgloss.NewLayer(body)).Render()}
+	}
+	j := nthNewline(m.under.out, cut)
+	if j < 0 {
+		return lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(dv).X(x).Y(y).Z(1)).Render()
+	}
+	return top + m.under.out[j:]
+}
+
+// nthNewline is the index of the n-th "\n" in s (n ≥ 1), or -1.
+func nthNewline(s string, n int) int {
+	at := -1
+	for ; n > 0; n-- {
+		k := strings.IndexByte(s[at+1:], '\n')
+		if k < 0 {
+			return -1
+		}
+		at += 1 + k
+	}
+	return at
 }
 
 // block makes s exactly h lines of exactly w cells.
