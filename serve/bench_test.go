@@ -5,17 +5,22 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // BenchmarkSessions drives 1, 10 and 50 concurrent SSH consoles (x/crypto
 // client, 80×24 PTY) whose operators type a number into the search box at
-// a typing pace (a key every 150 ms, each session at its own phase), b.N
-// keys each. It reports the keystroke-to-frame p50 and p95 (key written →
-// first bytes of the redrawn frame read back), the heap per session (the
+// a typing pace (a key every 150 ms on a fixed schedule, each session at
+// its own phase), b.N keys each. It reports the keystroke-to-frame p50 and
+// p95 from when each key was due to the first read carrying its echo
+// (p95-sent-ms: from when it was written instead), the heap per session (the
 // server's and the test client's, measured after the consoles opened),
 // the provider's stock calls per stock interval (flat in sessions: one
 // poller for all), and the process's CPU per key (background frames of the
@@ -52,7 +57,7 @@ func benchSessions(b *testing.B, n int) {
 	time.Sleep(time.Second)
 	perSession := float64(heap()-before) / float64(n)
 	var mu sync.Mutex
-	var lat []time.Duration
+	var lat, sent []time.Duration
 	calls0, t0, cpu0 := ts.prov.offers.Load(), time.Now(), cpuTime()
 	b.ResetTimer()
 	var wg sync.WaitGroup
@@ -60,27 +65,50 @@ func benchSessions(b *testing.B, n int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			time.Sleep(rand.N(pace))
+			// A frame is the first read after the key that carries the key's
+			// echo (the digit in the text, escape sequences stripped; any
+			// bytes for ctrl+u), stamped by the reader
+			// as it returns: a clock or stock frame that happens to come
+			// first is not the key's, and the waiter's own wake-up under
+			// load is not the server's latency.
+			var w atomic.Pointer[keyWait]
+			f := func(at time.Time, p []byte) {
+				if k := w.Load(); k != nil && (k.want == 0 || strings.IndexByte(ansi.Strip(string(p)), k.want) >= 0) && w.CompareAndSwap(k, nil) {
+					k.at = at
+					close(k.done)
+				}
+			}
+			cn.onRead.Store(&f)
+			defer cn.onRead.Store(nil)
+			// Keys go out on a fixed schedule (one per pace from a random
+			// phase), and a key's latency counts from when it was due: a
+			// slow frame delays the next key, and that delay is latency
+			// too (no coordinated omission: the typing pace does not drop
+			// when the server falls behind).
+			due := time.Now().Add(rand.N(pace))
 			for i := range b.N {
-				key := string(rune('0' + i%10))
+				key, want := string(rune('0'+i%10)), byte('0'+i%10)
 				if i%12 == 11 {
-					key = "\x15" // ctrl+u empties the box, so it never fills up
+					key, want = "\x15", 0 // ctrl+u empties the box, so it never fills up
 				}
-				select { // forget output that came before the key
-				case <-cn.got:
-				default:
-				}
+				time.Sleep(time.Until(due))
+				k := &keyWait{want: want, done: make(chan struct{})}
+				w.Store(k)
 				start := time.Now()
 				cn.typeText(key)
+				var end time.Time
 				select {
-				case <-cn.got:
+				case <-k.done:
+					end = k.at
 				case <-time.After(10 * time.Second):
+					w.Store(nil)
+					end = time.Now()
 				}
-				d := time.Since(start)
 				mu.Lock()
-				lat = append(lat, d)
+				lat = append(lat, end.Sub(due))
+				sent = append(sent, end.Sub(start))
 				mu.Unlock()
-				time.Sleep(max(0, pace-d))
+				due = due.Add(pace)
 			}
 		}()
 	}
@@ -88,6 +116,8 @@ func benchSessions(b *testing.B, n int) {
 	b.StopTimer()
 	elapsed, cpu := time.Since(t0), cpuTime()-cpu0
 	calls := ts.prov.offers.Load() - calls0
+	slices.Sort(sent)
+	b.ReportMetric(float64(sent[len(sent)*95/100].Microseconds())/1000, "p95-sent-ms")
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
@@ -95,6 +125,14 @@ func benchSessions(b *testing.B, n int) {
 	b.ReportMetric(float64(calls)/(float64(elapsed)/float64(every)), "stock-calls/interval")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(lat)), "cpu-ms/key")
 	b.ReportMetric(0, "ns/op")
+}
+
+// keyWait is one key waiting for its frame: want is the byte its echo
+// carries (0: any output), at when the reader got it.
+type keyWait struct {
+	want byte
+	at   time.Time
+	done chan struct{}
 }
 
 // cpuTime is the CPU the whole test process (server, SSH both ways and

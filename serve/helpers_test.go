@@ -269,6 +269,9 @@ type console struct {
 	reads atomic.Int64
 	keep  int           // bytes of output kept for waitFor (the newest)
 	got   chan struct{} // signalled after each read (capacity 1)
+	// onRead, when set, sees every read as it returns, with the time it
+	// returned (the benchmark stamps frames there, not after a wake-up).
+	onRead atomic.Pointer[func(time.Time, []byte)]
 }
 
 func openConsole(t testing.TB, c *gossh.Client, env map[string]string) *console {
@@ -305,6 +308,9 @@ func openConsoleSized(t testing.TB, c *gossh.Client, env map[string]string, cols
 		for {
 			n, err := outp.Read(buf)
 			if n > 0 {
+				if f := cn.onRead.Load(); f != nil {
+					(*f)(time.Now(), buf[:n])
+				}
 				cn.mu.Lock()
 				cn.out.Write(buf[:n])
 				if cn.out.Len() > 2*cn.keep {
