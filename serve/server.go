@@ -90,8 +90,12 @@ type Server struct {
 	stop   chan struct{} // ends the operators watcher
 	wg     sync.WaitGroup
 
-	mu       sync.Mutex
-	closing  bool
+	mu      sync.Mutex
+	closing bool
+	// lns are the listeners Serve was given: Shutdown closes them itself,
+	// since a Shutdown that runs before the SSH server has registered a
+	// listener left Serve blocked in Accept for ever.
+	lns      []net.Listener
 	sessions map[ssh.Session]*session
 	headless int // headless commands running
 }
@@ -205,10 +209,21 @@ func (s *Server) ListenAndServe() error {
 // Serve serves on ln (tests pass a 127.0.0.1:0 listener).
 func (s *Server) Serve(ln net.Listener) error {
 	s.logf.Printf("serving on %s, host key %s, %d operator keys", ln.Addr(), s.Fingerprint(), s.ops.Load().Len())
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
+	s.lns = append(s.lns, ln)
+	s.mu.Unlock()
 	s.wg.Add(1)
 	go s.watch()
 	err := s.srv.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if errors.Is(err, ssh.ErrServerClosed) || closing {
 		return nil
 	}
 	return err
@@ -461,9 +476,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	already := s.closing
 	s.closing = true
+	lns := s.lns
 	s.mu.Unlock()
 	if already {
 		return nil
+	}
+	for _, ln := range lns {
+		_ = ln.Close()
 	}
 	s.logf.Printf("shutting down: %d sessions, %d top-ups in flight", s.sessionCount(), s.o.Engine.TopupsInFlight())
 	s.o.Hub.Announce("simdesk is shutting down: top-ups in flight will finish; no new lookups or top-ups")
