@@ -9,37 +9,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
-	"simdesk/providers"
-	"simdesk/providers/httpx"
-	"simdesk/providers/sim"
 )
 
 // amountDemoEngine is the demo's engine (every registered kind over the
 // simulator) with the duplicate window of a default config.
 func amountDemoEngine(t *testing.T) *engine.Engine {
-	t.Helper()
-	s := sim.New(sim.Options{})
-	if err := s.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	j, err := audit.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	var regs []engine.Registered
-	for _, d := range providers.DemoProviders(s.URL()) {
-		c, err := providers.Build(providers.Settings{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Values: d.Values},
-			providers.Deps{HTTP: httpx.New(d.Name, 5*time.Second, nil)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		regs = append(regs, engine.Registered{Provider: c, StockRefresh: time.Hour})
-	}
-	return engine.New(engine.Options{Operator: "alice", Environment: "demo", Journal: j, DuplicateWindow: 10 * time.Minute}, regs...)
+	return simEngine(t, engine.Options{DuplicateWindow: 10 * time.Minute})
 }
 
 // TestAmountTopupFlow drives the real program loop over the simulator's

@@ -20,30 +20,38 @@ import (
 
 // demoEngine is the demo's engine: the simulator on loopback and real
 // clients of every kind, as `go run .` builds it.
-func demoEngine(t *testing.T) *engine.Engine {
-	t.Helper()
+func demoEngine(t *testing.T) *engine.Engine { return simEngine(t, engine.Options{}) }
+
+// simEngine builds the demo's engine over a fresh simulator and journal:
+// real clients of every registered kind, each with a redactor knowing the
+// simulator's credentials (as the console's setup builds them), the demo's
+// stock_low, operator alice. o adds engine options (a duplicate window, …).
+func simEngine(tb testing.TB, o engine.Options) *engine.Engine {
+	tb.Helper()
 	s := sim.New(sim.Options{})
 	if err := s.Start(""); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	j, err := audit.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	tb.Cleanup(func() { s.Close() })
+	j, err := audit.Open(filepath.Join(tb.TempDir(), "journal.jsonl"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { j.Close() })
+	tb.Cleanup(func() { j.Close() })
+	red := httpx.NewRedactor()
+	red.AddBasic(sim.ClientID, sim.ClientSecret)
 	var regs []engine.Registered
 	for _, d := range providers.DemoProviders(s.URL()) {
-		hc := httpx.New(d.Name, 5*time.Second, nil)
 		c, err := providers.Build(providers.Settings{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Values: d.Values},
-			providers.Deps{HTTP: hc})
+			providers.Deps{HTTP: httpx.New(d.Name, 10*time.Second, red)})
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		low, _ := d.Values["stock_low"].(int64)
 		regs = append(regs, engine.Registered{Provider: c, StockLow: int(low), StockRefresh: time.Hour})
 	}
-	return engine.New(engine.Options{Operator: "alice", Environment: "demo", Journal: j}, regs...)
+	o.Operator, o.Environment, o.Journal, o.Redactor = "alice", "demo", j, red
+	return engine.New(o, regs...)
 }
 
 // screenHas waits until the program's output, stripped of escape codes,
