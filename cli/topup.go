@@ -75,17 +75,11 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	} else if *typ != "" {
 		return fail(env, usageErr("--type given without an identifier"))
 	}
-	if !*yes && !env.IsTerminal() {
-		return fail(env, usageErr("refusing to top up without --yes: standard input is not a terminal to confirm on"))
-	}
-	s, err := open(env, c)
-	if err != nil {
-		return failConfig(env, err)
+	s, code := openForTopup(env, c, *yes)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	if s.cfg.ReadOnly {
-		return fail(env, usageErr("%s", engine.ErrReadOnly.Error()))
-	}
 	offer, err := s.engine.FindOffer(ctx, *provider, strings.TrimSpace(*offerID))
 	if err != nil {
 		return fail(env, err)
@@ -131,6 +125,24 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	return topupExit(env, out)
+}
+
+// openForTopup refuses what no top-up may start with (no --yes and no
+// terminal to confirm on, read-only mode) and opens the session; on a
+// refusal it returns nil and the exit status, the line already printed.
+func openForTopup(env Env, c common, yes bool) (*session, int) {
+	if !yes && !env.IsTerminal() {
+		return nil, fail(env, usageErr("refusing to top up without --yes: standard input is not a terminal to confirm on"))
+	}
+	s, err := open(env, c)
+	if err != nil {
+		return nil, failConfig(env, err)
+	}
+	if s.cfg.ReadOnly {
+		s.Close()
+		return nil, fail(env, usageErr("%s", engine.ErrReadOnly.Error()))
+	}
+	return s, ExitOK
 }
 
 // topupRefused reports a top-up the engine refused before sending: a

@@ -53,17 +53,11 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	if !a.yes && !env.IsTerminal() {
-		return fail(env, usageErr("refusing to top up without --yes: standard input is not a terminal to confirm on"))
-	}
-	s, err := open(env, c)
-	if err != nil {
-		return failConfig(env, err)
+	s, code := openForTopup(env, c, a.yes)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
-	if s.cfg.ReadOnly {
-		return fail(env, usageErr("%s", engine.ErrReadOnly.Error()))
-	}
 	r, ok := s.engine.Find(a.provider)
 	if !ok {
 		return fail(env, s.engine.UnknownProvider(a.provider))
