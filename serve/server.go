@@ -216,8 +216,10 @@ func (s *Server) Serve(ln net.Listener) error {
 		return nil
 	}
 	s.lns = append(s.lns, ln)
-	s.mu.Unlock()
+	// Add under the lock that Shutdown takes to set closing: an Add after
+	// it could race with Shutdown's wg.Wait (the race detector caught it).
 	s.wg.Add(1)
+	s.mu.Unlock()
 	go s.watch()
 	err := s.srv.Serve(ln)
 	s.mu.Lock()
