@@ -447,7 +447,7 @@ func writeLookupJSON(out io.Writer, id model.Identifier, results []engine.Result
 }
 
 // streamWriter writes one provider's lookup document while the answer is
-// read (it is the tmf677.Sink of a single-provider `lookup --format json`):
+// read (it is the providers.Sink of a single-provider `lookup --format json`):
 // the document starts with the first bucket, each bucket is written and
 // dropped as soon as it is converted, and the result's error and elapsed
 // time come last, once they exist. The layout of a streamed result is

@@ -9,7 +9,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
-	"simdesk/providers/tmf677"
+	"simdesk/providers"
 )
 
 type lookupJSON struct {
@@ -66,7 +66,7 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	var stream *streamWriter
 	if reg, ok := s.engine.Find(*provider); ok && c.format == "json" {
 		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind(), s.redactor.Redact)
-		ctx = tmf677.WithSink(ctx, stream)
+		ctx = providers.WithSink(ctx, stream)
 	}
 	pctx, stopProgress := startProgress(ctx, env, "looking up "+id.Type.Label()+" "+id.Value)
 	results, err := s.engine.Lookup(pctx, id, *provider)

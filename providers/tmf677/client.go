@@ -114,7 +114,7 @@ func (c *Client) Lookup(ctx context.Context, id model.Identifier) ([]model.Line,
 	}
 	hint := Hint{ID: id, Lob: c.o.Lob, AsOf: time.Now()}
 	var sink *countingSink
-	if s := sinkOf(ctx); s != nil {
+	if s := providers.SinkOf(ctx); s != nil {
 		sink = &countingSink{Sink: s}
 		hint.sink = sink
 	}

@@ -13,6 +13,7 @@ import (
 	"testing/iotest"
 
 	"simdesk/model"
+	"simdesk/providers"
 	"simdesk/seeds"
 )
 
@@ -256,7 +257,7 @@ func TestStreamedLookupIsNotRetriedAfterOutput(t *testing.T) {
 	})
 	hc.Retries = 2
 	var s recSink
-	_, err := cl.Lookup(WithSink(ctx(t), &s), model.Identifier{Type: model.Subscription, Value: "S-10000"})
+	_, err := cl.Lookup(providers.WithSink(ctx(t), &s), model.Identifier{Type: model.Subscription, Value: "S-10000"})
 	me := wantKind(t, "cut body", err, model.ErrUnavailable)
 	if hc.Calls() != 1 || len(s.buckets) != 1 || len(s.buckets[0]) < 1000 || !strings.Contains(me.Message, "buckets were received") {
 		t.Fatalf("calls %d, buckets %d, error %v", hc.Calls(), len(s.buckets[0]), err)
