@@ -199,6 +199,11 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 		res.Err, res.At = ferr, e.opts.Now()
 		return res
 	}
+	if sink := providers.SinkOf(ctx); sink != nil {
+		// A streamed answer enters the model bucket by bucket: each one
+		// is redacted here, before the caller's sink sees it.
+		ctx = providers.WithSink(ctx, redactingSink{next: sink, redact: e.redact})
+	}
 	start := e.opts.Now()
 	lines, err := r.Provider.Lookup(ctx, id)
 	res.Elapsed = e.opts.Now().Sub(start)
@@ -216,6 +221,25 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 	}
 	e.record(provider, res.Err, res.Elapsed)
 	return res
+}
+
+// redactingSink is the engine boundary for a streamed lookup: it redacts
+// every bucket and line before handing it on. The bucket is copied first,
+// since it belongs to the provider during the call.
+type redactingSink struct {
+	next   providers.Sink
+	redact func(string) string
+}
+
+func (s redactingSink) Bucket(line int, b *model.Bucket) {
+	cp := *b
+	cp.MapText(s.redact)
+	s.next.Bucket(line, &cp)
+}
+
+func (s redactingSink) Line(line int, l *model.Line) {
+	l.MapText(s.redact)
+	s.next.Line(line, l)
 }
 
 // Lookup asks every provider that accepts the identifier's type (or only the

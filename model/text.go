@@ -229,20 +229,26 @@ func (l *Line) MapText(f func(string) string) {
 	l.TransactionID, l.MSISDN, l.SimID = f(l.TransactionID), f(l.MSISDN), f(l.SimID)
 	l.OfferID, l.OfferName, l.Dialect = f(l.OfferID), f(l.OfferName), f(l.Dialect)
 	for i := range l.Buckets {
-		b := &l.Buckets[i]
-		b.ID, b.Name, b.UsageRaw, b.Status = f(b.ID), f(b.Name), f(b.UsageRaw), f(b.Status)
-		b.Description, b.Plan, b.Product = f(b.Description), f(b.Plan), f(b.Product)
-		b.Remaining.mapText(f)
-		b.Attributes = mapAttrs(b.Attributes, f)
-		for j := range b.Periods {
-			p := &b.Periods[j]
-			p.Remaining.mapText(f)
-			p.Attributes = mapAttrs(p.Attributes, f)
-		}
-		for j := range b.Counters {
-			c := &b.Counters[j]
-			c.Type, c.Unit, c.Name, c.Level, c.Text = f(c.Type), f(c.Unit), f(c.Name), f(c.Level), f(c.Text)
-		}
+		l.Buckets[i].MapText(f)
+	}
+}
+
+// MapText applies f to every provider-supplied string of one bucket, in
+// place: Line.MapText for a bucket that arrives alone, streamed from a
+// huge answer (providers.Sink).
+func (b *Bucket) MapText(f func(string) string) {
+	b.ID, b.Name, b.UsageRaw, b.Status = f(b.ID), f(b.Name), f(b.UsageRaw), f(b.Status)
+	b.Description, b.Plan, b.Product = f(b.Description), f(b.Plan), f(b.Product)
+	b.Remaining.mapText(f)
+	b.Attributes = mapAttrs(b.Attributes, f)
+	for j := range b.Periods {
+		p := &b.Periods[j]
+		p.Remaining.mapText(f)
+		p.Attributes = mapAttrs(p.Attributes, f)
+	}
+	for j := range b.Counters {
+		c := &b.Counters[j]
+		c.Type, c.Unit, c.Name, c.Level, c.Text = f(c.Type), f(c.Unit), f(c.Name), f(c.Level), f(c.Text)
 	}
 }
 
