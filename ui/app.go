@@ -185,6 +185,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onLookup(msg)
 	case progressMsg:
 		cmd = m.onProgress(msg)
+	case partialMsg:
+		cmd = m.onPartial(msg)
 	case stockMsg:
 		cmd = m.onStock(msg)
 	case stockTickMsg:

@@ -30,3 +30,32 @@ func BenchmarkEnterS10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEnterS10000FirstRows is the console's Enter on S-10000 until the
+// first rows of its table are on screen while the rest of the 23 MB answer
+// is still read (streamed, issue 10); the lookup is then cancelled (esc)
+// outside the timer. BenchmarkEnterS10000 is the same Enter until the whole
+// answer is in.
+func BenchmarkEnterS10000FirstRows(b *testing.B) {
+	eng := simEngine(b, engine.Options{})
+	for b.Loop() {
+		m := New(Options{Engine: eng})
+		m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		h := &harness{t: b, m: m, eng: eng}
+		p := &pump{t: b, h: h, out: make(chan tea.Msg, 64)}
+		p.press("/")
+		h.typeText("S-10000")
+		p.press("enter")
+		p.until("Pass 0000")
+		b.StopTimer()
+		p.press("esc")
+		go func() {
+			for range p.out {
+			}
+		}()
+		p.wg.Wait()
+		close(p.out)
+		b.StartTimer()
+	}
+}

@@ -41,6 +41,9 @@ type lineView struct {
 	sort     int
 	wide     int  // the first column shown in wide mode (horizontal scroll); -1 is off
 	copying  bool // rendered for a copy: no on-screen hints
+	// receiving: the line is still being read (a partial answer): the
+	// header says so instead of the line's facts, which come last.
+	receiving bool
 }
 
 // rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
@@ -121,6 +124,27 @@ func (v *lineView) rebuild() {
 		}
 	}
 	v.rows = rowCache{}
+}
+
+// carry takes over what the operator set on the partial view of the same
+// line (filter, sort, folding, wide mode, the selected bucket and its open
+// detail) when the complete answer replaces it.
+func (v *lineView) carry(old *lineView) {
+	v.filter, v.sort, v.showZero, v.wide = old.filter, old.sort, old.showZero, old.wide
+	cur := -1
+	if old.list.cursor < len(old.idx) {
+		cur = old.idx[old.list.cursor]
+	}
+	v.rebuild()
+	v.list.height, v.list.offset = old.list.height, old.list.offset
+	for r, i := range v.idx {
+		if i == cur {
+			v.list.Select(r)
+		}
+	}
+	if old.detail != nil && cur >= 0 {
+		v.detail = newBucketDetail(v.line, &v.line.Buckets[cur], v.provider)
+	}
 }
 
 // bucketAt is the bucket on table row r.
@@ -243,6 +267,14 @@ func identLabel(c *common, l *model.Line) string {
 
 func (v *lineView) headerLines(c *common, w int) []string {
 	l, st := v.line, c.st
+	if v.receiving {
+		out := []string{present.Clip(st.Title.Render(identLabel(c, l))+" · "+v.provider, w),
+			st.Accent.Render(present.Clip(c.spin+" receiving: "+itoa(len(l.Buckets))+" buckets so far · esc cancels", w))}
+		if info := v.tableInfo(); info != "" {
+			out = append(out, st.Muted.Render(present.Clip(info, w)))
+		}
+		return out
+	}
 	parts := []string{st.Title.Render(identLabel(c, l))}
 	for _, p := range []string{l.Payment, l.Status} {
 		if p != "" {

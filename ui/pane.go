@@ -53,6 +53,9 @@ type pane struct {
 	// compared with it to show what changed.
 	reopen  *model.Line
 	diffing bool
+	// partial: the view shows the first line of an answer still being
+	// read (streamed), which no action may use until it is complete.
+	partial bool
 	diff    []string
 	w, h    int
 	// started is when the lookup in flight began; progress is its last
@@ -95,6 +98,7 @@ func (p *pane) start(req int, id model.Identifier) {
 	}
 	p.status, p.want, p.query, p.skip, p.err = paneLoading, req, id, "", nil
 	p.progress = providers.Progress{}
+	p.dropPartial()
 	if p.reopen == nil {
 		p.lines, p.view, p.diff = nil, nil, nil
 	}
@@ -102,6 +106,7 @@ func (p *pane) start(req int, id model.Identifier) {
 
 // skipFor records that the search did not ask this provider, and why.
 func (p *pane) skipFor(id model.Identifier, why string) {
+	p.partial = false
 	p.status, p.want, p.query, p.skip, p.err = paneSkipped, 0, id, why, nil
 	p.lines, p.view, p.reopen, p.diff, p.prev = nil, nil, nil, nil, nil
 }
@@ -111,6 +116,7 @@ func (p *pane) cancel() {
 	if p.status != paneLoading {
 		return
 	}
+	p.dropPartial()
 	if p.prev != nil {
 		keep := p.prev
 		p.status, p.want, p.query, p.skip, p.err = keep.status, 0, keep.query, keep.skip, keep.err
@@ -126,13 +132,42 @@ func lineKey(l *model.Line) string {
 	return string(l.Type) + "|" + l.ID + "|" + l.TransactionID + "|" + l.SimID
 }
 
+// showPartial shows the first line of an answer as far as it has been
+// read, in the line view the complete answer will take over.
+func (p *pane) showPartial(l model.Line, c *common) {
+	p.partial = true
+	p.lines = []model.Line{l}
+	if p.view == nil {
+		p.view = newLineView(&p.lines[0], p.name, 0)
+	} else {
+		p.view.line = &p.lines[0]
+		p.view.rebuild()
+	}
+	p.view.receiving = true
+	p.setSize(c, p.w, p.h)
+}
+
+// dropPartial forgets a partial line (a new search, a cancel).
+func (p *pane) dropPartial() {
+	if p.partial {
+		p.lines, p.view, p.partial = nil, nil, false
+	}
+}
+
 // apply takes the provider's answer to the request the pane waits for.
 func (p *pane) apply(res engine.Result, c *common) {
 	dropped := p.lines
+	if p.partial {
+		dropped = nil // a prefix of the answer's own buckets
+	}
 	if dropped == nil && p.prev != nil {
 		dropped = p.prev.lines
 	}
 	defer releaseIfLarge(dropped)
+	var partial *lineView
+	if p.partial {
+		partial, p.partial = p.view, false
+	}
 	p.want, p.elapsed, p.at, p.prev = 0, res.Elapsed, res.At, nil
 	if res.Err != nil {
 		p.status, p.err, p.lines, p.view, p.reopen = paneFailed, res.Err, nil, nil, nil
@@ -155,8 +190,11 @@ func (p *pane) apply(res engine.Result, c *common) {
 		}
 		p.reopen, p.diffing = nil, false
 	}
-	if p.view == nil && len(p.lines) == 1 {
+	if p.view == nil && (len(p.lines) == 1 || (partial != nil && len(p.lines) > 0)) {
 		p.open(0)
+	}
+	if partial != nil && p.view != nil {
+		p.view.carry(partial)
 	}
 	p.setSize(c, p.w, p.h)
 }
@@ -165,9 +203,10 @@ func (p *pane) open(i int) {
 	p.view = newLineView(&p.lines[i], p.name, p.elapsed)
 }
 
-// line returns the open line, or nil.
+// line returns the open line, or nil (also while the line on screen is
+// still being read: nothing may top up or copy half a line).
 func (p *pane) line() *model.Line {
-	if p.view == nil {
+	if p.view == nil || p.partial {
 		return nil
 	}
 	return p.view.line

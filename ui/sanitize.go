@@ -65,6 +65,12 @@ func sanitizeMsg(msg any) any {
 	case liveMsg:
 		m.u = sanitizeLive(m.u)
 		return m
+	case partialMsg:
+		// Sanitised bucket by bucket as the lookup collected them
+		// (streamSink.Bucket): the buckets are shared with the lookup's
+		// goroutine, which is still appending, so they are never
+		// rewritten here.
+		return m
 	}
 	return msg
 }

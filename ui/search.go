@@ -41,11 +41,127 @@ func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id
 		default:
 		}
 	})
+	sink := newStreamSink(id)
+	pctx = providers.WithSink(pctx, sink)
 	look := func() tea.Msg {
 		defer close(ch)
-		return lookupMsg{pane: pane, req: req, res: eng.LookupOne(pctx, pane, id)}
+		defer close(sink.ch)
+		res := eng.LookupOne(pctx, pane, id)
+		sink.fill(&res)
+		return lookupMsg{pane: pane, req: req, res: res}
 	}
-	return tea.Batch(look, progressCmd(pane, req, ch))
+	return tea.Batch(look, progressCmd(pane, req, ch), partialCmd(pane, req, sink.ch))
+}
+
+// Streaming a large answer (issue 10): a provider that reads a huge line
+// bucket by bucket (tmf677) hands each one to the lookup's sink, and the
+// console draws the first rows of the table while the rest is still on the
+// wire; the complete answer then replaces them, keeping the cursor, filter
+// and sort the operator set meanwhile.
+const (
+	// partialFirst is how many buckets make the first partial table: a
+	// screenful, so the first frame of a huge line is a full one.
+	partialFirst = 60
+	// partialEvery spaces the later partial tables: each one re-indexes
+	// the rows, so they go out a few times a second, not per bucket.
+	partialEvery = 150 * time.Millisecond
+)
+
+// streamSink collects a streamed answer on the lookup's goroutine. The
+// engine has redacted each bucket before it arrives; the sink sanitises it
+// for the terminal here (sanitizeMsg leaves partialMsg alone for that
+// reason) and appends it, so the buckets handed out in a partial line
+// are never written again: later buckets go past the prefix the console
+// holds, or into a new array.
+type streamSink struct {
+	query  model.Identifier
+	byLine [][]model.Bucket
+	lines  int // lines completed (Line called)
+	ch     chan model.Line
+	sent   int
+	next   time.Time
+}
+
+func newStreamSink(id model.Identifier) *streamSink {
+	return &streamSink{query: id, ch: make(chan model.Line, 1)}
+}
+
+func (s *streamSink) Bucket(line int, b *model.Bucket) {
+	for len(s.byLine) <= line {
+		s.byLine = append(s.byLine, nil)
+	}
+	cp := *b
+	cp.MapText(model.Sanitize)
+	s.byLine[line] = append(s.byLine[line], cp)
+	// Only the first line is shown while it is read: a second one means
+	// the first is complete, and the answer comes soon after.
+	if line != 0 || s.lines > 0 {
+		return
+	}
+	n := len(s.byLine[0])
+	if n < partialFirst || (s.sent > 0 && n%64 != 0) {
+		return
+	}
+	if now := time.Now(); s.sent == 0 || now.After(s.next) {
+		s.sent, s.next = n, now.Add(partialEvery)
+		bs := s.byLine[0]
+		l := model.Line{Type: s.query.Type, ID: s.query.Value, Account: s.query.Account, Buckets: bs[:n:n]}
+		select { // newest wins: drop an unread older one
+		case <-s.ch:
+		default:
+		}
+		select {
+		case s.ch <- l:
+		default:
+		}
+	}
+}
+
+func (s *streamSink) Line(line int, _ *model.Line) { s.lines = max(s.lines, line+1) }
+
+// fill puts the streamed buckets back into the answer's lines, which come
+// without them (the sink had them). A provider that did not stream leaves
+// the sink empty and the answer as it was.
+func (s *streamSink) fill(res *engine.Result) {
+	if res.Err != nil {
+		return
+	}
+	for i := range res.Lines {
+		if i < len(s.byLine) && len(res.Lines[i].Buckets) == 0 {
+			res.Lines[i].Buckets = s.byLine[i]
+		}
+	}
+}
+
+// partialMsg is the first line of a large answer as far as it has been
+// read: its buckets so far, under the searched identifier.
+type partialMsg struct {
+	pane string
+	req  int
+	line model.Line
+	ch   <-chan model.Line
+}
+
+// partialCmd waits for the next partial line of a lookup; it ends (nil)
+// when the lookup has answered.
+func partialCmd(pane string, req int, ch <-chan model.Line) tea.Cmd {
+	return func() tea.Msg {
+		l, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return partialMsg{pane: pane, req: req, line: l, ch: ch}
+	}
+}
+
+// onPartial shows a partial line on the pane still waiting for that
+// lookup (not on a refresh, which keeps the old line until the answer)
+// and listens for the next.
+func (m *Model) onPartial(msg partialMsg) tea.Cmd {
+	if p := m.paneNamed(msg.pane); p != nil && p.status == paneLoading && p.want == msg.req && p.reopen == nil {
+		p.showPartial(msg.line, &m.c)
+	}
+	return partialCmd(msg.pane, msg.req, msg.ch)
 }
 
 // progressMsg is how far a lookup in flight has got.
