@@ -161,3 +161,21 @@ func TestEscDropsAPartialLine(t *testing.T) {
 	h.mustNotSee("bucket 0000", "receiving")
 	p.wg.Wait() // the lookup ended: the cancel reached the provider
 }
+
+// TestS10000StreamsThroughTheRealClient: the demo's 23 MB Matrixx answer
+// (the real tmf677 client over the simulator) shows its first rows while
+// the rest is read, then the whole line.
+func TestS10000StreamsThroughTheRealClient(t *testing.T) {
+	eng := simEngine(t, engine.Options{})
+	m := New(Options{Engine: eng})
+	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	h := &harness{t: t, m: m, eng: eng}
+	p := &pump{t: t, h: h, out: make(chan tea.Msg, 64)}
+	p.press("/")
+	h.typeText("S-10000")
+	p.press("enter")
+	p.until("receiving:", "Pass 00001")
+	p.until("prepaid · active", "of 10 000")
+	h.mustNotSee("receiving")
+}
