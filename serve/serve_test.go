@@ -118,7 +118,7 @@ func TestHostKeyCreatedPrivateAndReused(t *testing.T) {
 	}
 }
 
-func TestRemovedKeyEndsTheSessionAtItsNextAction(t *testing.T) {
+func TestRemovedKeyEndsTheSessionAtOnce(t *testing.T) {
 	ts := startServer(t, time.Hour)
 	c := ts.mustDial(ts.keys.bob)
 	cn := openConsole(t, c, nil)
@@ -148,9 +148,10 @@ func TestRemovedKeyEndsTheSessionAtItsNextAction(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "your key is not in the operators file") {
 		t.Errorf("after removal, headless: exit %d stderr %q", code, errs)
 	}
-	cn.typeText("/")
+	// The console ends at once, without waiting for a key press (it
+	// would otherwise go on showing the live stock and journal).
 	if !cn.ended(5 * time.Second) {
-		t.Fatal("console still open after a key press with a removed key")
+		t.Fatal("console still open 5 s after its key was removed")
 	}
 	if !strings.Contains(cn.text(), "access revoked: the key of bob was removed from the operators file") {
 		t.Errorf("no clear message; output tail: %q", tail(cn.text(), 300))

@@ -454,6 +454,33 @@ func (s *Server) watch() {
 		}
 		s.ops.Store(ops)
 		s.logf.Printf("operators file reloaded: %d keys", ops.Len())
+		s.revoke()
+	}
+}
+
+// revoke ends at once every console whose key left the operators file or
+// whose operator or role changed there: a removed operator must not go on
+// watching the live stock and journal until they next press a key. (A
+// headless command is refused at its next action; each one is short.)
+func (s *Server) revoke() {
+	type ending struct {
+		prog *tea.Program
+		why  string
+	}
+	var ends []ending
+	s.mu.Lock()
+	for _, ss := range s.sessions {
+		if ss.prog == nil {
+			continue
+		}
+		if err := s.keyCheck(ss); err != nil {
+			ends = append(ends, ending{ss.prog, err.Error() + "; session ended"})
+		}
+	}
+	s.mu.Unlock()
+	for _, e := range ends {
+		s.logf.Printf("%s", e.why)
+		e.prog.Send(endMsg{text: e.why})
 	}
 }
 

@@ -15,8 +15,9 @@ type endMsg struct{ text string }
 type idleMsg struct{}
 
 // sessionModel wraps the console of one SSH session with what only the
-// server knows: the operators file (a removed key ends the session at its
-// next key press) and the idle timeout.
+// server knows: the operators file (a reload that removed the key ends the
+// session at once, Server.revoke; a key press checks it again) and the idle
+// timeout.
 type sessionModel struct {
 	inner tea.Model
 	check func() error      // the key is still in the operators file
