@@ -39,14 +39,8 @@ func BenchmarkEnterS10000(b *testing.B) {
 func BenchmarkEnterS10000FirstRows(b *testing.B) {
 	eng := simEngine(b, engine.Options{})
 	for b.Loop() {
-		m := New(Options{Engine: eng})
-		m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
-		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-		h := &harness{t: b, m: m, eng: eng}
-		p := &pump{t: b, h: h, out: make(chan tea.Msg, 64)}
-		p.press("/")
-		h.typeText("S-10000")
-		p.press("enter")
+		_, p := pumped(b, eng)
+		p.search("S-10000")
 		p.until("Pass 0000")
 		b.StopTimer()
 		p.press("esc")

@@ -337,14 +337,14 @@ func TestLookupProgressIsShown(t *testing.T) {
 	h.typeText("sim:1956392841179")
 	h.press("enter")
 	p := h.m.panes[0]
-	h.m.Update(progressMsg{pane: "orange", req: p.want, p: providers.Progress{Step: "transactions read", Done: 150, Total: 2000, Pages: 3}, ch: make(chan providers.Progress)})
+	h.m.Update(progressMsg{pane: "orange", req: p.want, v: providers.Progress{Step: "transactions read", Done: 150, Total: 2000, Pages: 3}, ch: make(chan providers.Progress)})
 	h.mustSee("transactions read 150 of 2 000 · page 3")
 	h.mustNotSee(" ms")
 	h.clk.Advance(1234 * time.Millisecond)
 	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.mustSee("page 3 · 1.2 s")
 	// A report for an older request is dropped.
-	h.m.Update(progressMsg{pane: "orange", req: p.want - 1, p: providers.Progress{Step: "stale", Done: 1}, ch: make(chan providers.Progress)})
+	h.m.Update(progressMsg{pane: "orange", req: p.want - 1, v: providers.Progress{Step: "stale", Done: 1}, ch: make(chan providers.Progress)})
 	h.mustNotSee("stale")
 }
 

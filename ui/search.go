@@ -28,19 +28,10 @@ type lookupMsg struct {
 
 // lookupCmd asks one provider; ctx is cancelled by esc or a newer search.
 // Its progress (Orange reads its transaction list page by page) arrives as
-// progressMsgs through progressCmd; the channel closes with the answer.
+// progressMsgs, and a huge line's first rows as partialMsgs (reportCmd).
 func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id model.Identifier) tea.Cmd {
 	ch := make(chan providers.Progress, 1)
-	pctx := providers.WithProgress(ctx, func(p providers.Progress) {
-		select { // newest wins: drop an unread older report
-		case <-ch:
-		default:
-		}
-		select {
-		case ch <- p:
-		default:
-		}
-	})
+	pctx := providers.WithProgress(ctx, func(p providers.Progress) { offerNewest(ch, p) })
 	sink := newStreamSink(id)
 	pctx = providers.WithSink(pctx, sink)
 	look := func() tea.Msg {
@@ -50,7 +41,51 @@ func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id
 		sink.fill(&res)
 		return lookupMsg{pane: pane, req: req, res: res}
 	}
-	return tea.Batch(look, progressCmd(pane, req, ch), partialCmd(pane, req, sink.ch))
+	return tea.Batch(look, reportCmd(pane, req, ch), reportCmd(pane, req, sink.ch))
+}
+
+// reportMsg is the newest report of a lookup in flight: its progress
+// (progressMsg) or the first line as far as it has been read (partialMsg).
+// ch brings the next one and closes with the answer.
+type reportMsg[T any] struct {
+	pane string
+	req  int
+	v    T
+	ch   <-chan T
+}
+
+type (
+	// progressMsg is how far a lookup in flight has got (Orange reads its
+	// transaction list page by page).
+	progressMsg = reportMsg[providers.Progress]
+	// partialMsg is the first line of a large answer as far as it has
+	// been read: its buckets so far, under the searched identifier.
+	partialMsg = reportMsg[model.Line]
+)
+
+// reportCmd waits for the next report of a lookup; it ends (nil) when the
+// lookup has answered.
+func reportCmd[T any](pane string, req int, ch <-chan T) tea.Cmd {
+	return func() tea.Msg {
+		v, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return reportMsg[T]{pane: pane, req: req, v: v, ch: ch}
+	}
+}
+
+// offerNewest hands v to a one-slot channel without blocking the lookup:
+// the newest report wins over an unread older one.
+func offerNewest[T any](ch chan T, v T) {
+	select {
+	case <-ch:
+	default:
+	}
+	select {
+	case ch <- v:
+	default:
+	}
 }
 
 // Streaming a large answer (issue 10): a provider that reads a huge line
@@ -105,15 +140,7 @@ func (s *streamSink) Bucket(line int, b *model.Bucket) {
 	if now := time.Now(); s.sent == 0 || now.After(s.next) {
 		s.sent, s.next = n, now.Add(partialEvery)
 		bs := s.byLine[0]
-		l := model.Line{Type: s.query.Type, ID: s.query.Value, Account: s.query.Account, Buckets: bs[:n:n]}
-		select { // newest wins: drop an unread older one
-		case <-s.ch:
-		default:
-		}
-		select {
-		case s.ch <- l:
-		default:
-		}
+		offerNewest(s.ch, model.Line{Type: s.query.Type, ID: s.query.Value, Account: s.query.Account, Buckets: bs[:n:n]})
 	}
 }
 
@@ -133,64 +160,23 @@ func (s *streamSink) fill(res *engine.Result) {
 	}
 }
 
-// partialMsg is the first line of a large answer as far as it has been
-// read: its buckets so far, under the searched identifier.
-type partialMsg struct {
-	pane string
-	req  int
-	line model.Line
-	ch   <-chan model.Line
-}
-
-// partialCmd waits for the next partial line of a lookup; it ends (nil)
-// when the lookup has answered.
-func partialCmd(pane string, req int, ch <-chan model.Line) tea.Cmd {
-	return func() tea.Msg {
-		l, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return partialMsg{pane: pane, req: req, line: l, ch: ch}
-	}
-}
-
 // onPartial shows a partial line on the pane still waiting for that
 // lookup (not on a refresh, which keeps the old line until the answer)
 // and listens for the next.
 func (m *Model) onPartial(msg partialMsg) tea.Cmd {
 	if p := m.paneNamed(msg.pane); p != nil && p.status == paneLoading && p.want == msg.req && p.reopen == nil {
-		p.showPartial(msg.line, &m.c)
+		p.showPartial(msg.v, &m.c)
 	}
-	return partialCmd(msg.pane, msg.req, msg.ch)
-}
-
-// progressMsg is how far a lookup in flight has got.
-type progressMsg struct {
-	pane string
-	req  int
-	p    providers.Progress
-	ch   <-chan providers.Progress
-}
-
-// progressCmd waits for the next progress report of a lookup; it ends
-// (nil) when the lookup has answered.
-func progressCmd(pane string, req int, ch <-chan providers.Progress) tea.Cmd {
-	return func() tea.Msg {
-		p, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return progressMsg{pane: pane, req: req, p: p, ch: ch}
-	}
+	return reportCmd(msg.pane, msg.req, msg.ch)
 }
 
 // onProgress shows a report on the pane still waiting for that lookup and
 // listens for the next.
 func (m *Model) onProgress(msg progressMsg) tea.Cmd {
 	if p := m.paneNamed(msg.pane); p != nil && p.status == paneLoading && p.want == msg.req {
-		p.progress = msg.p
+		p.progress = msg.v
 	}
-	return progressCmd(msg.pane, msg.req, msg.ch)
+	return reportCmd(msg.pane, msg.req, msg.ch)
 }
 
 // historySavedMsg reports the outcome of writing the search history.

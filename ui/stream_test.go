@@ -113,12 +113,25 @@ func newStreamHarness(t *testing.T, n, first int) (*harness, *streamProvider, *p
 	sp.line.Status = "active"
 	// Provider text in a streamed bucket must reach the screen sanitised.
 	sp.line.Buckets[1].Name = "evil \x1b]52;c;aGk=\x07 name"
-	eng := engine.New(engine.Options{Operator: "alice", Environment: "demo"}, engine.Registered{Provider: sp})
+	h, p := pumped(t, engine.New(engine.Options{Operator: "alice", Environment: "demo"}, engine.Registered{Provider: sp}))
+	return h, sp, p
+}
+
+// pumped is a 100×30 console over eng, driven message by message as the
+// program loop would (timers off), with a search typed by search.
+func pumped(t testing.TB, eng *engine.Engine) (*harness, *pump) {
 	m := New(Options{Engine: eng, Demo: true})
 	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h := &harness{t: t, m: m, eng: eng}
-	return h, sp, &pump{t: t, h: h, out: make(chan tea.Msg, 64)}
+	return h, &pump{t: t, h: h, out: make(chan tea.Msg, 64)}
+}
+
+// search types /raw⏎; the answer arrives through until.
+func (p *pump) search(raw string) {
+	p.press("/")
+	p.h.typeText(raw)
+	p.press("enter")
 }
 
 // TestHugeLineShowsItsFirstRowsWhileRead: the table of a streamed line is
@@ -127,9 +140,7 @@ func newStreamHarness(t *testing.T, n, first int) (*harness, *streamProvider, *p
 // the complete answer keeps the bucket they selected.
 func TestHugeLineShowsItsFirstRowsWhileRead(t *testing.T) {
 	h, sp, p := newStreamHarness(t, 1000, partialFirst)
-	p.press("/")
-	h.typeText("S-1000")
-	p.press("enter")
+	p.search("S-1000")
 	p.until("receiving: 60 buckets so far", "bucket 0000", "of 60")
 	h.mustNotSee("active", "\x1b]52", "bucket 0060")
 	h.mustSee(`evil \x1b]52;c;aGk=\x07 name`)
@@ -152,9 +163,7 @@ func TestHugeLineShowsItsFirstRowsWhileRead(t *testing.T) {
 // lookup and takes its partial table off the screen.
 func TestEscDropsAPartialLine(t *testing.T) {
 	h, _, p := newStreamHarness(t, 500, partialFirst)
-	p.press("/")
-	h.typeText("S-500")
-	p.press("enter")
+	p.search("S-500")
 	p.until("receiving: 60 buckets so far")
 	p.press("esc")
 	p.until("cancelled")
@@ -166,15 +175,8 @@ func TestEscDropsAPartialLine(t *testing.T) {
 // (the real tmf677 client over the simulator) shows its first rows while
 // the rest is read, then the whole line.
 func TestS10000StreamsThroughTheRealClient(t *testing.T) {
-	eng := simEngine(t, engine.Options{})
-	m := New(Options{Engine: eng})
-	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
-	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	h := &harness{t: t, m: m, eng: eng}
-	p := &pump{t: t, h: h, out: make(chan tea.Msg, 64)}
-	p.press("/")
-	h.typeText("S-10000")
-	p.press("enter")
+	h, p := pumped(t, simEngine(t, engine.Options{}))
+	p.search("S-10000")
 	p.until("receiving:", "Pass 00001")
 	p.until("prepaid · active", "of 10 000")
 	h.mustNotSee("receiving")
