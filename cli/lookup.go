@@ -65,8 +65,9 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	// the answer is read (see streamWriter for the layout).
 	var stream *streamWriter
 	if reg, ok := s.engine.Find(*provider); ok && c.format == "json" {
-		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind(), s.redactor.Redact)
+		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind())
 		ctx = providers.WithSink(ctx, stream)
+		defer stream.drain() // the writer goroutine ends with the command, whatever happens
 	}
 	pctx, stopProgress := startProgress(ctx, env, "looking up "+id.Type.Label()+" "+id.Value)
 	results, err := s.engine.Lookup(pctx, id, *provider)

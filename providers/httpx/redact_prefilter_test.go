@@ -17,11 +17,31 @@ func naiveRedact(r *Redactor, s string) string {
 // TestRedactPrefilterMissesNothing: the length and three-byte prefilter
 // never lets a secret through, wherever it sits in the text (start, middle,
 // end, whole, repeated, overlapping another), for short and Basic secrets.
+//
+// Three sets of secrets, for three strides of the prefilter: with a
+// 4-byte secret (step 2), with a 13-byte token the shortest (step 11),
+// and one 40-byte token alone (step 16, the bound).
 func TestRedactPrefilterMissesNothing(t *testing.T) {
-	r := NewRedactor()
-	r.AddBasic("client-id", "s3cr3t-value-xyz")
-	r.AddBearer("tok3nABCDEFGH")
-	r.Add("abcd")
+	long := NewRedactor("tok3nABCDEFGH-0123456789-abcdefghs3crtvlu")
+	basic := NewRedactor()
+	basic.AddBasic("client-id", "s3cr3t-value-xyz")
+	basic.AddBearer("tok3nABCDEFGH")
+	short := NewRedactor()
+	short.AddBasic("client-id", "s3cr3t-value-xyz")
+	short.AddBearer("tok3nABCDEFGH")
+	short.Add("abcd")
+	for _, c := range []struct {
+		r    *Redactor
+		step int
+	}{{short, 2}, {basic, 11}, {long, maxStep}} {
+		if got := c.r.state.Load().step; got != c.step {
+			t.Fatalf("step %d, want %d", got, c.step)
+		}
+		testPrefilter(t, c.r)
+	}
+}
+
+func testPrefilter(t *testing.T, r *Redactor) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := "abcdefghs3crtvluxyzTOKABCDEFGH-+/=_ 0123456789"
 	for i := 0; i < 20000; i++ {
