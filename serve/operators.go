@@ -31,8 +31,13 @@ type Operators struct {
 }
 
 // OperatorsError lists every bad line of an operators file, one
-// FILE:LINE: message each, so all of them can be fixed in one go.
-type OperatorsError struct{ Problems []string }
+// FILE:LINE: message each, so all of them can be fixed in one go. Empty
+// says the file is sound but holds no key: refused at start (nobody could
+// log in, surely a mistake), while a reload takes it as "revoke everyone".
+type OperatorsError struct {
+	Problems []string
+	Empty    bool
+}
 
 func (e *OperatorsError) Error() string { return strings.Join(e.Problems, "\n") }
 
@@ -108,7 +113,7 @@ func ParseOperators(file string, data []byte) (*Operators, error) {
 		return nil, &OperatorsError{Problems: probs}
 	}
 	if len(o.byKey) == 0 {
-		return nil, &OperatorsError{Problems: []string{file + ":1: no operator keys: nobody could log in"}}
+		return o, &OperatorsError{Problems: []string{file + ":1: no operator keys: nobody could log in"}, Empty: true}
 	}
 	return o, nil
 }

@@ -167,6 +167,49 @@ func TestRemovedKeyEndsTheSessionAtOnce(t *testing.T) {
 	}
 }
 
+// TestEmptiedOperatorsFileRevokesEveryone: a sound operators file with no
+// key left is how an administrator cuts every session at once; it is
+// applied on reload (only refused at start), and keys written back let
+// operators in again.
+func TestEmptiedOperatorsFileRevokesEveryone(t *testing.T) {
+	ts := startServer(t, time.Hour)
+	var cns []*console
+	for _, k := range []gossh.Signer{ts.keys.alice, ts.keys.bob} {
+		cn := openConsole(t, ts.mustDial(k), nil)
+		if !cn.waitFor("operator", 5*time.Second) {
+			t.Fatalf("console never opened:\n%q", cn.text())
+		}
+		cns = append(cns, cn)
+	}
+	if err := os.WriteFile(ts.opsPath, []byte("# the shift is over\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cn := range cns {
+		if !cn.ended(5 * time.Second) {
+			t.Fatal("a console outlived an emptied operators file")
+		}
+		if !strings.Contains(cn.text(), "access revoked") {
+			t.Errorf("no clear message; output tail: %q", tail(cn.text(), 300))
+		}
+	}
+	if _, err := ts.dial(ts.keys.alice, "alice"); err == nil {
+		t.Error("a key was accepted after the operators file was emptied")
+	}
+	if err := os.WriteFile(ts.opsPath, []byte(ts.keys.operatorsText()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := ts.dial(ts.keys.alice, "alice"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("alice's key written back was never let in")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestRolesAsTheEngineSeesThem(t *testing.T) {
 	ts := startServer(t, time.Hour)
 	vic := ts.mustDial(ts.keys.vic)

@@ -428,14 +428,18 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// watch re-reads the operators file when it changes. A file that no
-// longer parses keeps the last good set (and says so in the log), so a
-// typo cannot lock the whole shift out.
+// watch re-reads the operators file when it changes, once it has stayed
+// the same for one check (an editor's save is never read half-written). A
+// file that no longer parses keeps the last good set (and says so in the
+// log), so a typo cannot lock the whole shift out; a sound file with no
+// key left revokes everyone, which is how an administrator cuts every
+// session at once.
 func (s *Server) watch() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.o.ReloadEvery)
 	defer t.Stop()
-	stamp := fileStamp(s.o.Operators)
+	applied := fileStamp(s.o.Operators)
+	seen := applied
 	for {
 		select {
 		case <-s.stop:
@@ -443,17 +447,26 @@ func (s *Server) watch() {
 		case <-t.C:
 		}
 		st := fileStamp(s.o.Operators)
-		if st == stamp {
+		if st != seen {
+			seen = st // changed since the last check: read it once it settles
 			continue
 		}
-		stamp = st
+		if st == applied {
+			continue
+		}
+		applied = st
 		ops, err := LoadOperators(s.o.Operators)
-		if err != nil {
+		var oe *OperatorsError
+		switch {
+		case errors.As(err, &oe) && oe.Empty:
+			s.logf.Printf("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
+		case err != nil:
 			s.logf.Printf("operators file changed but is not valid, keeping the previous one: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
 			continue
+		default:
+			s.logf.Printf("operators file reloaded: %d keys", ops.Len())
 		}
 		s.ops.Store(ops)
-		s.logf.Printf("operators file reloaded: %d keys", ops.Len())
 		s.revoke()
 	}
 }
@@ -515,9 +528,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.logf.Printf("shutting down: %d sessions, %d top-ups in flight", s.sessionCount(), s.o.Engine.TopupsInFlight())
 	s.o.Hub.Announce("simdesk is shutting down: top-ups in flight will finish; no new lookups or top-ups")
-	// Stop accepting at once; srv.Shutdown then waits for connections,
-	// which end below.
-	go func() { _ = s.srv.Shutdown(ctx) }()
+	// The listeners closed above stop the accepting; the connections end
+	// below (srv.Close). The SSH server's own graceful Shutdown is not
+	// used: it waits on a WaitGroup that a connection still in its
+	// handshake adds to afterwards (a data race inside charm.land/ssh
+	// v0.4.3, caught by the race detector in TestEmptiedOperatorsFile…).
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	var err error
