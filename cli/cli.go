@@ -49,6 +49,10 @@ type Env struct {
 	// the config file.
 	shared *session
 	ctx    context.Context // the server's context for a command over SSH
+	// ownProcess is set by Main: the process runs this one command, so
+	// process-wide settings (the garbage collector's, see streamGC) may
+	// be tuned for it; never for a command run in a server or a test.
+	ownProcess bool
 }
 
 // Main runs simdesk with the process's arguments and streams.
@@ -61,6 +65,7 @@ func Main() int {
 		Getenv:           os.Getenv,
 		IsTerminal:       stdinIsTerminal,
 		StderrIsTerminal: func() bool { return term.IsTerminal(os.Stderr.Fd()) },
+		ownProcess:       true,
 	})
 }
 

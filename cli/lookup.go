@@ -68,6 +68,9 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind())
 		ctx = providers.WithSink(ctx, stream)
 		defer stream.drain() // the writer goroutine ends with the command, whatever happens
+		if env.ownProcess {
+			streamGC(env.Getenv)
+		}
 	}
 	pctx, stopProgress := startProgress(ctx, env, "looking up "+id.Type.Label()+" "+id.Value)
 	results, err := s.engine.Lookup(pctx, id, *provider)

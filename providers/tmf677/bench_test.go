@@ -192,3 +192,26 @@ func TestDecodeHeapIsBoundedByContent(t *testing.T) {
 	}
 	runtime.KeepAlive(lines)
 }
+
+// dropSink takes streamed buckets and keeps nothing, as the command line's
+// JSON output does once it has written them.
+type dropSink struct{ n int }
+
+func (d *dropSink) Bucket(int, *model.Bucket) { d.n++ }
+func (d *dropSink) Line(int, *model.Line)     {}
+
+// BenchmarkDecodeSinkMatrixx10k is the decode of a streamed lookup (the
+// buckets go to a Sink and are dropped): the reading side of `simdesk lookup
+// --format json` of S-10000, without HTTP.
+func BenchmarkDecodeSinkMatrixx10k(b *testing.B) {
+	body := report10k(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := &dropSink{}
+		h := Hint{ID: model.Identifier{Type: model.Subscription, Value: "S-1001"}, sink: s}
+		if _, err := DecodeReader(bytes.NewReader(body), h); err != nil || s.n != 10000 {
+			b.Fatal(err, s.n)
+		}
+	}
+}
