@@ -66,7 +66,9 @@ func DecodeReader(rd io.Reader, hint Hint) (lines []model.Line, err error) {
 			lines, err = nil, badResponse(fmt.Sprintf("internal decoder error: %v", p))
 		}
 	}()
-	r := newReader(newStreamScanner(rd), hint)
+	pf := newPrefetcher(rd)
+	defer pf.stop() // before the recover above: the body is the caller's again
+	r := newReader(newStreamScanner(pf), hint)
 	lines, err = decodeFrom(r, hint)
 	if r.rerr != nil {
 		return nil, r.rerr
