@@ -161,6 +161,10 @@ verdict() { # ratio goal → met / MISSED (the caller counts the MISSED ones)
 	if le "$1" "$2"; then echo met; else echo MISSED; fi
 }
 
+# The load of the machine, at the start and at the end of the measures: the
+# ratios depend on it (on 2 cores a parallel build or a fuzzer halves the
+# lookup's parallelism), so it goes into the report.
+load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 floor_kb=$(peak_kb "$bin" version)
 say "bench: process floor (simdesk version): $floor_kb KiB"
 
@@ -328,7 +332,7 @@ rows+=("| first frame of the console, process start → full 100×30 frame in tm
 # --- report -----------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-echo "simdesk $(cd "$repo" && git describe --always --dirty 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPU ($cpu), $mem, $(go version | cut -d' ' -f3), hyperfine $(hyperfine --version | cut -d' ' -f2), jq $(jq --version)"
+echo "simdesk $(cd "$repo" && git describe --always --dirty 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPU ($cpu), $mem, $(go version | cut -d' ' -f3), hyperfine $(hyperfine --version | cut -d' ' -f2), jq $(jq --version); load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end"
 echo
 echo "| measure | simdesk | floor: curl alone | ratio to the floor | curl \| jq . (ratio) | goal | |"
 echo "|---|---|---|---|---|---|---|"

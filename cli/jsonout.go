@@ -483,6 +483,7 @@ type pipe struct {
 	full chan *batch // to the writer goroutine
 	free chan *batch // back, written, for reuse
 	done chan struct{}
+	made int // batches allocated, at most batchesInFlight
 }
 
 // batch is a run of consecutive buckets, then possibly the end of the line
@@ -541,11 +542,10 @@ func (s *streamWriter) openLine() {
 func (s *streamWriter) Bucket(_ int, b *model.Bucket) {
 	p := s.pipe
 	if p == nil {
+		// The first batch is the first bucket alone; the others are
+		// made as the answer outgrows them (a small answer needs one).
 		p = &pipe{full: make(chan *batch, batchesInFlight), free: make(chan *batch, batchesInFlight), done: make(chan struct{})}
-		for range batchesInFlight - 1 {
-			p.free <- &batch{buckets: make([]model.Bucket, 0, batchBuckets)}
-		}
-		p.cur = &batch{buckets: make([]model.Bucket, 0, batchBuckets), flush: true}
+		p.cur, p.made = &batch{buckets: make([]model.Bucket, 0, 1), flush: true}, 1
 		s.pipe = p
 		go s.write(p)
 		p.cur.buckets = append(p.cur.buckets, *b)
@@ -569,12 +569,24 @@ func (s *streamWriter) Line(_ int, l *model.Line) {
 	s.send()
 }
 
-// send hands the current batch over and takes a free one (waiting when
-// batchesInFlight are already queued).
+// send hands the current batch over and takes a free one, or makes one
+// (waiting when batchesInFlight are made and queued).
 func (s *streamWriter) send() {
 	p := s.pipe
 	p.full <- p.cur
-	p.cur = <-p.free
+	select {
+	case p.cur = <-p.free:
+	default:
+		if p.made < batchesInFlight {
+			p.made++
+			p.cur = &batch{buckets: make([]model.Bucket, 0, batchBuckets)}
+			return
+		}
+		p.cur = <-p.free
+	}
+	if cap(p.cur.buckets) < batchBuckets { // the first one
+		p.cur.buckets = make([]model.Bucket, 0, batchBuckets)
+	}
 }
 
 // write is the writer goroutine: it writes the batches in the order sent,

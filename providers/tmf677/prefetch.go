@@ -20,6 +20,7 @@ type prefetcher struct {
 	quit    chan struct{}
 	done    chan struct{}
 	n       int    // chunks allocated (at most prefetchChunks)
+	big     bool   // a read filled its chunk: the small first one is replaced
 	err     error  // the body's final error (nil at io.EOF); read after full is closed
 	cur     []byte // what is left of the chunk being handed out
 	last    []byte // that chunk, to hand back once read
@@ -28,6 +29,7 @@ type prefetcher struct {
 // Chunk sizes: the scanner's window is 64 KiB; four chunks in flight are
 // 256 KiB at most, allocated only as the body outruns the decoder.
 const (
+	firstChunk     = 8 << 10
 	prefetchChunk  = 64 << 10
 	prefetchChunks = 4
 )
@@ -79,8 +81,13 @@ func (p *prefetcher) run() {
 			return
 		default:
 			if p.n < prefetchChunks {
+				// The first chunk is small: most answers are a few KiB.
+				size := prefetchChunk
+				if p.n == 0 {
+					size = firstChunk
+				}
 				p.n++
-				c = make([]byte, 0, prefetchChunk)
+				c = make([]byte, 0, size)
 				break
 			}
 			select {
@@ -89,7 +96,13 @@ func (p *prefetcher) run() {
 				return
 			}
 		}
+		if cap(c) < prefetchChunk && p.big {
+			c = make([]byte, 0, prefetchChunk)
+		}
 		n, err := p.rd.Read(c[:cap(c)])
+		if n == cap(c) {
+			p.big = true // the answer is not small: full-size chunks from now on
+		}
 		if n == 0 && err == nil {
 			// A reader may return 0, nil; not for ever (as io.Reader
 			// callers are told to allow).
