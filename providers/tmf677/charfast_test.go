@@ -87,3 +87,77 @@ func TestCharFastMatchesTheMemberLoop(t *testing.T) {
 		t.Fatalf("the fast path took only %d of %d lists' first characteristic", taken, len(cases))
 	}
 }
+
+// TestPeriodFastMatchesTheMemberLoop: periods, the other shape pairFast
+// takes, read the same through it as through the member loop.
+func TestPeriodFastMatchesTheMemberLoop(t *testing.T) {
+	read := func(body string) (rawPeriod, error) {
+		r := newReader(scanner{b: []byte(body)}, msisdn("1"))
+		p := r.period()
+		if r.err == nil && r.ws() {
+			r.fail("data after the period")
+		}
+		return p, r.err
+	}
+	cases := []string{
+		`{"startDateTime":"2026-11-19T00:00:00.000Z","endDateTime":"2026-12-19T00:00:00.000Z"}`,
+		`{"endDateTime":"2026-12-19","startDateTime":"2026-11-19"}`,
+		`{"startDateTime":"a","endDateTime":"b","x":1}`,
+		`{"startDateTime":"a","startDateTime":"b"}`,
+		`{"startDateTime":"\u0041","endDateTime":"b"}`,
+		`{"startDateTime":1,"endDateTime":"b"}`,
+		`{"startDateTime":"a","endDateTime":"b"`,
+		`{"startDateTime":"","endDateTime":""}`,
+		`"2026-11-19"`,
+	}
+	taken := 0
+	for _, c := range cases {
+		fast, fe := read(c)
+		slow, se := read(strings.ReplaceAll(c, "{", "{ "))
+		if fast != slow || (fe == nil) != (se == nil) {
+			t.Fatalf("%s: fast %+v (%v), slow %+v (%v)", c, fast, fe, slow, se)
+		}
+		r := newReader(scanner{b: []byte(c)}, msisdn("1"))
+		if _, _, ok := r.pairFast(&periodPair); ok {
+			taken++
+		}
+	}
+	if taken != 3 {
+		t.Fatalf("the fast path took %d of the periods, want 3", taken)
+	}
+}
+
+// TestValueFastMatchesTheMemberLoop: amounts with and without their unit
+// read the same through valueFast as through the member loop.
+func TestValueFastMatchesTheMemberLoop(t *testing.T) {
+	read := func(body string) (rawValue, error) {
+		r := newReader(scanner{b: []byte(body)}, msisdn("1"))
+		v := r.value()
+		if r.err == nil && r.ws() {
+			r.fail("data after the value")
+		}
+		return v, r.err
+	}
+	cases := []string{
+		`{"amount":1024,"units":"megabytes"}`, `{"amount":0}`, `{"amount":-2.5,"units":"USD"}`, `{"amount":0.125}`,
+		`{"amount":12345678901234567890,"units":"B"}`,
+		`{"amount":1e3,"units":"MB"}`, `{"amount":01,"units":"MB"}`, `{"amount":1.,"units":"MB"}`, `{"amount":-,"units":"MB"}`,
+		`{"amount":"5","units":"MB"}`, `{"amount":5,"unit":"MB"}`, `{"amount":5,"units":"MB","x":1}`, `{"amount":5,"units":"M\"B"}`,
+		`{"amount":5,"units":"MB"`, `{"amount":5`, `{"amount":1e999,"units":"MB"}`, `{"amount":5,"units":""}`, `{"amount":null}`,
+	}
+	taken := 0
+	for _, c := range cases {
+		fast, fe := read(c)
+		slow, se := read(strings.ReplaceAll(c, "{", "{ "))
+		if fast.units != slow.units || fast.set != slow.set || fast.amount != slow.amount || (fe == nil) != (se == nil) {
+			t.Fatalf("%s: fast %+v (%v), slow %+v (%v)", c, fast, fe, slow, se)
+		}
+		r := newReader(scanner{b: []byte(c)}, msisdn("1"))
+		if _, ok := r.valueFast(); ok {
+			taken++
+		}
+	}
+	if taken != 6 {
+		t.Fatalf("the fast path took %d of the values, want 6", taken)
+	}
+}

@@ -418,63 +418,133 @@ func (r *reader) char() {
 	r.chars = append(r.chars, c)
 }
 
-// The compact shapes of nearly every characteristic, the most frequent
-// object of a report (some 25 per Matrixx bucket).
-const (
-	charValueFirst = `{"value":"`
-	charNameNext   = `","name":"`
-	charNameFirst  = `{"name":"`
-	charValueNext  = `","value":"`
+// pairShape is an object of exactly two string members, a and b, in
+// either order, written compactly: the shape of nearly every
+// characteristic ({"value":…,"name":…}, some 25 per Matrixx bucket, the
+// most frequent object of a report) and of every period
+// ({"startDateTime":…,"endDateTime":…}).
+type pairShape struct{ aFirst, bNext, bFirst, aNext []byte }
+
+func pairOf(a, b string) pairShape {
+	return pairShape{[]byte(`{"` + a + `":"`), []byte(`","` + b + `":"`), []byte(`{"` + b + `":"`), []byte(`","` + a + `":"`)}
+}
+
+var (
+	charPair   = pairOf("value", "name")
+	periodPair = pairOf("startDateTime", "endDateTime")
 )
 
-// charFast reads a characteristic at r.i in one pass when it is exactly
-// {"value":"V","name":"N"} or {"name":"N","value":"V"}, both strings plain
-// ASCII (see plain) and the whole object in the window: the same result as
-// char's member loop, without its per-member calls (a third of a Matrixx
-// decode went to characteristics). Anything else (white space, escapes,
-// other members, another order, a token past the window) reports false
-// with nothing consumed, and char reads it the general way.
-func (r *reader) charFast() (c rawChar, ok bool) {
+// pairFast reads the object at r.i in one pass when it has sh's shape,
+// both strings plain ASCII (see plain) and the whole object in the window:
+// the same result as the member loop, without its per-member calls (a
+// third of a Matrixx decode went to characteristics). Anything else (white
+// space, escapes, other or repeated members, a token past the window)
+// reports false with nothing consumed, and the caller reads it the general
+// way.
+func (r *reader) pairFast(sh *pairShape) (a, b string, ok bool) {
 	if r.depth >= maxDepth {
-		return c, false // enter would refuse it: let it
+		return "", "", false // enter would refuse it: let it
 	}
-	b := r.b[r.i:]
+	w := r.b[r.i:]
 	var first, second []byte
 	var p int
-	valueFirst := bytes.HasPrefix(b, []byte(charValueFirst))
+	aFirst := bytes.HasPrefix(w, sh.aFirst)
+	next := sh.bNext
 	switch {
-	case valueFirst:
-		p = len(charValueFirst)
-	case bytes.HasPrefix(b, []byte(charNameFirst)):
-		p = len(charNameFirst)
+	case aFirst:
+		p = len(sh.aFirst)
+	case bytes.HasPrefix(w, sh.bFirst):
+		p, next = len(sh.bFirst), sh.aNext
 	default:
-		return c, false
+		return "", "", false
 	}
-	k := plainRun(b[p:])
-	first, p = b[p:p+k], p+k
-	next := charNameNext
-	if !valueFirst {
-		next = charValueNext
-	}
-	if !bytes.HasPrefix(b[p:], []byte(next)) {
-		return c, false
+	k := plainRun(w[p:])
+	first, p = w[p:p+k], p+k
+	if !bytes.HasPrefix(w[p:], next) {
+		return "", "", false
 	}
 	p += len(next)
-	k = plainRun(b[p:])
-	second, p = b[p:p+k], p+k
-	if p+1 >= len(b) || b[p] != '"' || b[p+1] != '}' {
-		return c, false
+	k = plainRun(w[p:])
+	second, p = w[p:p+k], p+k
+	if p+1 >= len(w) || w[p] != '"' || w[p+1] != '}' {
+		return "", "", false
 	}
 	r.i += p + 2
-	if valueFirst {
-		c.value, c.name = r.scanner.keep(first), r.scanner.keep(second)
-	} else {
-		c.name, c.value = r.scanner.keep(first), r.scanner.keep(second)
+	x, y := r.scanner.keep(first), r.scanner.keep(second)
+	if aFirst {
+		return x, y, true
 	}
-	return c, true
+	return y, x, true
+}
+
+// charFast reads a characteristic through pairFast.
+func (r *reader) charFast() (c rawChar, ok bool) {
+	c.value, c.name, ok = r.pairFast(&charPair)
+	return c, ok
+}
+
+// The compact shapes of an amount with its unit, {"amount":N,"units":"U"},
+// and without, {"amount":N}: every remainingValue and counter value.
+var (
+	valueAmount = []byte(`{"amount":`)
+	valueUnits  = []byte(`,"units":"`)
+)
+
+// valueFast reads a value at r.i in one pass when it has one of those
+// shapes, N a plain decimal (digits, a sign, a fraction: no exponent) and
+// U plain ASCII, the whole object in the window; like pairFast, anything
+// else reports false with nothing consumed.
+func (r *reader) valueFast() (v rawValue, ok bool) {
+	if r.depth >= maxDepth {
+		return v, false
+	}
+	w := r.b[r.i:]
+	if !bytes.HasPrefix(w, valueAmount) {
+		return v, false
+	}
+	p := len(valueAmount)
+	q := p
+	if q < len(w) && w[q] == '-' {
+		q++
+	}
+	d := digits(w, q)
+	if d == 0 || d > 1 && w[q] == '0' {
+		return v, false
+	}
+	q += d
+	if q < len(w) && w[q] == '.' {
+		if d = digits(w, q+1); d == 0 {
+			return v, false
+		}
+		q += 1 + d
+	}
+	num := w[p:q]
+	switch {
+	case q < len(w) && w[q] == '}':
+		q++
+	case bytes.HasPrefix(w[q:], valueUnits):
+		q += len(valueUnits)
+		k := plainRun(w[q:])
+		if q+k+1 >= len(w) || w[q+k] != '"' || w[q+k+1] != '}' {
+			return v, false
+		}
+		v.units = r.scanner.keep(w[q : q+k])
+		q += k + 2
+	default:
+		return v, false
+	}
+	f, fine := parseNumber(num)
+	if !fine {
+		return rawValue{}, false // out of range: the general way says why
+	}
+	r.i += q
+	return rawValue{amount: model.Amount{Value: f, Present: true}, units: v.units, set: true}, true
 }
 
 func (r *reader) value() rawValue {
+	if v, ok := r.valueFast(); ok {
+		return v
+	}
 	v := rawValue{set: true}
 	switch r.peek() {
 	case '{':
@@ -509,6 +579,10 @@ func (r *reader) value() rawValue {
 
 func (r *reader) period() rawPeriod {
 	var p rawPeriod
+	var ok bool
+	if p.start, p.end, ok = r.pairFast(&periodPair); ok {
+		return p
+	}
 	r.object(func(r *reader, k []byte) {
 		switch string(k) {
 		case "startDateTime":
