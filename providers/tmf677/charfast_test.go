@@ -161,3 +161,37 @@ func TestValueFastMatchesTheMemberLoop(t *testing.T) {
 		t.Fatalf("the fast path took %d of the values, want 6", taken)
 	}
 }
+
+// TestOneRefFastMatchesTheListLoop: a product list reads the same through
+// oneRefFast as through list and object.
+func TestOneRefFastMatchesTheListLoop(t *testing.T) {
+	read := func(body string) (string, error) {
+		r := newReader(scanner{b: []byte(body)}, msisdn("1"))
+		v := r.firstID("publicIdentifier")
+		if r.err == nil && r.ws() {
+			r.fail("data after the list")
+		}
+		return v, r.err
+	}
+	cases := []string{
+		`[{"publicIdentifier":"7870060000"}]`, `[{"publicIdentifier":""}]`, `[{"publicIdentifier":"S-10000"}]`,
+		`[{"publicIdentifier":"a"},{"publicIdentifier":"b"}]`, `[{"id":"x"}]`, `[{"publicIdentifier":"","id":"x"}]`,
+		`[{"publicIdentifier":"a\"b"}]`, `[{"publicIdentifier":"é"}]`, `[{"publicIdentifier":1}]`, `[{"publicIdentifier":"a"}`,
+		`[{"publicIdentifier":"a"]`, `{"publicIdentifier":"a"}`, `[{"publicIdentifie":"a"}]`, `[]`, `null`,
+	}
+	taken := 0
+	for _, c := range cases {
+		fast, fe := read(c)
+		slow, se := read(strings.ReplaceAll(c, "{", "{ "))
+		if fast != slow || (fe == nil) != (se == nil) {
+			t.Fatalf("%s: fast %q (%v), slow %q (%v)", c, fast, fe, slow, se)
+		}
+		r := newReader(scanner{b: []byte(c)}, msisdn("1"))
+		if _, ok := r.oneRefFast("publicIdentifier"); ok {
+			taken++
+		}
+	}
+	if taken != 3 {
+		t.Fatalf("the fast path took %d of the lists, want 3", taken)
+	}
+}

@@ -363,6 +363,9 @@ func (r *reader) refs(one func(rawRef)) {
 // firstID reads a list of references and returns the first non-empty value of
 // field (or of "id" as a fallback).
 func (r *reader) firstID(field string) string {
+	if v, ok := r.oneRefFast(field); ok {
+		return v
+	}
 	out := ""
 	list(r, func(r *reader) {
 		var primary, id string
@@ -385,6 +388,29 @@ func (r *reader) firstID(field string) string {
 		}
 	})
 	return out
+}
+
+// oneRefFast reads, in one pass, the usual list of one reference,
+// [{"field":"V"}] written compactly with V plain ASCII (see pairFast): every
+// bucket's product. Anything else reports false with nothing consumed.
+func (r *reader) oneRefFast(field string) (string, bool) {
+	if r.depth+2 > maxDepth {
+		return "", false
+	}
+	w := r.b[r.i:]
+	p := 3 + len(field)
+	if len(w) < p+3 || w[0] != '[' || w[1] != '{' || w[2] != '"' || string(w[3:p]) != field ||
+		w[p] != '"' || w[p+1] != ':' || w[p+2] != '"' {
+		return "", false
+	}
+	p += 3
+	k := plainRun(w[p:])
+	if p+k+2 >= len(w) || w[p+k] != '"' || w[p+k+1] != '}' || w[p+k+2] != ']' {
+		return "", false
+	}
+	v := r.scanner.keep(w[p : p+k])
+	r.i += p + k + 3
+	return v, true
 }
 
 func (r *reader) charList() span {
