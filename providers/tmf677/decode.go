@@ -101,7 +101,9 @@ func decodeFrom(r *reader, hint Hint) ([]model.Line, error) {
 		r.atLeast(4096)
 		head := r.b[r.i:min(len(r.b), r.i+4096)]
 		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
-			return nil, badResponse("HTML page instead of JSON: " + model.OneLine(string(m[1]), 240))
+			// The title is the provider's bytes: any encoding, or none
+			// (the fuzzer sent "<title>\x87"); the message must be UTF-8.
+			return nil, badResponse("HTML page instead of JSON: " + model.OneLine(strings.ToValidUTF8(string(m[1]), "\uFFFD"), 240))
 		}
 		return nil, badResponse("HTML page instead of JSON")
 	case '[', '{':
