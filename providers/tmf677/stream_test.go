@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"simdesk/model"
 	"simdesk/providers"
@@ -256,6 +257,10 @@ func TestStreamedLookupIsNotRetriedAfterOutput(t *testing.T) {
 		w.Write(body[:len(body)/2]) // then the handler returns: the body ends early
 	})
 	hc.Retries = 2
+	// Four attempts each decode half of a 21 MB answer: under -race or a
+	// loaded CI machine that outlasts the harness's 2 s budget, which
+	// would end the retries early and fail the count below.
+	hc.Timeout = time.Minute
 	var s recSink
 	_, err := cl.Lookup(providers.WithSink(ctx(t), &s), model.Identifier{Type: model.Subscription, Value: "S-10000"})
 	me := wantKind(t, "cut body", err, model.ErrUnavailable)
