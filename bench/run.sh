@@ -244,9 +244,16 @@ wait_for() { # text, max polls of 5 ms → 0 when seen
 	done
 	return 1
 }
+wait_gone() { # text, max polls of 5 ms → 0 once it is off the screen
+	for _ in $(seq 1 "$2"); do
+		tmux_ capture-pane -p | grep -q "$1" || return 0
+		sleep 0.005
+	done
+	return 1
+}
 say "bench: console, Enter → S-10000's table ($CONSOLE_RUNS runs)"
 dxp_body=$(wc -c <"$work/body2.json")
-enters=() helds=() idles=() afters=() releases=()
+enters=() fulls=() helds=() idles=() afters=() releases=()
 for _ in $(seq 1 "$CONSOLE_RUNS"); do
 	tmux_ send-keys "$bin" Enter
 	wait_for 'q quit' 1000 || { say "bench: no console frame:"; tmux_ capture-pane -p >&2; exit 2; }
@@ -260,6 +267,10 @@ for _ in $(seq 1 "$CONSOLE_RUNS"); do
 	wait_for 'Pass 0000' 2000 || { say "bench: the table did not show within 10 s:"; tmux_ capture-pane -p >&2; exit 2; }
 	t1=$(date +%s%N)
 	enters+=("$(((t1 - t0) / 1000000))")
+	# The first rows show while the rest of the answer is read; the
+	# complete line replaces them ("receiving: N buckets so far" goes).
+	wait_gone 'receiving:' 2000 || { say "bench: the answer was not complete within 10 s:"; tmux_ capture-pane -p >&2; exit 2; }
+	fulls+=("$((($(date +%s%N) - t0) / 1000000))")
 	sleep 0.5
 	held=$(rss_kb "$pid")
 	# A new search drops the big answer (esc keeps an open line on screen).
@@ -285,7 +296,9 @@ med() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 enter_ms=$(med "${enters[@]}")
 curl_ms=$(mean_ms "$work/h2.json" 1)
 r=$(ratio "$enter_ms" "$curl_ms")
-rows+=("| console: Enter → S-10000's table on screen (median of $CONSOLE_RUNS: ${enters[*]} ms) vs curl's transfer of the same body | $enter_ms ms | $curl_ms ms | **$r** | — | ≤ 6.0 | $(verdict "$r" 6.0) |")
+rows+=("| console: Enter → S-10000's table on screen, its first rows while the rest is read (median of $CONSOLE_RUNS: ${enters[*]} ms) vs curl's transfer of the same body | $enter_ms ms | $curl_ms ms | **$r** | — | ≤ 6.0 | $(verdict "$r" 6.0) |")
+full_ms=$(med "${fulls[@]}")
+rows+=("| console: Enter → the complete S-10000 answer in the table (median of $CONSOLE_RUNS: ${fulls[*]} ms) vs curl's transfer | $full_ms ms | $curl_ms ms | $(ratio "$full_ms" "$curl_ms") | — | (none) | |")
 idle=$(med "${idles[@]}")
 held=$(med "${helds[@]}")
 after=$(med "${afters[@]}")
