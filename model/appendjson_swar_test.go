@@ -3,58 +3,11 @@ package model
 import (
 	"math/rand/v2"
 	"testing"
-	"unicode/utf8"
 )
 
-// appendJSONStringBytewise is AppendJSONString as it was before its
-// eight-byte fast path: the reference the fast path must match.
-func appendJSONStringBytewise(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += n
-			start = i
-			continue
-		}
-		if needsEscape(r) {
-			dst = append(dst, s[start:i]...)
-			dst = appendEscape(dst, r)
-			i += n
-			start = i
-			continue
-		}
-		i += n
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// appendJSONStringBytewise is AppendJSONString without its eight-byte
+// fast path: the reference the fast path must match.
+func appendJSONStringBytewise(dst []byte, s string) []byte { return appendJSONString(dst, s, false) }
 
 // TestAppendJSONStringFastPathIsBytewise: every byte value at every position
 // of strings up to 33 bytes, and random mixes of ASCII, escapes, bidi
