@@ -259,30 +259,39 @@ func TestPG50RacersOneIntent(t *testing.T) {
 	}
 }
 
-// TestPGConcurrentAppendsOneChain: 50 stores appending at once still make
-// one unbroken chain with contiguous positions.
-func TestPGConcurrentAppendsOneChain(t *testing.T) {
-	ctx := context.Background()
-	_, dsn := openPG(t)
+// concurrentStores runs f on n stores of the same database at once, each
+// opened on its own goroutine (as n simdesk processes would), and waits.
+func concurrentStores(t *testing.T, dsn string, n int, f func(i int, s *PG)) {
+	t.Helper()
 	var wg sync.WaitGroup
-	for i := 0; i < 50; i++ {
+	for i := 0; i < n; i++ {
 		wg.Add(1)
-		go func(i int) {
+		go func() {
 			defer wg.Done()
-			s, err := OpenPG(ctx, dsn)
+			s, err := OpenPG(context.Background(), dsn)
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			defer s.Close()
-			for k := 0; k < 4; k++ {
-				if _, err := s.Append(ctx, pgIntent(fmt.Sprintf("k%d-%d", i, k), "33612345678", "o1", time.Time{})); err != nil {
-					t.Error(err)
-				}
-			}
-		}(i)
+			f(i, s)
+		}()
 	}
 	wg.Wait()
+}
+
+// TestPGConcurrentAppendsOneChain: 50 stores appending at once still make
+// one unbroken chain with contiguous positions.
+func TestPGConcurrentAppendsOneChain(t *testing.T) {
+	ctx := context.Background()
+	_, dsn := openPG(t)
+	concurrentStores(t, dsn, 50, func(i int, s *PG) {
+		for k := 0; k < 4; k++ {
+			if _, err := s.Append(ctx, pgIntent(fmt.Sprintf("k%d-%d", i, k), "33612345678", "o1", time.Time{})); err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	p, err := OpenPG(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -528,32 +537,20 @@ func TestPGLockedSerialisesReconcilers(t *testing.T) {
 	if _, err := p.Append(ctx, pgIntent("z1", "33612345678", "o1", time.Time{})); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			s, err := OpenPG(ctx, dsn)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer s.Close()
-			err = s.Locked(ctx, func(tx Tx) error {
-				list, err := tx.Pending(ctx)
-				if err != nil || len(list) == 0 {
-					return err
-				}
-				time.Sleep(20 * time.Millisecond) // asking the provider
-				_, err = tx.Append(ctx, pgOutcome("z1", StatusOK, fmt.Sprintf("T%d", i), time.Time{}))
+	concurrentStores(t, dsn, 10, func(i int, s *PG) {
+		err := s.Locked(ctx, func(tx Tx) error {
+			list, err := tx.Pending(ctx)
+			if err != nil || len(list) == 0 {
 				return err
-			})
-			if err != nil {
-				t.Error(err)
 			}
-		}(i)
-	}
-	wg.Wait()
+			time.Sleep(20 * time.Millisecond) // asking the provider
+			_, err = tx.Append(ctx, pgOutcome("z1", StatusOK, fmt.Sprintf("T%d", i), time.Time{}))
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	})
 	recs, _, err := p.Since(ctx, 0, 0)
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("%d entries after ten reconcilers (want the intent and one outcome): %v", len(recs), err)
