@@ -51,16 +51,11 @@ func sanitizeMsg(msg any) any {
 		m.err = sanitizeErr(m.err)
 		return m
 	case reconcileMsg:
-		entries := make([]audit.Entry, len(m.appended))
-		for i, e := range m.appended {
-			entries[i] = sanitizeEntry(e)
-		}
-		m.appended = entries
-		errs := make([]engine.ReconcileError, len(m.errs))
-		for i, e := range m.errs {
-			errs[i] = engine.ReconcileError{JournalID: e.JournalID, Err: sanitizeErr(e.Err)}
-		}
-		m.errs, m.err = errs, sanitizeErr(m.err)
+		m.appended = mapped(m.appended, sanitizeEntry)
+		m.errs = mapped(m.errs, func(e engine.ReconcileError) engine.ReconcileError {
+			return engine.ReconcileError{JournalID: e.JournalID, Err: sanitizeErr(e.Err)}
+		})
+		m.err = sanitizeErr(m.err)
 		return m
 	case liveMsg:
 		m.u = sanitizeLive(m.u)
@@ -76,12 +71,10 @@ func sanitizeMsg(msg any) any {
 }
 
 func sanitizeLive(u live.Update) live.Update {
-	stock := make([]live.Stock, len(u.Stock))
-	for i, s := range u.Stock {
+	u.Stock = mapped(u.Stock, func(s live.Stock) live.Stock {
 		s.Offers, s.Err = sanitizeOffers(s.Offers), sanitizeErr(s.Err)
-		stock[i] = s
-	}
-	u.Stock = stock
+		return s
+	})
 	if u.Journal != nil {
 		j := *u.Journal
 		j.Attempts, j.Err = sanitizeAttempts(j.Attempts), sanitizeErr(j.Err)
@@ -123,28 +116,25 @@ func sanitizeLines(ls []model.Line) []model.Line {
 // such a string itself, without allocating).
 func isClean(s string) bool { return model.Sanitize(s) == s }
 
-func sanitizeOffers(os []model.Offer) []model.Offer {
-	if os == nil {
+// mapped is a new slice of f applied to each element (nil stays nil):
+// results can be shared between sessions, so they are never written in
+// place.
+func mapped[T any](xs []T, f func(T) T) []T {
+	if xs == nil {
 		return nil
 	}
-	out := make([]model.Offer, len(os))
-	for i, o := range os {
-		o.MapText(model.Sanitize)
-		out[i] = o
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
 }
 
-func sanitizeAttempts(as []audit.Attempt) []audit.Attempt {
-	if as == nil {
-		return nil
-	}
-	out := make([]audit.Attempt, len(as))
-	for i, a := range as {
-		out[i] = sanitizeAttempt(a)
-	}
-	return out
+func sanitizeOffers(os []model.Offer) []model.Offer {
+	return mapped(os, func(o model.Offer) model.Offer { o.MapText(model.Sanitize); return o })
 }
+
+func sanitizeAttempts(as []audit.Attempt) []audit.Attempt { return mapped(as, sanitizeAttempt) }
 
 func sanitizeAttempt(a audit.Attempt) audit.Attempt {
 	a.Intent = sanitizeEntry(a.Intent)
