@@ -658,11 +658,9 @@ func collectIDs(rows pgx.Rows) ([]string, error) {
 	return ids, rows.Err()
 }
 
-func (r pgReader) Recent(ctx context.Context, n int) ([]Attempt, []Problem, error) {
-	if n <= 0 {
-		n = 50
-	}
-	rows, err := r.q.Query(ctx, pgRecentSQL, n)
+// attemptsWhere is the attempts whose journal ids a query selects.
+func (r pgReader) attemptsWhere(ctx context.Context, sql string, args ...any) ([]Attempt, []Problem, error) {
+	rows, err := r.q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -673,16 +671,15 @@ func (r pgReader) Recent(ctx context.Context, n int) ([]Attempt, []Problem, erro
 	return r.attemptsOf(ctx, ids)
 }
 
+func (r pgReader) Recent(ctx context.Context, n int) ([]Attempt, []Problem, error) {
+	if n <= 0 {
+		n = 50
+	}
+	return r.attemptsWhere(ctx, pgRecentSQL, n)
+}
+
 func (r pgReader) Pending(ctx context.Context) ([]Attempt, error) {
-	rows, err := r.q.Query(ctx, pgPendingSQL)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := collectIDs(rows)
-	if err != nil {
-		return nil, err
-	}
-	list, _, err := r.attemptsOf(ctx, ids)
+	list, _, err := r.attemptsWhere(ctx, pgPendingSQL)
 	return list, err
 }
 
@@ -695,16 +692,7 @@ func (r pgReader) Get(ctx context.Context, journalID string) (Attempt, bool, err
 }
 
 func (r pgReader) Same(ctx context.Context, key Key, since time.Time) ([]Attempt, error) {
-	rows, err := r.q.Query(ctx, pgSameSQL,
-		key.Provider, key.Line, key.OfferID, key.Amount, since.UTC())
-	if err != nil {
-		return nil, err
-	}
-	ids, err := collectIDs(rows)
-	if err != nil {
-		return nil, err
-	}
-	list, _, err := r.attemptsOf(ctx, ids)
+	list, _, err := r.attemptsWhere(ctx, pgSameSQL, key.Provider, key.Line, key.OfferID, key.Amount, since.UTC())
 	return list, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -163,10 +164,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		out.Attempts = append(out.Attempts, attemptJSON{Entry: a.Intent, Outcome: a.Outcome, Pending: a.Pending()})
 	}
 	if c.format == "json" {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(out)
+		writeJSON(env.Stdout, out)
 	} else {
 		writeJournalText(env, s, out, *pending)
 	}
@@ -193,4 +191,14 @@ func writeJournalText(env Env, s *session, out journalJSON, pendingOnly bool) {
 	for _, p := range out.Problems {
 		fmt.Fprintf(w, "problem at line %d: %s\n", p.Line, p.Msg)
 	}
+}
+
+// writeJSON writes v as the contract's other JSON documents are written
+// (journal, stock, top-up): indented two spaces, HTML characters as they
+// are, one trailing newline. The lookup document has its own encoder above.
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }

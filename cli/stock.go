@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 
@@ -45,10 +44,7 @@ func runStock(ctx context.Context, env Env, args []string) int {
 		errs = []engine.StockError{}
 	}
 	if c.format == "json" {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(stockJSON{Offers: offers, Errors: errs})
+		writeJSON(env.Stdout, stockJSON{Offers: offers, Errors: errs})
 	} else {
 		writeStockText(env.Stdout, offers, errs)
 	}

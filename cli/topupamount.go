@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -101,10 +100,7 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 	}
 	res := out.Result
 	if c.format == "json" {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(topupAmountJSON{
+		writeJSON(env.Stdout, topupAmountJSON{
 			topupJSON: topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: a.force, Reference: a.ref},
 			Amount:    money, Bucket: b.ID, Accepted: res.Accepted,
 		})
