@@ -1,8 +1,6 @@
 package present
 
 import (
-	"strings"
-
 	"simdesk/model"
 )
 
@@ -24,29 +22,19 @@ type AmountFacts struct {
 // after), and the reference. The console and the headless topup show the
 // same words.
 func AmountConfirmFacts(t AmountFacts) []Fact {
-	prov := t.Provider
-	if t.ProviderKind != "" {
-		prov += " (" + t.ProviderKind + ")"
-	}
-	out := []Fact{
-		{"Environment", strings.ToUpper(t.Environment)},
-		{"Provider", prov},
+	out := append(whereFacts(t.Environment, t.Provider, t.ProviderKind), []Fact{
 		{"Line", t.Target.Type.Label() + " " + MaskID(t.Mask, t.Target.Type, t.Target.String())},
 		{"Amount", model.FormatMoney(t.Amount)},
 		{"Currency", t.Amount.Currency},
 		{"Balance", BucketLabel(t.Bucket)},
-	}
+	}...)
 	if now := t.Bucket.Remaining; now.Known() && !now.Unlimited && now.Unit == t.Amount.Currency {
 		after := model.Money{Amount: now.Value() + t.Amount.Amount, Currency: t.Amount.Currency}
 		out = append(out, Fact{"Balance now", model.FormatMoney(model.Money{Amount: now.Value(), Currency: now.Unit}) + " → " + model.FormatMoney(after) + " after"})
 	} else {
 		out = append(out, Fact{"Balance now", FormatQuantity(now)})
 	}
-	ref := t.Reference
-	if ref == "" {
-		ref = Dash
-	}
-	return append(out, Fact{"Reference", ref})
+	return append(out, referenceFact(t.Reference))
 }
 
 // BucketLabel names a balance for an operator: its name and, when it has

@@ -27,14 +27,7 @@ type TopupFacts struct {
 // the order they check them: where (environment, provider), who (line), what
 // (offer, price) and what follows (stock after, reference).
 func ConfirmFacts(t TopupFacts) []Fact {
-	prov := t.Provider
-	if t.ProviderKind != "" {
-		prov += " (" + t.ProviderKind + ")"
-	}
-	out := []Fact{
-		{"Environment", strings.ToUpper(t.Environment)},
-		{"Provider", prov},
-	}
+	out := whereFacts(t.Environment, t.Provider, t.ProviderKind)
 	if t.Target.Value != "" {
 		line := t.Target.Type.Label() + " " + MaskID(t.Mask, t.Target.Type, t.Target.String())
 		if t.Supplier != "" {
@@ -58,12 +51,25 @@ func ConfirmFacts(t TopupFacts) []Fact {
 		Fact{"Price", FormatPrice(t.Offer.Price)},
 		Fact{"Stock after", Int(t.Offer.Stock - 1)},
 	)
-	ref := t.Reference
+	return append(out, referenceFact(t.Reference))
+}
+
+// whereFacts are the first facts of every confirmation: the environment
+// and the provider with its kind.
+func whereFacts(environment, provider, kind string) []Fact {
+	if kind != "" {
+		provider += " (" + kind + ")"
+	}
+	return []Fact{{"Environment", strings.ToUpper(environment)}, {"Provider", provider}}
+}
+
+// referenceFact is the last fact of every confirmation: the operator's
+// reference, or a dash.
+func referenceFact(ref string) Fact {
 	if ref == "" {
 		ref = Dash
 	}
-	out = append(out, Fact{"Reference", ref})
-	return out
+	return Fact{"Reference", ref}
 }
 
 // Outcome kinds, for the colour of an outcome and the exit status.
