@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // Hint is what the caller knows that the body may not say: the identifier
@@ -21,7 +22,7 @@ type Hint struct {
 	Lob  string
 	AsOf time.Time // fallback for as_of
 
-	sink Sink // set by Lookup from the context (WithSink)
+	sink providers.Sink // set by Lookup from the context (providers.WithSink)
 }
 
 // The dialect names put in model.Line.Dialect, so that an operator (and a

@@ -7,14 +7,10 @@ import (
 	"simdesk/providers"
 )
 
-// Sink is providers.Sink: a lookup whose context carries one
-// (providers.WithSink) hands its buckets out as they are converted.
-type Sink = providers.Sink
-
 // countingSink counts what went out, so that a failure after output began is
 // never retried (the retry would print the same buckets twice).
 type countingSink struct {
-	Sink
+	providers.Sink
 	n int
 }
 
