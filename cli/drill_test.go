@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers/sim"
 )
@@ -114,13 +114,13 @@ func TestCrashDuringTopup(t *testing.T) {
 	}
 	rng := rand.New(rand.NewSource(42))
 	pendingNow := func() int {
-		j, err := audit.Open(journalPath(t, env))
+		j, err := journal.Open(journalPath(t, env))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer j.Close()
 		entries, _, _ := j.Entries()
-		return len(audit.Pending(entries))
+		return len(journal.Pending(entries))
 	}
 	// One top-up left alone tells how long a whole one takes on this machine
 	// (busy or not); the kills then land anywhere from before the intent to
@@ -146,7 +146,7 @@ func TestCrashDuringTopup(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("reconcile: %d %s %s", code, out, errs)
 	}
-	j, err := audit.Open(journalPath(t, env))
+	j, err := journal.Open(journalPath(t, env))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,22 +10,22 @@ import (
 	"math"
 	"slices"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 )
 
 type journalJSON struct {
-	Attempts   []attemptJSON    `json:"attempts"`
-	Problems   []audit.Problem  `json:"problems"`
-	Reconciled []audit.Entry    `json:"reconciled,omitempty"`
-	Unresolved []unresolvedJSON `json:"unresolved,omitempty"`
-	Verify     *audit.Report    `json:"verify,omitempty"`
+	Attempts   []attemptJSON     `json:"attempts"`
+	Problems   []journal.Problem `json:"problems"`
+	Reconciled []journal.Entry   `json:"reconciled,omitempty"`
+	Unresolved []unresolvedJSON  `json:"unresolved,omitempty"`
+	Verify     *journal.Report   `json:"verify,omitempty"`
 }
 
 type attemptJSON struct {
-	audit.Entry
-	Outcome *audit.Entry `json:"outcome"`
-	Pending bool         `json:"pending"`
+	journal.Entry
+	Outcome *journal.Entry `json:"outcome"`
+	Pending bool           `json:"pending"`
 }
 
 type unresolvedJSON struct {
@@ -75,7 +75,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	if s.journal == nil && s.cfg.JournalDSN == "" && *resolve == "" && !*reconcile {
 		// A journal that cannot be written can still be read: verified
 		// and listed, never appended to.
-		if ro, err := audit.OpenReadOnly(s.cfg.Journal); err == nil {
+		if ro, err := journal.OpenReadOnly(s.cfg.Journal); err == nil {
 			defer ro.Close()
 			s.journal = ro
 		}
@@ -97,7 +97,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 		}
 		return ExitOK
 	}
-	out := journalJSON{Attempts: []attemptJSON{}, Problems: []audit.Problem{}}
+	out := journalJSON{Attempts: []attemptJSON{}, Problems: []journal.Problem{}}
 	code := ExitOK
 	if *reconcile {
 		rctx, stopProgress := startProgress(ctx, env, "reconciling pending attempts")
@@ -139,8 +139,8 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	if n == 0 {
 		n = math.MaxInt32
 	}
-	var attempts []audit.Attempt
-	var probs []audit.Problem
+	var attempts []journal.Attempt
+	var probs []journal.Problem
 	if *pending {
 		// Every pending attempt, however old, from the journal's index.
 		attempts, err = s.journal.Pending(ctx)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers/sim"
 )
@@ -113,12 +113,12 @@ func TestJournalResolve(t *testing.T) {
 	_, env := startSim(t, sim.Options{}, "")
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	configJournal(t, env, path)
-	j, err := audit.Open(path)
+	j, err := journal.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{audit.NewID(), audit.NewID()} {
-		if _, err := j.Append(t.Context(), audit.Entry{JournalID: id, Phase: audit.PhaseIntent, Operator: "carol", Provider: "orange",
+	for _, id := range []string{journal.NewID(), journal.NewID()} {
+		if _, err := j.Append(t.Context(), journal.Entry{JournalID: id, Phase: journal.PhaseIntent, Operator: "carol", Provider: "orange",
 			OfferID: "off-1", TargetType: "msisdn", TargetID: "33612345678"}); err != nil {
 			t.Fatal(err)
 		}
@@ -152,12 +152,12 @@ func TestReconcileNotVisibleYetExit(t *testing.T) {
 	_, env := startSim(t, sim.Options{OrangeListLag: time.Hour}, "")
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
 	configJournal(t, env, path)
-	j, err := audit.Open(path)
+	j, err := journal.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := audit.NewID()
-	if _, err := j.Append(t.Context(), audit.Entry{JournalID: id, Phase: audit.PhaseIntent, Operator: "carol", Provider: "orange",
+	id := journal.NewID()
+	if _, err := j.Append(t.Context(), journal.Entry{JournalID: id, Phase: journal.PhaseIntent, Operator: "carol", Provider: "orange",
 		OfferID: "off-1", TargetType: "msisdn", TargetID: "33612345678"}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,9 +19,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/audit"
-	"simdesk/audit/pgtest"
 	"simdesk/engine"
+	"simdesk/journal"
+	"simdesk/journal/pgtest"
 	"simdesk/model"
 	"simdesk/providers/sim"
 )
@@ -61,7 +61,7 @@ func TestCrashDuringTopupPG(t *testing.T) {
 	offer := plentyOffer(t, env)
 	before := s.OkTransactions(offer.ID)
 	ctx := context.Background()
-	store, err := audit.OpenPG(ctx, dsn)
+	store, err := journal.OpenPG(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,13 +106,13 @@ func TestCrashDuringTopupPG(t *testing.T) {
 	for _, r := range recs {
 		e := r.Entry
 		switch e.Phase {
-		case audit.PhaseIntent:
+		case journal.PhaseIntent:
 			intents[e.JournalID] = true
-		case audit.PhaseOutcome:
+		case journal.PhaseOutcome:
 			if e.Status.Definitive() {
 				outcomes[e.JournalID]++
 			}
-			if e.Status == audit.StatusOK {
+			if e.Status == journal.StatusOK {
 				ok++
 			}
 		}
@@ -141,13 +141,13 @@ func TestJournalExportImportVerifyPG(t *testing.T) {
 	_, env, dsn := startSimPG(t, sim.Options{Seed: 3})
 	dir := t.TempDir()
 	src := filepath.Join(dir, "file.jsonl")
-	j, err := audit.Open(src)
+	j, err := journal.Open(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	for _, id := range []string{"a", "b", "c"} {
-		if _, err := j.Append(ctx, audit.Entry{JournalID: id, Phase: audit.PhaseIntent, Provider: "orange", OfferID: "o", TargetType: "msisdn", TargetID: "33612345678"}); err != nil {
+		if _, err := j.Append(ctx, journal.Entry{JournalID: id, Phase: journal.PhaseIntent, Provider: "orange", OfferID: "o", TargetType: "msisdn", TargetID: "33612345678"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,14 +244,14 @@ func TestPGRestartUnderOpenSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	pg, ok := s.journal.(*audit.PG)
+	pg, ok := s.journal.(*journal.PG)
 	if !ok {
 		t.Fatalf("the session's journal is %T, not PostgreSQL", s.journal)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fed := make(chan audit.Record, 100)
-	go pg.Feed(ctx, 0, func(rs []audit.Record) {
+	fed := make(chan journal.Record, 100)
+	go pg.Feed(ctx, 0, func(rs []journal.Record) {
 		for _, r := range rs {
 			fed <- r
 		}

@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
-	"simdesk/audit"
 	"simdesk/config"
+	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
@@ -21,21 +21,21 @@ const pgOpenTimeout = 10 * time.Second
 // openJournal opens the journal the config names: PostgreSQL when it gives
 // a DSN (its password registered with the redactor first, so no message can
 // carry it), else the file. The error is one line.
-func openJournal(cfg *config.Config, red *httpx.Redactor) (audit.Store, error) {
+func openJournal(cfg *config.Config, red *httpx.Redactor) (journal.Store, error) {
 	dsn := cfg.JournalDSN.Reveal()
 	if dsn == "" {
-		j, err := audit.Open(cfg.Journal)
+		j, err := journal.Open(cfg.Journal)
 		if err != nil {
 			return nil, fmt.Errorf("cannot open the journal %s: %v", cfg.Journal, err)
 		}
 		return j, nil
 	}
-	if pw := audit.DSNPassword(dsn); pw != "" && red != nil {
+	if pw := journal.DSNPassword(dsn); pw != "" && red != nil {
 		red.Add(pw)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pgOpenTimeout)
 	defer cancel()
-	p, err := audit.OpenPG(ctx, dsn)
+	p, err := journal.OpenPG(ctx, dsn)
 	if err != nil {
 		msg := err.Error()
 		if red != nil {
@@ -62,7 +62,7 @@ func journalMove(ctx context.Context, env Env, cfg *config.Config, red *httpx.Re
 		return fail(env, err)
 	}
 	defer store.Close()
-	p := store.(*audit.PG)
+	p := store.(*journal.PG)
 	if exportTo != "" {
 		n, err := p.Export(ctx, exportTo)
 		if err != nil {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"simdesk/audit"
 	"simdesk/config"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/providers"
 	_ "simdesk/providers/all" // registers every provider kind
 	"simdesk/providers/httpx"
@@ -41,7 +41,7 @@ func (e *configError) Unwrap() error { return e.err }
 type session struct {
 	cfg     *config.Config
 	engine  *engine.Engine
-	journal audit.Store // nil when it could not be opened (journalErr)
+	journal journal.Store // nil when it could not be opened (journalErr)
 	// journalErr is why the journal could not be opened: top-ups are
 	// refused with it, lookups work.
 	journalErr error

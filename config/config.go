@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/providers"
 )
 
@@ -232,7 +232,7 @@ func (c *Config) Secrets() []string {
 			out = append(out, s)
 		}
 	}
-	if pw := audit.DSNPassword(c.JournalDSN.Reveal()); pw != "" {
+	if pw := journal.DSNPassword(c.JournalDSN.Reveal()); pw != "" {
 		out = append(out, pw)
 	}
 	return out

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -95,7 +95,7 @@ type AccessLogger interface{ Record(Access) }
 // listener or access log set once reaches every session.
 type hooks struct {
 	mu        sync.Mutex
-	onJournal []func(audit.Entry)
+	onJournal []func(journal.Entry)
 	access    AccessLogger
 	flying    map[string]string // in-flight top-up key → operator; guarded by Engine.mu
 }
@@ -122,7 +122,7 @@ func (e *Engine) Actor() (Actor, bool) {
 
 // OnJournal registers f to be called after every entry this engine (or any
 // copy of it) appends, so the live journal feed need not poll for them.
-func (e *Engine) OnJournal(f func(audit.Entry)) {
+func (e *Engine) OnJournal(f func(journal.Entry)) {
 	e.hooks.mu.Lock()
 	defer e.hooks.mu.Unlock()
 	e.hooks.onJournal = append(e.hooks.onJournal, f)
@@ -241,7 +241,7 @@ func (d *DuplicateError) who() string {
 	switch {
 	case d.Attempt.Pending():
 		return op + " began a top-up of this line with " + with + " " + ago + " and its outcome is still unknown"
-	case d.Attempt.Outcome != nil && d.Attempt.Status() == audit.StatusOK:
+	case d.Attempt.Outcome != nil && d.Attempt.Status() == journal.StatusOK:
 		return op + " topped up this line with " + with + " " + ago
 	}
 	return op + " tried a top-up of this line with " + with + " " + ago
@@ -264,9 +264,9 @@ func agoText(d time.Duration) string {
 // journaled tells the OnJournal listeners about an entry just appended;
 // every append of the engine (top-up intent and outcome, reconciliation,
 // resolution) calls it.
-func (e *Engine) journaled(en audit.Entry) { e.hooks.appended(en) }
+func (e *Engine) journaled(en journal.Entry) { e.hooks.appended(en) }
 
-func (h *hooks) appended(en audit.Entry) {
+func (h *hooks) appended(en journal.Entry) {
 	h.mu.Lock()
 	fs := h.onJournal
 	h.mu.Unlock()

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -33,9 +33,9 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 		return model.TopupResult{Status: model.TopupOK, TransactionID: "t1", Sent: true}, nil
 	}}
 	base, _ := newEngine(t, false, p)
-	var heard []audit.Entry
+	var heard []journal.Entry
 	var mu sync.Mutex
-	base.OnJournal(func(e audit.Entry) { mu.Lock(); heard = append(heard, e); mu.Unlock() })
+	base.OnJournal(func(e journal.Entry) { mu.Lock(); heard = append(heard, e); mu.Unlock() })
 	acc := &accessRecorder{}
 	base.SetAccessLog(acc)
 	alice := base.As(Actor{Operator: "alice", Role: RoleAgent, Addr: "10.0.0.1:1"})
@@ -68,7 +68,7 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 		t.Errorf("3 minutes later: %s", de.Error())
 	}
 	mu.Lock()
-	if len(heard) != 2 || heard[0].Operator != "alice" || heard[1].Phase != audit.PhaseOutcome {
+	if len(heard) != 2 || heard[0].Operator != "alice" || heard[1].Phase != journal.PhaseOutcome {
 		t.Errorf("journal listeners heard %+v", heard)
 	}
 	mu.Unlock()

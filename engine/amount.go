@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
 )
@@ -63,14 +63,14 @@ func (e *Engine) sender(in *TopupInput) (sendFunc, error) {
 // DuplicateAmount is Duplicate for a top-up by amount: an attempt of the
 // same amount on the same line still pending, or within the duplicate
 // window.
-func (e *Engine) DuplicateAmount(provider, targetID string, m model.Money) (audit.Attempt, bool) {
+func (e *Engine) DuplicateAmount(provider, targetID string, m model.Money) (journal.Attempt, bool) {
 	if e.opts.Journal == nil {
-		return audit.Attempt{}, false
+		return journal.Attempt{}, false
 	}
-	key := audit.Key{Provider: provider, Line: model.NormalLine("", targetID), Amount: audit.AmountKey(&m)}
+	key := journal.Key{Provider: provider, Line: model.NormalLine("", targetID), Amount: journal.AmountKey(&m)}
 	same, err := e.opts.Journal.Same(context.Background(), key, e.opts.Now().Add(-e.opts.DuplicateWindow))
 	if err != nil {
-		return audit.Attempt{}, false
+		return journal.Attempt{}, false
 	}
 	return e.duplicateOf(same)
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
@@ -47,7 +47,7 @@ func amountEngine(t *testing.T) (*Engine, *sim.Server, *amountClock, string) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	j, err := audit.Open(path)
+	j, err := journal.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,12 +165,12 @@ func TestAmountTopupReconciledByJournalID(t *testing.T) {
 		t.Fatalf("pending %+v", pending)
 	}
 	app, errs, err := e.Reconcile(ctx)
-	if err != nil || len(app) != 1 || app[0].JournalID != lost.JournalID || app[0].Status != audit.StatusOK || app[0].Amount == nil || len(errs) != 1 {
+	if err != nil || len(app) != 1 || app[0].JournalID != lost.JournalID || app[0].Status != journal.StatusOK || app[0].Amount == nil || len(errs) != 1 {
 		t.Fatalf("first: %+v %+v %v", app, errs, err)
 	}
 	clk.add(4 * time.Second) // the created top-up completes
 	app, errs, err = e.Reconcile(ctx)
-	if err != nil || len(app) != 1 || app[0].JournalID != created.JournalID || app[0].Status != audit.StatusOK || app[0].TransactionID != created.Result.TransactionID || len(errs) != 0 {
+	if err != nil || len(app) != 1 || app[0].JournalID != created.JournalID || app[0].Status != journal.StatusOK || app[0].TransactionID != created.Result.TransactionID || len(errs) != 0 {
 		t.Fatalf("second: %+v %+v %v", app, errs, err)
 	}
 	if p, _ := e.Pending(); len(p) != 0 {

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
@@ -28,7 +28,7 @@ func simEngine(tb testing.TB, n int) *engine.Engine {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	j, err := audit.Open(filepath.Join(tb.TempDir(), "journal.jsonl"))
+	j, err := journal.Open(filepath.Join(tb.TempDir(), "journal.jsonl"))
 	if err != nil {
 		tb.Fatal(err)
 	}

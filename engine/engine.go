@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
 )
@@ -42,7 +42,7 @@ type Options struct {
 	MaskIdentifiers bool
 	// Journal is where top-ups are recorded; nil when it could not be
 	// opened (JournalErr says why): lookups work, top-ups are refused.
-	Journal    audit.Store
+	Journal    journal.Store
 	JournalErr error
 	Now        func() time.Time
 	// Redactor masks every credential the process sends (the shared

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -67,9 +67,9 @@ func (f *fake) Reconcile(ctx context.Context, req model.TopupRequest, claimed ma
 
 var offer = model.Offer{ID: "off-1", Name: "Recharge 5 GB", Supplier: "Orange France", ProductType: "topup", Stock: 3, TargetType: model.MSISDN, Price: model.Money{Amount: 10, Currency: "EUR"}}
 
-func newEngine(t *testing.T, ro bool, ps ...*fake) (*Engine, *audit.Journal) {
+func newEngine(t *testing.T, ro bool, ps ...*fake) (*Engine, *journal.File) {
 	t.Helper()
-	j, err := audit.Open(filepath.Join(t.TempDir(), "j.jsonl"))
+	j, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestLookupParallelInConfigOrder(t *testing.T) {
 	a := &barrier{fake: fake{name: "a", lines: map[string][]model.Line{"9077613": {{ID: "9077613"}}}}, arrived: &arrived, all: all}
 	b := &barrier{fake: fake{name: "b"}, arrived: &arrived, all: all}
 	c := &fake{name: "c", accepts: model.SIM}
-	j, err := audit.Open(filepath.Join(t.TempDir(), "j.jsonl"))
+	j, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
 )
@@ -70,7 +70,7 @@ type ReconcileError struct {
 
 // Attempts lists recent attempts, newest first, with the journal problems
 // met while reading them.
-func (e *Engine) Attempts(n int) ([]audit.Attempt, []audit.Problem, error) {
+func (e *Engine) Attempts(n int) ([]journal.Attempt, []journal.Problem, error) {
 	if e.opts.Journal == nil {
 		return nil, nil, e.journalUnavailable()
 	}
@@ -78,7 +78,7 @@ func (e *Engine) Attempts(n int) ([]audit.Attempt, []audit.Problem, error) {
 }
 
 // Pending lists the intents whose outcome is unknown, oldest first.
-func (e *Engine) Pending() ([]audit.Entry, error) {
+func (e *Engine) Pending() ([]journal.Entry, error) {
 	if e.opts.Journal == nil {
 		return nil, e.journalUnavailable()
 	}
@@ -86,7 +86,7 @@ func (e *Engine) Pending() ([]audit.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []audit.Entry
+	var out []journal.Entry
 	for _, a := range list {
 		if a.Pending() {
 			out = append(out, a.Intent)
@@ -96,7 +96,7 @@ func (e *Engine) Pending() ([]audit.Entry, error) {
 }
 
 // request rebuilds the top-up request of an attempt from its intent.
-func request(in audit.Entry) model.TopupRequest {
+func request(in journal.Entry) model.TopupRequest {
 	return model.TopupRequest{
 		JournalID: in.JournalID,
 		Offer:     model.Offer{ID: in.OfferID, Name: in.OfferName, TargetType: model.IDType(in.TargetType)},
@@ -111,7 +111,7 @@ func request(in audit.Entry) model.TopupRequest {
 // finding is what the provider said about one open attempt, gathered
 // before the journal is locked.
 type finding struct {
-	attempt  audit.Attempt
+	attempt  journal.Attempt
 	sales    []model.Sale
 	complete bool
 	ref      string
@@ -133,7 +133,7 @@ type finding struct {
 // before that it is "not visible yet". The decisions and appends run under
 // the journal's lock, against the journal as it is then, so two
 // reconcilers (two processes) never append two outcomes for one attempt.
-func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []ReconcileError, err error) {
+func (e *Engine) Reconcile(ctx context.Context) (appended []journal.Entry, errs []ReconcileError, err error) {
 	if err := e.allow("reconcile"); err != nil {
 		return nil, nil, err
 	}
@@ -147,12 +147,12 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []
 	now := e.opts.Now()
 	found := map[string]*finding{}
 	for _, a := range open {
-		if a.Intent.Phase != audit.PhaseIntent {
+		if a.Intent.Phase != journal.PhaseIntent {
 			continue
 		}
 		found[a.Intent.JournalID] = e.ask(ctx, a, now)
 	}
-	err = e.opts.Journal.Locked(ctx, func(tx audit.Tx) error {
+	err = e.opts.Journal.Locked(ctx, func(tx journal.Tx) error {
 		current, err := tx.Pending(ctx)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []audit.Entry, errs []
 }
 
 // ask gathers what the attempt's provider holds for it.
-func (e *Engine) ask(ctx context.Context, a audit.Attempt, now time.Time) *finding {
+func (e *Engine) ask(ctx context.Context, a journal.Attempt, now time.Time) *finding {
 	f := &finding{attempt: a}
 	r, ok := e.Find(a.Intent.Provider)
 	if !ok {
@@ -239,7 +239,7 @@ func (e *Engine) ask(ctx context.Context, a audit.Attempt, now time.Time) *findi
 // decision is one attempt's outcome to append, or why there is none.
 type decision struct {
 	id    string
-	entry audit.Entry
+	entry journal.Entry
 	err   error
 }
 
@@ -285,7 +285,7 @@ func (e *Engine) decide(list []*finding, claimed map[string]string, now time.Tim
 				out = append(out, decision{id: id, err: errors.New("no matching transaction, but the provider's list was cut short: still pending")})
 				continue
 			}
-			out = append(out, decision{id: id, entry: e.outcomeOf(a, audit.StatusNotFound, "", nil,
+			out = append(out, decision{id: id, entry: e.outcomeOf(a, journal.StatusNotFound, "", nil,
 				fmt.Sprintf("no transaction at the provider %s after the intent: the attempt did not reach it", shortDuration(e.opts.SettleTime)))})
 		case len(c) > 1 || len(owners[c[0].ID]) > 1:
 			amb := &AmbiguousError{}
@@ -314,7 +314,7 @@ func (e *Engine) decide(list []*finding, claimed map[string]string, now time.Tim
 				if s.Status == model.TopupRejected {
 					reason = "the provider recorded transaction " + s.ID + " as failed"
 				}
-				out = append(out, decision{id: id, entry: e.outcomeOf(a, audit.Status(s.Status), s.ID, s.StockLeft, reason)})
+				out = append(out, decision{id: id, entry: e.outcomeOf(a, journal.Status(s.Status), s.ID, s.StockLeft, reason)})
 			}
 		}
 	}
@@ -362,7 +362,7 @@ func (e *Engine) candidatesOf(f *finding, claimed map[string]string) []model.Sal
 // decideLegacy checks a provider's own decision against the journal's
 // claims: a transaction another attempt holds makes it ambiguous, and "no
 // transaction" waits for the settle time like any absence.
-func (e *Engine) decideLegacy(a audit.Attempt, res model.TopupResult, claimed map[string]string) decision {
+func (e *Engine) decideLegacy(a journal.Attempt, res model.TopupResult, claimed map[string]string) decision {
 	id := a.Intent.JournalID
 	switch {
 	case res.Status == "" || res.Status == model.TopupUnknown:
@@ -376,18 +376,18 @@ func (e *Engine) decideLegacy(a audit.Attempt, res model.TopupResult, claimed ma
 		if e.opts.Now().Before(settled) {
 			return decision{id: id, err: fmt.Errorf("%w (lists lag; concluded from %s at the earliest)", ErrNotVisibleYet, settled.Local().Format("15:04:05"))}
 		}
-		return decision{id: id, entry: e.outcomeOf(a, audit.StatusNotFound, "", nil, res.Reason)}
+		return decision{id: id, entry: e.outcomeOf(a, journal.StatusNotFound, "", nil, res.Reason)}
 	}
-	return decision{id: id, entry: e.outcomeOf(a, audit.Status(res.Status), res.TransactionID, res.StockLeft, res.Reason)}
+	return decision{id: id, entry: e.outcomeOf(a, journal.Status(res.Status), res.TransactionID, res.StockLeft, res.Reason)}
 }
 
 // outcomeOf is the reconciled outcome entry of an attempt.
-func (e *Engine) outcomeOf(a audit.Attempt, st audit.Status, trx string, stock *int, reason string) audit.Entry {
+func (e *Engine) outcomeOf(a journal.Attempt, st journal.Status, trx string, stock *int, reason string) journal.Entry {
 	in := a.Intent
-	return audit.Entry{
+	return journal.Entry{
 		TS:            e.opts.Now(),
 		JournalID:     in.JournalID,
-		Phase:         audit.PhaseOutcome,
+		Phase:         journal.PhaseOutcome,
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.OfferID,
@@ -413,32 +413,32 @@ var ErrResolve = errors.New("cannot resolve")
 // ("resolved_by"). It refuses an attempt that already has a definitive
 // outcome (except ok without an id, which may get its id), and a
 // transaction another attempt holds.
-func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (audit.Entry, error) {
+func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (journal.Entry, error) {
 	if err := e.allow("reconcile"); err != nil {
-		return audit.Entry{}, err
+		return journal.Entry{}, err
 	}
 	if e.opts.Journal == nil {
-		return audit.Entry{}, e.journalUnavailable()
+		return journal.Entry{}, e.journalUnavailable()
 	}
 	if e.opts.ReadOnly {
-		return audit.Entry{}, ErrReadOnly
+		return journal.Entry{}, ErrReadOnly
 	}
 	journalID, transactionID = strings.TrimSpace(journalID), strings.TrimSpace(transactionID)
-	var w audit.Entry
-	err := e.opts.Journal.Locked(ctx, func(tx audit.Tx) error {
+	var w journal.Entry
+	err := e.opts.Journal.Locked(ctx, func(tx journal.Tx) error {
 		a, ok, err := tx.Get(ctx, journalID)
 		if err != nil {
 			return err
 		}
-		if !ok || a.Intent.Phase != audit.PhaseIntent {
+		if !ok || a.Intent.Phase != journal.PhaseIntent {
 			return fmt.Errorf("%w: no attempt %s in the journal", ErrResolve, journalID)
 		}
 		if !a.Pending() && !(a.AwaitsID() && transactionID != "") {
 			return fmt.Errorf("%w: attempt %s is settled already (%s %s)", ErrResolve, journalID, a.Status(), a.Outcome.TransactionID)
 		}
-		var en audit.Entry
+		var en journal.Entry
 		if transactionID == "" {
-			en = e.outcomeOf(a, audit.StatusNotFound, "", nil, "resolved by "+e.opts.Operator+": no transaction at the provider")
+			en = e.outcomeOf(a, journal.StatusNotFound, "", nil, "resolved by "+e.opts.Operator+": no transaction at the provider")
 		} else {
 			// A claim is written after the transaction exists; read back to
 			// well before this attempt to be sure nobody holds it.
@@ -449,7 +449,7 @@ func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (
 			if owner, ok := claimed[transactionID]; ok && owner != journalID {
 				return fmt.Errorf("%w: transaction %s belongs to attempt %s already", ErrResolve, transactionID, owner)
 			}
-			en = e.outcomeOf(a, audit.StatusOK, transactionID, nil, "resolved by "+e.opts.Operator)
+			en = e.outcomeOf(a, journal.StatusOK, transactionID, nil, "resolved by "+e.opts.Operator)
 		}
 		en.Reconciled = false
 		en.ResolvedBy = e.opts.Operator

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers/httpx"
 	"simdesk/providers/orange"
@@ -52,8 +52,8 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 var t0 = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
-func pendingIntent(id, line string, ts time.Time) audit.Entry {
-	return audit.Entry{TS: ts, JournalID: id, Phase: audit.PhaseIntent, Operator: "alice", Provider: "orange",
+func pendingIntent(id, line string, ts time.Time) journal.Entry {
+	return journal.Entry{TS: ts, JournalID: id, Phase: journal.PhaseIntent, Operator: "alice", Provider: "orange",
 		OfferID: "off-1", TargetType: "msisdn", TargetID: line}
 }
 
@@ -62,10 +62,10 @@ func sale(id, line string, created time.Time) model.Sale {
 		Parameters: map[string]string{"msisdn": line}}
 }
 
-func reconcileEngine(t *testing.T, p *lister, clk *clock, j audit.Store) *Engine {
+func reconcileEngine(t *testing.T, p *lister, clk *clock, j journal.Store) *Engine {
 	t.Helper()
 	if j == nil {
-		jj, err := audit.Open(filepath.Join(t.TempDir(), "j.jsonl"))
+		jj, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,23 +76,23 @@ func reconcileEngine(t *testing.T, p *lister, clk *clock, j audit.Store) *Engine
 		Registered{Provider: p})
 }
 
-func mustAppend(t *testing.T, s audit.Store, e audit.Entry) {
+func mustAppend(t *testing.T, s journal.Store, e journal.Entry) {
 	t.Helper()
 	if _, err := s.Append(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func outcomes(t *testing.T, s audit.Store, id string) []audit.Entry {
+func outcomes(t *testing.T, s journal.Store, id string) []journal.Entry {
 	t.Helper()
-	j := s.(*audit.Journal)
+	j := s.(*journal.File)
 	entries, _, err := j.Entries()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []audit.Entry
+	var out []journal.Entry
 	for _, e := range entries {
-		if e.Phase == audit.PhaseOutcome && e.JournalID == id {
+		if e.Phase == journal.PhaseOutcome && e.JournalID == id {
 			out = append(out, e)
 		}
 	}
@@ -118,7 +118,7 @@ func TestReconcileLaggingListWaitsForSettleTime(t *testing.T) {
 	if err != nil || len(app) != 1 || len(errs) != 0 {
 		t.Fatalf("after the settle time: appended %v, errs %v, err %v", app, errs, err)
 	}
-	if app[0].Status != audit.StatusNotFound || !app[0].Reconciled || app[0].TransactionID != "" {
+	if app[0].Status != journal.StatusNotFound || !app[0].Reconciled || app[0].TransactionID != "" {
 		t.Fatalf("concluded %+v, want not_found", app[0])
 	}
 	// A list cut short proves nothing, whatever the time.
@@ -138,8 +138,8 @@ func TestReconcileMatchRules(t *testing.T) {
 	e := reconcileEngine(t, p, clk, nil)
 	j := e.Options().Journal
 	mustAppend(t, j, pendingIntent("old", line, t0.Add(-time.Hour)))
-	mustAppend(t, j, audit.Entry{TS: t0.Add(3 * time.Second), JournalID: "old", Phase: audit.PhaseOutcome, Provider: "orange", OfferID: "off-1",
-		TargetType: "msisdn", TargetID: line, Status: audit.StatusOK, TransactionID: "trx-claimed"})
+	mustAppend(t, j, journal.Entry{TS: t0.Add(3 * time.Second), JournalID: "old", Phase: journal.PhaseOutcome, Provider: "orange", OfferID: "off-1",
+		TargetType: "msisdn", TargetID: line, Status: journal.StatusOK, TransactionID: "trx-claimed"})
 	mustAppend(t, j, pendingIntent("a", line, t0))
 	other := sale("trx-other-offer", line, t0.Add(time.Second))
 	other.OfferID = "off-2"
@@ -152,7 +152,7 @@ func TestReconcileMatchRules(t *testing.T) {
 		sale("trx-other-line", "33699999999", t0.Add(time.Second)),
 	}
 	app, errs, err := e.Reconcile(context.Background())
-	if err != nil || len(errs) != 0 || len(app) != 1 || app[0].TransactionID != "trx-right" || app[0].Status != audit.StatusOK {
+	if err != nil || len(errs) != 0 || len(app) != 1 || app[0].TransactionID != "trx-right" || app[0].Status != journal.StatusOK {
 		t.Fatalf("appended %+v errs %v err %v", app, errs, err)
 	}
 }
@@ -179,7 +179,7 @@ func TestReconcileAmbiguousAndResolve(t *testing.T) {
 		t.Fatalf("two candidates: appended %v errs %v", app, errs)
 	}
 	w, err := e.Resolve(context.Background(), "a", "trx-1")
-	if err != nil || w.Status != audit.StatusOK || w.TransactionID != "trx-1" || w.ResolvedBy != "bob" {
+	if err != nil || w.Status != journal.StatusOK || w.TransactionID != "trx-1" || w.ResolvedBy != "bob" {
 		t.Fatalf("resolve: %+v %v", w, err)
 	}
 	if _, err := e.Resolve(context.Background(), "b", "trx-1"); !errors.Is(err, ErrResolve) {
@@ -194,7 +194,7 @@ func TestReconcileAmbiguousAndResolve(t *testing.T) {
 		t.Fatalf("after resolving a: %v %v", app, errs)
 	}
 	mustAppend(t, j, pendingIntent("c", line, t0.Add(2*time.Minute)))
-	if w, err := e.Resolve(context.Background(), "c", "none"[:0]); err != nil || w.Status != audit.StatusNotFound || w.ResolvedBy != "bob" {
+	if w, err := e.Resolve(context.Background(), "c", "none"[:0]); err != nil || w.Status != journal.StatusNotFound || w.ResolvedBy != "bob" {
 		t.Fatalf("resolve none: %+v %v", w, err)
 	}
 }
@@ -209,8 +209,8 @@ func TestReconcileOkWithoutID(t *testing.T) {
 	e := reconcileEngine(t, p, clk, nil)
 	j := e.Options().Journal
 	mustAppend(t, j, pendingIntent("ok", line, t0))
-	mustAppend(t, j, audit.Entry{JournalID: "ok", Phase: audit.PhaseOutcome, Provider: "orange", OfferID: "off-1",
-		TargetType: "msisdn", TargetID: line, Status: audit.StatusOK})
+	mustAppend(t, j, journal.Entry{JournalID: "ok", Phase: journal.PhaseOutcome, Provider: "orange", OfferID: "off-1",
+		TargetType: "msisdn", TargetID: line, Status: journal.StatusOK})
 	mustAppend(t, j, pendingIntent("lost", line, t0.Add(30*time.Second)))
 	p.listed = []model.Sale{sale("trx-1", line, t0.Add(40*time.Second))}
 	app, errs, _ := e.Reconcile(context.Background())
@@ -221,7 +221,7 @@ func TestReconcileOkWithoutID(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, errs, _ = e.Reconcile(context.Background())
-	if len(app) != 1 || app[0].JournalID != "ok" || app[0].Status != audit.StatusOK || app[0].TransactionID != "trx-1" {
+	if len(app) != 1 || app[0].JournalID != "ok" || app[0].Status != journal.StatusOK || app[0].TransactionID != "trx-1" {
 		t.Fatalf("the id was not added: %v %v", app, errs)
 	}
 	if a, _, _ := j.Get(context.Background(), "ok"); a.Outcome == nil || a.Outcome.TransactionID != "trx-1" || a.AwaitsID() {
@@ -236,7 +236,7 @@ func TestTwoReconcilersOneOutcome(t *testing.T) {
 	clk := &clock{t: t0.Add(20 * time.Minute)}
 	var engines []*Engine
 	for range 2 {
-		j, err := audit.Open(path)
+		j, err := journal.Open(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +293,7 @@ func TestDuplicateWindowZeroIsOff(t *testing.T) {
 	p := &fake{name: "orange", offers: []model.Offer{offer}, onTopup: func(model.TopupRequest) (model.TopupResult, error) {
 		return model.TopupResult{Status: model.TopupOK, TransactionID: fmt.Sprint(time.Now().UnixNano()), Sent: true}, nil
 	}}
-	j, err := audit.Open(filepath.Join(t.TempDir(), "j.jsonl"))
+	j, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +318,8 @@ func TestDuplicateGuardOneLineForm(t *testing.T) {
 	e, j := newEngine(t, false, p)
 	in := pendingIntent("earlier", "0033612345678", time.Now().Add(-time.Minute))
 	mustAppend(t, j, in)
-	mustAppend(t, j, audit.Entry{JournalID: "earlier", Phase: audit.PhaseOutcome, Provider: "orange", OfferID: "off-1",
-		TargetType: "msisdn", TargetID: "0033612345678", Status: audit.StatusOK, TransactionID: "t0"})
+	mustAppend(t, j, journal.Entry{JournalID: "earlier", Phase: journal.PhaseOutcome, Provider: "orange", OfferID: "off-1",
+		TargetType: "msisdn", TargetID: "0033612345678", Status: journal.StatusOK, TransactionID: "t0"})
 	_, err := e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678")})
 	if !errors.Is(err, ErrDuplicate) || p.calls.Load() != 0 {
 		t.Fatalf("0033… and 33… taken for two lines: %v", err)
@@ -359,7 +359,7 @@ func TestOrangeReferenceAndLaggingList(t *testing.T) {
 	if o.ID == "" {
 		t.Fatal("no Orange France top-up offer in the simulator")
 	}
-	j, err := audit.Open(filepath.Join(t.TempDir(), "j.jsonl"))
+	j, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestOrangeReferenceAndLaggingList(t *testing.T) {
 	}
 	clk.Set(clk.Now().Add(5 * time.Minute)) // the list shows both now
 	app, errs, err = e.Reconcile(context.Background())
-	if err != nil || len(app) != 1 || len(errs) != 0 || app[0].Status != audit.StatusOK || app[0].JournalID != out.JournalID {
+	if err != nil || len(app) != 1 || len(errs) != 0 || app[0].Status != journal.StatusOK || app[0].JournalID != out.JournalID {
 		t.Fatalf("exact match by reference: appended %v errs %v err %v", app, errs, err)
 	}
 	s, err := oc.Transaction(context.Background(), app[0].TransactionID)

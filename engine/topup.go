@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
@@ -25,7 +25,7 @@ var (
 // either within the duplicate window, or still pending (its outcome is
 // unknown, so it may have moved money).
 type DuplicateError struct {
-	Attempt audit.Attempt
+	Attempt journal.Attempt
 	Window  time.Duration
 	At      time.Time // when the guard refused, for "3 min ago"; zero means now
 }
@@ -99,28 +99,28 @@ func (e *Engine) topupper(provider string) (providers.ToppingUp, error) {
 // this line and offer: an attempt still pending (whatever its age), or one
 // within the duplicate window that may have moved money. A window of 0
 // turns the window off; a pending attempt still counts.
-func (e *Engine) Duplicate(provider, targetID, offerID string) (audit.Attempt, bool) {
+func (e *Engine) Duplicate(provider, targetID, offerID string) (journal.Attempt, bool) {
 	if e.opts.Journal == nil {
-		return audit.Attempt{}, false
+		return journal.Attempt{}, false
 	}
-	key := audit.Key{Provider: provider, Line: model.NormalLine("", targetID), OfferID: strings.TrimSpace(offerID)}
+	key := journal.Key{Provider: provider, Line: model.NormalLine("", targetID), OfferID: strings.TrimSpace(offerID)}
 	same, err := e.opts.Journal.Same(context.Background(), key, e.opts.Now().Add(-e.opts.DuplicateWindow))
 	if err != nil {
-		return audit.Attempt{}, false
+		return journal.Attempt{}, false
 	}
 	return e.duplicateOf(same)
 }
 
 // duplicateOf picks, among the attempts of one key, the one the guard
 // refuses a new top-up for: pending first, then a recent spent one.
-func (e *Engine) duplicateOf(same []audit.Attempt) (audit.Attempt, bool) {
+func (e *Engine) duplicateOf(same []journal.Attempt) (journal.Attempt, bool) {
 	for _, a := range same {
 		if a.Pending() {
 			return a, true
 		}
 	}
 	if e.opts.DuplicateWindow <= 0 {
-		return audit.Attempt{}, false
+		return journal.Attempt{}, false
 	}
 	since := e.opts.Now().Add(-e.opts.DuplicateWindow)
 	for _, a := range same {
@@ -128,7 +128,7 @@ func (e *Engine) duplicateOf(same []audit.Attempt) (audit.Attempt, bool) {
 			return a, true
 		}
 	}
-	return audit.Attempt{}, false
+	return journal.Attempt{}, false
 }
 
 // journalUnavailable is the one line that stops a top-up when the journal
@@ -189,7 +189,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if err != nil {
 		return TopupOutcome{}, err
 	}
-	k := audit.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID), Amount: audit.AmountKey(in.Amount)}
+	k := journal.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID), Amount: journal.AmountKey(in.Amount)}
 	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
 	e.mu.Lock()
 	if e.inFlight[key] {
@@ -207,10 +207,10 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		e.mu.Unlock()
 	}()
 	price := in.Offer.Price
-	intent := audit.Entry{
+	intent := journal.Entry{
 		TS:          e.opts.Now(),
-		JournalID:   audit.NewID(),
-		Phase:       audit.PhaseIntent,
+		JournalID:   journal.NewID(),
+		Phase:       journal.PhaseIntent,
 		Operator:    e.opts.Operator,
 		Provider:    in.Provider,
 		OfferID:     in.Offer.ID,
@@ -228,9 +228,9 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	}
 	// The duplicate check runs under the journal's lock, so two consoles on
 	// one journal cannot both pass it for the same line and offer.
-	var check func([]audit.Attempt) error
+	var check func([]journal.Attempt) error
 	if !in.Force {
-		check = func(same []audit.Attempt) error {
+		check = func(same []journal.Attempt) error {
 			if a, dup := e.duplicateOf(same); dup {
 				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
 			}
@@ -274,17 +274,17 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		res.Reason = out.Err.Error()
 	}
 	out.Result = res
-	outcome := audit.Entry{
+	outcome := journal.Entry{
 		TS:            e.opts.Now(),
 		JournalID:     written.JournalID,
-		Phase:         audit.PhaseOutcome,
+		Phase:         journal.PhaseOutcome,
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
 		OfferID:       in.Offer.ID,
 		Amount:        in.Amount,
 		TargetType:    intent.TargetType,
 		TargetID:      in.Target.Value,
-		Status:        audit.Status(res.Status),
+		Status:        journal.Status(res.Status),
 		TransactionID: res.TransactionID,
 		Reason:        res.Reason,
 		Reference:     in.Reference,

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 )
 
 // TestFeedSeesAnotherProcessesAppends: a second handle on the same journal
@@ -15,12 +15,12 @@ import (
 // sessions through the store's head, with the news and the pending count.
 func TestFeedSeesAnotherProcessesAppends(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	mine, err := audit.Open(path)
+	mine, err := journal.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer mine.Close()
-	other, err := audit.Open(path)
+	other, err := journal.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestFeedSeesAnotherProcessesAppends(t *testing.T) {
 	if u, ok := sub.Next(); !ok || u.Journal == nil || len(u.Journal.Attempts) != 0 {
 		t.Fatalf("first snapshot %+v", u)
 	}
-	in := audit.Entry{JournalID: audit.NewID(), Phase: audit.PhaseIntent, Operator: "bob", Provider: "orange", OfferID: "OF", TargetType: "msisdn", TargetID: "33612345678"}
+	in := journal.Entry{JournalID: journal.NewID(), Phase: journal.PhaseIntent, Operator: "bob", Provider: "orange", OfferID: "OF", TargetType: "msisdn", TargetID: "33612345678"}
 	if _, err := other.Append(ctx, in); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -25,8 +25,8 @@ type Stock struct {
 // Journal is the team's recent top-up attempts as the journal has them now.
 // Sessions share the slices: they must not modify them.
 type Journal struct {
-	Attempts []audit.Attempt // newest first
-	Problems []audit.Problem
+	Attempts []journal.Attempt // newest first
+	Problems []journal.Problem
 	Err      error
 	Pending  int // attempts whose outcome is unknown, in the whole journal
 	At       time.Time
@@ -35,10 +35,10 @@ type Journal struct {
 // Update is what a session takes from its mailbox: the newest value of each
 // kind published since its last Take.
 type Update struct {
-	Stock   []Stock         // one per provider that changed, newest only
-	Journal *Journal        // nil when the journal did not change
-	News    []audit.Attempt // attempts begun or settled since the last Take, oldest first
-	Notice  string          // a server-wide announcement (shutdown), "" if none
+	Stock   []Stock           // one per provider that changed, newest only
+	Journal *Journal          // nil when the journal did not change
+	News    []journal.Attempt // attempts begun or settled since the last Take, oldest first
+	Notice  string            // a server-wide announcement (shutdown), "" if none
 }
 
 // Empty reports an update with nothing in it.
@@ -78,7 +78,7 @@ type Sub struct {
 	stock  map[string]Stock
 	order  []string
 	jour   *Journal
-	news   []audit.Attempt
+	news   []journal.Attempt
 	notice string
 }
 
@@ -123,7 +123,7 @@ func (h *Hub) PublishStock(st Stock) {
 
 // PublishJournal replaces the journal snapshot in every mailbox and adds
 // the news (attempts begun or settled since the previous snapshot).
-func (h *Hub) PublishJournal(j Journal, news []audit.Attempt) {
+func (h *Hub) PublishJournal(j Journal, news []journal.Attempt) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.journal = &j
@@ -181,7 +181,7 @@ func (s *Sub) putStock(st Stock) {
 	s.signal()
 }
 
-func (s *Sub) putJournal(j *Journal, news []audit.Attempt) {
+func (s *Sub) putJournal(j *Journal, news []journal.Attempt) {
 	s.mu.Lock()
 	s.jour = j
 	s.news = append(s.news, news...)

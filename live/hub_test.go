@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -43,8 +43,8 @@ func TestNewsAccumulateBoundedAndJournalNewestWins(t *testing.T) {
 	s := h.Subscribe()
 	defer s.Close()
 	for i := range maxNews + 10 {
-		a := audit.Attempt{Intent: audit.Entry{JournalID: fmt.Sprint(i)}}
-		h.PublishJournal(Journal{Pending: i}, []audit.Attempt{a})
+		a := journal.Attempt{Intent: journal.Entry{JournalID: fmt.Sprint(i)}}
+		h.PublishJournal(Journal{Pending: i}, []journal.Attempt{a})
 	}
 	u := s.Take()
 	if u.Journal == nil || u.Journal.Pending != maxNews+9 {

@@ -7,14 +7,14 @@ import (
 	"sync"
 	"time"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
 // PGStockSource is the StockSource for several `simdesk serve` hosts that
 // share a PostgreSQL journal: per provider, one host of them all (the one
-// holding the provider's advisory lock, see audit.RunStockLeader) asks the
+// holding the provider's advisory lock, see journal.RunStockLeader) asks the
 // provider every stock_refresh and stores the reading; every host publishes
 // each reading. The provider sees one host's polls however many hosts run,
 // and when the leading host dies another takes over within a quarter of the
@@ -61,7 +61,7 @@ func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		audit.RunStockLeader(ctx, audit.StockLeaderOptions{
+		journal.RunStockLeader(ctx, journal.StockLeaderOptions{
 			DSN: s.dsn, Provider: s.name, Host: s.host, Interval: every, Role: s.Role,
 			Poll: func(ctx context.Context) []byte {
 				pctx, cancel := context.WithTimeout(ctx, stockTimeout)
@@ -69,7 +69,7 @@ func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
 				cancel()
 				return encodeStock(offers, err)
 			},
-			Publish: func(snap audit.StockSnapshot) {
+			Publish: func(snap journal.StockSnapshot) {
 				mu.Lock()
 				last = time.Now()
 				mu.Unlock()
@@ -110,7 +110,7 @@ func encodeStock(offers []model.Offer, err error) []byte {
 	return out
 }
 
-func decodeStock(provider string, snap audit.StockSnapshot) Stock {
+func decodeStock(provider string, snap journal.StockSnapshot) Stock {
 	var b stockBody
 	st := Stock{Provider: provider, At: snap.TakenAt}
 	if err := json.Unmarshal(snap.Body, &b); err != nil {
@@ -128,10 +128,10 @@ func decodeStock(provider string, snap audit.StockSnapshot) Stock {
 // journal (LISTEN/NOTIFY, caught up by sequence after a reconnect), so
 // sessions see other hosts' top-ups at once instead of at the feed's next
 // interval. It returns when ctx ends.
-func KickOnPGAppends(ctx context.Context, store *audit.PG, feed *JournalFeed) {
+func KickOnPGAppends(ctx context.Context, store *journal.PG, feed *JournalFeed) {
 	head, err := store.Head(ctx)
 	if err != nil {
 		head = 0
 	}
-	store.Feed(ctx, head, func([]audit.Record) { feed.Kick() }, func(error) { feed.Kick() })
+	store.Feed(ctx, head, func([]journal.Record) { feed.Kick() }, func(error) { feed.Kick() })
 }

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 )
 
 // StockSource feeds one provider's stock readings into the hub. Poller is
@@ -95,7 +95,7 @@ type JournalFeed struct {
 	eng     *engine.Engine
 	every   time.Duration
 	kick    chan struct{}
-	last    map[string]audit.Status // journal_id → status of the last snapshot
+	last    map[string]journal.Status // journal_id → status of the last snapshot
 	pending int
 }
 
@@ -119,7 +119,7 @@ func (f *JournalFeed) Kick() {
 // on a Kick, or when the store's head moved (checked every interval; a
 // cheap call, so appends by other processes or hosts sharing the journal
 // show within it).
-func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []audit.Attempt)) {
+func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []journal.Attempt)) {
 	t := time.NewTicker(f.every)
 	defer t.Stop()
 	head := f.head(ctx)
@@ -146,7 +146,7 @@ func (f *JournalFeed) Run(ctx context.Context, publish func(Journal, []audit.Att
 
 // head is the journal store's position, or -1 when it cannot tell (then
 // every interval reads).
-func (f *JournalFeed) head(ctx context.Context) audit.Seq {
+func (f *JournalFeed) head(ctx context.Context) journal.Seq {
 	st := f.eng.Options().Journal
 	if st == nil {
 		return -1
@@ -162,15 +162,15 @@ func (f *JournalFeed) head(ctx context.Context) audit.Seq {
 
 // read takes one snapshot and publishes it when something changed; news
 // are the attempts that are new or whose status changed.
-func (f *JournalFeed) read(publish func(Journal, []audit.Attempt), first bool) {
+func (f *JournalFeed) read(publish func(Journal, []journal.Attempt), first bool) {
 	recent, probs, err := f.eng.Attempts(JournalLimit)
 	j := Journal{Attempts: recent, Problems: probs, Err: err, At: time.Now()}
 	if err == nil {
 		pending, perr := f.eng.Pending()
 		j.Pending, j.Err = len(pending), perr
 	}
-	seen := make(map[string]audit.Status, len(recent))
-	var news []audit.Attempt
+	seen := make(map[string]journal.Status, len(recent))
+	var news []journal.Attempt
 	for i := len(recent) - 1; i >= 0; i-- { // oldest first
 		a := recent[i]
 		st := a.Status()
@@ -218,8 +218,8 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 		// Outcomes only: an intent is a top-up in flight, not yet an
 		// attempt of unknown outcome; sessions learn of it with its
 		// outcome (or at the next interval if it stays unknown).
-		eng.OnJournal(func(e audit.Entry) {
-			if e.Phase == audit.PhaseOutcome {
+		eng.OnJournal(func(e journal.Entry) {
+			if e.Phase == journal.PhaseOutcome {
 				feed.Kick()
 			}
 		})
@@ -231,7 +231,7 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 		// A journal in PostgreSQL tells of every host's appends at once
 		// (LISTEN/NOTIFY): the sessions here see a colleague's top-up on
 		// another host without waiting for the feed's interval.
-		if pg, ok := eng.Options().Journal.(*audit.PG); ok {
+		if pg, ok := eng.Options().Journal.(*journal.PG); ok {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

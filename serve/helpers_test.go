@@ -19,8 +19,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/model"
 )
@@ -121,7 +121,7 @@ type testServer struct {
 	prov    *fakeProv
 	eng     *engine.Engine
 	hub     *live.Hub
-	journal *audit.Journal
+	journal *journal.File
 	keys    testKeys
 	opsPath string
 	dir     string
@@ -141,7 +141,7 @@ func startServer(t testing.TB, refresh time.Duration, opts ...serverOpt) *testSe
 	if err := os.WriteFile(ts.opsPath, []byte(ts.keys.operatorsText()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	j, err := audit.Open(filepath.Join(dir, "journal.jsonl"))
+	j, err := journal.Open(filepath.Join(dir, "journal.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,13 +382,13 @@ func mustID(t testing.TB, s string) model.Identifier {
 
 // journalEntries lists the journal's attempts oldest first, each as its
 // intent followed by its outcome when there is one.
-func journalEntries(t testing.TB, ts *testServer) []audit.Entry {
+func journalEntries(t testing.TB, ts *testServer) []journal.Entry {
 	t.Helper()
 	as, _, err := ts.eng.Attempts(100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []audit.Entry
+	var out []journal.Entry
 	for i := len(as) - 1; i >= 0; i-- {
 		out = append(out, as[i].Intent)
 		if as[i].Outcome != nil {

@@ -12,8 +12,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 )
 
 func TestKnownKeyIsTheOperatorWhateverTheUser(t *testing.T) {
@@ -355,7 +355,7 @@ func TestShutdownLetsATopupInFlightFinish(t *testing.T) {
 		t.Error("console still open after shutdown")
 	}
 	entries := journalEntries(t, ts)
-	if len(entries) != 2 || entries[1].Phase != audit.PhaseOutcome || entries[1].Status != audit.StatusOK {
+	if len(entries) != 2 || entries[1].Phase != journal.PhaseOutcome || entries[1].Status != journal.StatusOK {
 		t.Errorf("journal after shutdown: %+v", entries)
 	}
 }

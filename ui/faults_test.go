@@ -9,8 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/providers/httpx"
 	"simdesk/providers/tmf677"
 	"simdesk/seeds"
@@ -62,7 +62,7 @@ func TestFaultsStayInTheirPane(t *testing.T) {
 	}
 	order := []string{"ok", "e401", "e404", "e501", "e502", "slow", "broken", "echo"}
 	clk := &testClock{t: t0}
-	j, err := audit.Open(t.TempDir() + "/j.jsonl")
+	j, err := journal.Open(t.TempDir() + "/j.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

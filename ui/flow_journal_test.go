@@ -12,7 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/model"
 )
 
@@ -155,7 +155,7 @@ func TestLightBackgroundSwitchesPalette(t *testing.T) {
 func TestPendingAttemptsAnnouncedAtStart(t *testing.T) {
 	h := newHarness(t)
 	j := h.eng.Options().Journal
-	if _, err := j.Append(context.Background(), audit.Entry{JournalID: audit.NewID(), Phase: audit.PhaseIntent, Operator: "alice", Provider: "orange",
+	if _, err := j.Append(context.Background(), journal.Entry{JournalID: journal.NewID(), Phase: journal.PhaseIntent, Operator: "alice", Provider: "orange",
 		OfferID: "off-voice", TargetType: "sim", TargetID: "1956392841179"}); err != nil {
 		t.Fatal(err)
 	}

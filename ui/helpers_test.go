@@ -12,8 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
 )
@@ -205,7 +205,7 @@ func historyAt(p string) harnessOpt {
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
 	clk := &testClock{t: t0}
-	j, err := audit.Open(t.TempDir() + "/j.jsonl")
+	j, err := journal.Open(t.TempDir() + "/j.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/present"
 )
@@ -23,8 +23,8 @@ const reconcileTimeout = 2 * time.Minute
 // journalView lists recent top-up attempts, newest first; pending ones
 // (outcome unknown) are highlighted and `r` reconciles them.
 type journalView struct {
-	attempts    []audit.Attempt
-	problems    []audit.Problem
+	attempts    []journal.Attempt
+	problems    []journal.Problem
 	err         error
 	loading     bool
 	reconciling bool
@@ -42,15 +42,15 @@ type journalView struct {
 
 // attemptsMsg carries the journal's recent attempts.
 type attemptsMsg struct {
-	attempts []audit.Attempt
-	problems []audit.Problem
+	attempts []journal.Attempt
+	problems []journal.Problem
 	err      error
 	at       time.Time
 }
 
 // reconcileMsg carries what reconciliation appended and what it could not settle.
 type reconcileMsg struct {
-	appended []audit.Entry
+	appended []journal.Entry
 	errs     []engine.ReconcileError
 	err      error
 }
@@ -160,7 +160,7 @@ func (j *journalView) rebuild() {
 }
 
 // attemptView is a journal attempt as present describes it.
-func attemptView(a audit.Attempt, mask bool) present.Attempt {
+func attemptView(a journal.Attempt, mask bool) present.Attempt {
 	in := a.Intent
 	v := present.Attempt{
 		JournalID: in.JournalID, When: in.TS, Operator: in.Operator, Provider: in.Provider,
@@ -341,12 +341,12 @@ func (j *journalView) View(c *common, w, h int) string {
 }
 
 // current is the attempt under the cursor.
-func (j *journalView) current() (audit.Attempt, bool) {
+func (j *journalView) current() (journal.Attempt, bool) {
 	if j.open >= 0 && j.open < len(j.attempts) {
 		return j.attempts[j.open], true
 	}
 	if j.list.cursor < len(j.idx) && len(j.idx) > 0 {
 		return j.attempts[j.idx[j.list.cursor]], true
 	}
-	return audit.Attempt{}, false
+	return journal.Attempt{}, false
 }

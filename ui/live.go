@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"simdesk/audit"
+	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/model"
 	"simdesk/present"
@@ -64,7 +64,7 @@ func (m *Model) onLive(msg liveMsg) tea.Cmd {
 
 // teamNews is the status line for colleagues' top-ups that began or
 // settled: the console's own are announced by the top-up flow.
-func (m *Model) teamNews(news []audit.Attempt) string {
+func (m *Model) teamNews(news []journal.Attempt) string {
 	var parts []string
 	for _, a := range news {
 		in := a.Intent
@@ -73,9 +73,9 @@ func (m *Model) teamNews(news []audit.Attempt) string {
 		}
 		verb := "is topping up"
 		switch st := a.Status(); {
-		case a.Outcome != nil && st == audit.StatusOK:
+		case a.Outcome != nil && st == journal.StatusOK:
 			verb = "topped up"
-		case a.Outcome != nil && st == audit.StatusRejected:
+		case a.Outcome != nil && st == journal.StatusRejected:
 			verb = "was refused a top-up of"
 		}
 		parts = append(parts, in.Operator+" "+verb+" "+present.MaskID(m.c.mask, model.IDType(in.TargetType), in.TargetID)+" with "+offerLabel(in))
@@ -89,7 +89,7 @@ func (m *Model) teamNews(news []audit.Attempt) string {
 	return "team: " + strings.Join(parts, " · ")
 }
 
-func offerLabel(e audit.Entry) string {
+func offerLabel(e journal.Entry) string {
 	if e.OfferName != "" {
 		return e.OfferName
 	}

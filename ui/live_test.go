@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/live"
 )
 
@@ -26,14 +26,14 @@ func TestLiveHubFeedsStockTeamNewsAndJournal(t *testing.T) {
 		t.Fatal("refreshAll polled with a hub")
 	}
 	now := h.clk.Now()
-	bob := audit.Attempt{
-		Intent:  audit.Entry{JournalID: "j1", Phase: audit.PhaseIntent, Operator: "bob", Provider: "orange", OfferID: "of", OfferName: "Data 10 GB", TargetType: "msisdn", TargetID: "33612345678", TS: now},
-		Outcome: &audit.Entry{JournalID: "j1", Phase: audit.PhaseOutcome, Operator: "bob", Status: audit.StatusOK, TS: now},
+	bob := journal.Attempt{
+		Intent:  journal.Entry{JournalID: "j1", Phase: journal.PhaseIntent, Operator: "bob", Provider: "orange", OfferID: "of", OfferName: "Data 10 GB", TargetType: "msisdn", TargetID: "33612345678", TS: now},
+		Outcome: &journal.Entry{JournalID: "j1", Phase: journal.PhaseOutcome, Operator: "bob", Status: journal.StatusOK, TS: now},
 	}
 	cmd := h.m.onLive(liveMsg{u: live.Update{
 		Stock:   []live.Stock{{Provider: "orange", Offers: orangeOffers(), At: now}},
-		Journal: &live.Journal{Attempts: []audit.Attempt{bob}, At: now},
-		News:    []audit.Attempt{bob},
+		Journal: &live.Journal{Attempts: []journal.Attempt{bob}, At: now},
+		News:    []journal.Attempt{bob},
 	}})
 	if cmd == nil {
 		t.Fatal("no command to wait for the next update")
@@ -50,7 +50,7 @@ func TestLiveHubFeedsStockTeamNewsAndJournal(t *testing.T) {
 	// Its own top-ups are not news to alice.
 	mine := bob
 	mine.Intent.Operator = "alice"
-	if got := h.m.teamNews([]audit.Attempt{mine}); got != "" {
+	if got := h.m.teamNews([]journal.Attempt{mine}); got != "" {
 		t.Errorf("own top-up announced as team news: %q", got)
 	}
 	// A notice (shutdown) reaches the status line.

@@ -3,8 +3,8 @@ package ui
 import (
 	"errors"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/model"
 )
@@ -134,9 +134,9 @@ func sanitizeOffers(os []model.Offer) []model.Offer {
 	return mapped(os, func(o model.Offer) model.Offer { o.MapText(model.Sanitize); return o })
 }
 
-func sanitizeAttempts(as []audit.Attempt) []audit.Attempt { return mapped(as, sanitizeAttempt) }
+func sanitizeAttempts(as []journal.Attempt) []journal.Attempt { return mapped(as, sanitizeAttempt) }
 
-func sanitizeAttempt(a audit.Attempt) audit.Attempt {
+func sanitizeAttempt(a journal.Attempt) journal.Attempt {
 	a.Intent = sanitizeEntry(a.Intent)
 	if a.Outcome != nil {
 		o := sanitizeEntry(*a.Outcome)
@@ -147,7 +147,7 @@ func sanitizeAttempt(a audit.Attempt) audit.Attempt {
 
 // sanitizeEntry covers the journal's text fields: entries already in a
 // journal were written before any sanitising existed, or by another tool.
-func sanitizeEntry(e audit.Entry) audit.Entry {
+func sanitizeEntry(e journal.Entry) journal.Entry {
 	s := model.Sanitize
 	e.JournalID, e.Operator, e.Provider, e.OfferID = s(e.JournalID), s(e.Operator), s(e.Provider), s(e.OfferID)
 	e.TargetType, e.TargetID, e.TransactionID, e.Reason = s(e.TargetType), s(e.TargetID), s(e.TransactionID), s(e.Reason)

@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
@@ -33,7 +33,7 @@ func simEngine(tb testing.TB, o engine.Options) *engine.Engine {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	j, err := audit.Open(filepath.Join(tb.TempDir(), "journal.jsonl"))
+	j, err := journal.Open(filepath.Join(tb.TempDir(), "journal.jsonl"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/present"
 )
@@ -155,7 +155,7 @@ func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 type dupCheckedMsg struct {
 	offerID string
 	target  model.Identifier
-	attempt audit.Attempt
+	attempt journal.Attempt
 	dup     bool
 }
 
@@ -199,7 +199,7 @@ func (m *Model) pushConfirm(facts []present.Fact, duplicate string) {
 }
 
 // duplicateText tells the operator about the recent attempt.
-func duplicateText(a audit.Attempt, now time.Time) string {
+func duplicateText(a journal.Attempt, now time.Time) string {
 	st := "outcome unknown"
 	if a.Outcome != nil {
 		st = string(a.Outcome.Status)

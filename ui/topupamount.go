@@ -7,8 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"simdesk/audit"
 	"simdesk/engine"
+	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/present"
 )
@@ -28,7 +28,7 @@ type amountMsg struct {
 	targets []model.Bucket // stage 1
 	err     error
 	dupDone bool // stage 2
-	attempt audit.Attempt
+	attempt journal.Attempt
 	dup     bool
 }
 

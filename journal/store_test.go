@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"context"
@@ -140,7 +140,7 @@ func TestFileStoreIndexFollowsOtherWriters(t *testing.T) {
 // two reconcilers deciding on one attempt append one outcome between them.
 func TestLockedExcludesSecondHandle(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "j.jsonl")
-	var handles []*Journal
+	var handles []*File
 	for range 2 {
 		h, err := Open(path)
 		if err != nil {

@@ -1,7 +1,7 @@
-package audit
+package journal
 
 import "context"
 
 // appendFile appends e to a file journal (the file store's API in one place
 // for the PostgreSQL tests).
-func appendFile(j *Journal, e Entry) (Entry, error) { return j.Append(context.Background(), e) }
+func appendFile(j *File, e Entry) (Entry, error) { return j.Append(context.Background(), e) }

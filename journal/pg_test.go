@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"simdesk/audit/pgtest"
+	"simdesk/journal/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"fmt"
@@ -73,7 +73,7 @@ func FuzzIndexMatchesWholeFile(f *testing.F) {
 		if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		check := func(j *Journal, what string) {
+		check := func(j *File, what string) {
 			entries, _, err := j.Entries()
 			if err != nil {
 				t.Fatal(err)

@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"bufio"
@@ -102,7 +102,7 @@ func benchJournal(b *testing.B) string {
 // openWarm opens the copy and builds its index (and checkpoint) once, as
 // the first top-up after an upgrade does; the timed loop then measures
 // what every later call costs.
-func openWarm(b *testing.B) *Journal {
+func openWarm(b *testing.B) *File {
 	b.Helper()
 	j, err := Open(benchJournal(b))
 	if err != nil {

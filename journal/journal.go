@@ -1,4 +1,4 @@
-// Package audit is the append-only journal of top-up attempts (JSON Lines).
+// Package journal is the append-only journal of top-up attempts (JSON Lines).
 // An intent is on disk (fsync) before a top-up is sent and its outcome is
 // appended when known, so that an attempt is never lost if the network or
 // the console dies half-way, and an attempt whose outcome is unknown is
@@ -6,7 +6,7 @@
 // SHA-256 of the line before it, so an edited, removed or inserted line is
 // detected by Verify. Several processes may append to one journal at once:
 // appends take an exclusive file lock.
-package audit
+package journal
 
 import (
 	"bytes"
@@ -92,7 +92,7 @@ type Report struct {
 // and then extended by the lines appended since, so no call parses the
 // whole history: the duplicate check, Recent, Get and Claimed read the
 // file backwards from its end only as far as they need.
-type Journal struct {
+type File struct {
 	mu   sync.Mutex // serialises this handle's users; the flock serialises processes
 	path string
 	f    *os.File
@@ -101,10 +101,10 @@ type Journal struct {
 	ckOff int64
 }
 
-var _ Store = (*Journal)(nil)
+var _ Store = (*File)(nil)
 
 // Open opens (creating it, 0600, in a 0700 directory) the journal at path.
-func Open(path string) (*Journal, error) {
+func Open(path string) (*File, error) {
 	if path == "" {
 		return nil, errors.New("journal: no path")
 	}
@@ -125,13 +125,13 @@ func Open(path string) (*Journal, error) {
 		// A new file's directory entry must survive a crash too.
 		syncDir(dir)
 	}
-	return &Journal{path: path, f: f}, nil
+	return &File{path: path, f: f}, nil
 }
 
 // OpenReadOnly opens an existing journal for reading only: Verify, Recent,
 // Pending and the feed work, every append fails. `journal --verify` uses it,
 // so a journal that cannot be written can still be checked.
-func OpenReadOnly(path string) (*Journal, error) {
+func OpenReadOnly(path string) (*File, error) {
 	if path == "" {
 		return nil, errors.New("journal: no path")
 	}
@@ -143,7 +143,7 @@ func OpenReadOnly(path string) (*Journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal: %s is not a regular file", path)
 	}
-	return &Journal{path: path, f: f}, nil
+	return &File{path: path, f: f}, nil
 }
 
 func syncDir(dir string) {
@@ -154,13 +154,13 @@ func syncDir(dir string) {
 }
 
 // Path is the journal's file name, for messages.
-func (j *Journal) Path() string { return j.path }
+func (j *File) Path() string { return j.path }
 
 // Where is the journal's file name (Store).
-func (j *Journal) Where() string { return j.path }
+func (j *File) Where() string { return j.path }
 
 // Close closes the file. Entries already appended are on disk.
-func (j *Journal) Close() error {
+func (j *File) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
@@ -175,7 +175,7 @@ var errClosed = errors.New("journal: closed")
 
 // with runs fn holding this handle's mutex and the file lock, after the
 // index has caught up with the file.
-func (j *Journal) with(ctx context.Context, exclusive bool, fn func() error) error {
+func (j *File) with(ctx context.Context, exclusive bool, fn func() error) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -198,7 +198,7 @@ func (j *Journal) with(ctx context.Context, exclusive bool, fn func() error) err
 // that sends a top-up after Append returns has its intent on disk. It fills
 // TS (UTC, under the lock, so the file is in time order) when zero and
 // Prev, and returns the entry as written.
-func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
+func (j *File) Append(ctx context.Context, e Entry) (Entry, error) {
 	var out Entry
 	err := j.with(ctx, true, func() (err error) {
 		out, err = j.appendLocked(e)
@@ -212,7 +212,7 @@ func (j *Journal) Append(ctx context.Context, e Entry) (Entry, error) {
 // makes "no duplicate top-up" hold even between two consoles started by two
 // operators on the same journal: the second one's check sees the first
 // one's intent.
-func (j *Journal) AppendGuarded(ctx context.Context, e Entry, since time.Time, check func(same []Attempt) error) (Entry, error) {
+func (j *File) AppendGuarded(ctx context.Context, e Entry, since time.Time, check func(same []Attempt) error) (Entry, error) {
 	if err := validEntry(e); err != nil {
 		return Entry{}, err
 	}
@@ -235,12 +235,12 @@ func (j *Journal) AppendGuarded(ctx context.Context, e Entry, since time.Time, c
 }
 
 // Locked runs fn under the exclusive lock (Store).
-func (j *Journal) Locked(ctx context.Context, fn func(tx Tx) error) error {
+func (j *File) Locked(ctx context.Context, fn func(tx Tx) error) error {
 	return j.with(ctx, true, func() error { return fn(fileTx{j}) })
 }
 
 // fileTx is the Tx of a Locked section: the lock is already held.
-type fileTx struct{ j *Journal }
+type fileTx struct{ j *File }
 
 func (t fileTx) Append(ctx context.Context, e Entry) (Entry, error) { return t.j.appendLocked(e) }
 func (t fileTx) Recent(ctx context.Context, n int) ([]Attempt, []Problem, error) {
@@ -258,7 +258,7 @@ func (t fileTx) Claimed(ctx context.Context, since time.Time) (map[string]string
 }
 
 // Recent returns the n most recent attempts, newest first (Store).
-func (j *Journal) Recent(ctx context.Context, n int) (list []Attempt, probs []Problem, err error) {
+func (j *File) Recent(ctx context.Context, n int) (list []Attempt, probs []Problem, err error) {
 	err = j.with(ctx, false, func() error {
 		list, probs, err = j.recentLocked(n)
 		return err
@@ -267,7 +267,7 @@ func (j *Journal) Recent(ctx context.Context, n int) (list []Attempt, probs []Pr
 }
 
 // Pending returns the attempts reconciliation still has work on (Store).
-func (j *Journal) Pending(ctx context.Context) (list []Attempt, err error) {
+func (j *File) Pending(ctx context.Context) (list []Attempt, err error) {
 	err = j.with(ctx, false, func() error {
 		list = j.pendingLocked()
 		return nil
@@ -276,7 +276,7 @@ func (j *Journal) Pending(ctx context.Context) (list []Attempt, err error) {
 }
 
 // Get returns one attempt by journal id (Store).
-func (j *Journal) Get(ctx context.Context, journalID string) (a Attempt, ok bool, err error) {
+func (j *File) Get(ctx context.Context, journalID string) (a Attempt, ok bool, err error) {
 	err = j.with(ctx, false, func() error {
 		a, ok, err = j.getLocked(journalID)
 		return err
@@ -285,7 +285,7 @@ func (j *Journal) Get(ctx context.Context, journalID string) (a Attempt, ok bool
 }
 
 // Same returns the attempts of key since since, and those pending (Store).
-func (j *Journal) Same(ctx context.Context, key Key, since time.Time) (list []Attempt, err error) {
+func (j *File) Same(ctx context.Context, key Key, since time.Time) (list []Attempt, err error) {
 	err = j.with(ctx, false, func() error {
 		list, err = j.sameLocked(key, since)
 		return err
@@ -294,7 +294,7 @@ func (j *Journal) Same(ctx context.Context, key Key, since time.Time) (list []At
 }
 
 // Claimed maps transaction ids claimed since since to their attempts (Store).
-func (j *Journal) Claimed(ctx context.Context, since time.Time) (m map[string]string, err error) {
+func (j *File) Claimed(ctx context.Context, since time.Time) (m map[string]string, err error) {
 	err = j.with(ctx, false, func() error {
 		m, err = j.claimedLocked(since)
 		return err
@@ -313,7 +313,7 @@ func validEntry(e Entry) error {
 }
 
 // appendLocked writes one entry; the caller holds the exclusive lock.
-func (j *Journal) appendLocked(e Entry) (Entry, error) {
+func (j *File) appendLocked(e Entry) (Entry, error) {
 	if err := validEntry(e); err != nil {
 		return Entry{}, err
 	}
@@ -358,7 +358,7 @@ func (j *Journal) appendLocked(e Entry) (Entry, error) {
 // lastLine returns the bytes of the file's last line (without its newline),
 // whether the file ends with '\n', and the file size. It reads backwards
 // from the end, so appending stays cheap however long the journal grows.
-func (j *Journal) lastLine() (last []byte, endsNL bool, size int64, err error) {
+func (j *File) lastLine() (last []byte, endsNL bool, size int64, err error) {
 	fi, err := j.f.Stat()
 	if err != nil {
 		return nil, false, 0, fmt.Errorf("journal: %w", err)
@@ -402,7 +402,7 @@ func (j *Journal) lastLine() (last []byte, endsNL bool, size int64, err error) {
 }
 
 // readAll reads the whole file; the caller holds the lock.
-func (j *Journal) readAll() ([]byte, error) {
+func (j *File) readAll() ([]byte, error) {
 	fi, err := j.f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
@@ -417,7 +417,7 @@ func (j *Journal) readAll() ([]byte, error) {
 
 // read takes a shared lock, so that it never sees half of a line that
 // another process is appending.
-func (j *Journal) read(ctx context.Context) ([]byte, error) {
+func (j *File) read(ctx context.Context) ([]byte, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -437,7 +437,7 @@ func (j *Journal) read(ctx context.Context) ([]byte, error) {
 // (torn by a crash, garbled, edited) come back as Problems with their line
 // numbers: they are never silently dropped. It reads the whole file: for
 // export and tests, never on a top-up's path.
-func (j *Journal) Entries() ([]Entry, []Problem, error) {
+func (j *File) Entries() ([]Entry, []Problem, error) {
 	data, err := j.read(context.Background())
 	if err != nil {
 		return nil, nil, err
@@ -450,7 +450,7 @@ func (j *Journal) Entries() ([]Entry, []Problem, error) {
 // hash of the line before it. A changed line is reported at its own number
 // (the next line's recorded hash no longer matches it); removed or inserted
 // lines are reported where the chain breaks.
-func (j *Journal) Verify(ctx context.Context) (Report, error) {
+func (j *File) Verify(ctx context.Context) (Report, error) {
 	data, err := j.read(ctx)
 	if err != nil {
 		return Report{}, err

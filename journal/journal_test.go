@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 )
 
 // openTemp opens a journal in a fresh, not yet existing sub-directory.
-func openTemp(t *testing.T) *Journal {
+func openTemp(t *testing.T) *File {
 	t.Helper()
 	j, err := Open(filepath.Join(t.TempDir(), "state", "simdesk", "journal.jsonl"))
 	if err != nil {
@@ -43,7 +43,7 @@ func outcome(id string, status Status, trx string) Entry {
 	return e
 }
 
-func mustAppend(t *testing.T, j *Journal, e Entry) Entry {
+func mustAppend(t *testing.T, j *File, e Entry) Entry {
 	t.Helper()
 	got, err := j.Append(bg, e)
 	if err != nil {
@@ -130,7 +130,7 @@ func TestIntentOutcomeRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j2.Close()
-	for _, h := range []*Journal{j, j2} {
+	for _, h := range []*File{j, j2} {
 		got, probs, err := h.Entries()
 		if err != nil || len(probs) != 0 {
 			t.Fatalf("Entries: %v %v", probs, err)
@@ -358,7 +358,7 @@ func TestConcurrentAppends(t *testing.T) {
 			h = j2
 		}
 		wg.Add(1)
-		go func(w int, h *Journal) {
+		go func(w int, h *File) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				if _, err := h.Append(bg, intent(fmt.Sprintf("w%d-%d", w, i), "op")); err != nil {

@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // The figures of the README's journal table: the file and the PostgreSQL
 // store side by side. Run with
 //
-//	go test ./audit -run '^$' -bench 'Journal' -benchtime 300x
+//	go test ./journal -run '^$' -bench 'Journal' -benchtime 300x
 var benchKinds = []struct {
 	name string
 	open func(b *testing.B, file string) Store // file: a journal to start from ("" = empty)
@@ -114,7 +114,7 @@ func BenchmarkJournalPair50(b *testing.B) {
 					}
 					b.Cleanup(func() { h.Close() })
 					handles[i] = h
-				case *Journal:
+				case *File:
 					h, err := Open(s.Path())
 					if err != nil {
 						b.Fatal(err)

@@ -1,4 +1,4 @@
-package audit
+package journal
 
 import (
 	"bufio"
@@ -94,10 +94,10 @@ type ckOpen struct {
 	Outcome *Entry `json:"outcome,omitempty"`
 }
 
-func (j *Journal) checkpointPath() string { return j.path + ".idx" }
+func (j *File) checkpointPath() string { return j.path + ".idx" }
 
 // lineEndingAt returns the line that ends (with its '\n') at off.
-func (j *Journal) lineEndingAt(off int64) ([]byte, error) {
+func (j *File) lineEndingAt(off int64) ([]byte, error) {
 	if off <= 0 {
 		return nil, nil
 	}
@@ -117,7 +117,7 @@ func lineHash(b []byte) string {
 // loadCheckpoint sets the index from PATH.idx when it matches the journal
 // (its offset is within the file and the line ending there has the
 // recorded hash); otherwise the index starts empty.
-func (j *Journal) loadCheckpoint(size int64) {
+func (j *File) loadCheckpoint(size int64) {
 	j.idx = index{open: map[string]*openAttempt{}}
 	j.ckOff = 0
 	b, err := os.ReadFile(j.checkpointPath())
@@ -148,7 +148,7 @@ func (j *Journal) loadCheckpoint(size int64) {
 
 // saveCheckpoint writes the index next to the journal (atomically, by a
 // rename). A directory that cannot be written only costs speed.
-func (j *Journal) saveCheckpoint() {
+func (j *File) saveCheckpoint() {
 	if j.idx.off == 0 {
 		return
 	}
@@ -179,7 +179,7 @@ func (j *Journal) saveCheckpoint() {
 
 // extend brings the index up to the end of the file: it reads only what
 // was appended since the last call (by anyone). The caller holds the lock.
-func (j *Journal) extend() error {
+func (j *File) extend() error {
 	fi, err := j.f.Stat()
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
@@ -230,7 +230,7 @@ func (j *Journal) extend() error {
 // ending at end) and whether it is the file's unterminated last line. It
 // stops when fn returns false or after the first line of the file. fn must
 // copy b to keep it.
-func (j *Journal) scanBack(end int64, lastNo int, fn func(off int64, n int, b []byte, final bool) bool) error {
+func (j *File) scanBack(end int64, lastNo int, fn func(off int64, n int, b []byte, final bool) bool) error {
 	if end <= 0 {
 		return nil
 	}
@@ -272,7 +272,7 @@ func (j *Journal) scanBack(end int64, lastNo int, fn func(off int64, n int, b []
 
 // tailEnd is where backward reads start: the file's size, and the number
 // of the last line there (an unterminated last line counts).
-func (j *Journal) tailEnd() (int64, int, error) {
+func (j *File) tailEnd() (int64, int, error) {
 	fi, err := j.f.Stat()
 	if err != nil {
 		return 0, 0, fmt.Errorf("journal: %w", err)
@@ -299,7 +299,7 @@ const skewMargin = 10 * time.Minute
 // readBackUntil decodes lines from the end until one is stamped before
 // limit (less the margin) or stop says so; problems are the lines that are
 // not entries.
-func (j *Journal) readBackUntil(limit time.Time, stop func(be backEntry) bool) (probs []Problem, reachedStart bool, err error) {
+func (j *File) readBackUntil(limit time.Time, stop func(be backEntry) bool) (probs []Problem, reachedStart bool, err error) {
 	end, lastNo, err := j.tailEnd()
 	if err != nil {
 		return nil, false, err
@@ -370,7 +370,7 @@ func addBack(m map[string]*group, be backEntry) bool {
 }
 
 // recentLocked reads backwards until n intents were met.
-func (j *Journal) recentLocked(n int) ([]Attempt, []Problem, error) {
+func (j *File) recentLocked(n int) ([]Attempt, []Problem, error) {
 	if n <= 0 {
 		n = 50
 	}
@@ -409,7 +409,7 @@ func (j *Journal) recentLocked(n int) ([]Attempt, []Problem, error) {
 }
 
 // pendingLocked lists the open attempts in file order.
-func (j *Journal) pendingLocked() []Attempt {
+func (j *File) pendingLocked() []Attempt {
 	list := make([]*openAttempt, 0, len(j.idx.open))
 	for _, o := range j.idx.open {
 		if o.intent.Phase == PhaseIntent {
@@ -440,7 +440,7 @@ func idTime(id string) time.Time {
 
 // getLocked finds one attempt: from the index when it is open, else by
 // reading back to its intent (no further than its id's time allows).
-func (j *Journal) getLocked(id string) (Attempt, bool, error) {
+func (j *File) getLocked(id string) (Attempt, bool, error) {
 	if o, ok := j.idx.open[id]; ok && o.intent.Phase == PhaseIntent {
 		return o.attempt(), true, nil
 	}
@@ -460,7 +460,7 @@ func (j *Journal) getLocked(id string) (Attempt, bool, error) {
 }
 
 // sameLocked is Store.Same: the window read backwards, plus open attempts.
-func (j *Journal) sameLocked(key Key, since time.Time) ([]Attempt, error) {
+func (j *File) sameLocked(key Key, since time.Time) ([]Attempt, error) {
 	m := map[string]*group{}
 	_, _, err := j.readBackUntil(since, func(be backEntry) bool {
 		if KeyOf(be.e) == key {
@@ -501,7 +501,7 @@ func (j *Journal) sameLocked(key Key, since time.Time) ([]Attempt, error) {
 }
 
 // claimedLocked reads outcomes back to since.
-func (j *Journal) claimedLocked(since time.Time) (map[string]string, error) {
+func (j *File) claimedLocked(since time.Time) (map[string]string, error) {
 	out := map[string]string{}
 	_, _, err := j.readBackUntil(since, func(be backEntry) bool {
 		if be.e.Phase == PhaseOutcome && be.e.TransactionID != "" {
@@ -517,7 +517,7 @@ func (j *Journal) claimedLocked(since time.Time) (map[string]string, error) {
 // Since returns up to max entries after position after, oldest first, and
 // the position to ask from next (Store). A position inside a line (not
 // just after a '\n') is refused: positions come from Head or Since.
-func (j *Journal) Since(ctx context.Context, after Seq, max int) (recs []Record, next Seq, err error) {
+func (j *File) Since(ctx context.Context, after Seq, max int) (recs []Record, next Seq, err error) {
 	if max <= 0 {
 		max = 1000
 	}
@@ -555,7 +555,7 @@ func (j *Journal) Since(ctx context.Context, after Seq, max int) (recs []Record,
 }
 
 // Head is the position just after the last complete line (Store).
-func (j *Journal) Head(ctx context.Context) (Seq, error) {
+func (j *File) Head(ctx context.Context) (Seq, error) {
 	var h Seq
 	err := j.with(ctx, false, func() error {
 		h = Seq(j.idx.off)
