@@ -78,7 +78,7 @@ func FuzzIndexMatchesWholeFile(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantPend := Pending(entries)
+			wantPend := refPending(entries)
 			gotPend, err := j.Pending(bg)
 			if err != nil {
 				t.Fatal(err)
@@ -101,7 +101,7 @@ func FuzzIndexMatchesWholeFile(f *testing.F) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				w := Recent(entries, k)
+				w := refRecent(entries, k)
 				if fmt.Sprint(aids(r)) != fmt.Sprint(aids(w)) {
 					t.Fatalf("%s: Recent(%d) %v, whole file %v", what, k, aids(r), aids(w))
 				}
@@ -149,7 +149,7 @@ func mustLine(t *testing.T, e Entry) string {
 
 // statusIn is the status of one attempt read from the whole file.
 func statusIn(entries []Entry, id string) Status {
-	for _, a := range Recent(entries, 0) {
+	for _, a := range refRecent(entries, 0) {
 		if a.Intent.JournalID == id {
 			return a.Status()
 		}

@@ -61,23 +61,11 @@ type Entry struct {
 	// Prev is the hex SHA-256 of the previous line's bytes (without its
 	// newline); "" for the first line.
 	Prev string `json:"prev"`
-}
-
-// Problem is a line of the journal that is not a sound entry: torn by a
-// crash, garbled, or breaking the hash chain.
-type Problem struct {
-	Line int    // 1-based line number
-	Msg  string // one line, for the operator
-}
-
-// String is "line N: message", as `simdesk journal` prints it.
-func (p Problem) String() string { return fmt.Sprintf("line %d: %s", p.Line, p.Msg) }
-
-// Report is the result of Verify.
-type Report struct {
-	OK       bool // no problem at all
-	Entries  int  // lines that decode as entries
-	Problems []Problem
+	// MAC is the HMAC-SHA256 of the line without this field, under the
+	// journal key (see Seal); "" on lines written before the key existed.
+	// It must stay the last field: the line's bytes without it are what it
+	// covers. It proves the line, it reveals nothing of the key.
+	MAC string `json:"mac,omitempty"`
 }
 
 // Journal is an open journal file, the file implementation of Store. Its
@@ -99,6 +87,7 @@ type File struct {
 	idx  index
 	// ckOff is the offset of the last checkpoint written or loaded.
 	ckOff int64
+	seal  *Seal // nil: lines are chained, not MAC'd
 }
 
 var _ Store = (*File)(nil)
@@ -151,6 +140,14 @@ func syncDir(dir string) {
 		_ = d.Sync()
 		d.Close()
 	}
+}
+
+// SetSeal makes every later append carry a MAC under s and anchor the head
+// in s, and Verify check both. Call it before the journal is used.
+func (j *File) SetSeal(s *Seal) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.seal = s
 }
 
 // Path is the journal's file name, for messages.
@@ -337,11 +334,13 @@ func (j *File) appendLocked(e Entry) (Entry, error) {
 		// its own line. The torn line stays, reported by Entries and Verify.
 		buf.WriteByte('\n')
 	}
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e); err != nil { // Encode ends the line with '\n'
+	b, mac, err := encodeLine(e, j.seal)
+	if err != nil {
 		return Entry{}, fmt.Errorf("journal: %w", err)
 	}
+	e.MAC = mac
+	buf.Write(b)
+	buf.WriteByte('\n')
 	// One write call: with O_APPEND the line lands whole at the end.
 	if _, err := j.f.Write(buf.Bytes()); err != nil {
 		return Entry{}, fmt.Errorf("journal: write %s: %w", j.path, err)
@@ -351,6 +350,11 @@ func (j *File) appendLocked(e Entry) (Entry, error) {
 	}
 	if err := j.extend(); err != nil {
 		return Entry{}, err
+	}
+	if j.seal != nil {
+		if err := j.seal.writeHead(j.path, int64(j.idx.lines), mac); err != nil {
+			return Entry{}, err
+		}
 	}
 	return e, nil
 }
@@ -446,16 +450,17 @@ func (j *File) Entries() ([]Entry, []Problem, error) {
 	return entries, problems, nil
 }
 
-// Verify checks every line and the hash chain: each entry's Prev must be the
-// hash of the line before it. A changed line is reported at its own number
-// (the next line's recorded hash no longer matches it); removed or inserted
-// lines are reported where the chain breaks.
+// Verify checks every line, the hash chain (each entry's Prev must be the
+// hash of the line before it), and with a seal every MAC and the anchored
+// head (see verifier): a changed line is reported at its own number, a
+// removed or inserted one where the chain breaks, a removed tail from the
+// anchor.
 func (j *File) Verify(ctx context.Context) (Report, error) {
 	data, err := j.read(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	return verify(data), nil
+	return verifyData(data, j.seal), nil
 }
 
 // line is one line of the file with its number.
@@ -511,39 +516,6 @@ func decode(data []byte) ([]Entry, []Problem) {
 		entries = append(entries, e)
 	}
 	return entries, problems
-}
-
-func verify(data []byte) Report {
-	var r Report
-	lines := splitLines(data)
-	for i, l := range lines {
-		e, why := decodeLine(l)
-		if why != "" {
-			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: why})
-			continue
-		}
-		r.Entries++
-		want := ""
-		if i > 0 {
-			sum := sha256.Sum256(lines[i-1].b)
-			want = hex.EncodeToString(sum[:])
-		}
-		if e.Prev == want {
-			continue
-		}
-		switch {
-		case i == 0:
-			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: "first line records a previous line: lines before it were removed"})
-		case e.Prev == "":
-			r.Problems = append(r.Problems, Problem{Line: l.n, Msg: "entry records no previous line: it was inserted, or lines before it were replaced"})
-		default:
-			r.Problems = append(r.Problems, Problem{Line: lines[i-1].n, Msg: fmt.Sprintf(
-				"hash chain broken: line %d does not match the hash line %d recorded for it (line %d was altered, or lines were removed or inserted here)",
-				lines[i-1].n, l.n, lines[i-1].n)})
-		}
-	}
-	r.OK = len(r.Problems) == 0
-	return r
 }
 
 // NewID returns a new journal id: a UTC timestamp (so ids sort by time and

@@ -9,17 +9,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The PostgreSQL journal. Several hosts append to one table: each append
@@ -51,8 +49,12 @@ type PG struct {
 	dsn    string
 	secret string // the DSN's password, scrubbed from every error
 	where  string
-	cfg    *pgx.ConnConfig
-	pool   *pgPool
+	cfg    *pgx.ConnConfig // for the feed's own LISTEN connection
+	pool   *pgxpool.Pool
+	seal   *Seal
+	// alter says why this role can alter the journal (a superuser, the
+	// table's owner, or UPDATE/DELETE/TRUNCATE granted), "" when it cannot.
+	alter string
 }
 
 var _ Store = (*PG)(nil)
@@ -130,29 +132,77 @@ func (s *scrubbed) Error() string { return s.msg }
 // Unwrap keeps errors.Is(err, context.Canceled) and the like working.
 func (s *scrubbed) Unwrap() error { return s.err }
 
-// OpenPG connects to the database, creates or migrates the schema, and
-// returns the store. An unreachable database is an error (one line, no
-// password): the caller stops top-ups and keeps lookups working.
+// PGOptions are what OpenPGWith needs beside the runtime DSN.
+type PGOptions struct {
+	// AdminDSN, when set, names the schema's owner role: the schema is
+	// created or migrated with it before the runtime pool opens, and the
+	// runtime role is granted what it needs (see PGRuntimeGrants). Without
+	// it the runtime role migrates only when it may, and otherwise says
+	// the schema is behind in one line naming `journal --migrate`.
+	AdminDSN string
+	// Seal, when not nil, MACs every new row and anchors the head.
+	Seal *Seal
+}
+
+// OpenPG opens the journal with the runtime DSN alone (OpenPGWith).
 func OpenPG(ctx context.Context, dsn string) (*PG, error) {
-	p := &PG{dsn: dsn, secret: DSNPassword(dsn), where: RedactDSN(dsn)}
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
+	return OpenPGWith(ctx, dsn, PGOptions{})
+}
+
+// OpenPGWith connects to the database, brings the schema to this build's
+// version when it may (see PGOptions.AdminDSN), and returns the store. An
+// unreachable database is an error (one line, no password): the caller
+// stops top-ups and keeps lookups working.
+func OpenPGWith(ctx context.Context, dsn string, o PGOptions) (*PG, error) {
+	p := &PG{dsn: dsn, secret: DSNPassword(dsn), where: RedactDSN(dsn), seal: o.Seal}
+	fail := func(err error) (*PG, error) {
+		if p.pool != nil {
+			p.pool.Close()
+		}
 		return nil, fmt.Errorf("journal %s: %v", p.where, oneLineErr(p.scrub(err)))
 	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = 5 * time.Second
+	if o.AdminDSN != "" {
+		if _, err := MigratePG(ctx, o.AdminDSN, dsn); err != nil {
+			return nil, err
+		}
+	}
+	pcfg, err := pgPoolConfig(dsn)
+	if err != nil {
+		return fail(err)
+	}
+	p.cfg = pcfg.ConnConfig
+	if p.pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
+		return fail(err)
+	}
+	if err := p.ensureSchema(ctx, o.AdminDSN == ""); err != nil {
+		return fail(err)
+	}
+	if p.alter, err = p.canAlter(ctx); err != nil {
+		return fail(err)
+	}
+	return p, nil
+}
+
+// pgPoolConfig is the pool's configuration for a DSN: 16 connections at
+// most, durable commits, and a short connect timeout.
+func pgPoolConfig(dsn string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cc := cfg.ConnConfig
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = 5 * time.Second
 	}
 	// Durable before returning: the intent must survive a crash of the
 	// database host before the top-up is sent.
-	cfg.RuntimeParams["synchronous_commit"] = "on"
-	cfg.RuntimeParams["application_name"] = "simdesk"
-	p.cfg = cfg
-	p.pool = &pgPool{cfg: cfg, sem: make(chan struct{}, 16)}
-	if err := p.migrate(ctx); err != nil {
-		p.pool.close()
-		return nil, fmt.Errorf("journal %s: %v", p.where, oneLineErr(p.scrub(err)))
-	}
-	return p, nil
+	cc.RuntimeParams["synchronous_commit"] = "on"
+	cc.RuntimeParams["application_name"] = "simdesk"
+	cfg.MaxConns = 16
+	// A connection that failed is never handed out again: pgxpool destroys
+	// a closed one, or one released inside a transaction, on release; an
+	// idle one is pinged before use (its default after a second idle).
+	return cfg, nil
 }
 
 func oneLineErr(err error) string {
@@ -164,122 +214,8 @@ func (p *PG) Where() string { return p.where }
 
 // Close closes every connection.
 func (p *PG) Close() error {
-	p.pool.close()
+	p.pool.Close()
 	return nil
-}
-
-// PGSchemaVersion is the schema version this build creates and expects.
-func PGSchemaVersion() int {
-	names, _ := fs.Glob(pgMigrations, "migrations/*.sql")
-	return len(names)
-}
-
-// migrate applies every embedded migration newer than the database's
-// version, in order, each in the same transaction as its version row, under
-// an advisory lock so that two hosts starting at once do not both apply it.
-func (p *PG) migrate(ctx context.Context) error {
-	names, err := fs.Glob(pgMigrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	return p.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pgMigrateLock); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS simdesk_schema (
-			version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-			return err
-		}
-		var have int
-		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM simdesk_schema").Scan(&have); err != nil {
-			return err
-		}
-		if have > len(names) {
-			return fmt.Errorf("the database's journal schema is version %d, newer than this simdesk (%d): upgrade simdesk", have, len(names))
-		}
-		for i := have; i < len(names); i++ {
-			sql, err := pgMigrations.ReadFile(names[i])
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, string(sql)); err != nil {
-				return fmt.Errorf("schema migration %s: %w", names[i], err)
-			}
-			if _, err := tx.Exec(ctx, "INSERT INTO simdesk_schema (version, name) VALUES ($1, $2)", i+1, names[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// pgPool is a small pool of connections (pgxpool would need a module this
-// build does not carry). A connection that failed is closed, never reused.
-type pgPool struct {
-	cfg    *pgx.ConnConfig
-	sem    chan struct{}
-	mu     sync.Mutex
-	idle   []*pgx.Conn
-	closed bool
-}
-
-func (pl *pgPool) acquire(ctx context.Context) (*pgx.Conn, error) {
-	select {
-	case pl.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	pl.mu.Lock()
-	if pl.closed {
-		pl.mu.Unlock()
-		<-pl.sem
-		return nil, errors.New("journal: closed")
-	}
-	for len(pl.idle) > 0 {
-		c := pl.idle[len(pl.idle)-1]
-		pl.idle = pl.idle[:len(pl.idle)-1]
-		if !c.IsClosed() {
-			pl.mu.Unlock()
-			return c, nil
-		}
-	}
-	pl.mu.Unlock()
-	c, err := pgx.ConnectConfig(ctx, pl.cfg)
-	if err != nil {
-		<-pl.sem
-		return nil, err
-	}
-	return c, nil
-}
-
-// release returns c to the pool, or closes it when it failed (its state is
-// unknown: a transaction may still be open on it).
-func (pl *pgPool) release(c *pgx.Conn, failed bool) {
-	defer func() { <-pl.sem }()
-	pl.mu.Lock()
-	if failed || pl.closed || c.IsClosed() || c.PgConn().TxStatus() != 'I' {
-		pl.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c.Close(ctx)
-		cancel()
-		return
-	}
-	pl.idle = append(pl.idle, c)
-	pl.mu.Unlock()
-}
-
-func (pl *pgPool) close() {
-	pl.mu.Lock()
-	pl.closed = true
-	idle := pl.idle
-	pl.idle = nil
-	pl.mu.Unlock()
-	for _, c := range idle {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c.Close(ctx)
-		cancel()
-	}
 }
 
 // tx runs fn in a READ COMMITTED transaction. When the connection turns out
@@ -287,29 +223,20 @@ func (pl *pgPool) close() {
 // restart), it retries once on a new one: nothing was written.
 func (p *PG) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	for try := 0; ; try++ {
-		c, err := p.pool.acquire(ctx)
+		tx, err := p.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 		if err != nil {
-			return err
-		}
-		tx, err := c.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-		if err != nil {
-			p.pool.release(c, true)
-			if try == 0 && ctx.Err() == nil {
+			if try == 0 && ctx.Err() == nil && !isPGError(err) {
 				continue
 			}
 			return err
 		}
-		err = fn(tx)
-		broken := false
-		if err == nil {
-			err = tx.Commit(ctx)
-			broken = err != nil && !isPGError(err)
-		} else if rerr := tx.Rollback(ctx); rerr != nil {
-			broken = true
+		if err = fn(tx); err == nil {
+			return tx.Commit(ctx)
 		}
-		// A refusal by the caller's check rolls back on a sound
-		// connection: keep it (opening one costs more than the check).
-		p.pool.release(c, broken)
+		// A refusal by the caller's check rolls back on a sound connection,
+		// which goes back to the pool; a failed rollback closes it, and
+		// pgxpool destroys a closed connection on release.
+		_ = tx.Rollback(ctx)
 		return err
 	}
 }
@@ -323,13 +250,20 @@ func isPGError(err error) bool {
 // read runs fn on a pooled connection, retrying once on a dead idle one.
 func (p *PG) read(ctx context.Context, fn func(pgQuerier) error) error {
 	for try := 0; ; try++ {
-		c, err := p.pool.acquire(ctx)
+		c, err := p.pool.Acquire(ctx)
 		if err != nil {
 			return p.scrub(err)
 		}
 		err = fn(c)
 		failed := err != nil && !isPGError(err)
-		p.pool.release(c, failed)
+		if failed {
+			// Its state is unknown (rows half read, a query cut): close
+			// it, so the pool destroys it instead of handing it out.
+			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			c.Conn().Close(cctx)
+			cancel()
+		}
+		c.Release()
 		if failed && try == 0 && ctx.Err() == nil { // a read is safe to repeat
 			continue
 		}
@@ -355,6 +289,20 @@ func encodeEntry(e Entry) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeLine is e's line as the stores write it, sealed (its MAC as the
+// last field) when s is not nil, and that MAC.
+func encodeLine(e Entry, s *Seal) ([]byte, string, error) {
+	e.MAC = ""
+	if s == nil {
+		b, err := encodeEntry(e)
+		return b, "", err
+	}
+	if s.key == nil {
+		return nil, "", fmt.Errorf("no journal key: %v", s.keyErr)
+	}
+	return s.seal(e)
 }
 
 func hashLine(b []byte) string {
@@ -389,6 +337,7 @@ func (p *PG) AppendGuarded(ctx context.Context, e Entry, since time.Time, check 
 		return Entry{}, err
 	}
 	var out Entry
+	var seq int64
 	var checkErr error
 	err := p.tx(ctx, func(tx pgx.Tx) error {
 		if check != nil {
@@ -406,7 +355,7 @@ func (p *PG) AppendGuarded(ctx context.Context, e Entry, since time.Time, check 
 		var err error
 		// Without a check, the lock is taken in the same round trip as
 		// the reads: the lock is held as briefly as possible.
-		out, err = pgAppend(ctx, tx, e, check == nil)
+		out, seq, err = pgAppend(ctx, tx, e, check == nil, p.seal)
 		return err
 	})
 	if checkErr != nil {
@@ -415,7 +364,19 @@ func (p *PG) AppendGuarded(ctx context.Context, e Entry, since time.Time, check 
 	if err != nil {
 		return Entry{}, fmt.Errorf("journal %s: append: %v", p.where, oneLineErr(p.scrub(err)))
 	}
+	if err := p.anchor(seq, out.MAC); err != nil {
+		return Entry{}, err
+	}
 	return out, nil
+}
+
+// anchor writes the head after a commit: the anchor never names a line
+// the database may not hold.
+func (p *PG) anchor(seq int64, mac string) error {
+	if p.seal == nil || seq == 0 {
+		return nil
+	}
+	return p.seal.writeHead(p.where, seq, mac)
 }
 
 func pgLock(ctx context.Context, q pgQuerier) error {
@@ -435,7 +396,7 @@ const pgStateSQL = `SELECT
 // here first when lock is set, in the same round trip as the reads). The
 // insert, the pending set's change and the NOTIFY (delivered at commit) go
 // in one more round trip.
-func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool) (Entry, error) {
+func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool, s *Seal) (Entry, int64, error) {
 	var seq int64
 	var last string
 	var lines []string
@@ -445,16 +406,17 @@ func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool) (Entry, erro
 	}
 	rb.Queue(pgStateSQL, e.JournalID).QueryRow(func(row pgx.Row) error { return row.Scan(&seq, &last, &lines) })
 	if err := q.SendBatch(ctx, rb).Close(); err != nil {
-		return Entry{}, err
+		return Entry{}, 0, err
 	}
 	e.Prev = ""
 	if seq > 0 {
 		e.Prev = hashLine([]byte(last))
 	}
-	b, err := encodeEntry(e)
+	b, mac, err := encodeLine(e, s)
 	if err != nil {
-		return Entry{}, err
+		return Entry{}, 0, err
 	}
+	e.MAC = mac
 	seq++
 	first := len(lines) == 0
 	k := KeyOf(e)
@@ -484,9 +446,9 @@ func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool) (Entry, erro
 	}
 	wb.Queue("SELECT pg_notify($1, $2)", pgChannel, strconv.FormatInt(seq, 10))
 	if err := q.SendBatch(ctx, wb).Close(); err != nil {
-		return Entry{}, err
+		return Entry{}, 0, err
 	}
-	return e, nil
+	return e, seq, nil
 }
 
 // Locked runs fn in one transaction holding the append lock: every host's
@@ -494,11 +456,13 @@ func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool) (Entry, erro
 // outcome for one attempt. fn's appends commit together when it returns nil.
 func (p *PG) Locked(ctx context.Context, fn func(tx Tx) error) error {
 	var fnErr error
+	var last *pgTx
 	err := p.tx(ctx, func(tx pgx.Tx) error {
 		if err := pgLock(ctx, tx); err != nil {
 			return err
 		}
-		fnErr = fn(pgTx{pgReader{tx}})
+		last = &pgTx{pgReader: pgReader{tx}, seal: p.seal}
+		fnErr = fn(last)
 		return fnErr
 	})
 	if fnErr != nil {
@@ -507,17 +471,27 @@ func (p *PG) Locked(ctx context.Context, fn func(tx Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("journal %s: %v", p.where, oneLineErr(p.scrub(err)))
 	}
-	return nil
+	return p.anchor(last.seq, last.mac)
 }
 
-type pgTx struct{ pgReader }
+// pgTx is a Locked section; it remembers its last append for the anchor.
+type pgTx struct {
+	pgReader
+	seal *Seal
+	seq  int64
+	mac  string
+}
 
 // Append writes e inside the Locked section (the lock is already held).
-func (t pgTx) Append(ctx context.Context, e Entry) (Entry, error) {
+func (t *pgTx) Append(ctx context.Context, e Entry) (Entry, error) {
 	if err := checkEntry(&e); err != nil {
 		return Entry{}, err
 	}
-	return pgAppend(ctx, t.q, e, false)
+	out, seq, err := pgAppend(ctx, t.q, e, false, t.seal)
+	if err == nil {
+		t.seq, t.mac = seq, out.MAC
+	}
+	return out, err
 }
 
 // Reads.
@@ -752,95 +726,39 @@ func (p *PG) Head(ctx context.Context) (Seq, error) {
 	return Seq(seq), err
 }
 
-// pgVerifyChunk is how many lines Verify holds at once: a journal of any
-// length is checked in bounded memory (a variable so tests can cut chunks
-// small).
-var pgVerifyChunk = 20000
-
-// lineNumber matches the line numbers in the verifier's messages, which
-// count lines of the text it was given; they are rewritten to seqs.
-var lineNumber = regexp.MustCompile(`\bline (\d+)\b`)
-
-// Verify streams every line in order through the file store's verifier, so
-// one verifier serves both stores: in chunks, each chunk after the first
-// starting with the previous chunk's last line, so every link of the chain
-// is checked once and memory stays bounded. A missing seq (a row removed by
-// a superuser with the triggers disabled) is reported too. Problems carry
-// the seq, which is the line number the same journal has as a file.
+// Verify streams every row in seq order through the verifier the file
+// store uses (one row in memory at a time, however long the history): the
+// chain, the MACs, the anchored head, and a seq that skips (rows removed)
+// are reported at the line number the same journal has as a file. A role
+// that can alter the journal is reported as a warning.
 func (p *PG) Verify(ctx context.Context) (Report, error) {
-	var rep Report
-	var seqs []int64 // of the chunk's lines; seqs[0] is the overlap line after the first chunk
-	var data []byte
-	var lastText []byte
-	want := int64(1)
-	flush := func(overlap bool) {
-		if len(seqs) == 0 || (overlap && len(seqs) == 1) {
-			return
-		}
-		r := verify(data)
-		at := func(pos int) int64 {
-			if pos >= 1 && pos <= len(seqs) {
-				return seqs[pos-1]
-			}
-			return int64(pos)
-		}
-		for _, pr := range r.Problems {
-			if overlap && pr.Line == 1 && !strings.HasPrefix(pr.Msg, "hash chain broken") {
-				continue // the overlap line's own problems were reported with its chunk
-			}
-			pr.Msg = lineNumber.ReplaceAllStringFunc(pr.Msg, func(m string) string {
-				n, _ := strconv.Atoi(m[len("line "):])
-				return fmt.Sprintf("line %d", at(n))
-			})
-			pr.Line = int(at(pr.Line))
-			rep.Problems = append(rep.Problems, pr)
-		}
-		rep.Entries += r.Entries
-		if overlap {
-			if _, why := decodeLine(line{n: 1, b: bytes.TrimSuffix(data[:bytes.IndexByte(data, '\n')+1], []byte("\n"))}); why == "" {
-				rep.Entries-- // counted with its own chunk
-			}
-		}
-	}
+	var v *verifier
 	err := p.read(ctx, func(q pgQuerier) error {
-		rep, seqs, data, lastText, want = Report{}, nil, nil, nil, 1
+		v = newVerifier(p.seal)
 		rows, err := q.Query(ctx, "SELECT seq, line FROM simdesk_journal ORDER BY seq")
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		overlap := false
+		want := int64(1)
 		for rows.Next() {
 			var seq int64
-			var text []byte
-			if err := rows.Scan(&seq, &text); err != nil {
+			if err := rows.Scan(&seq, nil); err != nil {
 				return err
 			}
 			if seq != want {
-				rep.Problems = append(rep.Problems, Problem{Line: int(want), Msg: fmt.Sprintf("lines %d to %d are missing from the database", want, seq-1)})
+				v.gap(int(want), int(seq-1))
 			}
 			want = seq + 1
-			seqs = append(seqs, seq)
-			data = append(append(data, text...), '\n')
-			lastText = text
-			if len(seqs) >= pgVerifyChunk {
-				flush(overlap)
-				last := seqs[len(seqs)-1]
-				seqs = append(seqs[:0], last)
-				data = append(append(data[:0], lastText...), '\n')
-				overlap = true
-			}
+			v.add(int(seq), rows.RawValues()[1], false)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		flush(overlap)
-		return nil
+		return rows.Err()
 	})
 	if err != nil {
 		return Report{}, err
 	}
-	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Line < rep.Problems[j].Line })
-	rep.OK = len(rep.Problems) == 0
-	return rep, nil
+	if msg := p.CanAlter(); msg != "" {
+		v.warn(0, "%s", msg)
+	}
+	return v.finish(), nil
 }

@@ -1,11 +1,5 @@
 package journal
 
-import (
-	"time"
-
-	"simdesk/model"
-)
-
 // Attempt is one top-up attempt: its intent and, once known, its outcome.
 type Attempt struct {
 	Intent Entry
@@ -83,66 +77,4 @@ func attempts(entries []Entry) []Attempt {
 		list = append(list, a)
 	}
 	return list
-}
-
-// Pending returns the intents whose outcome is unknown (no outcome yet, or
-// only "unknown"), in journal order: what the console shows as "outcome
-// unknown" at start and what `journal --reconcile` asks the providers about.
-func Pending(entries []Entry) []Entry {
-	var out []Entry
-	for _, a := range attempts(entries) {
-		if a.Pending() && a.Intent.Phase == PhaseIntent {
-			out = append(out, a.Intent)
-		}
-	}
-	return out
-}
-
-// Recent returns the n most recent attempts, newest first (all when n <= 0).
-func Recent(entries []Entry, n int) []Attempt {
-	list := attempts(entries)
-	if n <= 0 || n > len(list) {
-		n = len(list)
-	}
-	out := make([]Attempt, 0, n)
-	for i := len(list) - 1; i >= 0 && len(out) < n; i-- {
-		out = append(out, list[i])
-	}
-	return out
-}
-
-// LastAttempt is the duplicate guard: the most recent attempt, begun at or
-// after since, of the same offer on the same line with the same provider,
-// that was not rejected (ok, unknown or still pending). A rejected attempt
-// spent nothing, so retrying it is no duplicate.
-func LastAttempt(entries []Entry, provider, targetID, offerID string, since time.Time) (Attempt, bool) {
-	list := attempts(entries)
-	for i := len(list) - 1; i >= 0; i-- {
-		a := list[i]
-		in := a.Intent
-		if KeyOf(in) != (Key{Provider: provider, Line: model.NormalLine(model.IDType(in.TargetType), targetID), OfferID: offerID}) {
-			continue
-		}
-		if in.TS.Before(since) {
-			continue
-		}
-		if !a.Status().Spent() {
-			continue
-		}
-		return a, true
-	}
-	return Attempt{}, false
-}
-
-// ClaimedTransactions is the set of provider transaction ids already
-// recorded in outcomes, so that reconciliation never attributes one
-// transaction to two attempts.
-func ClaimedTransactions(entries []Entry) map[string]bool {
-	out := map[string]bool{}
-	for _, e := range entries {
-		if e.Phase == PhaseOutcome && e.TransactionID != "" {
-			out[e.TransactionID] = true
-		}
-	}
-	return out
 }

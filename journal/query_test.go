@@ -38,7 +38,7 @@ func TestPendingAndOutcomes(t *testing.T) {
 		at(outcome("d", model.TopupRejected, ""), 6),
 	}
 	// b has only an "unknown" outcome, c none: both pending, in order.
-	if got := ids(Pending(entries)); !reflect.DeepEqual(got, []string{"b", "c"}) {
+	if got := ids(refPending(entries)); !reflect.DeepEqual(got, []string{"b", "c"}) {
 		t.Errorf("Pending = %v", got)
 	}
 	outs := Outcomes(entries)
@@ -47,13 +47,13 @@ func TestPendingAndOutcomes(t *testing.T) {
 	}
 	// Reconciliation settles b; a later stray "unknown" does not unsettle it.
 	entries = append(entries, at(reconciled, 7), at(outcome("b", model.TopupUnknown, ""), 8))
-	if got := ids(Pending(entries)); !reflect.DeepEqual(got, []string{"c"}) {
+	if got := ids(refPending(entries)); !reflect.DeepEqual(got, []string{"c"}) {
 		t.Errorf("Pending after reconcile = %v", got)
 	}
 	if o := Outcomes(entries)["b"]; o.Status != model.TopupOK || !o.Reconciled || o.TransactionID != "trx-b" {
 		t.Errorf("Outcomes[b] = %+v", o)
 	}
-	if len(Pending(nil)) != 0 || len(Outcomes(nil)) != 0 {
+	if len(refPending(nil)) != 0 || len(Outcomes(nil)) != 0 {
 		t.Error("empty journal has pending attempts")
 	}
 }
@@ -66,7 +66,7 @@ func TestRecent(t *testing.T) {
 		at(intent("c", "op"), 3),
 		at(outcome("orphan", model.TopupOK, "trx-o"), 4), // its intent line was torn
 	}
-	all := Recent(entries, 0)
+	all := refRecent(entries, 0)
 	var got []string
 	for _, a := range all {
 		got = append(got, a.Intent.JournalID)
@@ -83,74 +83,45 @@ func TestRecent(t *testing.T) {
 	if all[0].Intent.Phase != PhaseOutcome || all[0].Outcome == nil || all[0].Status() != "ok" {
 		t.Errorf("orphan outcome: %+v", all[0])
 	}
-	if r := Recent(entries, 2); len(r) != 2 || r[0].Intent.JournalID != "orphan" || r[1].Intent.JournalID != "c" {
+	if r := refRecent(entries, 2); len(r) != 2 || r[0].Intent.JournalID != "orphan" || r[1].Intent.JournalID != "c" {
 		t.Errorf("Recent(2) = %+v", r)
 	}
-	if r := Recent(entries, 99); len(r) != 4 {
+	if r := refRecent(entries, 99); len(r) != 4 {
 		t.Errorf("Recent(99) has %d", len(r))
 	}
 	// An orphan outcome is not "pending": its outcome is known.
-	if got := ids(Pending(entries)); !reflect.DeepEqual(got, []string{"b", "c"}) {
+	if got := ids(refPending(entries)); !reflect.DeepEqual(got, []string{"b", "c"}) {
 		t.Errorf("Pending = %v", got)
 	}
 	// Recent keeps the intent's own fields, not the outcome's.
 	e2 := []Entry{at(outcome("x", "ok", "t"), 1), at(intent("x", "bob"), 0)}
-	if r := Recent(e2, 1); r[0].Intent.Phase != PhaseIntent || r[0].Intent.Operator != "bob" {
+	if r := refRecent(e2, 1); r[0].Intent.Phase != PhaseIntent || r[0].Intent.Operator != "bob" {
 		t.Errorf("outcome before intent: %+v", r[0])
 	}
 }
 
-func TestLastAttempt(t *testing.T) {
-	other := intent("other-line", "op")
-	other.TargetID = "33699999999"
-	otherOffer := intent("other-offer", "op")
-	otherOffer.OfferID = "offer-2"
-	otherProv := intent("other-prov", "op")
-	otherProv.Provider = "orange-2"
-	entries := []Entry{
-		at(intent("old", "op"), 0),
-		at(outcome("old", model.TopupOK, "t-old"), 1),
-		at(other, 20), at(otherOffer, 21), at(otherProv, 22),
-		at(intent("rej", "op"), 25),
-		at(outcome("rej", model.TopupRejected, ""), 26),
-	}
-	since := t0.Add(10 * time.Minute)
-	if a, ok := LastAttempt(entries, "orange", "33612345678", "offer-1", since); ok {
-		t.Errorf("rejected or old attempt counted as duplicate: %+v", a)
-	}
-	if a, ok := LastAttempt(entries, "orange", "33612345678", "offer-1", t0); !ok || a.Intent.JournalID != "old" || a.Status() != "ok" {
-		t.Errorf("ok attempt within window: %+v %v", a, ok)
-	}
-	for _, st := range []Status{"", model.TopupUnknown, model.TopupOK} {
-		e := append([]Entry{}, entries...)
-		e = append(e, at(intent("new", "op"), 30))
-		if st != "" {
-			e = append(e, at(outcome("new", st, ""), 31))
-		}
-		a, ok := LastAttempt(e, "orange", "33612345678", "offer-1", since)
-		if !ok || a.Intent.JournalID != "new" {
-			t.Errorf("status %q: %+v %v", st, a, ok)
+// refPending and refRecent are the whole-history answers the stores' indexed
+// reads must match (the tests' reference model): the intents whose outcome
+// is unknown, in journal order, and the n most recent attempts, newest first
+// (all when n <= 0).
+func refPending(entries []Entry) []Entry {
+	var out []Entry
+	for _, a := range attempts(entries) {
+		if a.Pending() && a.Intent.Phase == PhaseIntent {
+			out = append(out, a.Intent)
 		}
 	}
-	if a, ok := LastAttempt(entries, "orange", "33699999999", "offer-1", since); !ok || a.Intent.JournalID != "other-line" {
-		t.Errorf("other line: %+v %v", a, ok)
-	}
-	if _, ok := LastAttempt(nil, "orange", "1", "o", time.Time{}); ok {
-		t.Error("duplicate found in an empty journal")
-	}
+	return out
 }
 
-func TestClaimedTransactions(t *testing.T) {
-	rej := outcome("c", model.TopupRejected, "trx-c")
-	entries := []Entry{
-		intent("a", "op"), outcome("a", model.TopupOK, "trx-a"),
-		intent("b", "op"), outcome("b", model.TopupUnknown, ""),
-		intent("c", "op"), rej,
-		{JournalID: "d", Phase: PhaseIntent, TransactionID: "not-an-outcome"},
+func refRecent(entries []Entry, n int) []Attempt {
+	list := attempts(entries)
+	if n <= 0 || n > len(list) {
+		n = len(list)
 	}
-	got := ClaimedTransactions(entries)
-	want := map[string]bool{"trx-a": true, "trx-c": true}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ClaimedTransactions = %v", got)
+	out := make([]Attempt, 0, n)
+	for i := len(list) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, list[i])
 	}
+	return out
 }

@@ -38,7 +38,7 @@ func TestFileStoreReadsMatchWholeFile(t *testing.T) {
 	if err != nil || len(probs) != 0 {
 		t.Fatal(err, probs)
 	}
-	want := Recent(entries, 0)
+	want := refRecent(entries, 0)
 	if fmt.Sprint(aids(recent)) != fmt.Sprint(aids(want)) || len(recent) != 5 {
 		t.Fatalf("Recent = %v, want %v", aids(recent), aids(want))
 	}

@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,6 +106,84 @@ func NewDB(t testing.TB) string {
 		_ = c.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	return c.DSN(name)
+}
+
+// Roles are the DSNs of one fresh database as its three kinds of user:
+// the cluster's superuser, the schema's owner (simdesk_owner) and the
+// runtime role (simdesk_app), made by contrib/postgres/roles.sql exactly as
+// a deployment makes them.
+type Roles struct {
+	Super, Admin, App string
+}
+
+// TestPassword is the password the test roles get (a throwaway cluster
+// trusts loopback connections; a server of $SIMDESK_TEST_DATABASE_URL may
+// ask for it).
+const TestPassword = "simdesk-test-pw"
+
+var rolesMu sync.Mutex
+
+// NewRoles creates a fresh database (dropped when the test ends), runs the
+// deployment's roles.sql in it as the superuser, and returns its DSNs.
+func NewRoles(t testing.TB) Roles {
+	t.Helper()
+	super := NewDB(t)
+	sql, err := os.ReadFile(RolesSQL())
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	// Roles belong to the cluster: one database at a time creates them.
+	rolesMu.Lock()
+	defer rolesMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, super)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, string(sql)); err != nil {
+		t.Fatalf("pgtest: roles.sql: %v", err)
+	}
+	for _, r := range []string{"simdesk_owner", "simdesk_app"} {
+		if _, err := conn.Exec(ctx, "ALTER ROLE "+r+" PASSWORD '"+TestPassword+"'"); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+	}
+	return Roles{Super: super, Admin: AsRole(super, "simdesk_owner"), App: AsRole(super, "simdesk_app")}
+}
+
+// AsRole is dsn with another user (and the test password).
+func AsRole(dsn, role string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.User = url.UserPassword(role, TestPassword)
+	return u.String()
+}
+
+// AsSuper is a DSN of this cluster (any role) as the superuser, on the same
+// database.
+func AsSuper(t testing.TB, dsn string) string {
+	t.Helper()
+	c := Get(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su, err := url.Parse(c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = su.User
+	return u.String()
+}
+
+// RolesSQL is the path of contrib/postgres/roles.sql in this source tree.
+func RolesSQL() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "contrib", "postgres", "roles.sql")
 }
 
 // DSN is the cluster's DSN with another database name.

@@ -64,3 +64,26 @@ func TestRestart(t *testing.T) {
 	}
 	conn.Close(ctx)
 }
+
+// TestRolesLeastPrivilege: the runtime role made by roles.sql cannot create
+// in the schema; the owner can.
+func TestRolesLeastPrivilege(t *testing.T) {
+	ctx := context.Background()
+	r := NewRoles(t)
+	app, err := pgx.Connect(ctx, r.App)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close(ctx)
+	if _, err := app.Exec(ctx, "CREATE TABLE x (n int)"); err == nil {
+		t.Fatal("the runtime role created a table")
+	}
+	owner, err := pgx.Connect(ctx, r.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	if _, err := owner.Exec(ctx, "CREATE TABLE x (n int)"); err != nil {
+		t.Fatalf("the owner cannot create a table: %v", err)
+	}
+}
