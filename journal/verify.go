@@ -101,8 +101,11 @@ func (v *verifier) add(n int, b []byte, final bool) {
 		v.torn = nil
 	}
 	v.rep.Entries++
-	v.chain(n, e)
-	v.checkMAC(n, b, e)
+	// A line whose MAC fails is reported itself; its prev is then
+	// anyone's, so a mismatch says nothing of the line before.
+	if v.checkMAC(n, b, e) {
+		v.chain(n, e)
+	}
 	v.setPrev(n, b)
 }
 
@@ -141,19 +144,19 @@ func (v *verifier) chain(n int, e Entry) {
 	}
 }
 
-// checkMAC checks a sealed line's MAC; once a line carries one, every line
-// after it must.
-func (v *verifier) checkMAC(n int, b []byte, e Entry) {
+// checkMAC checks a sealed line's MAC (once a line carries one, every line
+// after it must); false when the line is reported for it.
+func (v *verifier) checkMAC(n int, b []byte, e Entry) bool {
 	if v.hasHead && int64(n) == v.head.Line {
 		v.headMAC = e.MAC
 	}
 	if e.MAC == "" {
 		if v.sealedAt > 0 {
 			v.problem(n, "line %d carries no MAC although line %d before it does: it was inserted, or rewritten without the key", n, v.sealedAt)
-			return
+			return false
 		}
 		v.rep.Plain++
-		return
+		return true
 	}
 	if v.sealedAt == 0 {
 		v.sealedAt = n
@@ -163,9 +166,11 @@ func (v *verifier) checkMAC(n int, b []byte, e Entry) {
 		v.unchecked++
 	case !v.seal.check(b):
 		v.problem(n, "line %d was altered: its MAC is not the journal key's (edited, inserted, or written without the key)", n)
+		return false
 	default:
 		v.rep.Sealed++
 	}
+	return true
 }
 
 // finish checks the head anchor and returns the report.
