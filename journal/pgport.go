@@ -20,24 +20,20 @@ import (
 // Import copies the file journal at path into this database, whose journal
 // must be empty, and returns the number of entries. The file must verify
 // clean (a torn or altered line would be carried into a chain that then
-// fails --verify): its problems are returned instead. Everything is written
-// in one transaction under the append lock, so no top-up interleaves and a
-// failed import leaves nothing behind; the rows are then read back and
-// compared with the file's lines.
+// fails --verify; MACs are checked with this store's key) and mean what a
+// store could have written (checkHistory): otherwise it is refused with
+// FILE:LINE and nothing is written. Everything is written in one
+// transaction under the append lock, so no top-up interleaves and a failed
+// import leaves nothing behind; the rows are then read back and compared
+// with the file's lines.
 func (p *PG) Import(ctx context.Context, path string) (int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, fmt.Errorf("import: %w", err)
 	}
-	rep := verify(data)
-	if !rep.OK {
-		return 0, fmt.Errorf("import: %s does not verify (%s): repair or keep it as a file", path, rep.Problems[0])
-	}
-	lines := splitLines(data)
-	entries := make([]Entry, len(lines))
-	for i, l := range lines {
-		e, _ := decodeLine(l) // verify accepted every line
-		entries[i] = e
+	lines, entries, err := importable(path, data, p.seal)
+	if err != nil {
+		return 0, err
 	}
 	err = p.tx(ctx, func(tx pgx.Tx) error {
 		if err := pgLock(ctx, tx); err != nil {
@@ -80,6 +76,11 @@ func (p *PG) Import(ctx context.Context, path string) (int, error) {
 	if err := p.compare(ctx, bytes.NewReader(data)); err != nil {
 		return 0, fmt.Errorf("import into %s: read back: %v", p.where, err)
 	}
+	if len(entries) > 0 {
+		if err := p.anchor(int64(len(entries)), entries[len(entries)-1].MAC); err != nil {
+			return 0, err
+		}
+	}
 	// Fresh statistics, so the planner uses the indexes on the imported
 	// history at once instead of waiting for autovacuum.
 	_ = p.read(ctx, func(q pgQuerier) error {
@@ -87,6 +88,40 @@ func (p *PG) Import(ctx context.Context, path string) (int, error) {
 		return err
 	})
 	return len(entries), nil
+}
+
+// importable checks a file journal for Import: it verifies (with the
+// store's key, not its head anchor: the file has its own), has no torn
+// line, and its history means something (checkHistory). It returns the
+// lines and their entries, or the first refusal as FILE:LINE.
+func importable(path string, data []byte, s *Seal) ([]line, []Entry, error) {
+	var keyOnly *Seal
+	if s != nil {
+		keyOnly = &Seal{keyPath: s.keyPath, key: s.key, keyErr: s.keyErr}
+	}
+	refuse := func(n int, msg string) error {
+		return fmt.Errorf("import: %s:%d: %s: the file does not verify; nothing imported (repair it, or keep it as a file)", path, n, msg)
+	}
+	rep := verifyData(data, keyOnly)
+	if !rep.OK {
+		return nil, nil, refuse(rep.Problems[0].Line, rep.Problems[0].Msg)
+	}
+	for _, w := range rep.Warnings {
+		if w.Line > 0 {
+			return nil, nil, refuse(w.Line, w.Msg)
+		}
+	}
+	lines := splitLines(data)
+	entries := make([]Entry, len(lines))
+	nums := make([]int, len(lines))
+	for i, l := range lines {
+		entries[i], _ = decodeLine(l) // verify accepted every line
+		nums[i] = l.n
+	}
+	if pr := checkHistory(entries, nums); pr != nil {
+		return nil, nil, fmt.Errorf("import: %s:%d: %s: nothing imported", path, pr.Line, pr.Msg)
+	}
+	return lines, entries, nil
 }
 
 // Export writes this database's journal to a new file at path (it must not

@@ -62,7 +62,7 @@ type verifier struct {
 
 func newVerifier(s *Seal) *verifier {
 	v := &verifier{seal: s}
-	if s != nil {
+	if s != nil && s.head != "" {
 		v.head, v.hasHead, v.headErr = s.readHead()
 	}
 	return v
@@ -186,7 +186,9 @@ func (v *verifier) finish() Report {
 		v.problem(v.sealedAt, "the MACs of %d lines (from line %d) cannot be checked: %v", v.unchecked, v.sealedAt, v.seal.keyErr)
 	}
 	if v.seal != nil {
-		v.checkHead()
+		if v.seal.head != "" {
+			v.checkHead()
+		}
 		if v.rep.Plain > 0 && v.sealedAt > 0 {
 			v.warn(0, "%d lines before line %d were written before the journal key existed: the hash chain alone checks them (the MAC of line %d covers it)",
 				v.rep.Plain, v.sealedAt, v.sealedAt)
