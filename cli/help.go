@@ -70,10 +70,11 @@ Flags:
            --yes                do not ask for confirmation
   journal  --pending            only attempts whose outcome is unknown
            --reconcile          ask providers what became of pending attempts
-           --verify             check the hash chain (exit 7 when broken)
+           --verify             check the hash chain, MACs and head (exit 7 when broken)
            -n N                 at most N attempts, newest first (0 = all)
            --export FILE        PostgreSQL journal to a new file
            --import FILE        file journal into an empty PostgreSQL journal
+           --migrate            create or migrate the PostgreSQL schema as its owner
   serve    --listen ADDR        SSH address to listen on
            --operators FILE     operators' public keys and roles
            --host-key FILE      the server's SSH host key

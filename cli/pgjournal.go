@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"simdesk/config"
@@ -19,31 +20,123 @@ import (
 const pgOpenTimeout = 10 * time.Second
 
 // openJournal opens the journal the config names: PostgreSQL when it gives
-// a DSN (its password registered with the redactor first, so no message can
-// carry it), else the file. The error is one line.
+// a DSN (its passwords registered with the redactor first, so no message
+// can carry them; the schema migrated first when the owner's DSN is set),
+// else the file; with the MAC key of journal_key_file, created at first
+// start. The error is one line.
 func openJournal(cfg *config.Config, red *httpx.Redactor) (journal.Store, error) {
 	dsn := cfg.JournalDSN.Reveal()
 	if dsn == "" {
+		seal, err := journalSeal(cfg, journalIdentity(cfg), true)
+		if err != nil {
+			return nil, fmt.Errorf("cannot open the journal %s: %v", cfg.Journal, err)
+		}
 		j, err := journal.Open(cfg.Journal)
 		if err != nil {
 			return nil, fmt.Errorf("cannot open the journal %s: %v", cfg.Journal, err)
 		}
+		if seal != nil {
+			j.SetSeal(seal)
+		}
 		return j, nil
 	}
-	if pw := journal.DSNPassword(dsn); pw != "" && red != nil {
-		red.Add(pw)
+	admin := cfg.JournalAdminDSN.Reveal()
+	for _, d := range []string{dsn, admin} {
+		if pw := journal.DSNPassword(d); pw != "" && red != nil {
+			red.Add(pw)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pgOpenTimeout)
-	defer cancel()
-	p, err := journal.OpenPG(ctx, dsn)
-	if err != nil {
+	redact := func(err error) error {
 		msg := err.Error()
 		if red != nil {
 			msg = red.Redact(msg)
 		}
-		return nil, errors.New("cannot open the journal: " + msg)
+		return errors.New("cannot open the journal: " + msg)
+	}
+	seal, err := journalSeal(cfg, journalIdentity(cfg), true)
+	if err != nil {
+		return nil, redact(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pgOpenTimeout)
+	defer cancel()
+	p, err := journal.OpenPGWith(ctx, dsn, journal.PGOptions{AdminDSN: admin, Seal: seal})
+	if err != nil {
+		return nil, redact(err)
 	}
 	return p, nil
+}
+
+// journalIdentity names the configured journal for its head anchor: the
+// file's absolute path, or the database (never a user or password).
+func journalIdentity(cfg *config.Config) string {
+	if dsn := cfg.JournalDSN.Reveal(); dsn != "" {
+		return journal.PGIdentity(dsn)
+	}
+	if abs, err := filepath.Abs(cfg.Journal); err == nil {
+		return abs
+	}
+	return cfg.Journal
+}
+
+// journalSeal is the journal's key and head anchor: created when missing
+// for a store that appends (create), only read for one that verifies
+// (a key it cannot read is then reported by Verify). nil when the config
+// names no key file (a config built by a test).
+func journalSeal(cfg *config.Config, identity string, create bool) (*journal.Seal, error) {
+	if cfg.JournalKeyFile == "" {
+		return nil, nil
+	}
+	head := journal.HeadPath(cfg.JournalHeads, identity)
+	if !create {
+		return journal.ReadSeal(cfg.JournalKeyFile, head), nil
+	}
+	return journal.OpenSeal(cfg.JournalKeyFile, head)
+}
+
+// journalMigrate runs `journal --migrate`: the PostgreSQL schema created or
+// brought to this build's version as its owner (journal_admin_dsn_env, else
+// the journal's own DSN for a one-role set-up), and the runtime role
+// granted what it needs.
+func journalMigrate(ctx context.Context, env Env, cfg *config.Config, red *httpx.Redactor) int {
+	dsn := cfg.JournalDSN.Reveal()
+	if dsn == "" {
+		return fail(env, usageErr("--migrate creates the PostgreSQL journal's schema: set journal = \"postgres://…\" (or journal_dsn_env) in the config first"))
+	}
+	admin := cfg.JournalAdminDSN.Reveal()
+	if admin == "" && cfg.JournalAdminEnv != "" {
+		return fail(env, usageErr("journal_admin_dsn_env names %s, which is unset: set it to the schema owner's DSN", cfg.JournalAdminEnv))
+	}
+	if admin == "" {
+		admin = dsn
+	}
+	for _, d := range []string{dsn, admin} {
+		if pw := journal.DSNPassword(d); pw != "" {
+			red.Add(pw)
+		}
+	}
+	mctx, cancel := context.WithTimeout(ctx, pgOpenTimeout)
+	defer cancel()
+	m, err := journal.MigratePG(mctx, admin, dsn)
+	if err != nil {
+		return fail(env, errors.New(red.Redact(err.Error())))
+	}
+	what := fmt.Sprintf("journal schema of %s at version %d", journal.PGIdentity(dsn), m.To)
+	if m.From != m.To {
+		what += fmt.Sprintf(" (was %d), migrated as %s", m.From, m.Owner)
+	}
+	if m.Granted != "" {
+		what += fmt.Sprintf("; role %s may insert and read, and nothing more", m.Granted)
+	}
+	fmt.Fprintln(env.Stdout, what)
+	return ExitOK
+}
+
+// warnJournalRole is the one line `serve` logs at start when its database
+// role could alter the journal (a superuser, the owner, UPDATE granted).
+func warnJournalRole(env Env, s *session) {
+	if p, ok := s.journal.(*journal.PG); ok && p.CanAlter() != "" {
+		fmt.Fprintln(env.Stderr, "simdesk serve: warning: journal "+p.CanAlter())
+	}
 }
 
 // journalMove runs `journal --export FILE` (the PostgreSQL journal into a

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return failConfig(env, err)
 	}
 	defer s.Close()
+	warnJournalRole(env, s)
 	sc := s.cfg.Serve
 	def := config.DefaultServe(env.Getenv)
 	pick := func(flagV, cfgV, defV string) string {

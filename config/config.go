@@ -196,7 +196,17 @@ type Config struct {
 	// or journal_dsn_env), "" for the file journal. A Secret: it may hold a
 	// password.
 	JournalDSN Secret
-	History    string // the search history file
+	// JournalAdminDSN is the schema owner's DSN (journal_admin_dsn_env),
+	// used at start for migrations only; "" when not set. JournalAdminEnv
+	// names its variable, for messages.
+	JournalAdminDSN Secret
+	JournalAdminEnv string
+	// JournalKeyFile holds the journal's MAC key (journal_key_file);
+	// JournalHeads is the directory of the journals' head anchors (the
+	// state directory). "" for both: lines are chained, not MAC'd.
+	JournalKeyFile string
+	JournalHeads   string
+	History        string // the search history file
 	// Environment is demo, sandbox or production: shown at all times.
 	Environment string
 	// MaskIdentifiers hides MSISDN/SIM ids on screen except their last 4
@@ -232,8 +242,10 @@ func (c *Config) Secrets() []string {
 			out = append(out, s)
 		}
 	}
-	if pw := journal.DSNPassword(c.JournalDSN.Reveal()); pw != "" {
-		out = append(out, pw)
+	for _, dsn := range []Secret{c.JournalDSN, c.JournalAdminDSN} {
+		if pw := journal.DSNPassword(dsn.Reveal()); pw != "" {
+			out = append(out, pw)
+		}
 	}
 	return out
 }
@@ -250,6 +262,8 @@ func Demo(env func(string) string) *Config {
 	return &Config{
 		Operator:        defaultOperator(env),
 		Journal:         filepath.Join(state, "demo-journal.jsonl"),
+		JournalKeyFile:  filepath.Join(state, "journal.key"),
+		JournalHeads:    state,
 		History:         filepath.Join(state, "history"),
 		Environment:     EnvDemo,
 		DuplicateWindow: DefaultDuplicateWindow,

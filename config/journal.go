@@ -3,6 +3,7 @@ package config
 import (
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"simdesk/journal"
@@ -56,6 +57,36 @@ func (p *parser) journal(t *table, c *Config, def string) {
 	}
 	if c.JournalDSN != "" {
 		c.Journal = journal.RedactDSN(string(c.JournalDSN))
+	}
+	state := filepath.Dir(def)
+	c.JournalKeyFile = p.pathKey(t, "journal_key_file", filepath.Join(state, "journal.key"))
+	c.JournalHeads = state
+	p.journalAdmin(t, c)
+}
+
+// journalAdmin reads journal_admin_dsn_env: the variable holding the DSN of
+// the schema's owner role, which creates and migrates the PostgreSQL
+// schema (at start, or `journal --migrate`) while simdesk runs as a role
+// that cannot alter the journal. An unset variable is no error: a host
+// that does not migrate (a back office running --verify) need not hold it.
+func (p *parser) journalAdmin(t *table, c *Config) {
+	name, ok := t.str("journal_admin_dsn_env")
+	if !ok {
+		return
+	}
+	switch v := strings.TrimSpace(p.env(name)); {
+	case !validEnvName.MatchString(name):
+		t.bad("journal_admin_dsn_env", "%q is not an environment variable name", clipValue(name))
+	case c.JournalDSN == "":
+		t.bad("journal_admin_dsn_env", "needs a PostgreSQL journal (journal = \"postgres://…\" or journal_dsn_env)")
+	case v == "":
+		c.JournalAdminEnv = name
+	case !journal.IsPostgresDSN(v):
+		t.bad("journal_admin_dsn_env", "environment variable %s must hold a postgres:// DSN", name)
+	case checkDSN(v) != "":
+		t.bad("journal_admin_dsn_env", "environment variable %s: %s", name, checkDSN(v))
+	default:
+		c.JournalAdminEnv, c.JournalAdminDSN = name, Secret(v)
 	}
 }
 

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,5 +62,52 @@ func TestJournalDSN(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJournalAdminAndKey: journal_admin_dsn_env holds the schema owner's
+// DSN (a secret, its password redacted; an unset variable is no error, a
+// file journal refuses it); journal_key_file defaults to the state
+// directory, next to the head anchors.
+func TestJournalAdminAndKey(t *testing.T) {
+	env := testEnv(map[string]string{"LLA_SECRET": "s", "XDG_STATE_HOME": "/st",
+		"JDSN": "postgres://simdesk_app@db.example/simdesk", "ADSN": "postgres://simdesk_owner:0wnerpw@db.example/simdesk", "BAD": "/x"})
+	for _, c := range []struct {
+		name, top, admin, problem string
+	}{
+		{"admin from env", "journal_dsn_env = \"JDSN\"\njournal_admin_dsn_env = \"ADSN\"", "postgres://simdesk_owner:0wnerpw@db.example/simdesk", ""},
+		{"admin unset", "journal_dsn_env = \"JDSN\"\njournal_admin_dsn_env = \"NOPE\"", "", ""},
+		{"admin not a dsn", "journal_dsn_env = \"JDSN\"\njournal_admin_dsn_env = \"BAD\"", "", "must hold a postgres:// DSN"},
+		{"admin with a file journal", `journal_admin_dsn_env = "ADSN"`, "", "needs a PostgreSQL journal"},
+		{"admin bad name", "journal_dsn_env = \"JDSN\"\njournal_admin_dsn_env = \"A B\"", "", "not an environment variable name"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := c.top + "\n" + minimal
+			cfg, err := Parse(writeConfig(t, text, 0o644), []byte(text), env)
+			if c.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), c.problem) || strings.Contains(err.Error(), "0wnerpw") {
+					t.Fatalf("err %v, want %q without the password", err, c.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.JournalAdminDSN.Reveal() != c.admin || strings.Contains(fmt.Sprintf("%v %+v", cfg, cfg), "0wnerpw") {
+				t.Fatalf("admin DSN %q", cfg.JournalAdminDSN.Reveal())
+			}
+			if c.admin != "" && !slices.Contains(cfg.Secrets(), "0wnerpw") {
+				t.Fatal("the admin DSN's password is not among the secrets to redact")
+			}
+			if cfg.JournalKeyFile != "/st/simdesk/journal.key" || cfg.JournalHeads != "/st/simdesk" {
+				t.Fatalf("key file %q, heads %q", cfg.JournalKeyFile, cfg.JournalHeads)
+			}
+		})
+	}
+	text := "journal_key_file = \"keys/j.key\"\n" + minimal
+	path := writeConfig(t, text, 0o644)
+	cfg, err := Parse(path, []byte(text), env)
+	if err != nil || cfg.JournalKeyFile != filepath.Join(filepath.Dir(path), "keys", "j.key") {
+		t.Fatalf("journal_key_file: %q %v", cfg.JournalKeyFile, err)
 	}
 }

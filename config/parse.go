@@ -22,7 +22,7 @@ import (
 // The keys of the file. Anything else is an unknown key: a typo must be
 // reported, not silently ignored (a misspelt readonly would spend money).
 var (
-	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "history", "environment",
+	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "journal_admin_dsn_env", "journal_key_file", "history", "environment",
 		"mask_identifiers", "duplicate_window", "settle_time", "provider", "serve"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
 		"client_secret_env", "client_secret_file", "client_secret", "timeout"}

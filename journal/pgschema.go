@@ -231,3 +231,14 @@ func (p *PG) CanAlter() string {
 	}
 	return p.alter + ": it can alter the journal; run simdesk as a runtime role with only INSERT and SELECT (README: the journal in PostgreSQL)"
 }
+
+// PGIdentity names the database a DSN points at (host, port, database;
+// no user, no password), for the head anchor's file name: the runtime and
+// the owner's DSNs of one database name the same journal.
+func PGIdentity(dsn string) string {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return RedactDSN(dsn)
+	}
+	return fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+}
