@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,4 +92,49 @@ func TestPGImportRefusesInventedHistory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzImportable: whatever a file to import holds, the check never panics;
+// a refusal is one line naming FILE:LINE, and what it accepts verifies and
+// has one intent per journal id with its outcomes after it.
+func FuzzImportable(f *testing.F) {
+	dir := f.TempDir()
+	path := filepath.Join(dir, "seed.jsonl")
+	j, err := Open(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range []Entry{pgIntent("a", "33612345678", "o1", time.Time{}), pgOutcome("a", StatusOK, "T", time.Time{}), pgIntent("b", "1", "o", time.Time{})} {
+		if _, err := j.Append(context.Background(), e); err != nil {
+			f.Fatal(err)
+		}
+	}
+	j.Close()
+	seed, _ := os.ReadFile(path)
+	f.Add(seed)
+	f.Add([]byte(""))
+	f.Add(seed[:len(seed)-10])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, entries, err := importable("F.jsonl", data, nil)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "import: F.jsonl:") || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("refusal %q", err)
+			}
+			return
+		}
+		if !verify(data).OK {
+			t.Fatal("accepted a file that does not verify")
+		}
+		seen := map[string]bool{}
+		for _, e := range entries {
+			if e.Phase == PhaseIntent {
+				if seen[e.JournalID] {
+					t.Fatalf("accepted a second intent of %s", e.JournalID)
+				}
+				seen[e.JournalID] = true
+			} else if !seen[e.JournalID] {
+				t.Fatalf("accepted an outcome of %s before its intent", e.JournalID)
+			}
+		}
+	})
 }

@@ -456,11 +456,20 @@ func (j *File) Entries() ([]Entry, []Problem, error) {
 // removed or inserted one where the chain breaks, a removed tail from the
 // anchor.
 func (j *File) Verify(ctx context.Context) (Report, error) {
+	j.mu.Lock()
+	s := j.seal
+	j.mu.Unlock()
+	// The head is read before the lines: an append between the two then
+	// only makes the file longer than the anchor, never shorter.
+	v := newVerifier(s)
 	data, err := j.read(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	return verifyData(data, j.seal), nil
+	for _, l := range splitLines(data) {
+		v.add(l.n, l.b, l.final)
+	}
+	return v.finish(), nil
 }
 
 // line is one line of the file with its number.

@@ -3,7 +3,9 @@ package journal
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,5 +195,75 @@ func TestPGSealedImportOfAFileWrittenBeforeTheKey(t *testing.T) {
 	rep, err := p.Verify(ctx)
 	if err != nil || !rep.OK || rep.Plain != 2 || rep.Sealed != 1 || len(rep.Warnings) != 1 {
 		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+// TestSealedConcurrentAppends: eight handles (as eight processes of one
+// host, each with its own Seal on the same key and anchor) append at once
+// to a file and to a PostgreSQL journal; a verify running meanwhile and
+// one after never see a false removed tail, and every line is sealed.
+func TestSealedConcurrentAppends(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key, head := dir+"/k", dir+"/head.json"
+	seal := func() *Seal {
+		s, err := OpenSeal(key, head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	_, r := openPGRoles(t, seal())
+	filePath := dir + "/j.jsonl"
+	open := map[string]func() Store{
+		"file": func() Store {
+			j, err := Open(filePath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j.SetSeal(seal())
+			return j
+		},
+		"postgres": func() Store {
+			p, err := OpenPGWith(ctx, r.App, PGOptions{Seal: seal()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		},
+	}
+	for name, o := range open {
+		t.Run(name, func(t *testing.T) {
+			os.Remove(head)
+			stores := make([]Store, 8)
+			for i := range stores {
+				stores[i] = o()
+				defer stores[i].Close()
+			}
+			var wg sync.WaitGroup
+			for i, s := range stores {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for k := 0; k < 5; k++ {
+						if _, err := s.Append(ctx, pgIntent(fmt.Sprintf("%s%d-%d", name, i, k), "33612345678", "o1", time.Time{})); err != nil {
+							t.Error(err)
+						}
+						if k == 2 && i == 0 {
+							if rep, err := stores[7].Verify(ctx); err != nil || !rep.OK {
+								t.Errorf("verify during appends: %+v %v", rep, err)
+							}
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			v := o()
+			defer v.Close()
+			rep, err := v.Verify(ctx)
+			if err != nil || !rep.OK || rep.Sealed != 40 || len(rep.Warnings) != 0 {
+				t.Fatalf("verify: %+v %v", rep, err)
+			}
+		})
 	}
 }

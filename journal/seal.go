@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 )
 
@@ -215,11 +214,13 @@ func (s *Seal) writeHead(where string, line int64, mac string) error {
 	if err := os.MkdirAll(filepath.Dir(s.head), 0o700); err != nil {
 		return fmt.Errorf("journal head anchor: %w", err)
 	}
-	tmp := s.head + ".tmp" + strconv.Itoa(os.Getpid())
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// A temporary name of its own: two stores of one journal in one
+	// process, or two processes, never write the same temporary file.
+	f, err := os.CreateTemp(filepath.Dir(s.head), filepath.Base(s.head)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("journal head anchor: %w", err)
 	}
+	tmp := f.Name()
 	_, err = f.Write(append(b, '\n'))
 	if err == nil {
 		err = f.Sync()

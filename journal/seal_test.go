@@ -243,3 +243,46 @@ func reportText(r Report) string {
 	}
 	return b.String()
 }
+
+// FuzzSealedTamper: a sealed journal of three lines holding any operator
+// and reason verifies; any single byte changed, anywhere, is a problem
+// (the anchored head covers a change that only tears the last line).
+func FuzzSealedTamper(f *testing.F) {
+	f.Add("alice", "ok", uint16(0), byte('x'))
+	f.Add("bob", `<&> "q" é`, uint16(300), byte('\n'))
+	f.Add("", "\x00\xff", uint16(65535), byte('}'))
+	dir := f.TempDir()
+	s, err := OpenSeal(filepath.Join(dir, "k"), HeadPath(dir, "fuzz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, operator, reason string, at uint16, b byte) {
+		path := filepath.Join(t.TempDir(), "j.jsonl")
+		j, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.SetSeal(s)
+		for i := 0; i < 3; i++ {
+			e := intent(fmt.Sprintf("f%d", i), operator)
+			e.Reason = reason
+			if _, err := j.Append(context.Background(), e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		j.Close()
+		raw, _ := os.ReadFile(path)
+		if r := verifyFile(t, path, s); !r.OK || r.Sealed != 3 {
+			t.Fatalf("clean: %+v", r)
+		}
+		i := int(at) % len(raw)
+		if raw[i] == b {
+			return
+		}
+		raw[i] = b
+		os.WriteFile(path, raw, 0o600)
+		if r := verifyFile(t, path, s); r.OK {
+			t.Fatalf("byte %d changed to %q and the journal still verifies: %+v", i, b, r)
+		}
+	})
+}
