@@ -11,7 +11,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"simdesk/config"
 	"simdesk/journal/pgtest"
+	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
 )
 
@@ -171,5 +173,16 @@ func TestJournalMigrateAndRolesPG(t *testing.T) {
 	code, _, errs = run(t, env, "", "journal", "--verify")
 	if code != ExitVerify || !strings.Contains(errs, "line 2: line 2 was altered") {
 		t.Fatalf("verify after the owner's rewrite of the last row: %d %q", code, errs)
+	}
+}
+
+// TestMigrateRefusedOverSSH: a command run by the server for an SSH
+// session never migrates, whoever asks, and says so in one line.
+func TestMigrateRefusedOverSSH(t *testing.T) {
+	var out, errb bytes.Buffer
+	cfg := &config.Config{JournalDSN: "postgres://simdesk_app@127.0.0.1:1/simdesk", JournalAdminDSN: "postgres://simdesk_owner:pw@127.0.0.1:1/simdesk"}
+	code := journalMigrate(context.Background(), Env{Stdout: &out, Stderr: &errb, shared: &session{cfg: cfg}}, cfg, httpx.NewRedactor())
+	if code != ExitUsage || !strings.Contains(errb.String(), "not available over SSH") || out.Len() != 0 {
+		t.Fatalf("over SSH: %d %q %q", code, out.String(), errb.String())
 	}
 }

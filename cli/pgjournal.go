@@ -98,6 +98,10 @@ func journalSeal(cfg *config.Config, identity string, create bool) (*journal.Sea
 // the journal's own DSN for a one-role set-up), and the runtime role
 // granted what it needs.
 func journalMigrate(ctx context.Context, env Env, cfg *config.Config, red *httpx.Redactor) int {
+	if env.shared != nil {
+		// The owner's DSN is the server's, never a session's to use.
+		return fail(env, usageErr("--migrate is not available over SSH: run it on the server's host"))
+	}
 	dsn := cfg.JournalDSN.Reveal()
 	if dsn == "" {
 		return fail(env, usageErr("--migrate creates the PostgreSQL journal's schema: set journal = \"postgres://…\" (or journal_dsn_env) in the config first"))
