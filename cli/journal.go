@@ -134,7 +134,7 @@ func journalResolve(ctx context.Context, env Env, s *session, f journalFlags) in
 	if f.c.format == "json" {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetEscapeHTML(false)
-		_ = enc.Encode(w)
+		_ = enc.Encode(listed(w))
 	} else {
 		fmt.Fprintf(env.Stdout, "resolved %s → %s %s (by %s)\n", w.JournalID, w.Status, w.TransactionID, w.ResolvedBy)
 	}
@@ -182,7 +182,9 @@ func journalReconcile(ctx context.Context, env Env, s *session, out *journalJSON
 	if err != nil {
 		return 0, err
 	}
-	out.Reconciled = appended
+	for _, e := range appended {
+		out.Reconciled = append(out.Reconciled, listed(e))
+	}
 	code := ExitOK
 	for _, u := range unresolved {
 		out.Unresolved = append(out.Unresolved, unresolvedJSON{u.JournalID, oneLine(u.Err.Error())})
@@ -222,6 +224,14 @@ func journalVerify(ctx context.Context, env Env, s *session, out *journalJSON) (
 	return ExitVerify, nil
 }
 
+// listed is an entry as the journal's listing shows it: without its MAC,
+// which proves the line in the store and means nothing out of it (the
+// listing's keys stay those of the contract).
+func listed(e journal.Entry) journal.Entry {
+	e.MAC = ""
+	return e
+}
+
 // journalAttempts adds the attempts to list: every pending one (from the
 // journal's index, however old) or the n most recent.
 func journalAttempts(ctx context.Context, s *session, f journalFlags, out *journalJSON) error {
@@ -249,7 +259,12 @@ func journalAttempts(ctx context.Context, s *session, f journalFlags, out *journ
 		if f.pending && !a.Pending() {
 			continue
 		}
-		out.Attempts = append(out.Attempts, attemptJSON{Entry: a.Intent, Outcome: a.Outcome, Pending: a.Pending()})
+		aj := attemptJSON{Entry: listed(a.Intent), Pending: a.Pending()}
+		if a.Outcome != nil {
+			o := listed(*a.Outcome)
+			aj.Outcome = &o
+		}
+		out.Attempts = append(out.Attempts, aj)
 	}
 	return nil
 }

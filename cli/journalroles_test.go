@@ -49,6 +49,9 @@ func TestJournalVerifyJSONAndTornTail(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(out, `"journal_id"`) || strings.Contains(out, `"mac"`) {
+		t.Fatalf("the listing shows no attempt, or the lines' MACs:\n%s", out)
+	}
 	var v map[string]any
 	if err := json.Unmarshal(doc["verify"], &v); err != nil {
 		t.Fatal(err)
