@@ -3,9 +3,11 @@
 // appended when known, so that an attempt is never lost if the network or
 // the console dies half-way, and an attempt whose outcome is unknown is
 // found again at the next start and reconciled. Each line records the
-// SHA-256 of the line before it, so an edited, removed or inserted line is
-// detected by Verify. Several processes may append to one journal at once:
-// appends take an exclusive file lock.
+// SHA-256 of the line before it and, with a Seal, an HMAC under a key the
+// store never holds, and the head is anchored outside the store, so an
+// edited, removed, inserted or cut line is detected by Verify (verify.go,
+// seal.go). Several processes may append to one journal at once: appends
+// take an exclusive file lock.
 package journal
 
 import (
