@@ -45,6 +45,21 @@ var benchKinds = []struct {
 		}
 		return p
 	}},
+	// With the journal key and head anchor (what simdesk runs with).
+	{"postgres-sealed", func(b *testing.B, file string) Store {
+		dir := b.TempDir()
+		s, err := OpenSeal(filepath.Join(dir, "k"), HeadPath(dir, "bench"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, _ := openPGRoles(b, s)
+		if file != "" {
+			if _, err := p.Import(context.Background(), file); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return p
+	}},
 }
 
 var errBenchDup = errors.New("duplicate")
