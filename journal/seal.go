@@ -105,6 +105,10 @@ func readKey(path string) ([]byte, error) {
 	return key, nil
 }
 
+// createKey writes a new key to a temporary file and links it into place,
+// so that the key file appears whole or not at all: two processes starting
+// at once never read half a key (the one that loses the race reads the
+// other's; os.ErrExist tells it to).
 func createKey(path string) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -114,10 +118,12 @@ func createKey(path string) error {
 	if _, err := rand.Read(key[:]); err != nil {
 		return fmt.Errorf("journal key: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".new*") // 0600
 	if err != nil {
-		return err
+		return fmt.Errorf("journal key: %w", err)
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
 	_, err = f.WriteString(hex.EncodeToString(key[:]) + "\n")
 	if err == nil {
 		err = f.Sync()
@@ -125,8 +131,13 @@ func createKey(path string) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Link(tmp, path)
+	}
+	if errors.Is(err, os.ErrExist) {
+		return err
+	}
 	if err != nil {
-		os.Remove(path)
 		return fmt.Errorf("journal key %s: %w", path, err)
 	}
 	syncDir(dir)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -285,4 +286,34 @@ func FuzzSealedTamper(f *testing.F) {
 			t.Fatalf("byte %d changed to %q and the journal still verifies: %+v", i, b, r)
 		}
 	})
+}
+
+// TestSealKeyCreatedOnce: processes starting at once with no key all end
+// up with the same whole key.
+func TestSealKeyCreatedOnce(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "state", "journal.key")
+	keys := make([][]byte, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := OpenSeal(key, HeadPath(dir, "x"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			keys[i] = s.key
+		}()
+	}
+	wg.Wait()
+	for i := range keys {
+		if len(keys[i]) != keyBytes || string(keys[i]) != string(keys[0]) {
+			t.Fatalf("process %d got another key", i)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "state", "*.new*")); len(left) != 0 {
+		t.Fatalf("temporary key files left: %v", left)
+	}
 }
