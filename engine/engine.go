@@ -15,6 +15,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // Registered is a configured provider with its stock settings.
@@ -96,7 +97,7 @@ type Engine struct {
 
 	mu       *sync.Mutex // guards health and the top-up in-flight set; shared by As copies
 	health   map[string]*breaker
-	inFlight map[string]bool
+	inFlight map[topup.Key]string // top-ups in flight → the operator sending each; guarded by mu
 
 	actor *Actor // who this copy acts as (As); nil for the standalone engine
 	hooks *hooks // journal listeners and access log, shared by As copies
@@ -107,7 +108,7 @@ func New(o Options, ps ...Registered) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{flying: map[string]string{}}}
+	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[topup.Key]string{}, mu: &sync.Mutex{}, hooks: &hooks{}}
 	for i, r := range ps {
 		if r.StockRefresh <= 0 {
 			r.StockRefresh = 30 * time.Second
@@ -154,13 +155,20 @@ func (e *Engine) Accepting(t model.IDType) []string {
 	return out
 }
 
-// ErrUnknownProvider is returned for a --provider name not in the config.
+// ErrUnknownProvider is wrapped by every error for a provider name not in
+// the config (UnknownProvider): errors.Is(err, ErrUnknownProvider) finds it,
+// and errors.As still finds the *model.InputError (exit 2, nothing sent).
 var ErrUnknownProvider = errors.New("unknown provider")
 
 // UnknownProvider builds a one-line input error naming the known providers.
 func (e *Engine) UnknownProvider(name string) error {
-	return &model.InputError{Msg: "unknown provider " + quote(name) + " (configured: " + strings.Join(e.Names(), ", ") + ")"}
+	return unknownProviderError{&model.InputError{Msg: "unknown provider " + quote(name) + " (configured: " + strings.Join(e.Names(), ", ") + ")"}}
 }
+
+// unknownProviderError is an input error that is also ErrUnknownProvider.
+type unknownProviderError struct{ *model.InputError }
+
+func (u unknownProviderError) Unwrap() []error { return []error{u.InputError, ErrUnknownProvider} }
 
 func quote(s string) string {
 	if len(s) > 40 {

@@ -229,6 +229,11 @@ func BenchmarkWholeFileDuplicateCheck400k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		LastAttempt(entries, "orange", "33600000042", "offer-2", since)
+		key := KeyOf(Entry{Provider: "orange", TargetType: "msisdn", TargetID: "33600000042", OfferID: "offer-2"})
+		for _, a := range Recent(entries, 0) {
+			if KeyOf(a.Intent) == key && !a.Intent.TS.Before(since) && a.Status().Spent() {
+				break
+			}
+		}
 	}
 }

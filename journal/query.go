@@ -1,11 +1,5 @@
 package journal
 
-import (
-	"time"
-
-	"simdesk/model"
-)
-
 // Attempt is one top-up attempt: its intent and, once known, its outcome.
 type Attempt struct {
 	Intent Entry
@@ -33,6 +27,13 @@ func (a Attempt) AwaitsID() bool {
 // Pending reports an attempt whose outcome is unknown: none recorded, or
 // only "unknown" (a timeout); it must be reconciled against the provider.
 func (a Attempt) Pending() bool { return !a.Status().Definitive() }
+
+// Closed reports an attempt reconciliation has nothing left to do for
+// (topup.Outcome.Closes: settled, and when ok, with its transaction id):
+// the stores drop it from their open set exactly then.
+func (a Attempt) Closed() bool {
+	return a.Outcome != nil && a.Outcome.Status.Closes(a.Outcome.TransactionID)
+}
 
 // Outcomes maps each journal_id to its settled outcome. An attempt may have
 // several outcome lines ("unknown" after a timeout, then the reconciled
@@ -107,42 +108,6 @@ func Recent(entries []Entry, n int) []Attempt {
 	out := make([]Attempt, 0, n)
 	for i := len(list) - 1; i >= 0 && len(out) < n; i-- {
 		out = append(out, list[i])
-	}
-	return out
-}
-
-// LastAttempt is the duplicate guard: the most recent attempt, begun at or
-// after since, of the same offer on the same line with the same provider,
-// that was not rejected (ok, unknown or still pending). A rejected attempt
-// spent nothing, so retrying it is no duplicate.
-func LastAttempt(entries []Entry, provider, targetID, offerID string, since time.Time) (Attempt, bool) {
-	list := attempts(entries)
-	for i := len(list) - 1; i >= 0; i-- {
-		a := list[i]
-		in := a.Intent
-		if KeyOf(in) != (Key{Provider: provider, Line: model.NormalLine(model.IDType(in.TargetType), targetID), OfferID: offerID}) {
-			continue
-		}
-		if in.TS.Before(since) {
-			continue
-		}
-		if !a.Status().Spent() {
-			continue
-		}
-		return a, true
-	}
-	return Attempt{}, false
-}
-
-// ClaimedTransactions is the set of provider transaction ids already
-// recorded in outcomes, so that reconciliation never attributes one
-// transaction to two attempts.
-func ClaimedTransactions(entries []Entry) map[string]bool {
-	out := map[string]bool{}
-	for _, e := range entries {
-		if e.Phase == PhaseOutcome && e.TransactionID != "" {
-			out[e.TransactionID] = true
-		}
 	}
 	return out
 }
