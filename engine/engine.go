@@ -189,6 +189,19 @@ type Result struct {
 
 // LookupOne asks one provider; the result carries its lines or typed error.
 func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identifier) Result {
+	return e.lookupOne(ctx, provider, id, nil)
+}
+
+// LookupOneStream is LookupOne with the answer streamed into sink while it
+// is read, when the provider streams (providers.Streamer): the result's
+// lines then have no buckets, the sink had them, each redacted here first.
+// A provider that does not stream answers whole, buckets in its lines, and
+// the sink gets nothing.
+func (e *Engine) LookupOneStream(ctx context.Context, provider string, id model.Identifier, sink providers.Sink) Result {
+	return e.lookupOne(ctx, provider, id, sink)
+}
+
+func (e *Engine) lookupOne(ctx context.Context, provider string, id model.Identifier, sink providers.Sink) Result {
 	r, ok := e.Find(provider)
 	if !ok {
 		return Result{Provider: provider, Err: &model.Error{Kind: model.ErrBadRequest, Message: "unknown provider"}}
@@ -207,13 +220,16 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 		res.Err, res.At = ferr, e.opts.Now()
 		return res
 	}
-	if sink := providers.SinkOf(ctx); sink != nil {
+	start := e.opts.Now()
+	var lines []model.Line
+	var err error
+	if st, ok := providers.AsStreamer(r.Provider); ok && sink != nil {
 		// A streamed answer enters the model bucket by bucket: each one
 		// is redacted here, before the caller's sink sees it.
-		ctx = providers.WithSink(ctx, &redactingSink{next: sink, redact: e.redact})
+		lines, err = st.LookupStream(ctx, id, &redactingSink{next: sink, redact: e.redact})
+	} else {
+		lines, err = r.Provider.Lookup(ctx, id)
 	}
-	start := e.opts.Now()
-	lines, err := r.Provider.Lookup(ctx, id)
 	res.Elapsed = e.opts.Now().Sub(start)
 	res.At = e.opts.Now()
 	if err != nil {
@@ -254,25 +270,22 @@ func (s *redactingSink) Line(line int, l *model.Line) {
 	s.next.Line(line, l)
 }
 
+// LookupStream is Lookup of one named provider, its answer streamed into
+// sink (see LookupOneStream); the same refusals before anything is sent.
+func (e *Engine) LookupStream(ctx context.Context, id model.Identifier, provider string, sink providers.Sink) (Result, error) {
+	if _, err := e.lookupNames(id, provider); err != nil {
+		return Result{}, err
+	}
+	return e.LookupOneStream(ctx, provider, id, sink), nil
+}
+
 // Lookup asks every provider that accepts the identifier's type (or only the
 // named one), in parallel, and returns the results in config order. The error
 // is for refusals before anything was sent (unknown provider, none accepts).
 func (e *Engine) Lookup(ctx context.Context, id model.Identifier, only string) ([]Result, error) {
-	var names []string
-	if only != "" {
-		r, ok := e.Find(only)
-		if !ok {
-			return nil, e.UnknownProvider(only)
-		}
-		if !r.Provider.Accepts(id.Type) {
-			return nil, &model.InputError{Msg: "provider " + only + " (" + r.Provider.Kind() + ") does not look up " + id.Type.Label() + " identifiers"}
-		}
-		names = []string{only}
-	} else {
-		names = e.Accepting(id.Type)
-		if len(names) == 0 {
-			return nil, &model.InputError{Msg: "no configured provider looks up " + id.Type.Label() + " identifiers"}
-		}
+	names, err := e.lookupNames(id, only)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Result, len(names))
 	var wg sync.WaitGroup
@@ -285,6 +298,26 @@ func (e *Engine) Lookup(ctx context.Context, id model.Identifier, only string) (
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// lookupNames is who a lookup asks: the named provider, or every one that
+// accepts the identifier's type; an error when nobody may be asked.
+func (e *Engine) lookupNames(id model.Identifier, only string) ([]string, error) {
+	if only == "" {
+		names := e.Accepting(id.Type)
+		if len(names) == 0 {
+			return nil, &model.InputError{Msg: "no configured provider looks up " + id.Type.Label() + " identifiers"}
+		}
+		return names, nil
+	}
+	r, ok := e.Find(only)
+	if !ok {
+		return nil, e.UnknownProvider(only)
+	}
+	if !r.Provider.Accepts(id.Type) {
+		return nil, &model.InputError{Msg: "provider " + only + " (" + r.Provider.Kind() + ") does not look up " + id.Type.Label() + " identifiers"}
+	}
+	return []string{only}, nil
 }
 
 // Offers lists one provider's offers with Low set from its stock_low.
