@@ -33,7 +33,8 @@ var (
 	ErrPrecision = errors.New("more decimals than the currency has")
 	// ErrRange: the amount does not fit (about 92 thousand trillion of minor units).
 	ErrRange = errors.New("amount out of range")
-	// ErrCurrency: two amounts of different currencies were combined.
+	// ErrCurrency: two amounts of different currencies were combined, or
+	// a currency is not an ISO 4217 code.
 	ErrCurrency = errors.New("amounts in different currencies")
 )
 
@@ -77,7 +78,11 @@ const maxText = 64
 // configuration writes it: an optional '-', digits, and at most one '.'
 // followed by at most the currency's minor digits ("10", "12.5", "0.125"
 // for BHD). No exponent, no float on the way: the digits are the amount.
+// The currency must be an ISO 4217 code (ErrCurrency otherwise).
 func Parse(text, currency string) (Money, error) {
+	if !ValidCurrency(currency) {
+		return Money{}, fmt.Errorf("%w: %q is not an ISO 4217 code", ErrCurrency, clip(currency))
+	}
 	minor, err := parseDecimal(text, MinorDigits(currency), false)
 	if err != nil {
 		return Money{}, err
