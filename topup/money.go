@@ -105,10 +105,10 @@ func FromNumber(num string, currency string) (Money, error) {
 // parseDecimal turns decimal text into an integer count of 10^-digits.
 // lenient (JSON numbers) accepts an exponent and trailing zero decimals.
 func parseDecimal(s string, digits int, lenient bool) (int64, error) {
-	if len(s) == 0 || len(s) > maxText {
-		if len(s) > maxText {
-			return 0, ErrRange
-		}
+	switch {
+	case len(s) > maxText:
+		return 0, ErrRange
+	case len(s) == 0:
 		return 0, ErrSyntax
 	}
 	neg := lenient && s[0] == '-' // a person's amount has no sign
@@ -120,13 +120,22 @@ func parseDecimal(s string, digits int, lenient bool) (int64, error) {
 		return 0, err
 	}
 	whole, frac, dot := strings.Cut(mant, ".")
-	if !allDigits(whole) || !allDigits(frac) || dot && frac == "" || whole == "" && frac == "" || whole == "" && lenient {
+	if !allDigits(whole) || !allDigits(frac) || dot && frac == "" || whole == "" && (frac == "" || lenient) {
 		return 0, ErrSyntax
 	}
 	// The value is int(whole frac) × 10^(exp - len(frac)); in minor units
 	// it is × 10^(digits + exp - len(frac)).
-	all := strings.TrimLeft(whole+frac, "0")
-	shift := digits + exp - len(frac)
+	v, err := scaled(strings.TrimLeft(whole+frac, "0"), digits+exp-len(frac), lenient)
+	if err != nil || !neg {
+		return v, err
+	}
+	return -v, nil
+}
+
+// scaled is the integer of the digits all times 10^shift, exactly: a
+// negative shift may only drop zeros (and only for lenient text), and the
+// result must fit an int64.
+func scaled(all string, shift int, lenient bool) (int64, error) {
 	if shift < 0 {
 		if !lenient {
 			return 0, ErrPrecision // "10.000" USD: one more decimal than a dollar has
@@ -147,9 +156,6 @@ func parseDecimal(s string, digits int, lenient bool) (int64, error) {
 	v, err := strconv.ParseUint(all, 10, 64)
 	if err != nil || v > 1<<63-1 {
 		return 0, ErrRange
-	}
-	if neg {
-		return -int64(v), nil
 	}
 	return int64(v), nil
 }

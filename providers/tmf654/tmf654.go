@@ -84,20 +84,9 @@ func New(o Options) (*Client, error) {
 	if !topup.ValidCurrency(o.Currency) {
 		return nil, fmt.Errorf("tmf654: currency %q is not an ISO 4217 code", o.Currency)
 	}
-	max, err := configMoney(o.MaxAmount, o.Currency)
-	if err != nil || !max.Positive() {
-		return nil, fmt.Errorf("tmf654: max_amount must be more than zero, in %s", o.Currency)
-	}
-	rules := model.AmountRules{Currency: o.Currency, Max: max, UsageType: o.UsageType}
-	for _, a := range o.Amounts {
-		m, err := configMoney(a, o.Currency)
-		if err == nil {
-			_, err = rules.Check(m)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("tmf654: preset amount %v: %v", a, err)
-		}
-		rules.Presets = append(rules.Presets, m)
+	rules, err := amountRules(o)
+	if err != nil {
+		return nil, err
 	}
 	if o.UsageType == "" {
 		o.UsageType = "monetary"
@@ -123,6 +112,26 @@ func New(o Options) (*Client, error) {
 	}
 	rules.UsageType = o.UsageType
 	return &Client{o: o, rules: rules}, nil
+}
+
+// amountRules are the configured ceiling and presets, exact, checked.
+func amountRules(o Options) (model.AmountRules, error) {
+	max, err := configMoney(o.MaxAmount, o.Currency)
+	if err != nil || !max.Positive() {
+		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount must be more than zero, in %s", o.Currency)
+	}
+	rules := model.AmountRules{Currency: o.Currency, Max: max}
+	for _, a := range o.Amounts {
+		m, err := configMoney(a, o.Currency)
+		if err == nil {
+			_, err = rules.Check(m)
+		}
+		if err != nil {
+			return model.AmountRules{}, fmt.Errorf("tmf654: preset amount %v: %v", a, err)
+		}
+		rules.Presets = append(rules.Presets, m)
+	}
+	return rules, nil
 }
 
 // configMoney is a configured amount (TOML gives a float64) read exactly:
