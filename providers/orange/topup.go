@@ -32,7 +32,7 @@ type topupBody struct {
 //   - rejected, not Sent: it never left (no token, no connection, bad
 //     input), Reason starts with "not sent:" and the error says why;
 //   - unknown: it may have been processed (timeout, reset, 5xx, unreadable
-//     answer); the error says why and Reconcile finds out later.
+//     answer); the error says why and reconciliation finds out later.
 func (c *Client) Topup(ctx context.Context, req model.TopupRequest) (model.TopupResult, error) {
 	offer := req.Offer
 	offer.ID = strings.TrimSpace(offer.ID)

@@ -79,8 +79,11 @@ func (c *Client) findBucket(ctx context.Context, msisdn, id string) (bucket, err
 // its partyAccount, the line, the channel, the operator as requestor and the
 // journal id as description. It is never retried. The answer's status maps
 // to the journal's: completed → ok; created → unknown, accepted but not yet
-// applied (settled by Reconcile); failed/cancelled, 400, 409 and other
-// refusals → rejected with the provider's reason; no answer → unknown.
+// applied (settled by reconciliation); failed/cancelled, 400, 409 and other
+// refusals → rejected with the provider's reason; no answer → unknown; an
+// answer about another top-up (its description is not our journal id, or
+// its amount or currency is not what was sent) → unknown, whatever its
+// status (checked).
 func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model.TopupResult, error) {
 	if err := checkMSISDN(req.Target); err != nil {
 		return model.TopupResult{}, err
