@@ -142,3 +142,28 @@ func TestPrecheckAndLockAgreeOnEverySpelling(t *testing.T) {
 		t.Errorf("%d top-ups sent, want 2 (the SIM once, the MSISDN once)", n)
 	}
 }
+
+// TestUnknownProviderIsErrUnknownProvider: every refusal of a provider
+// name not in the config is ErrUnknownProvider and still an input error
+// (exit 2, nothing sent).
+func TestUnknownProviderIsErrUnknownProvider(t *testing.T) {
+	e, _ := newEngine(t, false, &fake{name: "orange"})
+	m := topup.MustParse("5", "USD")
+	for name, err := range map[string]error{
+		"topup": func() error {
+			_, err := e.Topup(context.Background(), TopupInput{Provider: "nope", Offer: offer, Target: msisdn("33612345678")})
+			return err
+		}(),
+		"amount": func() error {
+			_, err := e.Topup(context.Background(), TopupInput{Provider: "nope", Amount: &m, Target: msisdn("33612345678")})
+			return err
+		}(),
+		"offers": func() error { _, err := e.Offers(context.Background(), "nope"); return err }(),
+		"lookup": func() error { _, err := e.Lookup(context.Background(), msisdn("33612345678"), "nope"); return err }(),
+	} {
+		var ie *model.InputError
+		if !errors.Is(err, ErrUnknownProvider) || !errors.As(err, &ie) || !errors.Is(err, model.ErrInvalidInput) || !strings.Contains(err.Error(), `unknown provider "nope"`) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
