@@ -336,3 +336,29 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestConfiguredAmountsAreExact: the config's numbers are read as the
+// decimals written in the file (0.1 is ten cents, not a float near it), and
+// one with more decimals than the currency has is refused, not rounded.
+func TestConfiguredAmountsAreExact(t *testing.T) {
+	opts := func(cur string, max float64, presets ...float64) tmf654.Options {
+		return tmf654.Options{Name: "t", Kind: tmf654.Kind, BaseURL: "http://127.0.0.1:1/v4", ClientID: "id", ClientSecret: "s",
+			Currency: cur, MaxAmount: max, Amounts: presets}
+	}
+	c, err := tmf654.New(opts("USD", 100, 0.1, 0.2, 19.99))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.AmountRules()
+	if r.Max != topup.MustParse("100", "USD") || len(r.Presets) != 3 || r.Presets[0] != topup.MustParse("0.1", "USD") || r.Presets[2].String() != "USD 19.99" {
+		t.Errorf("rules %+v", r)
+	}
+	for _, o := range []tmf654.Options{opts("USD", 10.005), opts("JPY", 1000.5), opts("USD", 100, 5.001), opts("USD", 0), opts("BHD", 10, 0.0001)} {
+		if _, err := tmf654.New(o); err == nil {
+			t.Errorf("%s max %v presets %v accepted", o.Currency, o.MaxAmount, o.Amounts)
+		}
+	}
+	if _, err := tmf654.New(opts("BHD", 10.125, 0.005)); err != nil {
+		t.Errorf("BHD with three decimals: %v", err)
+	}
+}

@@ -117,8 +117,11 @@ func New(o Options) (*Client, error) {
 // amountRules are the configured ceiling and presets, exact, checked.
 func amountRules(o Options) (model.AmountRules, error) {
 	max, err := configMoney(o.MaxAmount, o.Currency)
-	if err != nil || !max.Positive() {
-		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount must be more than zero, in %s", o.Currency)
+	switch {
+	case err != nil && !math.IsNaN(o.MaxAmount) && o.MaxAmount > 0:
+		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount %v is not a %s amount: %v", o.MaxAmount, o.Currency, err)
+	case err != nil || !max.Positive():
+		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount must be more than zero")
 	}
 	rules := model.AmountRules{Currency: o.Currency, Max: max}
 	for _, a := range o.Amounts {
