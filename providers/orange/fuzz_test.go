@@ -75,8 +75,10 @@ func FuzzDecodeOffers(f *testing.F) {
 			if o.Stock > 1<<31 || o.Stock < -(1<<31) {
 				t.Fatalf("stock %d", o.Stock)
 			}
-			if o.Price.Invalid == "" && o.Price.Number() == "" {
-				t.Fatalf("price %+v", o.Price)
+			if p := o.Price; p.Invalid == "" {
+				if back, err := topup.FromNumber(p.Number(), p.Currency); err != nil || back != p {
+					t.Fatalf("price %+v reads back as %+v, %v", p, back, err)
+				}
 			}
 		}
 		if o, err := decodeOffer(b); err == nil && o.ID == "" {
