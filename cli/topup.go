@@ -108,14 +108,14 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	if c.format == "json" {
 		writeJSON(env.Stdout, topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: *force, Reference: *ref})
 	} else {
-		switch res.Status {
-		case topup.OK:
+		switch present.KindOf(res) {
+		case present.OutcomeOK:
 			fmt.Fprintf(env.Stdout, "ok: %s applied to %s · transaction %s", offer.Name, target.Value, res.TransactionID)
 			if res.StockLeft != nil {
 				fmt.Fprintf(env.Stdout, " · stock left %d", *res.StockLeft)
 			}
 			fmt.Fprintf(env.Stdout, " · journal %s\n", out.JournalID)
-		case topup.Rejected:
+		case present.OutcomeDanger:
 			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
 		default:
 			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
