@@ -167,3 +167,26 @@ func TestUnknownProviderIsErrUnknownProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestReconcileByAmountAndTime: a provider that carries no reference of
+// ours is matched by line, amount and time: only the transaction of the
+// attempt's exact amount is its (10.00 and 10 are one amount, 10.01 is not).
+func TestReconcileByAmountAndTime(t *testing.T) {
+	line := "33612345678"
+	ten := topup.MustParse("10", "USD")
+	p := &lister{fake: fake{name: "orange"}, complete: true}
+	clk := &clock{t: t0.Add(20 * time.Minute)}
+	e := reconcileEngine(t, p, clk, nil)
+	in := pendingIntent("amt", line, t0)
+	in.OfferID, in.Amount = "", &ten
+	mustAppend(t, e.Options().Journal, in)
+	other := sale("t-other", line, t0.Add(time.Minute))
+	other.OfferID, other.Price = "", topup.MustParse("10.01", "USD")
+	mine := sale("t-mine", line, t0.Add(2*time.Minute))
+	mine.OfferID, mine.Price = "", topup.MustParse("10.00", "USD")
+	p.listed = []model.Sale{other, mine}
+	app, errs, err := e.Reconcile(context.Background())
+	if err != nil || len(errs) != 0 || len(app) != 1 || app[0].TransactionID != "t-mine" || app[0].Status != topup.OK {
+		t.Fatalf("appended %+v, errs %v, %v", app, errs, err)
+	}
+}
