@@ -19,7 +19,7 @@ import (
 )
 
 // lister is a provider whose transaction list the test sets: a
-// CandidateFinder, so the engine's rules decide.
+// providers.Reconciler, so the engine's rules decide.
 type lister struct {
 	fake
 	complete bool
