@@ -9,7 +9,6 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
-	"simdesk/providers"
 )
 
 type lookupJSON struct {
@@ -66,14 +65,20 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	var stream *streamWriter
 	if reg, ok := s.engine.Find(*provider); ok && c.format == "json" {
 		stream = newStreamWriter(env.Stdout, id, *provider, reg.Provider.Kind())
-		ctx = providers.WithSink(ctx, stream)
 		defer stream.drain() // the writer goroutine ends with the command, whatever happens
 		if env.ownProcess {
 			streamGC(env.Getenv)
 		}
 	}
 	pctx, stopProgress := startProgress(ctx, env, "looking up "+id.Type.Label()+" "+id.Value)
-	results, err := s.engine.Lookup(pctx, id, *provider)
+	var results []engine.Result
+	if stream != nil {
+		var res engine.Result
+		res, err = s.engine.LookupStream(pctx, id, *provider, stream)
+		results = []engine.Result{res}
+	} else {
+		results, err = s.engine.Lookup(pctx, id, *provider)
+	}
 	stopProgress()
 	if err != nil {
 		return fail(env, err)

@@ -24,6 +24,7 @@ import (
 	"simdesk/journal/pgtest"
 	"simdesk/model"
 	"simdesk/providers/sim"
+	"simdesk/topup"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -259,7 +260,7 @@ func TestPGRestartUnderOpenSession(t *testing.T) {
 	in := func() engine.TopupInput {
 		return engine.TopupInput{Provider: "orange", Offer: offer, Target: model.Identifier{Type: model.MSISDN, Value: "33612345678"}, Force: true}
 	}
-	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != model.TopupOK {
+	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != topup.OK {
 		t.Fatalf("top-up before the outage: %+v %v", out, err)
 	}
 	if err := cl.Stop(); err != nil {
@@ -281,7 +282,7 @@ func TestPGRestartUnderOpenSession(t *testing.T) {
 	if err := cl.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != model.TopupOK {
+	if out, err := s.engine.Topup(ctx, in()); err != nil || out.Result.Status != topup.OK {
 		t.Fatalf("top-up after the restart: %+v %v", out, err)
 	}
 	ids := map[string]int{}

@@ -69,7 +69,7 @@ func writeStockText(w io.Writer, offers []model.Offer, errs []engine.StockError)
 		case o.Low:
 			mark, state = "!", " LOW"
 		}
-		if o.Price.Invalid != "" || model.CheckAmount(o.Price.Amount) != "" {
+		if o.Price.Invalid != "" {
 			// The reason is too long for the column: it goes at the end.
 			mark, price, state = "?", "?", state+" price "+price
 		}

@@ -11,16 +11,17 @@ import (
 	"simdesk/engine"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/topup"
 )
 
 type topupJSON struct {
-	JournalID     string `json:"journal_id"`
-	Status        string `json:"status"`
-	TransactionID string `json:"transaction_id"`
-	StockLeft     *int   `json:"stock_left"`
-	Reason        string `json:"reason"`
-	Forced        bool   `json:"forced,omitempty"`
-	Reference     string `json:"reference,omitempty"`
+	JournalID     string        `json:"journal_id"`
+	Status        topup.Outcome `json:"status"`
+	TransactionID string        `json:"transaction_id"`
+	StockLeft     *int          `json:"stock_left"`
+	Reason        string        `json:"reason"`
+	Forced        bool          `json:"forced,omitempty"`
+	Reference     string        `json:"reference,omitempty"`
 }
 
 func runTopup(ctx context.Context, env Env, args []string) int {
@@ -89,7 +90,7 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	if !*force {
 		// Refuse a duplicate before asking anything; the engine checks again
 		// under the journal lock when it writes the intent.
-		if a, dup := s.engine.Duplicate(*provider, target.Value, offer.ID); dup {
+		if a, dup := s.engine.Duplicate(*provider, target, offer.ID); dup {
 			return fail(env, usageErr("%s", (&engine.DuplicateError{Attempt: a, Window: s.cfg.DuplicateWindow}).Error()))
 		}
 	}
@@ -107,14 +108,14 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	if c.format == "json" {
 		writeJSON(env.Stdout, topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: *force, Reference: *ref})
 	} else {
-		switch res.Status {
-		case model.TopupOK:
+		switch present.KindOf(res) {
+		case present.OutcomeOK:
 			fmt.Fprintf(env.Stdout, "ok: %s applied to %s · transaction %s", offer.Name, target.Value, res.TransactionID)
 			if res.StockLeft != nil {
 				fmt.Fprintf(env.Stdout, " · stock left %d", *res.StockLeft)
 			}
 			fmt.Fprintf(env.Stdout, " · journal %s\n", out.JournalID)
-		case model.TopupRejected:
+		case present.OutcomeDanger:
 			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
 		default:
 			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
@@ -160,10 +161,10 @@ func topupExit(env Env, out engine.TopupOutcome) int {
 	if out.JournalErr != nil {
 		fmt.Fprintln(env.Stderr, "simdesk: warning: outcome not written to the journal ("+oneLine(out.JournalErr.Error())+"); it will show as pending until reconciled")
 	}
-	switch res.Status {
-	case model.TopupOK:
+	switch present.KindOf(res) {
+	case present.OutcomeOK:
 		return ExitOK
-	case model.TopupRejected:
+	case present.OutcomeDanger:
 		fmt.Fprintln(env.Stderr, "simdesk: top-up rejected: "+oneLine(res.Reason))
 		if !res.Sent && out.Err != nil {
 			return ExitProvider

@@ -84,7 +84,7 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 		return fail(env, err)
 	}
 	if !a.force {
-		if at, dup := s.engine.DuplicateAmount(name, target.Value, money); dup {
+		if at, dup := s.engine.DuplicateAmount(name, target, money); dup {
 			return fail(env, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error()))
 		}
 	}
@@ -105,10 +105,10 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 			Amount:    money, Bucket: b.ID, Accepted: res.Accepted,
 		})
 	} else {
-		switch {
-		case res.Status == model.TopupOK:
+		switch kind := present.KindOf(res); {
+		case kind == present.OutcomeOK:
 			fmt.Fprintf(env.Stdout, "ok: %s added to %s of %s · transaction %s · journal %s\n", model.FormatMoney(money), present.BucketLabel(b), target.Value, res.TransactionID, out.JournalID)
-		case res.Status == model.TopupRejected:
+		case kind == present.OutcomeDanger:
 			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
 		case res.Accepted:
 			fmt.Fprintf(env.Stdout, "accepted, not applied yet: %s for %s · transaction %s · journal %s — `simdesk journal --reconcile` settles it\n", model.FormatMoney(money), target.Value, res.TransactionID, out.JournalID)

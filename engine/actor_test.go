@@ -10,6 +10,7 @@ import (
 
 	"simdesk/journal"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 type accessRecorder struct {
@@ -30,7 +31,7 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 	p := &fake{name: "orange", offers: []model.Offer{offer}, onTopup: func(req model.TopupRequest) (model.TopupResult, error) {
 		sent <- struct{}{}
 		<-release
-		return model.TopupResult{Status: model.TopupOK, TransactionID: "t1", Sent: true}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: "t1", Sent: true}, nil
 	}}
 	base, _ := newEngine(t, false, p)
 	var heard []journal.Entry

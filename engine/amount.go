@@ -7,6 +7,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // sendFunc sends one top-up request to its provider, once.
@@ -56,21 +57,13 @@ func (e *Engine) sender(in *TopupInput) (sendFunc, error) {
 	}
 	in.Amount = &m
 	in.Bucket = strings.TrimSpace(in.Bucket)
-	in.Offer = model.Offer{Provider: in.Provider, Name: model.FormatMoney(m) + " top-up", Price: m}
+	in.Offer = model.Offer{Provider: in.Provider, Name: m.String() + " top-up", Price: m}
 	return at.TopupAmount, nil
 }
 
 // DuplicateAmount is Duplicate for a top-up by amount: an attempt of the
 // same amount on the same line still pending, or within the duplicate
 // window.
-func (e *Engine) DuplicateAmount(provider, targetID string, m model.Money) (journal.Attempt, bool) {
-	if e.opts.Journal == nil {
-		return journal.Attempt{}, false
-	}
-	key := journal.Key{Provider: provider, Line: model.NormalLine("", targetID), Amount: journal.AmountKey(&m)}
-	same, err := e.opts.Journal.Same(context.Background(), key, e.opts.Now().Add(-e.opts.DuplicateWindow))
-	if err != nil {
-		return journal.Attempt{}, false
-	}
-	return e.duplicateOf(same)
+func (e *Engine) DuplicateAmount(provider string, target model.Identifier, m model.Money) (journal.Attempt, bool) {
+	return e.duplicate(topup.NewKey(provider, target, "", &m))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
 	"simdesk/providers/tmf654"
+	"simdesk/topup"
 )
 
 type amountClock struct {
@@ -57,14 +59,18 @@ func amountEngine(t *testing.T) (*Engine, *sim.Server, *amountClock, string) {
 	return e, s, clk, path
 }
 
-func usd(v float64) *model.Money { return &model.Money{Amount: v, Currency: "USD"} }
+// usd is an exact USD amount from a literal written in the test (its
+// shortest decimal text: 10 → "10", 12.5 → "12.5").
+func usd(v float64) *model.Money {
+	return new(topup.MustParse(strconv.FormatFloat(v, 'f', -1, 64), "USD"))
+}
 
 func line(v string) model.Identifier { return model.Identifier{Type: model.MSISDN, Value: v} }
 
 func TestEngineCapabilities(t *testing.T) {
 	e, _, _, _ := amountEngine(t)
 	c := e.Capabilities("lla-topup")
-	if !c.TopupAmount || c.TopupOffer || c.Offers || !c.Reconcile || c.Amounts.Max != 100 {
+	if !c.TopupAmount || c.TopupOffer || c.Offers || !c.Reconcile || c.Amounts.Max != *usd(100) {
 		t.Errorf("%+v", c)
 	}
 	if c := e.Capabilities("nope"); c.Lookup || c.TopsUp() {
@@ -79,7 +85,7 @@ func TestAmountTopupJournalAndDuplicate(t *testing.T) {
 	e, _, _, path := amountEngine(t)
 	ctx := context.Background()
 	out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(10), Target: line("9077613"), Reference: "INC-1"})
-	if err != nil || out.Result.Status != model.TopupOK {
+	if err != nil || out.Result.Status != topup.OK {
 		t.Fatalf("%+v %v", out, err)
 	}
 	b, _ := os.ReadFile(path)
@@ -100,10 +106,10 @@ func TestAmountTopupJournalAndDuplicate(t *testing.T) {
 	if !strings.Contains(lines[0], `"offer_id":"","amount":{"amount":10,"currency":"USD"}`) {
 		t.Errorf("amount not beside offer_id: %s", lines[0])
 	}
-	if _, dup := e.DuplicateAmount("lla-topup", "9077613", model.Money{Amount: 10, Currency: "USD"}); !dup {
+	if _, dup := e.DuplicateAmount("lla-topup", line("9077613"), topup.MustParse("10", "USD")); !dup {
 		t.Error("DuplicateAmount missed the same amount")
 	}
-	if _, dup := e.DuplicateAmount("lla-topup", "9077613", model.Money{Amount: 5, Currency: "USD"}); dup {
+	if _, dup := e.DuplicateAmount("lla-topup", line("9077613"), topup.MustParse("5", "USD")); dup {
 		t.Error("another amount counted as a duplicate")
 	}
 	_, err = e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(10.00), Target: line("9077613")})
@@ -111,12 +117,24 @@ func TestAmountTopupJournalAndDuplicate(t *testing.T) {
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "amount USD 10.00") {
 		t.Errorf("duplicate: %v", err)
 	}
-	if out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(5), Target: line("9077613")}); err != nil || out.Result.Status != model.TopupOK {
+	if out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(5), Target: line("9077613")}); err != nil || out.Result.Status != topup.OK {
 		t.Errorf("another amount: %+v %v", out, err)
 	}
-	if out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(10), Target: line("9077613"), Force: true}); err != nil || out.Result.Status != model.TopupOK {
+	if out, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(10), Target: line("9077613"), Force: true}); err != nil || out.Result.Status != topup.OK {
 		t.Errorf("forced: %+v %v", out, err)
 	}
+}
+
+// decodedMoney is an amount as read from JSON: one with more decimals than
+// its currency has cannot be a Money of that currency, and is kept as
+// Invalid (a top-up refuses it).
+func decodedMoney(t *testing.T, js string) *model.Money {
+	t.Helper()
+	var m model.Money
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		t.Fatal(err)
+	}
+	return &m
 }
 
 // TestAmountTopupRefusals: bad input is refused before anything is written
@@ -128,8 +146,8 @@ func TestAmountTopupRefusals(t *testing.T) {
 	for name, in := range map[string]TopupInput{
 		"zero":          {Provider: "lla-topup", Amount: usd(0), Target: line("9077613")},
 		"over max":      {Provider: "lla-topup", Amount: usd(150), Target: line("9077613")},
-		"decimals":      {Provider: "lla-topup", Amount: usd(1.234), Target: line("9077613")},
-		"currency":      {Provider: "lla-topup", Amount: &model.Money{Amount: 5, Currency: "EUR"}, Target: line("9077613")},
+		"decimals":      {Provider: "lla-topup", Amount: decodedMoney(t, `{"amount": 1.234, "currency": "USD"}`), Target: line("9077613")},
+		"currency":      {Provider: "lla-topup", Amount: new(topup.MustParse("5", "EUR")), Target: line("9077613")},
 		"not a msisdn":  {Provider: "lla-topup", Amount: usd(5), Target: model.Identifier{Type: model.Subscription, Value: "S-1001"}},
 		"offer and amt": {Provider: "lla-topup", Amount: usd(5), Offer: model.Offer{ID: "x"}, Target: line("9077613")},
 		"no amount":     {Provider: "lla-topup", Target: line("9077613")},
@@ -153,11 +171,11 @@ func TestAmountTopupReconciledByJournalID(t *testing.T) {
 	e, _, clk, _ := amountEngine(t)
 	ctx := context.Background()
 	lost, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(3), Target: line("7875550123")})
-	if err != nil || lost.Result.Status != model.TopupUnknown {
+	if err != nil || lost.Result.Status != topup.Unknown {
 		t.Fatalf("%+v %v", lost, err)
 	}
 	created, err := e.Topup(ctx, TopupInput{Provider: "lla-topup", Amount: usd(4), Target: line("12424495927")})
-	if err != nil || created.Result.Status != model.TopupUnknown || !created.Result.Accepted {
+	if err != nil || created.Result.Status != topup.Unknown || !created.Result.Accepted {
 		t.Fatalf("%+v %v", created, err)
 	}
 	pending, _ := e.Pending()

@@ -15,6 +15,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // Registered is a configured provider with its stock settings.
@@ -96,7 +97,7 @@ type Engine struct {
 
 	mu       *sync.Mutex // guards health and the top-up in-flight set; shared by As copies
 	health   map[string]*breaker
-	inFlight map[string]bool
+	inFlight map[topup.Key]string // top-ups in flight → the operator sending each; guarded by mu
 
 	actor *Actor // who this copy acts as (As); nil for the standalone engine
 	hooks *hooks // journal listeners and access log, shared by As copies
@@ -107,7 +108,7 @@ func New(o Options, ps ...Registered) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[string]bool{}, mu: &sync.Mutex{}, hooks: &hooks{flying: map[string]string{}}}
+	e := &Engine{opts: o, byNam: map[string]int{}, health: map[string]*breaker{}, inFlight: map[topup.Key]string{}, mu: &sync.Mutex{}, hooks: &hooks{}}
 	for i, r := range ps {
 		if r.StockRefresh <= 0 {
 			r.StockRefresh = 30 * time.Second
@@ -154,13 +155,20 @@ func (e *Engine) Accepting(t model.IDType) []string {
 	return out
 }
 
-// ErrUnknownProvider is returned for a --provider name not in the config.
+// ErrUnknownProvider is wrapped by every error for a provider name not in
+// the config (UnknownProvider): errors.Is(err, ErrUnknownProvider) finds it,
+// and errors.As still finds the *model.InputError (exit 2, nothing sent).
 var ErrUnknownProvider = errors.New("unknown provider")
 
 // UnknownProvider builds a one-line input error naming the known providers.
 func (e *Engine) UnknownProvider(name string) error {
-	return &model.InputError{Msg: "unknown provider " + quote(name) + " (configured: " + strings.Join(e.Names(), ", ") + ")"}
+	return unknownProviderError{&model.InputError{Msg: "unknown provider " + quote(name) + " (configured: " + strings.Join(e.Names(), ", ") + ")"}}
 }
+
+// unknownProviderError is an input error that is also ErrUnknownProvider.
+type unknownProviderError struct{ *model.InputError }
+
+func (u unknownProviderError) Unwrap() []error { return []error{u.InputError, ErrUnknownProvider} }
 
 func quote(s string) string {
 	if len(s) > 40 {
@@ -181,6 +189,19 @@ type Result struct {
 
 // LookupOne asks one provider; the result carries its lines or typed error.
 func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identifier) Result {
+	return e.lookupOne(ctx, provider, id, nil)
+}
+
+// LookupOneStream is LookupOne with the answer streamed into sink while it
+// is read, when the provider streams (providers.Streamer): the result's
+// lines then have no buckets, the sink had them, each redacted here first.
+// A provider that does not stream answers whole, buckets in its lines, and
+// the sink gets nothing.
+func (e *Engine) LookupOneStream(ctx context.Context, provider string, id model.Identifier, sink providers.Sink) Result {
+	return e.lookupOne(ctx, provider, id, sink)
+}
+
+func (e *Engine) lookupOne(ctx context.Context, provider string, id model.Identifier, sink providers.Sink) Result {
 	r, ok := e.Find(provider)
 	if !ok {
 		return Result{Provider: provider, Err: &model.Error{Kind: model.ErrBadRequest, Message: "unknown provider"}}
@@ -199,13 +220,16 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 		res.Err, res.At = ferr, e.opts.Now()
 		return res
 	}
-	if sink := providers.SinkOf(ctx); sink != nil {
+	start := e.opts.Now()
+	var lines []model.Line
+	var err error
+	if st, ok := providers.AsStreamer(r.Provider); ok && sink != nil {
 		// A streamed answer enters the model bucket by bucket: each one
 		// is redacted here, before the caller's sink sees it.
-		ctx = providers.WithSink(ctx, &redactingSink{next: sink, redact: e.redact})
+		lines, err = st.LookupStream(ctx, id, &redactingSink{next: sink, redact: e.redact})
+	} else {
+		lines, err = r.Provider.Lookup(ctx, id)
 	}
-	start := e.opts.Now()
-	lines, err := r.Provider.Lookup(ctx, id)
 	res.Elapsed = e.opts.Now().Sub(start)
 	res.At = e.opts.Now()
 	if err != nil {
@@ -246,25 +270,22 @@ func (s *redactingSink) Line(line int, l *model.Line) {
 	s.next.Line(line, l)
 }
 
+// LookupStream is Lookup of one named provider, its answer streamed into
+// sink (see LookupOneStream); the same refusals before anything is sent.
+func (e *Engine) LookupStream(ctx context.Context, id model.Identifier, provider string, sink providers.Sink) (Result, error) {
+	if _, err := e.lookupNames(id, provider); err != nil {
+		return Result{}, err
+	}
+	return e.LookupOneStream(ctx, provider, id, sink), nil
+}
+
 // Lookup asks every provider that accepts the identifier's type (or only the
 // named one), in parallel, and returns the results in config order. The error
 // is for refusals before anything was sent (unknown provider, none accepts).
 func (e *Engine) Lookup(ctx context.Context, id model.Identifier, only string) ([]Result, error) {
-	var names []string
-	if only != "" {
-		r, ok := e.Find(only)
-		if !ok {
-			return nil, e.UnknownProvider(only)
-		}
-		if !r.Provider.Accepts(id.Type) {
-			return nil, &model.InputError{Msg: "provider " + only + " (" + r.Provider.Kind() + ") does not look up " + id.Type.Label() + " identifiers"}
-		}
-		names = []string{only}
-	} else {
-		names = e.Accepting(id.Type)
-		if len(names) == 0 {
-			return nil, &model.InputError{Msg: "no configured provider looks up " + id.Type.Label() + " identifiers"}
-		}
+	names, err := e.lookupNames(id, only)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Result, len(names))
 	var wg sync.WaitGroup
@@ -277,6 +298,26 @@ func (e *Engine) Lookup(ctx context.Context, id model.Identifier, only string) (
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// lookupNames is who a lookup asks: the named provider, or every one that
+// accepts the identifier's type; an error when nobody may be asked.
+func (e *Engine) lookupNames(id model.Identifier, only string) ([]string, error) {
+	if only == "" {
+		names := e.Accepting(id.Type)
+		if len(names) == 0 {
+			return nil, &model.InputError{Msg: "no configured provider looks up " + id.Type.Label() + " identifiers"}
+		}
+		return names, nil
+	}
+	r, ok := e.Find(only)
+	if !ok {
+		return nil, e.UnknownProvider(only)
+	}
+	if !r.Provider.Accepts(id.Type) {
+		return nil, &model.InputError{Msg: "provider " + only + " (" + r.Provider.Kind() + ") does not look up " + id.Type.Label() + " identifiers"}
+	}
+	return []string{only}, nil
 }
 
 // Offers lists one provider's offers with Low set from its stock_low.

@@ -13,6 +13,7 @@ import (
 
 	"simdesk/journal"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // fake is a tiny in-memory provider implementing providers.ToppingUp.
@@ -54,18 +55,22 @@ func (f *fake) Topup(ctx context.Context, req model.TopupRequest) (model.TopupRe
 	f.calls.Add(1)
 	return f.onTopup(req)
 }
-func (f *fake) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
+func (f *fake) Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) ([]model.Sale, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	var out []model.Sale
 	for _, s := range f.sales {
-		if s.OfferID == req.Offer.ID && s.Parameters["msisdn"] == req.Target.Value && !claimed[s.ID] {
-			return model.TopupResult{Status: model.TopupOK, TransactionID: s.ID}, nil
+		if s.OfferID == req.Offer.ID && s.Parameters["msisdn"] == req.Target.Value {
+			s.Outcome = topup.OK
+			out = append(out, s)
 		}
 	}
-	return model.TopupResult{Status: model.TopupRejected, Reason: "no transaction found"}, nil
+	return out, true, nil
 }
+func (f *fake) Reference(model.TopupRequest) string { return "" }
+func (f *fake) OwnsReference(string) bool           { return false }
 
-var offer = model.Offer{ID: "off-1", Name: "Recharge 5 GB", Supplier: "Orange France", ProductType: "topup", Stock: 3, TargetType: model.MSISDN, Price: model.Money{Amount: 10, Currency: "EUR"}}
+var offer = model.Offer{ID: "off-1", Name: "Recharge 5 GB", Supplier: "Orange France", ProductType: "topup", Stock: 3, TargetType: model.MSISDN, Price: topup.MustParse("10", "EUR")}
 
 func newEngine(t *testing.T, ro bool, ps ...*fake) (*Engine, *journal.File) {
 	t.Helper()
@@ -144,10 +149,10 @@ func TestTopupWritesIntentBeforeSending(t *testing.T) {
 			t.Errorf("intent not on disk when the request went out: %s", b)
 		}
 		left := 2
-		return model.TopupResult{Status: model.TopupOK, TransactionID: "trx-1", StockLeft: &left, Sent: true}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: "trx-1", StockLeft: &left, Sent: true}, nil
 	}
 	out, err := e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678"), Reference: "INC-1"})
-	if err != nil || out.Result.Status != model.TopupOK || out.Result.TransactionID != "trx-1" {
+	if err != nil || out.Result.Status != topup.OK || out.Result.TransactionID != "trx-1" {
 		t.Fatalf("%+v %v", out, err)
 	}
 	entries, probs, _ := j.Entries()
@@ -161,7 +166,7 @@ func TestTopupWritesIntentBeforeSending(t *testing.T) {
 		t.Fatalf("duplicate not refused: %v, %d calls", err, p.calls.Load())
 	}
 	out, err = e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678"), Force: true})
-	if err != nil || out.Result.Status != model.TopupOK || p.calls.Load() != 2 {
+	if err != nil || out.Result.Status != topup.OK || p.calls.Load() != 2 {
 		t.Fatalf("forced: %+v %v", out, err)
 	}
 	entries, _, _ = j.Entries()
@@ -189,13 +194,13 @@ func TestUnknownOutcomeIsPendingThenReconciled(t *testing.T) {
 	p := &fake{name: "orange"}
 	p.onTopup = func(req model.TopupRequest) (model.TopupResult, error) {
 		p.mu.Lock()
-		p.sales = append(p.sales, model.Sale{ID: "trx-9", OfferID: req.Offer.ID, Parameters: map[string]string{"msisdn": req.Target.Value}})
+		p.sales = append(p.sales, model.Sale{ID: "trx-9", OfferID: req.Offer.ID, Created: model.Time{Time: time.Now()}, Parameters: map[string]string{"msisdn": req.Target.Value}})
 		p.mu.Unlock()
-		return model.TopupResult{Status: model.TopupUnknown, Sent: true}, &model.Error{Kind: model.ErrTimeout, Message: "no answer within 10s"}
+		return model.TopupResult{Status: topup.Unknown, Sent: true}, &model.Error{Kind: model.ErrTimeout, Message: "no answer within 10s"}
 	}
 	e, _ := newEngine(t, false, p)
 	out, err := e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678")})
-	if err != nil || out.Result.Status != model.TopupUnknown || !strings.Contains(out.Result.Reason, "no answer") {
+	if err != nil || out.Result.Status != topup.Unknown || !strings.Contains(out.Result.Reason, "no answer") {
 		t.Fatalf("%+v %v", out, err)
 	}
 	pend, _ := e.Pending()
@@ -216,7 +221,7 @@ func TestBurstOfSubmitsSendsOnce(t *testing.T) {
 	p := &fake{name: "orange"}
 	p.onTopup = func(model.TopupRequest) (model.TopupResult, error) {
 		<-release
-		return model.TopupResult{Status: model.TopupOK, TransactionID: "t"}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: "t"}, nil
 	}
 	e, _ := newEngine(t, false, p)
 	var wg sync.WaitGroup

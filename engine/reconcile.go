@@ -11,36 +11,13 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // ReconcileSkew is the clock skew allowed between this machine and a
 // provider: a transaction created up to this long before an intent was
 // written may still be that attempt's.
 const ReconcileSkew = 2 * time.Minute
-
-// CandidateFinder is a provider that lists the transactions that may belong
-// to an attempt, so that the engine (one rule for every provider) decides
-// which one is the attempt's: a provider only reports what it holds.
-type CandidateFinder interface {
-	// Candidates lists the provider's transactions for req's offer and
-	// target created between from and to, each with Status set to
-	// model.TopupOK, TopupRejected or TopupUnknown (still processing), and
-	// whether the list is complete for that window (false: cut short, so
-	// absence proves nothing).
-	Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) (sales []model.Sale, complete bool, err error)
-	// Reference is the reference of our own the provider carries for req
-	// (what Topup sends, e.g. Orange's user_id), "" when it carries none. A
-	// transaction that carries an attempt's reference is that attempt's,
-	// whatever its time.
-	Reference(req model.TopupRequest) string
-}
-
-// ReferenceOwner recognises, in a transaction's carried reference, one
-// written for some attempt of ours: such a transaction is never matched by
-// time to another attempt.
-type ReferenceOwner interface {
-	OwnsReference(ref string) bool
-}
 
 // ErrNotVisibleYet: the provider's list does not show the attempt yet, and
 // the settle time has not passed: lists lag, so nothing is concluded.
@@ -115,10 +92,8 @@ type finding struct {
 	sales    []model.Sale
 	complete bool
 	ref      string
-	owner    ReferenceOwner
+	owner    providers.Reconciler
 	err      error
-	// legacy: a provider without CandidateFinder decided itself.
-	legacy *model.TopupResult
 }
 
 // Reconcile asks each provider what became of every open attempt (pending,
@@ -194,7 +169,10 @@ func (e *Engine) Reconcile(ctx context.Context) (appended []journal.Entry, errs 
 	return appended, errs, err
 }
 
-// ask gathers what the attempt's provider holds for it.
+// ask gathers what the attempt's provider holds for it, through the one
+// reconciliation contract (providers.Reconciler): candidates by the
+// attempt's own reference where the provider carries one, else by line,
+// offer or amount and time.
 func (e *Engine) ask(ctx context.Context, a journal.Attempt, now time.Time) *finding {
 	f := &finding{attempt: a}
 	r, ok := e.Find(a.Intent.Provider)
@@ -202,37 +180,23 @@ func (e *Engine) ask(ctx context.Context, a journal.Attempt, now time.Time) *fin
 		f.err = e.UnknownProvider(a.Intent.Provider)
 		return f
 	}
-	req := request(a.Intent)
-	if cf, ok := r.Provider.(CandidateFinder); ok {
-		f.ref = cf.Reference(req)
-		f.owner, _ = r.Provider.(ReferenceOwner)
-		to := a.Intent.TS.Add(e.opts.SettleTime)
-		if to.After(now) {
-			to = now
-		}
-		to = to.Add(ReconcileSkew)
-		sales, complete, err := cf.Candidates(ctx, req, a.Intent.TS.Add(-ReconcileSkew), to)
-		if err != nil {
-			f.err = e.cleanErr(model.AsError(err))
-			return f
-		}
-		f.sales, f.complete = sales, complete
-		return f
-	}
 	rc, ok := providers.AsReconciler(r.Provider)
 	if !ok {
 		f.err = &model.InputError{Msg: "provider " + a.Intent.Provider + " cannot reconcile top-ups"}
 		return f
 	}
-	// A provider that decides itself: it cannot see our claims without the
-	// whole journal, so its answer is checked against them under the lock.
-	res, err := rc.Reconcile(ctx, req, map[string]bool{})
-	err = e.cleanTopup(&res, err)
+	req := request(a.Intent)
+	f.ref, f.owner = rc.Reference(req), rc
+	to := a.Intent.TS.Add(e.opts.SettleTime)
+	if to.After(now) {
+		to = now
+	}
+	sales, complete, err := rc.Candidates(ctx, req, a.Intent.TS.Add(-ReconcileSkew), to.Add(ReconcileSkew))
 	if err != nil {
-		f.err = err
+		f.err = e.cleanErr(model.AsError(err))
 		return f
 	}
-	f.legacy = &res
+	f.sales, f.complete = sales, complete
 	return f
 }
 
@@ -241,19 +205,21 @@ type decision struct {
 	id    string
 	entry journal.Entry
 	err   error
+	skip  bool // nothing to say (ok already; its id may show up later)
 }
 
 // decide applies the matching rules to every open attempt at once: a
 // transaction is only given when it is the attempt's one candidate and the
-// attempt is its one claimant.
+// attempt is its one claimant. claimed is the journal's: every transaction
+// an outcome already holds, with the attempt holding it.
 func (e *Engine) decide(list []*finding, claimed map[string]string, now time.Time) []decision {
 	cands := map[string][]model.Sale{} // journal id → candidate transactions
 	owners := map[string][]string{}    // transaction id → journal ids it could be
 	for _, f := range list {
-		id := f.attempt.Intent.JournalID
-		if f.err != nil || f.legacy != nil {
+		if f.err != nil {
 			continue
 		}
+		id := f.attempt.Intent.JournalID
 		for _, s := range e.candidatesOf(f, claimed) {
 			cands[id] = append(cands[id], s)
 			owners[s.ID] = append(owners[s.ID], id)
@@ -261,64 +227,89 @@ func (e *Engine) decide(list []*finding, claimed map[string]string, now time.Tim
 	}
 	var out []decision
 	for _, f := range list {
-		a := f.attempt
-		id := a.Intent.JournalID
-		if f.err != nil {
+		id := f.attempt.Intent.JournalID
+		switch c := cands[id]; {
+		case f.err != nil:
 			out = append(out, decision{id: id, err: f.err})
-			continue
-		}
-		if f.legacy != nil {
-			out = append(out, e.decideLegacy(a, *f.legacy, claimed))
-			continue
-		}
-		c := cands[id]
-		switch {
-		case len(c) == 0 && a.AwaitsID():
-			continue // ok already; the id may show up later
 		case len(c) == 0:
-			settled := a.Intent.TS.Add(e.opts.SettleTime)
-			if now.Before(settled) {
-				out = append(out, decision{id: id, err: fmt.Errorf("%w (lists lag; concluded from %s at the earliest)", ErrNotVisibleYet, settled.Local().Format("15:04:05"))})
-				continue
+			if d := e.decideAbsent(f, now); !d.skip {
+				out = append(out, d)
 			}
-			if !f.complete {
-				out = append(out, decision{id: id, err: errors.New("no matching transaction, but the provider's list was cut short: still pending")})
-				continue
-			}
-			out = append(out, decision{id: id, entry: e.outcomeOf(a, journal.StatusNotFound, "", nil,
-				fmt.Sprintf("no transaction at the provider %s after the intent: the attempt did not reach it", shortDuration(e.opts.SettleTime)))})
 		case len(c) > 1 || len(owners[c[0].ID]) > 1:
-			amb := &AmbiguousError{}
-			others := map[string]bool{}
-			for _, s := range c {
-				amb.Transactions = append(amb.Transactions, s.ID)
-				for _, o := range owners[s.ID] {
-					if o != id && !others[o] {
-						others[o] = true
-						amb.Attempts = append(amb.Attempts, o)
-					}
-				}
-			}
-			sort.Strings(amb.Transactions)
-			sort.Strings(amb.Attempts)
-			out = append(out, decision{id: id, err: amb})
+			out = append(out, decision{id: id, err: ambiguous(id, c, owners)})
 		default:
-			s := c[0]
-			switch {
-			case s.Status == model.TopupUnknown:
-				out = append(out, decision{id: id, err: fmt.Errorf("transaction %s is still being processed by the provider", s.ID)})
-			case a.AwaitsID() && s.Status != model.TopupOK:
-				out = append(out, decision{id: id, err: fmt.Errorf("the attempt was answered ok but its one candidate %s is %s: settle it with --resolve", s.ID, s.Status)})
-			default:
-				reason := ""
-				if s.Status == model.TopupRejected {
-					reason = "the provider recorded transaction " + s.ID + " as failed"
-				}
-				out = append(out, decision{id: id, entry: e.outcomeOf(a, journal.Status(s.Status), s.ID, s.StockLeft, reason)})
-			}
+			out = append(out, e.decideOne(f.attempt, c[0]))
 		}
 	}
 	return out
+}
+
+// decideAbsent is an attempt with no candidate: nothing while the lists
+// may lag or were cut short, not found once the settle time has passed.
+func (e *Engine) decideAbsent(f *finding, now time.Time) decision {
+	a := f.attempt
+	id := a.Intent.JournalID
+	settled := a.Intent.TS.Add(e.opts.SettleTime)
+	switch {
+	case a.AwaitsID():
+		return decision{id: id, skip: true}
+	case now.Before(settled):
+		return decision{id: id, err: fmt.Errorf("%w (lists lag; concluded from %s at the earliest)", ErrNotVisibleYet, settled.Local().Format("15:04:05"))}
+	case !f.complete:
+		return decision{id: id, err: errors.New("no matching transaction, but the provider's list was cut short: still pending")}
+	}
+	return decision{id: id, entry: e.outcomeOf(a, topup.NotFound, "", nil,
+		fmt.Sprintf("no transaction at the provider %s after the intent: the attempt did not reach it", shortDuration(e.opts.SettleTime)))}
+}
+
+// decideOne is an attempt with exactly one candidate that is its alone.
+func (e *Engine) decideOne(a journal.Attempt, s model.Sale) decision {
+	id := a.Intent.JournalID
+	switch {
+	case s.Outcome != topup.OK && s.Outcome != topup.Rejected:
+		return decision{id: id, err: fmt.Errorf("transaction %s is still being processed by the provider", s.ID)}
+	case a.AwaitsID() && s.Outcome != topup.OK:
+		return decision{id: id, err: fmt.Errorf("the attempt was answered ok but its one candidate %s is %s: settle it with --resolve", s.ID, s.Outcome)}
+	}
+	reason := ""
+	if s.Outcome == topup.Rejected {
+		reason = "the provider recorded transaction " + s.ID + " as failed"
+	}
+	return decision{id: id, entry: e.outcomeOf(a, s.Outcome, s.ID, s.StockLeft, reason)}
+}
+
+// ambiguous names an attempt's candidates and the other attempts that
+// could own one of them.
+func ambiguous(id string, c []model.Sale, owners map[string][]string) *AmbiguousError {
+	amb := &AmbiguousError{}
+	others := map[string]bool{}
+	for _, s := range c {
+		amb.Transactions = append(amb.Transactions, s.ID)
+		for _, o := range owners[s.ID] {
+			if o != id && !others[o] {
+				others[o] = true
+				amb.Attempts = append(amb.Attempts, o)
+			}
+		}
+	}
+	sort.Strings(amb.Transactions)
+	sort.Strings(amb.Attempts)
+	return amb
+}
+
+// byReference is the attempt's transactions that carry its own reference:
+// they are its, whatever their time.
+func byReference(f *finding, free func(model.Sale) bool) []model.Sale {
+	if f.ref == "" {
+		return nil
+	}
+	var exact []model.Sale
+	for _, s := range f.sales {
+		if s.UserID == f.ref && free(s) {
+			exact = append(exact, s)
+		}
+	}
+	return exact
 }
 
 // candidatesOf filters one attempt's transactions by the matching rules.
@@ -329,16 +320,8 @@ func (e *Engine) candidatesOf(f *finding, claimed map[string]string) []model.Sal
 		owner, ok := claimed[s.ID]
 		return s.ID != "" && (!ok || owner == id)
 	}
-	if f.ref != "" {
-		var exact []model.Sale
-		for _, s := range f.sales {
-			if s.UserID == f.ref && free(s) {
-				exact = append(exact, s)
-			}
-		}
-		if len(exact) > 0 {
-			return exact
-		}
+	if exact := byReference(f, free); len(exact) > 0 {
+		return exact
 	}
 	from := in.TS.Add(-ReconcileSkew)
 	to := in.TS.Add(e.opts.SettleTime).Add(ReconcileSkew)
@@ -351,6 +334,8 @@ func (e *Engine) candidatesOf(f *finding, claimed map[string]string) []model.Sal
 			continue // another attempt's, by its own reference
 		case !strings.EqualFold(strings.TrimSpace(s.OfferID), strings.TrimSpace(in.OfferID)):
 			continue
+		case in.Amount != nil && s.Price != *in.Amount:
+			continue // an amount top-up matches its amount exactly
 		case s.Created.IsZero() || s.Created.Before(from) || s.Created.After(to):
 			continue // no time, or not this attempt's time
 		}
@@ -359,30 +344,8 @@ func (e *Engine) candidatesOf(f *finding, claimed map[string]string) []model.Sal
 	return out
 }
 
-// decideLegacy checks a provider's own decision against the journal's
-// claims: a transaction another attempt holds makes it ambiguous, and "no
-// transaction" waits for the settle time like any absence.
-func (e *Engine) decideLegacy(a journal.Attempt, res model.TopupResult, claimed map[string]string) decision {
-	id := a.Intent.JournalID
-	switch {
-	case res.Status == "" || res.Status == model.TopupUnknown:
-		return decision{id: id, err: errors.New("provider could not tell the outcome yet")}
-	case res.TransactionID != "" && claimed[res.TransactionID] != "" && claimed[res.TransactionID] != id:
-		return decision{id: id, err: &AmbiguousError{Transactions: []string{res.TransactionID}, Attempts: []string{claimed[res.TransactionID]}}}
-	case res.TransactionID == "" && a.AwaitsID():
-		return decision{id: id, err: errors.New("the provider still shows no transaction id")}
-	case res.TransactionID == "" && res.Status == model.TopupRejected:
-		settled := a.Intent.TS.Add(e.opts.SettleTime)
-		if e.opts.Now().Before(settled) {
-			return decision{id: id, err: fmt.Errorf("%w (lists lag; concluded from %s at the earliest)", ErrNotVisibleYet, settled.Local().Format("15:04:05"))}
-		}
-		return decision{id: id, entry: e.outcomeOf(a, journal.StatusNotFound, "", nil, res.Reason)}
-	}
-	return decision{id: id, entry: e.outcomeOf(a, journal.Status(res.Status), res.TransactionID, res.StockLeft, res.Reason)}
-}
-
 // outcomeOf is the reconciled outcome entry of an attempt.
-func (e *Engine) outcomeOf(a journal.Attempt, st journal.Status, trx string, stock *int, reason string) journal.Entry {
+func (e *Engine) outcomeOf(a journal.Attempt, st topup.Outcome, trx string, stock *int, reason string) journal.Entry {
 	in := a.Intent
 	return journal.Entry{
 		TS:            e.opts.Now(),
@@ -438,7 +401,7 @@ func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (
 		}
 		var en journal.Entry
 		if transactionID == "" {
-			en = e.outcomeOf(a, journal.StatusNotFound, "", nil, "resolved by "+e.opts.Operator+": no transaction at the provider")
+			en = e.outcomeOf(a, topup.NotFound, "", nil, "resolved by "+e.opts.Operator+": no transaction at the provider")
 		} else {
 			// A claim is written after the transaction exists; read back to
 			// well before this attempt to be sure nobody holds it.
@@ -449,7 +412,7 @@ func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (
 			if owner, ok := claimed[transactionID]; ok && owner != journalID {
 				return fmt.Errorf("%w: transaction %s belongs to attempt %s already", ErrResolve, transactionID, owner)
 			}
-			en = e.outcomeOf(a, journal.StatusOK, transactionID, nil, "resolved by "+e.opts.Operator)
+			en = e.outcomeOf(a, topup.OK, transactionID, nil, "resolved by "+e.opts.Operator)
 		}
 		en.Reconciled = false
 		en.ResolvedBy = e.opts.Operator

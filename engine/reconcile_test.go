@@ -15,10 +15,11 @@ import (
 	"simdesk/providers/httpx"
 	"simdesk/providers/orange"
 	"simdesk/providers/sim"
+	"simdesk/topup"
 )
 
 // lister is a provider whose transaction list the test sets: a
-// CandidateFinder, so the engine's rules decide.
+// providers.Reconciler, so the engine's rules decide.
 type lister struct {
 	fake
 	complete bool
@@ -40,6 +41,7 @@ func (l *lister) Candidates(ctx context.Context, req model.TopupRequest, from, t
 }
 
 func (l *lister) Reference(req model.TopupRequest) string { return "" }
+func (l *lister) OwnsReference(string) bool               { return false }
 
 // clock is a settable test clock.
 type clock struct {
@@ -58,7 +60,7 @@ func pendingIntent(id, line string, ts time.Time) journal.Entry {
 }
 
 func sale(id, line string, created time.Time) model.Sale {
-	return model.Sale{ID: id, Status: model.TopupOK, OfferID: "off-1", Created: model.Time{Time: created},
+	return model.Sale{ID: id, Status: "ok", Outcome: topup.OK, OfferID: "off-1", Created: model.Time{Time: created},
 		Parameters: map[string]string{"msisdn": line}}
 }
 
@@ -270,7 +272,7 @@ func TestTwoReconcilersOneOutcome(t *testing.T) {
 // top-up of them needs --force, like a recent ok one.
 func TestPendingAttemptNeedsForce(t *testing.T) {
 	p := &fake{name: "orange", offers: []model.Offer{offer}, onTopup: func(model.TopupRequest) (model.TopupResult, error) {
-		return model.TopupResult{Status: model.TopupOK, TransactionID: "trx", Sent: true}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: "trx", Sent: true}, nil
 	}}
 	e, j := newEngine(t, false, p)
 	mustAppend(t, j, pendingIntent("old-pending", "33612345678", time.Now().Add(-3*time.Hour)))
@@ -279,7 +281,7 @@ func TestPendingAttemptNeedsForce(t *testing.T) {
 	if !errors.As(err, &de) || !de.Attempt.Pending() || !strings.Contains(err.Error(), "still pending") || p.calls.Load() != 0 {
 		t.Fatalf("pending attempt not held against a new top-up: %v, %d calls", err, p.calls.Load())
 	}
-	if a, dup := e.Duplicate("orange", "33612345678", offer.ID); !dup || a.Intent.JournalID != "old-pending" {
+	if a, dup := e.Duplicate("orange", msisdn("33612345678"), offer.ID); !dup || a.Intent.JournalID != "old-pending" {
 		t.Fatalf("the console's check misses it: %+v %v", a, dup)
 	}
 	if _, err := e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678"), Force: true}); err != nil || p.calls.Load() != 1 {
@@ -291,7 +293,7 @@ func TestPendingAttemptNeedsForce(t *testing.T) {
 // config gives it.
 func TestDuplicateWindowZeroIsOff(t *testing.T) {
 	p := &fake{name: "orange", offers: []model.Offer{offer}, onTopup: func(model.TopupRequest) (model.TopupResult, error) {
-		return model.TopupResult{Status: model.TopupOK, TransactionID: fmt.Sprint(time.Now().UnixNano()), Sent: true}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: fmt.Sprint(time.Now().UnixNano()), Sent: true}, nil
 	}}
 	j, err := journal.Open(filepath.Join(t.TempDir(), "j.jsonl"))
 	if err != nil {
@@ -313,7 +315,7 @@ func TestDuplicateWindowZeroIsOff(t *testing.T) {
 // keeps what was sent.
 func TestDuplicateGuardOneLineForm(t *testing.T) {
 	p := &fake{name: "orange", offers: []model.Offer{offer}, onTopup: func(model.TopupRequest) (model.TopupResult, error) {
-		return model.TopupResult{Status: model.TopupOK, TransactionID: "trx", Sent: true}, nil
+		return model.TopupResult{Status: topup.OK, TransactionID: "trx", Sent: true}, nil
 	}}
 	e, j := newEngine(t, false, p)
 	in := pendingIntent("earlier", "0033612345678", time.Now().Add(-time.Minute))
@@ -324,7 +326,7 @@ func TestDuplicateGuardOneLineForm(t *testing.T) {
 	if !errors.Is(err, ErrDuplicate) || p.calls.Load() != 0 {
 		t.Fatalf("0033… and 33… taken for two lines: %v", err)
 	}
-	if a, dup := e.Duplicate("orange", "+33612345678", offer.ID); !dup || a.Intent.TargetID != "0033612345678" {
+	if a, dup := e.Duplicate("orange", msisdn("+33612345678"), offer.ID); !dup || a.Intent.TargetID != "0033612345678" {
 		t.Fatalf("console check: %+v %v", a, dup)
 	}
 }
@@ -371,7 +373,7 @@ func TestOrangeReferenceAndLaggingList(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	out, err := e.Topup(ctx, TopupInput{Provider: "orange", Offer: o, Target: target})
 	cancel()
-	if err != nil || out.Result.Status != model.TopupUnknown {
+	if err != nil || out.Result.Status != topup.Unknown {
 		t.Fatalf("lost answer: %+v %v", out, err)
 	}
 	// A second, forced sale of the same line and offer a second later, by

@@ -9,16 +9,19 @@ import (
 	"simdesk/providers"
 )
 
-// streamer is a provider that streams its buckets to a sink when the
-// context carries one (as tmf677 does), and echoes a secret in them.
+// streamer is a provider that streams its buckets to the sink LookupStream
+// is given (as tmf677 does), and echoes a secret in them.
 type streamer struct {
 	fake
 	buckets []model.Bucket
 }
 
 func (s *streamer) Lookup(ctx context.Context, id model.Identifier) ([]model.Line, error) {
+	return s.LookupStream(ctx, id, nil)
+}
+
+func (s *streamer) LookupStream(ctx context.Context, id model.Identifier, sink providers.Sink) ([]model.Line, error) {
 	l := model.Line{Type: id.Type, ID: id.Value, Status: "active with s3cr3t"}
-	sink := providers.SinkOf(ctx)
 	if sink == nil {
 		l.Buckets = append([]model.Bucket(nil), s.buckets...)
 		return []model.Line{l}, nil
@@ -53,7 +56,7 @@ func TestStreamedLookupIsRedactedAtTheBoundary(t *testing.T) {
 	}
 	e := New(Options{Operator: "alice", Environment: "demo", Redactor: secretRedactor{}}, Registered{Provider: p})
 	var c collect
-	res := e.LookupOne(providers.WithSink(context.Background(), &c), "st", msisdn("0611111111"))
+	res := e.LookupOneStream(context.Background(), "st", msisdn("0611111111"), &c)
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}

@@ -11,6 +11,7 @@ import (
 	"simdesk/model"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
+	"simdesk/topup"
 )
 
 // Refusals before anything is written or sent.
@@ -98,12 +99,18 @@ func (e *Engine) topupper(provider string) (providers.ToppingUp, error) {
 // Duplicate finds what the duplicate guard would hold against a top-up of
 // this line and offer: an attempt still pending (whatever its age), or one
 // within the duplicate window that may have moved money. A window of 0
-// turns the window off; a pending attempt still counts.
-func (e *Engine) Duplicate(provider, targetID, offerID string) (journal.Attempt, bool) {
+// turns the window off; a pending attempt still counts. The key is built
+// from the typed line (topup.NewKey), as the guarded append builds it, so
+// the pre-check and the lock agree on every spelling of a line.
+func (e *Engine) Duplicate(provider string, target model.Identifier, offerID string) (journal.Attempt, bool) {
+	return e.duplicate(topup.NewKey(provider, target, offerID, nil))
+}
+
+// duplicate is the pre-check for one key, outside the journal's lock.
+func (e *Engine) duplicate(key topup.Key) (journal.Attempt, bool) {
 	if e.opts.Journal == nil {
 		return journal.Attempt{}, false
 	}
-	key := journal.Key{Provider: provider, Line: model.NormalLine("", targetID), OfferID: strings.TrimSpace(offerID)}
 	same, err := e.opts.Journal.Same(context.Background(), key, e.opts.Now().Add(-e.opts.DuplicateWindow))
 	if err != nil {
 		return journal.Attempt{}, false
@@ -169,6 +176,15 @@ func CheckTarget(o model.Offer, t model.Identifier) error {
 	return nil
 }
 
+// key is the top-up's duplicate key, by the one constructor.
+func (in TopupInput) key() topup.Key {
+	var line topup.Line
+	if in.Target.Value != "" {
+		line = in.Target
+	}
+	return topup.NewKey(in.Provider, line, in.Offer.ID, in.Amount)
+}
+
 // Topup runs the money procedure: refuse in read-only mode, refuse a recent
 // duplicate unless forced, refuse a second submit while one is in flight,
 // write the intent (fsync) BEFORE the request, send it once, then write the
@@ -189,23 +205,64 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if err != nil {
 		return TopupOutcome{}, err
 	}
-	k := journal.Key{Provider: in.Provider, Line: model.NormalLine(in.Target.Type, in.Target.Value), OfferID: strings.TrimSpace(in.Offer.ID), Amount: journal.AmountKey(in.Amount)}
-	key := k.Provider + "|" + k.Line + "|" + k.OfferID + "|" + k.Amount
-	e.mu.Lock()
-	if e.inFlight[key] {
-		who := e.hooks.flying[key]
-		e.mu.Unlock()
-		return TopupOutcome{}, &InFlightError{Operator: who}
+	land, err := e.takeOff(in.key())
+	if err != nil {
+		return TopupOutcome{}, err
 	}
-	e.inFlight[key] = true
-	e.hooks.flying[key] = e.opts.Operator
-	e.mu.Unlock()
-	defer func() {
+	defer land()
+	intent, err := e.writeIntent(ctx, in)
+	if err != nil {
+		return TopupOutcome{}, err
+	}
+	req := model.TopupRequest{
+		JournalID: intent.JournalID,
+		Offer:     in.Offer,
+		Amount:    in.Amount,
+		Bucket:    in.Bucket,
+		Target:    in.Target,
+		Operator:  e.opts.Operator,
+		Reference: in.Reference,
+		Since:     intent.TS,
+	}
+	res, perr := send(ctx, req)
+	out := e.settleAnswer(intent.JournalID, res, perr)
+	// Nothing known (no answer): the intent alone stays pending, and the one
+	// outcome line of this attempt is the one reconciliation appends. An
+	// answer that is not about this top-up is recorded with its reason, and
+	// the attempt stays pending all the same.
+	if out.Result.Status == topup.Unknown && !out.Result.Mismatch {
+		return out, nil
+	}
+	// The money has moved (or not): the outcome is written even when the
+	// caller has given up waiting.
+	if w, err := e.opts.Journal.Append(context.WithoutCancel(ctx), e.outcomeEntry(in, intent, out.Result)); err != nil {
+		out.JournalErr = err
+	} else {
+		e.journaled(w)
+	}
+	return out, nil
+}
+
+// takeOff marks the key in flight in this process (every console of a
+// shift shares it), or refuses a second submit while one is; land ends it.
+func (e *Engine) takeOff(key topup.Key) (land func(), err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if who, busy := e.inFlight[key]; busy {
+		return nil, &InFlightError{Operator: who}
+	}
+	e.inFlight[key] = e.opts.Operator
+	return func() {
 		e.mu.Lock()
 		delete(e.inFlight, key)
-		delete(e.hooks.flying, key)
 		e.mu.Unlock()
-	}()
+	}, nil
+}
+
+// writeIntent appends the attempt's intent (fsync) before anything is sent.
+// Unless forced, the duplicate check runs under the journal's lock, so two
+// consoles on one journal cannot both pass it for the same key.
+func (e *Engine) writeIntent(ctx context.Context, in TopupInput) (journal.Entry, error) {
 	price := in.Offer.Price
 	intent := journal.Entry{
 		TS:          e.opts.Now(),
@@ -226,8 +283,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if in.Target.Value == "" {
 		intent.TargetType = ""
 	}
-	// The duplicate check runs under the journal's lock, so two consoles on
-	// one journal cannot both pass it for the same line and offer.
 	var check func([]journal.Attempt) error
 	if !in.Force {
 		check = func(same []journal.Attempt) error {
@@ -241,42 +296,43 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	if err != nil {
 		var de *DuplicateError
 		if errors.As(err, &de) {
-			return TopupOutcome{}, err
+			return journal.Entry{}, err
 		}
-		return TopupOutcome{}, fmt.Errorf("journal %s not writable, nothing sent: %w", e.opts.Journal.Where(), err)
+		return journal.Entry{}, fmt.Errorf("journal %s not writable, nothing sent: %w", e.opts.Journal.Where(), err)
 	}
 	e.journaled(written)
-	req := model.TopupRequest{
-		JournalID: written.JournalID,
-		Offer:     in.Offer,
-		Amount:    in.Amount,
-		Bucket:    in.Bucket,
-		Target:    in.Target,
-		Operator:  e.opts.Operator,
-		Reference: in.Reference,
-		Since:     written.TS,
-	}
-	res, perr := send(ctx, req)
+	return written, nil
+}
+
+// settleAnswer turns the provider's answer (or error) into the attempt's
+// outcome: no status with an answer is unknown, a request that provably
+// never left is rejected, anything else without a status unknown.
+func (e *Engine) settleAnswer(journalID string, res model.TopupResult, perr error) TopupOutcome {
 	perr = e.cleanTopup(&res, perr)
-	out := TopupOutcome{JournalID: written.JournalID, Err: model.AsError(perr)}
+	out := TopupOutcome{JournalID: journalID, Err: model.AsError(perr)}
 	if res.Status == "" {
 		switch {
 		case perr == nil:
-			res.Status = model.TopupUnknown
+			res.Status = topup.Unknown
 			res.Reason = "the provider's answer carried no status"
 		case !res.Sent && isNotSent(perr):
-			res.Status = model.TopupRejected
+			res.Status = topup.Rejected
 		default:
-			res.Status = model.TopupUnknown
+			res.Status = topup.Unknown
 		}
 	}
 	if res.Reason == "" && out.Err != nil {
 		res.Reason = out.Err.Error()
 	}
 	out.Result = res
-	outcome := journal.Entry{
+	return out
+}
+
+// outcomeEntry is the journal's outcome line of an attempt.
+func (e *Engine) outcomeEntry(in TopupInput, intent journal.Entry, res model.TopupResult) journal.Entry {
+	return journal.Entry{
 		TS:            e.opts.Now(),
-		JournalID:     written.JournalID,
+		JournalID:     intent.JournalID,
 		Phase:         journal.PhaseOutcome,
 		Operator:      e.opts.Operator,
 		Provider:      in.Provider,
@@ -284,7 +340,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Amount:        in.Amount,
 		TargetType:    intent.TargetType,
 		TargetID:      in.Target.Value,
-		Status:        journal.Status(res.Status),
+		Status:        res.Status,
 		TransactionID: res.TransactionID,
 		Reason:        res.Reason,
 		Reference:     in.Reference,
@@ -292,19 +348,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		StockLeft:     res.StockLeft,
 		Environment:   e.opts.Environment,
 	}
-	if res.Status == model.TopupUnknown {
-		// Nothing is known: the intent alone stays pending, and the one
-		// outcome line of this attempt is the one reconciliation appends.
-		return out, nil
-	}
-	// The money has moved (or not): the outcome is written even when the
-	// caller has given up waiting.
-	if w, err := e.opts.Journal.Append(context.WithoutCancel(ctx), outcome); err != nil {
-		out.JournalErr = err
-	} else {
-		e.journaled(w)
-	}
-	return out, nil
 }
 
 // isNotSent: the connection could not even be made, so nothing was sent.

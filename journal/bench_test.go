@@ -229,7 +229,7 @@ func BenchmarkWholeFileDuplicateCheck400k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		key := Key{Provider: "orange", Line: "33600000042", OfferID: "offer-2"}
+		key := KeyOf(Entry{Provider: "orange", TargetType: "msisdn", TargetID: "33600000042", OfferID: "offer-2"})
 		for _, a := range attempts(entries) {
 			if KeyOf(a.Intent) == key && !a.Intent.TS.Before(since) && a.Status().Spent() {
 				break

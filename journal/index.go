@@ -36,7 +36,7 @@ func (o *openAttempt) attempt() Attempt {
 // closes reports an outcome after which reconciliation has nothing left to
 // do for the attempt: definitive, and when ok, with its transaction id.
 func closes(out *Entry) bool {
-	return out != nil && out.Status.Definitive() && (out.Status != StatusOK || out.TransactionID != "")
+	return out != nil && out.Status.Closes(out.TransactionID)
 }
 
 // index is what a Journal knows of the file without reading it again.

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/model"
+	"simdesk/topup"
 )
 
 // openTemp opens a journal in a fresh, not yet existing sub-directory.
@@ -77,7 +77,7 @@ func TestIntentOutcomeRoundTrip(t *testing.T) {
 	if fi, err := os.Stat(j.Path()); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("file mode: %v %v", fi.Mode(), err)
 	}
-	price := &model.Money{Amount: 27.5, Currency: "EUR"}
+	price := new(topup.MustParse("27.5", "EUR"))
 	stock := 11
 	in := intent(NewID(), "alice")
 	in.Price, in.OfferName, in.Reference, in.Environment, in.Forced = price, "Orange 5GB", "TICKET-9", "sandbox", true
@@ -89,7 +89,7 @@ func TestIntentOutcomeRoundTrip(t *testing.T) {
 	if w1.Prev != "" {
 		t.Errorf("first entry Prev = %q", w1.Prev)
 	}
-	out := outcome(in.JournalID, model.TopupOK, "trx-1")
+	out := outcome(in.JournalID, topup.OK, "trx-1")
 	out.StockLeft = &stock
 	out.TS = time.Date(2025, 3, 1, 12, 0, 0, 0, time.FixedZone("X", 3600))
 	w2 := mustAppend(t, j, out)

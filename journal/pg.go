@@ -440,7 +440,7 @@ func pgAppend(ctx context.Context, q pgQuerier, e Entry, lock bool, s *Seal) (En
 			}
 		}
 		entries = append(entries, e)
-		if as := attempts(entries); len(as) == 1 && !as[0].Pending() && !as[0].AwaitsID() {
+		if as := attempts(entries); len(as) == 1 && as[0].Closed() {
 			wb.Queue("DELETE FROM simdesk_pending WHERE journal_id = $1", e.JournalID)
 		}
 	}

@@ -28,6 +28,13 @@ func (a Attempt) AwaitsID() bool {
 // only "unknown" (a timeout); it must be reconciled against the provider.
 func (a Attempt) Pending() bool { return !a.Status().Definitive() }
 
+// Closed reports an attempt reconciliation has nothing left to do for
+// (topup.Outcome.Closes: settled, and when ok, with its transaction id):
+// the stores drop it from their open set exactly then.
+func (a Attempt) Closed() bool {
+	return a.Outcome != nil && a.Outcome.Status.Closes(a.Outcome.TransactionID)
+}
+
 // Outcomes maps each journal_id to its settled outcome. An attempt may have
 // several outcome lines ("unknown" after a timeout, then the reconciled
 // one): the last definitive one (ok or rejected) wins, and an "unknown"

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/model"
+	"simdesk/topup"
 )
 
 var t0 = time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -25,17 +25,17 @@ func ids(es []Entry) []string {
 }
 
 func TestPendingAndOutcomes(t *testing.T) {
-	unknown := outcome("b", model.TopupUnknown, "")
-	reconciled := outcome("b", model.TopupOK, "trx-b")
+	unknown := outcome("b", topup.Unknown, "")
+	reconciled := outcome("b", topup.OK, "trx-b")
 	reconciled.Reconciled = true
 	entries := []Entry{
 		at(intent("a", "op"), 0),
 		at(intent("b", "op"), 1),
-		at(outcome("a", model.TopupOK, "trx-a"), 2),
+		at(outcome("a", topup.OK, "trx-a"), 2),
 		at(intent("c", "op"), 3),
 		at(unknown, 4),
 		at(intent("d", "op"), 5),
-		at(outcome("d", model.TopupRejected, ""), 6),
+		at(outcome("d", topup.Rejected, ""), 6),
 	}
 	// b has only an "unknown" outcome, c none: both pending, in order.
 	if got := ids(refPending(entries)); !reflect.DeepEqual(got, []string{"b", "c"}) {
@@ -46,11 +46,11 @@ func TestPendingAndOutcomes(t *testing.T) {
 		t.Errorf("Outcomes = %+v", outs)
 	}
 	// Reconciliation settles b; a later stray "unknown" does not unsettle it.
-	entries = append(entries, at(reconciled, 7), at(outcome("b", model.TopupUnknown, ""), 8))
+	entries = append(entries, at(reconciled, 7), at(outcome("b", topup.Unknown, ""), 8))
 	if got := ids(refPending(entries)); !reflect.DeepEqual(got, []string{"c"}) {
 		t.Errorf("Pending after reconcile = %v", got)
 	}
-	if o := Outcomes(entries)["b"]; o.Status != model.TopupOK || !o.Reconciled || o.TransactionID != "trx-b" {
+	if o := Outcomes(entries)["b"]; o.Status != topup.OK || !o.Reconciled || o.TransactionID != "trx-b" {
 		t.Errorf("Outcomes[b] = %+v", o)
 	}
 	if len(refPending(nil)) != 0 || len(Outcomes(nil)) != 0 {
@@ -62,9 +62,9 @@ func TestRecent(t *testing.T) {
 	entries := []Entry{
 		at(intent("a", "op"), 0),
 		at(intent("b", "op"), 1),
-		at(outcome("a", model.TopupOK, "trx-a"), 2),
+		at(outcome("a", topup.OK, "trx-a"), 2),
 		at(intent("c", "op"), 3),
-		at(outcome("orphan", model.TopupOK, "trx-o"), 4), // its intent line was torn
+		at(outcome("orphan", topup.OK, "trx-o"), 4), // its intent line was torn
 	}
 	all := refRecent(entries, 0)
 	var got []string
@@ -77,7 +77,7 @@ func TestRecent(t *testing.T) {
 	if all[3].Outcome == nil || all[3].Outcome.TransactionID != "trx-a" || all[3].Status() != "ok" || all[3].Pending() {
 		t.Errorf("a: %+v", all[3])
 	}
-	if all[2].Outcome != nil || all[2].Status() != model.TopupUnknown || !all[2].Pending() {
+	if all[2].Outcome != nil || all[2].Status() != topup.Unknown || !all[2].Pending() {
 		t.Errorf("b: %+v", all[2])
 	}
 	if all[0].Intent.Phase != PhaseOutcome || all[0].Outcome == nil || all[0].Status() != "ok" {

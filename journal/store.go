@@ -2,10 +2,10 @@ package journal
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // Phase is the phase of a journal entry. It is a type, not a bare string,
@@ -20,57 +20,31 @@ const (
 	PhaseOutcome Phase = "outcome"
 )
 
-// Status is the outcome kind of an attempt, as the journal records it. A
-// type so that every place that decides an outcome names one of the kinds
-// below instead of a string literal.
-type Status string
+// Status is the outcome of an attempt as the journal records it: the one
+// typed set of package topup, named here so the stores read as before.
+type Status = topup.Outcome
 
-// Outcome kinds.
+// Outcome kinds (see topup.Outcome).
 const (
-	// StatusOK: the provider made the transaction (its id may be unknown).
-	StatusOK Status = model.TopupOK
-	// StatusRejected: the provider refused, or the request never left.
-	StatusRejected Status = model.TopupRejected
-	// StatusUnknown: it may have reached the provider; reconcile it.
-	StatusUnknown Status = model.TopupUnknown
-	// StatusNotFound: after the settle time the provider's transaction list
-	// still holds no transaction for the attempt. A conclusion drawn from
-	// absence, kept apart from a provider's explicit "rejected".
-	StatusNotFound Status = "not_found"
+	StatusOK       = topup.OK
+	StatusRejected = topup.Rejected
+	StatusUnknown  = topup.Unknown
+	StatusNotFound = topup.NotFound
 )
 
-// Definitive reports an outcome that settles the attempt: ok, rejected or
-// not found. Only "unknown" (or no outcome) leaves an attempt pending.
-func (s Status) Definitive() bool {
-	return s == StatusOK || s == StatusRejected || s == StatusNotFound
-}
+// Key is the duplicate guard's key (topup.Key): provider, the line in its
+// normal form, and the offer or the amount.
+type Key = topup.Key
 
-// Spent reports an outcome that may have moved money: anything but a
-// rejection or a not-found conclusion. The duplicate guard counts these.
-func (s Status) Spent() bool { return s != StatusRejected && s != StatusNotFound }
-
-// Key is what makes two top-ups "the same" for the duplicate guard and for
-// reconciliation: provider, the line in its normal form, and the offer, or
-// the amount for amount top-ups (canonical text, e.g. "USD 10.00"; "" for
-// offer top-ups). Two keys are equal exactly when the attempts are
-// duplicates of each other.
-type Key struct {
-	Provider string
-	Line     string // model.NormalLine of the target
-	OfferID  string
-	Amount   string
-}
-
-// KeyOf is the key of an entry. The journal keeps the target as it was
-// sent; the key compares it in its normal form, so 0033…, +33… and 33… are
-// one line.
+// KeyOf is the key of an entry, by the one constructor (topup.NewKey). The
+// journal keeps the target as it was sent; the key compares it in its
+// normal form, so 0033…, +33… and 33… are one line.
 func KeyOf(e Entry) Key {
-	return Key{
-		Provider: e.Provider,
-		Line:     model.NormalLine(model.IDType(e.TargetType), e.TargetID),
-		OfferID:  strings.TrimSpace(e.OfferID),
-		Amount:   AmountKey(e.Amount),
+	var line topup.Line
+	if e.TargetID != "" {
+		line = model.Identifier{Type: model.IDType(e.TargetType), Value: e.TargetID}
 	}
+	return topup.NewKey(e.Provider, line, e.OfferID, e.Amount)
 }
 
 // Seq is a position in a store's history, for the live feed: entries

@@ -11,6 +11,7 @@ import (
 
 	"simdesk/journal"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // TestStockReadingTravels: a reading encoded by the leading host is the same
@@ -18,7 +19,7 @@ import (
 // body is an error naming the host, not a panic or an empty stock.
 func TestStockReadingTravels(t *testing.T) {
 	at := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
-	offers := []model.Offer{{Provider: "orange", ID: "o1", Name: "Top-up 5 €", Stock: 12, Price: model.Money{Amount: 5, Currency: "EUR"}}}
+	offers := []model.Offer{{Provider: "orange", ID: "o1", Name: "Top-up 5 €", Stock: 12, Price: topup.MustParse("5", "EUR")}}
 	st := decodeStock("orange", journal.StockSnapshot{Body: encodeStock(offers, nil), TakenAt: at, Leader: "a"})
 	if st.Err != nil || len(st.Offers) != 1 || st.Offers[0] != offers[0] || !st.At.Equal(at) || st.Provider != "orange" {
 		t.Fatalf("reading: %+v", st)

@@ -2,66 +2,70 @@ package model
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"testing"
+
+	"simdesk/topup"
 )
 
-var usdRules = AmountRules{Currency: "USD", Max: 100, Presets: []float64{5, 10}}
+var usdRules = AmountRules{Currency: "USD", Max: topup.MustParse("100", "USD"), Presets: []Money{topup.MustParse("5", "USD"), topup.MustParse("10", "USD")}}
 
 func TestAmountRulesParse(t *testing.T) {
 	for _, tc := range []struct {
 		in, cur string
-		want    float64
+		want    string // the exact amount, as topup.Parse reads it
 		err     string
 	}{
-		{"10", "", 10, ""},
-		{" 12.5 ", "usd", 12.5, ""},
-		{"0.01", "USD", 0.01, ""},
-		{"100", "", 100, ""},
-		{".5", "", 0.5, ""},
-		{"0", "", 0, "more than zero"},
-		{"-5", "", 0, "not an amount"},
-		{"100.01", "", 0, "maximum top-up of USD 100.00"},
-		{"10.005", "", 0, "at most 2 decimals"},
-		{"1e2", "", 0, "not an amount"},
-		{"10.", "", 0, "not an amount"},
-		{"1.2.3", "", 0, "not an amount"},
-		{"", "", 0, "type an amount"},
-		{"NaN", "", 0, "not an amount"},
-		{"10", "EUR", 0, "tops up in USD, not EUR"},
-		{"9999999999999999", "", 0, "over the maximum"},
+		{"10", "", "10", ""},
+		{" 12.5 ", "usd", "12.5", ""},
+		{"0.01", "USD", "0.01", ""},
+		{"100", "", "100", ""},
+		{".5", "", "0.5", ""},
+		{"0", "", "0", "more than zero"},
+		{"-5", "", "0", "not an amount"},
+		{"100.01", "", "0", "maximum top-up of USD 100.00"},
+		{"10.005", "", "0", "at most 2 decimals"},
+		{"1e2", "", "0", "not an amount"},
+		{"10.", "", "0", "not an amount"},
+		{"1.2.3", "", "0", "not an amount"},
+		{"", "", "0", "type an amount"},
+		{"NaN", "", "0", "not an amount"},
+		{"10", "EUR", "0", "tops up in USD, not EUR"},
+		{"9999999999999999", "", "0", "over the maximum"},
 	} {
 		m, err := usdRules.ParseAmount(tc.in, tc.cur)
 		switch {
-		case tc.err == "" && (err != nil || m.Amount != tc.want || m.Currency != "USD"):
+		case tc.err == "" && (err != nil || m != topup.MustParse(tc.want, "USD") || m.Currency != "USD"):
 			t.Errorf("%q: %+v %v", tc.in, m, err)
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !errors.Is(err, ErrInvalidInput)):
 			t.Errorf("%q: want %q, got %v", tc.in, tc.err, err)
 		}
 	}
-	jpy := AmountRules{Currency: "JPY", Max: 10000}
+	jpy := AmountRules{Currency: "JPY", Max: topup.MustParse("10000", "JPY")}
 	if _, err := jpy.ParseAmount("10.5", ""); err == nil || !strings.Contains(err.Error(), "no decimals") {
 		t.Errorf("JPY decimals: %v", err)
 	}
 	if m, err := jpy.ParseAmount("500", ""); err != nil || FormatMoney(m) != "JPY 500" {
 		t.Errorf("JPY: %v %v", m, err)
 	}
-	if m, err := (AmountRules{Currency: "BHD", Max: 50}).ParseAmount("1.125", ""); err != nil || FormatMoney(m) != "BHD 1.125" {
+	if m, err := (AmountRules{Currency: "BHD", Max: topup.MustParse("50", "BHD")}).ParseAmount("1.125", ""); err != nil || FormatMoney(m) != "BHD 1.125" {
 		t.Errorf("BHD: %v %v", m, err)
 	}
 }
 
 func TestCheckMoney(t *testing.T) {
-	if m, err := usdRules.Check(Money{Amount: 10.1 + 0.2, Currency: "USD"}); err != nil || m.Amount != 10.3 {
-		t.Errorf("float noise: %v %v", m, err)
+	// 10.1 + 0.2 in minor units is 10.30 exactly: no float noise to tolerate.
+	sum, err := topup.MustParse("10.1", "USD").Add(topup.MustParse("0.2", "USD"))
+	if m, cerr := usdRules.Check(sum); err != nil || cerr != nil || m != topup.MustParse("10.3", "USD") {
+		t.Errorf("10.1 + 0.2: %v %v %v", m, err, cerr)
 	}
-	for _, m := range []Money{{Amount: math.NaN(), Currency: "USD"}, {Amount: math.Inf(1), Currency: "USD"}, {Amount: -1, Currency: "USD"}, {Amount: 1, Currency: "usd"}, {Amount: 0.001, Currency: "USD"}} {
+	for _, m := range []Money{{Minor: 0, Currency: "USD"}, {Minor: -100, Currency: "USD"}, {Minor: 100, Currency: "usd"},
+		{Currency: "USD", Invalid: "provider sent NaN"}, {Minor: 10001, Currency: "USD"}} {
 		if _, err := usdRules.Check(m); err == nil {
 			t.Errorf("%v accepted", m)
 		}
 	}
-	if !ValidCurrency("USD") || ValidCurrency("usd") || ValidCurrency("US") || ValidCurrency("USDX") {
+	if !topup.ValidCurrency("USD") || topup.ValidCurrency("usd") || topup.ValidCurrency("US") || topup.ValidCurrency("USDX") {
 		t.Error("ValidCurrency")
 	}
 }
@@ -87,7 +91,7 @@ func FuzzParseAmount(f *testing.F) {
 			}
 			return
 		}
-		if m.Currency != "USD" || !(m.Amount > 0) || m.Amount > usdRules.Max || math.Abs(m.Amount*100-math.Round(m.Amount*100)) > 1e-6 {
+		if c, err := m.Cmp(usdRules.Max); m.Currency != "USD" || !m.Positive() || err != nil || c > 0 {
 			t.Fatalf("%q → %+v", s, m)
 		}
 	})

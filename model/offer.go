@@ -1,15 +1,19 @@
 package model
 
-import "time"
+import (
+	"time"
 
-// Money is an amount in an ISO 4217 currency.
-type Money struct {
-	Amount   float64 `json:"amount"`
-	Currency string  `json:"currency"`
-	// Invalid says why the provider's amount is unusable ("provider sent
-	// NaN"); Amount is then 0 and must not be shown as a price.
-	Invalid string `json:"invalid,omitempty"`
-}
+	"simdesk/topup"
+)
+
+// Money is an exact amount in an ISO 4217 currency: the top-up domain's
+// (package topup), named here for the model types that carry one.
+type Money = topup.Money
+
+// NormalLine is the identifier's normal form (NormalLine of its type and
+// value): what makes it a topup.Line, so that a duplicate key is built
+// from the typed line and never from its text alone.
+func (id Identifier) NormalLine() string { return NormalLine(id.Type, id.Value) }
 
 // Offer is something the distributor sells, with its stock bucket.
 type Offer struct {
@@ -55,19 +59,12 @@ type TopupRequest struct {
 	Since     time.Time  // when the intent was written (for reconciliation)
 }
 
-// Topup outcome statuses, as written to the journal.
-const (
-	TopupOK       = "ok"
-	TopupRejected = "rejected"
-	TopupUnknown  = "unknown"
-)
-
 // TopupResult is the outcome of one top-up attempt.
 type TopupResult struct {
-	Status        string `json:"status"`
-	TransactionID string `json:"transaction_id"`
-	StockLeft     *int   `json:"stock_left"`
-	Reason        string `json:"reason"`
+	Status        topup.Outcome `json:"status"`
+	TransactionID string        `json:"transaction_id"`
+	StockLeft     *int          `json:"stock_left"`
+	Reason        string        `json:"reason"`
 	// Sent is false when the request provably never left (e.g. the token
 	// endpoint failed): such an attempt is rejected, not unknown.
 	Sent bool `json:"-"`
@@ -77,6 +74,10 @@ type TopupResult struct {
 	// top-up but has not applied it yet (TMF654 "created"). It is shown as
 	// such, not as "no answer", and settled by reconciliation.
 	Accepted bool `json:"accepted,omitempty"`
+	// Mismatch marks an unknown outcome whose answer is not about what was
+	// sent (another reference, amount or currency): the answer is not taken
+	// as ours, the reason is journalled and the attempt stays pending.
+	Mismatch bool `json:"-"`
 }
 
 // Sale is a transaction as the provider records it.
@@ -91,4 +92,8 @@ type Sale struct {
 	StockLeft   *int              `json:"offer_bucket,omitempty"`
 	Parameters  map[string]string `json:"parameters,omitempty"`
 	Supplier    string            `json:"supplier,omitempty"`
+	// Outcome is what the sale means for a top-up attempt (ok, rejected,
+	// or unknown while the provider still processes it), set by a
+	// provider's reconciliation candidates; Status stays the provider's word.
+	Outcome topup.Outcome `json:"-"`
 }

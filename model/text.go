@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"simdesk/topup"
 )
 
 // OneLine makes provider or operator text safe for one line of a screen, a
@@ -290,9 +292,11 @@ func (o *Offer) MapText(f func(string) string) {
 }
 
 // MapText applies f to the result's transaction id and reason, in place:
-// a rejected reason is provider text and may quote anything.
+// a rejected reason is provider text and may quote anything. (The status
+// is a topup.Outcome, not provider text; it is mapped like every string so
+// that the walker misses nothing.)
 func (r *TopupResult) MapText(f func(string) string) {
-	r.Status, r.TransactionID, r.Reason = f(r.Status), f(r.TransactionID), f(r.Reason)
+	r.Status, r.TransactionID, r.Reason = topup.Outcome(f(string(r.Status))), f(r.TransactionID), f(r.Reason)
 }
 
 // MapText applies f to the error's message and correlation id, and wraps its

@@ -1,7 +1,10 @@
 package present
 
 import (
+	"strconv"
+
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // AmountFacts is what a confirmation states about a top-up by amount
@@ -24,17 +27,32 @@ type AmountFacts struct {
 func AmountConfirmFacts(t AmountFacts) []Fact {
 	out := append(whereFacts(t.Environment, t.Provider, t.ProviderKind), []Fact{
 		{"Line", t.Target.Type.Label() + " " + MaskID(t.Mask, t.Target.Type, t.Target.String())},
-		{"Amount", model.FormatMoney(t.Amount)},
+		{"Amount", t.Amount.String()},
 		{"Currency", t.Amount.Currency},
 		{"Balance", BucketLabel(t.Bucket)},
 	}...)
-	if now := t.Bucket.Remaining; now.Known() && !now.Unlimited && now.Unit == t.Amount.Currency {
-		after := model.Money{Amount: now.Value() + t.Amount.Amount, Currency: t.Amount.Currency}
-		out = append(out, Fact{"Balance now", model.FormatMoney(model.Money{Amount: now.Value(), Currency: now.Unit}) + " → " + model.FormatMoney(after) + " after"})
+	if before, after, ok := balanceAfter(t.Bucket.Remaining, t.Amount); ok {
+		out = append(out, Fact{"Balance now", before.String() + " → " + after.String() + " after"})
 	} else {
-		out = append(out, Fact{"Balance now", FormatQuantity(now)})
+		out = append(out, Fact{"Balance now", FormatQuantity(t.Bucket.Remaining)})
 	}
 	return append(out, referenceFact(t.Reference))
+}
+
+// balanceAfter is a balance before and after an amount is added, exactly:
+// the balance is a provider's quantity (a float) read as its shortest
+// decimal in the amount's currency; false when it is not a balance of that
+// currency or has more decimals than the currency has.
+func balanceAfter(now model.Quantity, m model.Money) (before, after model.Money, ok bool) {
+	if !now.Known() || now.Unlimited || now.Unit != m.Currency {
+		return before, after, false
+	}
+	before, err := topup.FromNumber(strconv.FormatFloat(now.Value(), 'f', -1, 64), m.Currency)
+	if err != nil {
+		return before, after, false
+	}
+	after, err = before.Add(m)
+	return before, after, err == nil
 }
 
 // BucketLabel names a balance for an operator: its name and, when it has

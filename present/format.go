@@ -176,12 +176,33 @@ func FormatMoney(v float64, currency string) string {
 	return currency + " " + s
 }
 
-// FormatPrice renders an offer's price.
+// FormatPrice renders an offer's price exactly, with its currency's
+// decimals and thousands grouped by spaces ("USD 1 234.50", "JPY 500").
 func FormatPrice(m model.Money) string {
 	if m.Invalid != "" {
 		return Invalid(m.Invalid)
 	}
-	return FormatMoney(m.Amount, m.Currency)
+	return GroupedMoney(m)
+}
+
+// GroupedMoney is m as FormatMoney writes a float, from m's digits:
+// currency first, thousands grouped by spaces, the currency's decimals.
+func GroupedMoney(m model.Money) string {
+	d := m.Decimal()
+	sign := ""
+	if strings.HasPrefix(d, "-") {
+		sign, d = "-", d[1:]
+	}
+	whole, frac, dot := strings.Cut(d, ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	s := sign + Int64(n)
+	if dot {
+		s += "." + frac
+	}
+	if m.Currency == "" {
+		return s
+	}
+	return m.Currency + " " + s
 }
 
 // Invalid renders an amount the provider sent but that cannot be shown

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // Fact is one labelled line of a top-up confirmation. The console shows the
@@ -72,22 +73,39 @@ func referenceFact(ref string) Fact {
 	return Fact{"Reference", ref}
 }
 
-// Outcome kinds, for the colour of an outcome and the exit status.
+// OutcomeKind is how a top-up's outcome is shown (its colour) and what a
+// command exits on: one mapping from topup.Outcome (KindOf) that the
+// console and the headless commands both read.
+type OutcomeKind string
+
+// Outcome kinds.
 const (
-	OutcomeOK      = "ok"
-	OutcomeWarn    = "warn"
-	OutcomeDanger  = "danger"
-	OutcomeUnknown = "unknown"
+	OutcomeOK      OutcomeKind = "ok"      // money moved as asked
+	OutcomeWarn    OutcomeKind = "warn"    // the console's colour for an unknown or unjournalled outcome
+	OutcomeDanger  OutcomeKind = "danger"  // nothing was applied
+	OutcomeUnknown OutcomeKind = "unknown" // may have moved money: reconcile before any retry
 )
+
+// KindOf is the one mapping from a top-up's result to how it is shown and
+// exited on: ok; rejected or not found (nothing applied); anything else,
+// accepted-not-applied included, unknown (it settles by reconciliation).
+func KindOf(r model.TopupResult) OutcomeKind {
+	switch {
+	case r.Status == topup.OK:
+		return OutcomeOK
+	case r.Status == topup.Rejected, r.Status == topup.NotFound:
+		return OutcomeDanger
+	}
+	return OutcomeUnknown
+}
 
 // OutcomeLines explains what a top-up did, first line the verdict: what was
 // applied with its transaction and stock left, or why it was rejected and
 // that nothing was applied, or that the outcome is unknown and must be
 // reconciled before any retry. The journal id always closes it.
-func OutcomeLines(offerName, provider string, r model.TopupResult, journalID string) (lines []string, kind string) {
-	switch r.Status {
-	case model.TopupOK:
-		kind = OutcomeOK
+func OutcomeLines(offerName, provider string, r model.TopupResult, journalID string) (lines []string, kind OutcomeKind) {
+	switch kind = KindOf(r); kind {
+	case OutcomeOK:
 		lines = append(lines, "✔ OK · "+offerName+" applied")
 		var facts []string
 		if r.TransactionID != "" {
@@ -99,11 +117,9 @@ func OutcomeLines(offerName, provider string, r model.TopupResult, journalID str
 		if len(facts) > 0 {
 			lines = append(lines, strings.Join(facts, " · "))
 		}
-	case model.TopupRejected:
-		kind = OutcomeDanger
+	case OutcomeDanger:
 		lines = append(lines, "✖ REJECTED by "+provider+": "+NonEmpty(r.Reason, "no reason given"), "nothing was applied; the stock is unchanged")
 	default:
-		kind = OutcomeUnknown
 		lines = append(lines, "? OUTCOME UNKNOWN: "+NonEmpty(r.Reason, "no answer from the provider"),
 			"Do not retry yet: the attempt is pending in the journal. Reconcile it first to learn what happened.")
 	}

@@ -11,6 +11,7 @@ package providers
 
 import (
 	"context"
+	"time"
 
 	"simdesk/model"
 )
@@ -58,12 +59,28 @@ type AmountTopper interface {
 	TopupAmount(ctx context.Context, req model.TopupRequest) (model.TopupResult, error)
 }
 
-// Reconciler finds what became of an attempt whose outcome is unknown;
-// claimed lists transaction ids already attributed to other attempts, so
-// that one transaction is never counted twice.
+// Reconciler is the one reconciliation contract: a provider lists the
+// transactions that may be an attempt's, and the engine alone decides which
+// one is (one rule for every provider: by the attempt's own reference where
+// the provider carries one, else by line, offer or amount and time, never a
+// transaction another attempt holds). A provider only reports what it holds;
+// absence is for the engine to weigh.
 type Reconciler interface {
 	Provider
-	Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error)
+	// Candidates lists the provider's transactions for req created between
+	// from and to (a provider that carries our reference may list by it
+	// alone, whatever the time), each with its Outcome set (topup.Unknown:
+	// still processing), and whether the list is complete for that window
+	// (false: cut short, so absence proves nothing).
+	Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) (sales []model.Sale, complete bool, err error)
+	// Reference is the reference of our own the provider carries for req
+	// (Orange's user_id, TMF654's description), "" when it carries none. A
+	// transaction that carries an attempt's reference is that attempt's,
+	// whatever its time.
+	Reference(req model.TopupRequest) string
+	// OwnsReference reports a carried reference that one of our top-ups
+	// wrote: such a transaction is never matched by time to another attempt.
+	OwnsReference(ref string) bool
 }
 
 // ToppingUp is a provider that tops up by offer and can reconcile its

@@ -15,28 +15,23 @@ import (
 // Bucket is called for each bucket, in order, with the index of the line
 // (report) it belongs to; Line is called once per line, after its buckets,
 // with every other field of the line (its Buckets are empty: the sink had
-// them). Lines a Lookup returns with a sink set have no buckets either.
-// Both run on the lookup's goroutine; b is valid only during the call (its
-// slices stay valid), l is the sink's to keep.
-//
-// Only providers whose answers can be large stream (tmf677); the others
-// ignore the sink and answer whole, with their buckets in the lines.
+// them). Both run on the lookup's goroutine; b is valid only during the
+// call (its slices stay valid), l is the sink's to keep.
 type Sink interface {
 	Bucket(line int, b *model.Bucket)
 	Line(line int, l *model.Line)
 }
 
-type sinkKey struct{}
-
-// WithSink returns a context whose lookups stream into s. It travels in
-// the context, like WithProgress, so that only the callers that listen
-// pay for it.
-func WithSink(ctx context.Context, s Sink) context.Context {
-	return context.WithValue(ctx, sinkKey{}, s)
+// Streamer is a provider whose answers can be large enough to stream
+// (tmf677): an explicit capability, asked for by calling LookupStream,
+// never switched on by a value in the context. Lookup keeps its contract
+// (whole lines, with their buckets) whoever calls it.
+type Streamer interface {
+	Provider
+	// LookupStream is Lookup with the buckets handed to sink as they are
+	// read: the lines it returns have no buckets (the sink had them).
+	LookupStream(ctx context.Context, id model.Identifier, sink Sink) ([]model.Line, error)
 }
 
-// SinkOf is the context's Sink, or nil.
-func SinkOf(ctx context.Context) Sink {
-	s, _ := ctx.Value(sinkKey{}).(Sink)
-	return s
-}
+// AsStreamer returns p as a Streamer when it streams its answers.
+func AsStreamer(p Provider) (Streamer, bool) { s, ok := p.(Streamer); return s, ok }

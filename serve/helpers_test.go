@@ -23,6 +23,7 @@ import (
 	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // fakeProv is an in-memory provider that counts what it is asked; its
@@ -61,11 +62,13 @@ func (f *fakeProv) Topup(ctx context.Context, req model.TopupRequest) (model.Top
 			return model.TopupResult{Sent: true}, ctx.Err()
 		}
 	}
-	return model.TopupResult{Status: model.TopupOK, TransactionID: "trx-" + req.JournalID, Sent: true}, nil
+	return model.TopupResult{Status: topup.OK, TransactionID: "trx-" + req.JournalID, Sent: true}, nil
 }
-func (f *fakeProv) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
-	return model.TopupResult{}, errors.New("fake cannot reconcile")
+func (f *fakeProv) Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) ([]model.Sale, bool, error) {
+	return nil, false, errors.New("fake cannot reconcile")
 }
+func (f *fakeProv) Reference(model.TopupRequest) string { return "" }
+func (f *fakeProv) OwnsReference(string) bool           { return false }
 
 func testOffer() model.Offer {
 	return model.Offer{ID: "OF1", Name: "Offer One", ProductType: "topup", TargetType: model.MSISDN, Stock: 50, Supplier: "fk"}

@@ -142,7 +142,7 @@ type Confirm struct {
 	focusYes bool
 	phase    confirmPhase
 	outcome  []string
-	kind     string // ok | warn | danger
+	kind     present.OutcomeKind
 }
 
 var _ Dialog = (*Confirm)(nil)
@@ -170,7 +170,7 @@ func (d *Confirm) Keys(k KeyMap) []key.Binding {
 func (d *Confirm) Submitting() bool { return d.phase == confirmSubmitting }
 
 // SetOutcome shows the top-up's outcome; kind is ok, warn or danger.
-func (d *Confirm) SetOutcome(lines []string, kind string, now time.Time) {
+func (d *Confirm) SetOutcome(lines []string, kind present.OutcomeKind, now time.Time) {
 	d.phase, d.outcome, d.kind, d.opened = confirmDone, lines, kind, now
 }
 
@@ -278,9 +278,9 @@ func (d *Confirm) View(c *common, w, h int) string {
 	case confirmDone:
 		ks := st.OK
 		switch d.kind {
-		case "warn":
+		case present.OutcomeWarn:
 			ks = st.Warn
-		case "danger":
+		case present.OutcomeDanger:
 			ks = st.Danger
 		}
 		for i, l := range d.outcome {

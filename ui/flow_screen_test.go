@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"simdesk/engine"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // TestStockNamesStayDistinctWhenCut: at any width, two offers that differ
@@ -18,7 +20,7 @@ import (
 // whole.
 func TestStockNamesStayDistinctWhenCut(t *testing.T) {
 	h := newHarness(t, noColor())
-	eur := func(v float64) model.Money { return model.Money{Amount: v, Currency: "EUR"} }
+	eur := func(v float64) model.Money { return topup.MustParse(strconv.FormatFloat(v, 'f', -1, 64), "EUR") }
 	h.orange.offers = []model.Offer{
 		{ID: "a", Name: "Recharge Holiday Voix 30 min", Supplier: "Welcome Travelers", Stock: 124, Price: eur(9.9), TargetType: model.SIM},
 		{ID: "b", Name: "Recharge Holiday Voix 120 min", Supplier: "Welcome Travelers", Stock: 1234567, Price: eur(1234.5), TargetType: model.SIM},

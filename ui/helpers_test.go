@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/topup"
 )
 
 // testClock is a settable clock shared by the engine and the UI.
@@ -108,10 +110,10 @@ func (f *fakeProvider) Topup(ctx context.Context, req model.TopupRequest) (model
 	defer f.mu.Unlock()
 	f.topups++
 	if f.unknown {
-		return model.TopupResult{Status: model.TopupUnknown, Reason: "no answer within 90s", Sent: true}, &model.Error{Kind: model.ErrTimeout, Message: "no answer within 90s"}
+		return model.TopupResult{Status: topup.Unknown, Reason: "no answer within 90s", Sent: true}, &model.Error{Kind: model.ErrTimeout, Message: "no answer within 90s"}
 	}
 	if f.reject != "" {
-		return model.TopupResult{Status: model.TopupRejected, Reason: f.reject, Sent: true}, nil
+		return model.TopupResult{Status: topup.Rejected, Reason: f.reject, Sent: true}, nil
 	}
 	left := 0
 	for i := range f.offers {
@@ -135,12 +137,16 @@ func (f *fakeProvider) Topup(ctx context.Context, req model.TopupRequest) (model
 		}
 		f.lines[k] = ls
 	}
-	return model.TopupResult{Status: model.TopupOK, TransactionID: fmt.Sprintf("trx-%d", f.topups), StockLeft: &left, Sent: true}, nil
+	return model.TopupResult{Status: topup.OK, TransactionID: fmt.Sprintf("trx-%d", f.topups), StockLeft: &left, Sent: true}, nil
 }
 
-func (f *fakeProvider) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
-	return model.TopupResult{Status: model.TopupOK, TransactionID: "trx-reconciled", Sent: true}, nil
+// Candidates: the provider holds one completed transaction for any attempt,
+// carrying the attempt's journal id (its own reference).
+func (f *fakeProvider) Candidates(ctx context.Context, req model.TopupRequest, from, to time.Time) ([]model.Sale, bool, error) {
+	return []model.Sale{{ID: "trx-reconciled", Status: "ok", Outcome: topup.OK, UserID: req.JournalID, OfferID: req.Offer.ID}}, true, nil
 }
+func (f *fakeProvider) Reference(req model.TopupRequest) string { return req.JournalID }
+func (f *fakeProvider) OwnsReference(string) bool               { return true }
 
 var _ providers.ToppingUp = (*fakeProvider)(nil)
 
@@ -170,7 +176,7 @@ func orangeLine() model.Line {
 }
 
 func orangeOffers() []model.Offer {
-	eur := func(v float64) model.Money { return model.Money{Amount: v, Currency: "EUR"} }
+	eur := func(v float64) model.Money { return topup.MustParse(strconv.FormatFloat(v, 'f', -1, 64), "EUR") }
 	return []model.Offer{
 		{ID: "off-voice", Name: "Recharge Holiday Voix 30 min", Supplier: "Welcome Travelers", ProductType: "topup", Stock: 124, Price: eur(9.9), TargetType: model.SIM},
 		{ID: "off-data", Name: "Recharge Holiday Data 1 GB", Supplier: "Welcome Travelers", ProductType: "topup", Stock: 6, Price: eur(27.5), TargetType: model.SIM},

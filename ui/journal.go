@@ -12,6 +12,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/topup"
 )
 
 // journalLimit is how many recent attempts the journal view lists.
@@ -324,7 +325,7 @@ func (j *journalView) View(c *common, w, h int) string {
 			row = st.Selected.Render(row)
 		case v.Pending:
 			row = st.Warn.Render(row)
-		case v.Status == model.TopupRejected:
+		case v.Status == string(topup.Rejected):
 			row = st.Muted.Render(row)
 		}
 		out = append(out, row)

@@ -33,11 +33,10 @@ func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id
 	ch := make(chan providers.Progress, 1)
 	pctx := providers.WithProgress(ctx, func(p providers.Progress) { offerNewest(ch, p) })
 	sink := newStreamSink(id)
-	pctx = providers.WithSink(pctx, sink)
 	look := func() tea.Msg {
 		defer close(ch)
 		defer close(sink.ch)
-		res := eng.LookupOne(pctx, pane, id)
+		res := eng.LookupOneStream(pctx, pane, id, sink)
 		sink.fill(&res)
 		return lookupMsg{pane: pane, req: req, res: res}
 	}

@@ -297,7 +297,7 @@ func (s *stockWatch) rebuild() {
 			return strings.Compare(strings.ToLower(a.offer.Name), strings.ToLower(b.offer.Name))
 		})
 	case 2:
-		slices.SortStableFunc(s.rows, func(a, b stockRow) int { return cmp.Compare(a.offer.Price.Amount, b.offer.Price.Amount) })
+		slices.SortStableFunc(s.rows, func(a, b stockRow) int { return cmp.Compare(a.offer.Price.Minor, b.offer.Price.Minor) })
 	case 3: // the emptiest first: what needs restocking
 		slices.SortStableFunc(s.rows, func(a, b stockRow) int { return cmp.Compare(a.offer.Stock, b.offer.Stock) })
 	}

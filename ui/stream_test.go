@@ -27,9 +27,12 @@ func (p *streamProvider) Name() string                { return "big" }
 func (p *streamProvider) Kind() string                { return "tmf677-dxp" }
 func (p *streamProvider) Accepts(t model.IDType) bool { return t == model.Subscription }
 func (p *streamProvider) Lookup(ctx context.Context, id model.Identifier) ([]model.Line, error) {
+	return p.LookupStream(ctx, id, nil)
+}
+
+func (p *streamProvider) LookupStream(ctx context.Context, id model.Identifier, sink providers.Sink) ([]model.Line, error) {
 	l := p.line
 	l.Type, l.ID = id.Type, id.Value
-	sink := providers.SinkOf(ctx)
 	if sink == nil {
 		return []model.Line{l}, nil
 	}

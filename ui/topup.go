@@ -12,6 +12,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/topup"
 )
 
 // topupTimeout bounds one top-up request; past it the outcome is unknown
@@ -146,7 +147,7 @@ func (m *Model) pickOffer(o model.Offer) tea.Cmd {
 	m.dialogs.pop()
 	eng, pane := m.eng, f.pane
 	return func() tea.Msg {
-		a, dup := eng.Duplicate(pane, target.Value, o.ID)
+		a, dup := eng.Duplicate(pane, target, o.ID)
 		return dupCheckedMsg{offerID: o.ID, target: target, attempt: a, dup: dup}
 	}
 }
@@ -235,12 +236,12 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
 		d.SetOutcome(lines, kind, m.c.now)
 	}
-	sk := map[string]statusKind{"ok": statusOK, "warn": statusWarn, "danger": statusError}[kind]
+	sk := map[present.OutcomeKind]statusKind{present.OutcomeOK: statusOK, present.OutcomeWarn: statusWarn, present.OutcomeDanger: statusError}[kind]
 	m.setStatus(lines[0], sk)
 	// The journal changed: reload it, so the header's count of attempts
 	// with an unknown outcome stays true.
 	cmds := []tea.Cmd{m.loadAttempts()}
-	if msg.err != nil || msg.out.Result.Status == model.TopupRejected {
+	if msg.err != nil || msg.out.Result.Status == topup.Rejected {
 		return tea.Batch(cmds...)
 	}
 	if p := m.paneNamed(f.pane); p != nil && p.line() != nil && lineKey(p.line()) == lineKey(&f.line) && p.status != paneLoading {
@@ -254,19 +255,19 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 }
 
 // outcomeLines explains an outcome: the first line is the verdict.
-func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
+func outcomeLines(f *topupFlow, msg topupMsg) ([]string, present.OutcomeKind) {
 	if msg.err != nil {
 		why := msg.err.Error()
 		var de *engine.DuplicateError
 		if errors.As(msg.err, &de) {
 			why = "a top-up of this line with this offer was attempted recently (journal " + de.Attempt.Intent.JournalID + ")"
 		}
-		return []string{"✖ REFUSED, nothing was sent: " + why}, "danger"
+		return []string{"✖ REFUSED, nothing was sent: " + why}, present.OutcomeDanger
 	}
 	out, kind := present.OutcomeLines(f.offer.Name, f.pane, msg.out.Result, "")
 	switch kind {
 	case present.OutcomeUnknown:
-		kind = "warn"
+		kind = present.OutcomeWarn
 		out[1] = "Do not retry yet: the attempt is pending in the journal. See :journal, then reconcile (r) to learn what happened."
 		if msg.out.Result.Accepted {
 			out[1] = "Accepted by the provider, not applied yet: it settles by itself; :journal then reconcile (r) records when it completes."
@@ -274,7 +275,7 @@ func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 	}
 	out = append(out, "journal "+msg.out.JournalID)
 	if msg.out.JournalErr != nil {
-		kind = "warn"
+		kind = present.OutcomeWarn
 		out = append(out, "⚠ the outcome could not be written to the journal ("+msg.out.JournalErr.Error()+"); it shows as pending until reconciled")
 	}
 	return out, kind

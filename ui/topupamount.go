@@ -105,7 +105,7 @@ func (m *Model) pickAmount(a pickAmountAction) tea.Cmd {
 	m.dialogs.pop()
 	eng, pane, target, req := m.eng, f.pane, f.target, f.req
 	return func() tea.Msg {
-		at, dup := eng.DuplicateAmount(pane, target.Value, amt)
+		at, dup := eng.DuplicateAmount(pane, target, amt)
 		return amountMsg{req: req, dupDone: true, attempt: at, dup: dup}
 	}
 }
@@ -200,7 +200,7 @@ func (p *AmountPicker) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 		if p.onCustom() {
 			amt, err = p.rules.ParseAmount(p.in.Value(), "")
 		} else {
-			amt, err = p.rules.Check(model.Money{Amount: p.rules.Presets[p.cursor], Currency: p.rules.Currency})
+			amt, err = p.rules.Check(p.rules.Presets[p.cursor])
 		}
 		if err != nil {
 			p.msg = "✖ " + err.Error()
@@ -249,9 +249,9 @@ func (p *AmountPicker) View(c *common, w, h int) string {
 	}
 	out = append(out, st.Muted.Render(present.Clip(bal, inner)), "")
 	for i, v := range p.rules.Presets {
-		row := "  " + p.rules.Format(v)
+		row := "  " + v.String()
 		if i == p.cursor {
-			row = st.Selected.Render("▸ " + p.rules.Format(v))
+			row = st.Selected.Render("▸ " + v.String())
 		}
 		out = append(out, row)
 	}
@@ -265,7 +265,7 @@ func (p *AmountPicker) View(c *common, w, h int) string {
 	case p.msg != "":
 		out = append(out, st.Danger.Render(present.Clip(p.msg, inner)))
 	default:
-		out = append(out, st.Muted.Render(present.Clip("up to "+p.rules.Format(p.rules.Max)+" · enter choose · esc cancel", inner)))
+		out = append(out, st.Muted.Render(present.Clip("up to "+p.rules.Max.String()+" · enter choose · esc cancel", inner)))
 	}
 	for i := range out {
 		out[i] = present.Fit(out[i], inner)

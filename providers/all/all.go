@@ -17,6 +17,7 @@ import (
 	"simdesk/providers/sim"
 	"simdesk/providers/tmf654"
 	"simdesk/providers/tmf677"
+	"simdesk/topup"
 )
 
 func init() {
@@ -69,7 +70,7 @@ func maxScan(v any) error {
 }
 
 func currency(v any) error {
-	if s, _ := v.(string); !model.ValidCurrency(s) {
+	if s, _ := v.(string); !topup.ValidCurrency(s) {
 		return fmt.Errorf("%q must be an ISO 4217 code in capitals (USD, JMD …)", clip(s))
 	}
 	return nil

@@ -1,13 +1,16 @@
 package all
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"simdesk/config"
+	"simdesk/model"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
@@ -143,5 +146,53 @@ func TestSettingsNeverPrintTheSecret(t *testing.T) {
 		if out := fmt.Sprintf(f, s); strings.Contains(out, "very-secret-value") {
 			t.Errorf("%s: %s", f, out)
 		}
+	}
+}
+
+// legacyReconciler is the contract that went: a provider deciding an
+// attempt's outcome itself, from a "claimed" set it was never given.
+type legacyReconciler interface {
+	Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error)
+}
+
+// TestEveryTopupKindReconcilesThroughOneContract: every demo provider that
+// tops up (by offer or by amount) lists candidates through
+// providers.Reconciler, answers the simulator with none for an attempt that
+// never reached it (the engine alone concludes not_found), and none keeps
+// a decide-it-yourself Reconcile.
+func TestEveryTopupKindReconcilesThroughOneContract(t *testing.T) {
+	s := startSim(t)
+	toppers := map[string]bool{}
+	for _, d := range providers.DemoProviders(s.URL()) {
+		p := config.Provider{Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, Values: d.Values, ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret)}.WithDefaults()
+		prov, err := providers.Build(p.Settings(), providers.Deps{HTTP: httpx.New(d.Name, 0, nil)})
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name, err)
+		}
+		if _, ok := prov.(legacyReconciler); ok {
+			t.Errorf("%s (%s) still decides outcomes itself", d.Name, d.Kind)
+		}
+		if !providers.CapabilitiesOf(prov).TopsUp() {
+			continue
+		}
+		rc, ok := providers.AsReconciler(prov)
+		if !ok {
+			t.Errorf("%s (%s) tops up but cannot reconcile", d.Name, d.Kind)
+			continue
+		}
+		toppers[d.Kind] = true
+		now := time.Now()
+		req := model.TopupRequest{JournalID: "20261205T000000.000000Z-000000000000", Offer: model.Offer{ID: "no-such-offer"},
+			Target: model.Identifier{Type: model.MSISDN, Value: "9077613"}, Operator: "alice", Since: now}
+		got, complete, err := rc.Candidates(context.Background(), req, now.Add(-2*time.Minute), now.Add(2*time.Minute))
+		if err != nil || !complete || len(got) != 0 {
+			t.Errorf("%s (%s): candidates %+v, complete %v, %v", d.Name, d.Kind, got, complete, err)
+		}
+		if ref := rc.Reference(req); ref == "" || !rc.OwnsReference(ref) {
+			t.Errorf("%s (%s): reference %q of our own not recognised", d.Name, d.Kind, ref)
+		}
+	}
+	if !toppers["orange-travel"] || !toppers["tmf654"] {
+		t.Errorf("topping-up kinds checked: %v", toppers)
 	}
 }

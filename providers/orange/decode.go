@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // The decoders here are deliberately liberal: the Orange API (and whatever
@@ -56,10 +57,22 @@ func scalarText(b []byte) string {
 // parseNumber reads a number given as a JSON number or a numeric string
 // ("9.90", "9,90", " 12 "). ok is false for anything else, NaN or ±Inf.
 func parseNumber(b []byte) (float64, bool) {
-	s := strings.TrimSpace(scalarText(b))
+	s := numberText(b)
 	if s == "" {
 		return 0, false
 	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// numberText is a number's text as the provider wrote it, as a JSON
+// number or a numeric string, with a thousands or decimal comma made plain
+// ("1,234.5" → "1234.5", "9,90" → "9.90"); "" for anything else.
+func numberText(b []byte) string {
+	s := strings.TrimSpace(scalarText(b))
 	if strings.Contains(s, ",") {
 		if strings.Contains(s, ".") {
 			s = strings.ReplaceAll(s, ",", "") // 1,234.5
@@ -67,11 +80,7 @@ func parseNumber(b []byte) (float64, bool) {
 			s = strings.ReplaceAll(s, ",", ".") // 9,90 (decimal comma)
 		}
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, false
-	}
-	return f, true
+	return s
 }
 
 // parseAmount reads a balance amount: a number, a numeric string, or
@@ -87,26 +96,35 @@ func parseAmount(b []byte) model.Amount {
 	return model.Amount{Value: f, Present: true}
 }
 
-// money reads a price field: its amount, or why the provider's value is
-// unusable (NaN, ±Inf, out of range) so that it is shown as invalid, never
-// as a zero or wrapped-around price.
-func money(m map[string]json.RawMessage, keys ...string) (f float64, invalid string) {
+// money reads a price field in currency exactly, from the number's text
+// (topup.FromNumber: no float between the provider's digits and the
+// amount), or says why the provider's value is unusable (NaN, ±Inf, out of
+// range, more decimals than the currency has) so that it is shown as
+// invalid, never as a zero, rounded or wrapped-around price.
+func money(m map[string]json.RawMessage, currency string, keys ...string) model.Money {
 	for _, k := range keys {
 		v, ok := lookupFold(m, k)
 		if !ok {
 			continue
 		}
 		if f, ok := parseNumber(v); ok {
+			// The float only recognises what is no amount, in the words
+			// every other figure uses; the amount is read from the text.
 			if why := model.CheckAmount(f); why != "" {
-				return 0, why
+				return model.Money{Currency: currency, Invalid: why}
 			}
-			return f, ""
+			txt := numberText(v)
+			p, err := topup.FromNumber(txt, currency)
+			if err != nil {
+				return model.Money{Currency: currency, Invalid: "provider sent " + model.OneLine(txt, 24) + ": " + err.Error()}
+			}
+			return p
 		}
 		if why := model.InvalidNumber(scalarText(v)); why != "" {
-			return 0, why
+			return model.Money{Currency: currency, Invalid: why}
 		}
 	}
-	return 0, ""
+	return model.Money{Currency: currency}
 }
 
 // flexStock is an offer's stock bucket: a number, a numeric string, or an

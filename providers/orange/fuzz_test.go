@@ -8,6 +8,7 @@ import (
 
 	"simdesk/model"
 	"simdesk/seeds"
+	"simdesk/topup"
 )
 
 func FuzzDecodeUsageBalances(f *testing.F) {
@@ -74,8 +75,10 @@ func FuzzDecodeOffers(f *testing.F) {
 			if o.Stock > 1<<31 || o.Stock < -(1<<31) {
 				t.Fatalf("stock %d", o.Stock)
 			}
-			if math.IsNaN(o.Price.Amount) || math.IsInf(o.Price.Amount, 0) {
-				t.Fatalf("price %v", o.Price.Amount)
+			if p := o.Price; p.Invalid == "" {
+				if back, err := topup.FromNumber(p.Number(), p.Currency); err != nil || back != p {
+					t.Fatalf("price %+v reads back as %+v, %v", p, back, err)
+				}
 			}
 		}
 		if o, err := decodeOffer(b); err == nil && o.ID == "" {
@@ -104,7 +107,7 @@ func FuzzDecodeTransaction(f *testing.F) {
 				t.Fatal("transaction with neither id nor status accepted")
 			}
 			switch r := saleResult(s); r.Status {
-			case model.TopupOK, model.TopupRejected, model.TopupUnknown:
+			case topup.OK, topup.Rejected, topup.Unknown:
 			default:
 				t.Fatalf("status %q", r.Status)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 func ptr(f float64) *float64 { return &f }
@@ -333,7 +334,7 @@ func TestTransactionsAndSimStatus(t *testing.T) {
 		t.Fatal("not newest first")
 	}
 	s, err := c.Transaction(ctx, "50000000-0000-4000-8000-000000000007")
-	if err != nil || s.Parameters["msisdn"] != seedMSISDN || s.UserID != "alice" || s.Price.Amount != 9.9 || *s.StockLeft != 10 {
+	if err != nil || s.Parameters["msisdn"] != seedMSISDN || s.UserID != "alice" || s.Price != topup.MustParse("9.9", "EUR") || *s.StockLeft != 10 {
 		t.Fatalf("%+v, %v", s, err)
 	}
 	st, err := c.SimStatus(ctx, welcomeID, model.Identifier{Type: model.SIM, Value: "42424242"})

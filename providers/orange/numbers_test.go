@@ -19,7 +19,7 @@ func TestUnusableAmountsAreSaidInvalid(t *testing.T) {
 		t.Fatalf("%d offers, %v", len(offers), err)
 	}
 	for i, want := range []string{"provider sent NaN", "provider sent an out-of-range amount (1e+17)", "provider sent an out-of-range amount (1e999)", "provider sent -Infinity", ""} {
-		if p := offers[i].Price; p.Invalid != want || want != "" && p.Amount != 0 {
+		if p := offers[i].Price; p.Invalid != want || want != "" && p.Minor != 0 {
 			t.Errorf("offer %s: price %+v, want invalid %q", offers[i].ID, p, want)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 func TestOffersFollowsPaging(t *testing.T) {
@@ -84,11 +85,11 @@ func TestOfferFieldsAndShapes(t *testing.T) {
 	want := []model.Offer{
 		{Provider: "orange", ID: "11111111-1111-4111-8111-111111111111", Name: "Recharge Holiday Voix 30 min", Description: "30 minutes",
 			Supplier: "Welcome Travelers", SupplierID: welcomeID, ProductType: "topup", Stock: 124,
-			Price: model.Money{Amount: 9.9, Currency: "EUR"}, Fees: 5, FeesType: "percent", TargetType: model.SIM},
+			Price: topup.MustParse("9.9", "EUR"), Fees: 5, FeesType: "percent", TargetType: model.SIM},
 		{Provider: "orange", ID: "2", Name: "Orange Holiday Europe", Supplier: "Orange France", ProductType: "topup", Stock: 12,
-			Price: model.Money{Amount: 27.5, Currency: "EUR"}, Fees: 1.5, FeesType: "value", TargetType: model.MSISDN},
+			Price: topup.MustParse("27.5", "EUR"), Fees: 1.5, FeesType: "value", TargetType: model.MSISDN},
 		{Provider: "orange", ID: "3", Name: "Holiday eSIM", Supplier: "Orange Spain", SupplierID: spainID, ProductType: "eSim", Stock: 0,
-			Price: model.Money{Amount: 39, Currency: "EUR"}, TargetType: ""},
+			Price: topup.MustParse("39", "EUR"), TargetType: ""},
 		{Provider: "orange", ID: "4", Name: "Holiday SIM", Supplier: "Welcome Travelers", SupplierID: welcomeID, ProductType: "sim", Stock: 7},
 	}
 	if len(got) != len(want) {

@@ -36,7 +36,6 @@ const (
 	lookupConcurrency = 4    // balance fetches in flight for one MSISDN lookup
 	maxLinesPerLookup = 50   // newest transactions shown for one MSISDN
 	supplierTTL       = 10 * time.Minute
-	reconcileSlack    = 2 * time.Minute // clock skew between us and the API
 	// maxReconcileDetails bounds the transactions read one by one when the
 	// list leaves out their parameters.
 	maxReconcileDetails = 20

@@ -49,11 +49,11 @@ func decodeOfferObject(m map[string]json.RawMessage) model.Offer {
 		FeesType:    text(m, "distributor_fees_type"),
 	}
 	o.SupplierID, o.Supplier = supplierRef(m)
-	o.Price.Amount, o.Price.Invalid = money(m, "resell_value", "price")
-	o.Price.Currency = strings.ToUpper(text(m, "reference_currency", "currency"))
-	if c := model.CurrencyCode(o.Price.Currency); c != "" {
-		o.Price.Currency = c
+	cur := strings.ToUpper(text(m, "reference_currency", "currency"))
+	if c := model.CurrencyCode(cur); c != "" {
+		cur = c
 	}
+	o.Price = money(m, cur, "resell_value", "price")
 	if f, ok := number(m, "distributor_fees"); ok {
 		o.Fees = f
 	}
@@ -151,8 +151,7 @@ func decodeTransactionObject(m map[string]json.RawMessage) sale {
 		}
 	}
 	s.UserID = text(m, "user_id")
-	s.Price.Amount, s.Price.Invalid = money(m, "resell_value")
-	s.Price.Currency = strings.ToUpper(text(m, "reference_currency", "currency"))
+	s.Price = money(m, strings.ToUpper(text(m, "reference_currency", "currency")), "resell_value")
 	if n, ok, _ := stock(m, "offer_bucket", "bucket"); ok {
 		s.StockLeft = &n
 	}

@@ -12,6 +12,7 @@ import (
 
 	"simdesk/model"
 	"simdesk/providers/httpx"
+	"simdesk/topup"
 )
 
 // topupBody is the POST /distributors/transactions request.
@@ -31,7 +32,7 @@ type topupBody struct {
 //   - rejected, not Sent: it never left (no token, no connection, bad
 //     input), Reason starts with "not sent:" and the error says why;
 //   - unknown: it may have been processed (timeout, reset, 5xx, unreadable
-//     answer); the error says why and Reconcile finds out later.
+//     answer); the error says why and reconciliation finds out later.
 func (c *Client) Topup(ctx context.Context, req model.TopupRequest) (model.TopupResult, error) {
 	offer := req.Offer
 	offer.ID = strings.TrimSpace(offer.ID)
@@ -82,9 +83,9 @@ func (c *Client) Topup(ctx context.Context, req model.TopupRequest) (model.Topup
 		if reason == "" {
 			reason = me.Message
 		}
-		return model.TopupResult{Status: model.TopupRejected, Reason: reason, Sent: true}, nil
+		return model.TopupResult{Status: topup.Rejected, Reason: reason, Sent: true}, nil
 	}
-	return model.TopupResult{Status: model.TopupUnknown, Reason: me.Message, Sent: true}, me
+	return model.TopupResult{Status: topup.Unknown, Reason: me.Message, Sent: true}, me
 }
 
 // notSent is the result of an attempt that provably never reached the API.
@@ -97,7 +98,7 @@ func (c *Client) notSent(err error) (model.TopupResult, error) {
 	if why == "" {
 		why = me.Kind.Describe()
 	}
-	return model.TopupResult{Status: model.TopupRejected, Reason: "not sent: " + why, Sent: false}, me
+	return model.TopupResult{Status: topup.Rejected, Reason: "not sent: " + why, Sent: false}, me
 }
 
 // topupParams builds the "parameters" object: msisdn for Orange France and
@@ -131,19 +132,19 @@ func saleResult(s sale) model.TopupResult {
 	r := model.TopupResult{TransactionID: s.ID, StockLeft: s.StockLeft, Created: s.Created, Sent: true}
 	switch s.Status {
 	case "ok", "success", "succeeded", "successful", "completed", "done", "accepted":
-		r.Status = model.TopupOK
+		r.Status = topup.OK
 	case "":
 		// A 2xx transaction with an id and no status was created.
-		r.Status = model.TopupOK
+		r.Status = topup.OK
 	case "error", "failed", "failure", "rejected", "refused", "ko", "cancelled", "canceled":
-		r.Status = model.TopupRejected
+		r.Status = topup.Rejected
 		r.Reason = s.Reason
 		if r.Reason == "" {
 			r.Reason = "the provider answered status " + s.Status
 		}
 	default:
 		// pending, processing…: not decided yet; reconcile later.
-		r.Status = model.TopupUnknown
+		r.Status = topup.Unknown
 		r.Reason = "the provider reports status " + s.Status
 	}
 	return r
@@ -236,77 +237,6 @@ func (c *Client) postClient() *httpx.Client {
 	}
 }
 
-// Reconcile finds what became of an attempt whose outcome is unknown: the
-// oldest transaction of the offer created since the attempt (less two
-// minutes of clock skew) for the same target and operator, and not claimed
-// by another attempt. None found, when the whole window was read, means the
-// attempt never reached the provider (rejected); a list that cannot be read
-// or was cut short is an error, and the attempt stays pending.
-func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
-	offerID := strings.TrimSpace(req.Offer.ID)
-	if offerID == "" {
-		return model.TopupResult{}, c.errorf(model.ErrBadRequest, "cannot reconcile an attempt without an offer id")
-	}
-	f := TxFilter{OfferID: offerID, UserID: strings.TrimSpace(req.Operator)}
-	if !req.Since.IsZero() {
-		f.Start = req.Since.Add(-reconcileSlack)
-	}
-	res, err := c.scan(ctx, f)
-	if err != nil {
-		return model.TopupResult{}, err
-	}
-	target := strings.TrimSpace(req.Target.Value)
-	var best *sale
-	details := 0
-	for i := range res.sales {
-		s := &res.sales[i]
-		switch {
-		case s.ID == "" || claimed[s.ID]:
-			continue
-		case !strings.EqualFold(s.OfferID, offerID):
-			continue // the API may ignore the filter; an unknown offer is no match
-		}
-		if target != "" && len(s.Parameters) == 0 {
-			// A list that leaves out the parameters must not make a sale
-			// look absent: read the transaction itself.
-			if details++; details > maxReconcileDetails {
-				return model.TopupResult{}, c.errorf(model.ErrUnavailable,
-					"the transaction list omits parameters and too many candidates remain: still pending")
-			}
-			full, err := c.transaction(ctx, s.ID)
-			if err != nil {
-				return model.TopupResult{}, err
-			}
-			s.Parameters = full.Parameters
-		}
-		if target != "" && !sameNumber(s.param("msisdn"), target) && !sameNumber(s.param("simId"), target) {
-			continue
-		}
-		if best == nil || olderThan(*s, *best) {
-			best = s
-		}
-	}
-	if best == nil {
-		if !res.covers(f.Start) {
-			return model.TopupResult{}, c.errorf(model.ErrUnavailable,
-				"no matching transaction among the %d read, but the list was cut short: still pending", res.read)
-		}
-		return model.TopupResult{Status: model.TopupRejected, Reason: "no transaction found: the attempt did not reach the provider"}, nil
-	}
-	return saleResult(*best), nil
-}
-
-// olderThan orders by creation time; a transaction without one sorts last.
-func olderThan(a, b sale) bool {
-	switch {
-	case a.Created.IsZero():
-		return false
-	case b.Created.IsZero():
-		return true
-	}
-	return a.Created.Before(b.Created.Time)
-}
-
 // Reference is what a top-up carries of ours in Orange's user_id: the
 // operator and the journal id ("alice/20261129T061820.821066Z-69d2ae9c4707"),
 // so the transaction list names the attempt exactly and still says who sold
@@ -372,9 +302,8 @@ func (c *Client) Candidates(ctx context.Context, req model.TopupRequest, from, t
 			strings.TrimSpace(s.param("simId")) != target {
 			continue
 		}
-		r := saleResult(*s)
 		sl := s.Sale
-		sl.Status = r.Status
+		sl.Outcome = saleResult(*s).Status
 		out = append(out, sl)
 	}
 	return out, res.covers(from), nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"simdesk/model"
 	"simdesk/providers/httpx"
 	"simdesk/seeds"
+	"simdesk/topup"
 )
 
 const offerFR = "0f0f0f0f-0000-4000-8000-000000000001"
@@ -30,7 +32,7 @@ func TestTopupSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != model.TopupOK || res.TransactionID != "aaaaaaaa-0000-4000-8000-000000000001" || !res.Sent {
+	if res.Status != topup.OK || res.TransactionID != "aaaaaaaa-0000-4000-8000-000000000001" || !res.Sent {
 		t.Fatalf("result %+v", res)
 	}
 	if res.StockLeft == nil || *res.StockLeft != 123 {
@@ -65,7 +67,7 @@ func TestTopupParametersBySupplier(t *testing.T) {
 			f := newFake(t)
 			c, _ := newClient(t, f)
 			res, err := c.Topup(context.Background(), model.TopupRequest{Offer: tc.offer, Target: tc.tgt})
-			if err != nil || res.Status != model.TopupOK {
+			if err != nil || res.Status != topup.OK {
 				t.Fatalf("%+v, %v", res, err)
 			}
 			b := f.postBodies[0]
@@ -81,7 +83,7 @@ func TestTopupLooksUpAnOfferKnownOnlyByID(t *testing.T) {
 	f.offers = []map[string]any{offerJSON("w-offer", "Recharge Holiday Voix", "topup", welcomeID, "Welcome Travelers", 5)}
 	c, _ := newClient(t, f)
 	res, err := c.Topup(context.Background(), model.TopupRequest{Offer: model.Offer{ID: "w-offer"}, Target: model.Identifier{Type: model.MSISDN, Value: seedSimID}})
-	if err != nil || res.Status != model.TopupOK {
+	if err != nil || res.Status != topup.OK {
 		t.Fatalf("%+v, %v", res, err)
 	}
 	if b := f.postBodies[0]; b.Parameters["simId"] != seedSimID {
@@ -98,7 +100,7 @@ func TestTopupRefusedLocallyIsNotSent(t *testing.T) {
 		"transaction id": {Offer: frOffer, Target: model.Identifier{Type: model.Transaction, Value: "aaaaaaaa-0000-4000-8000-000000000001"}},
 	} {
 		res, err := c.Topup(context.Background(), req)
-		if res.Status != model.TopupRejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
+		if res.Status != topup.Rejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
 			t.Errorf("%s: %+v", name, res)
 		}
 		kindOf(t, err, model.ErrBadRequest)
@@ -129,7 +131,7 @@ func TestTopupDocumentedRejections(t *testing.T) {
 			if err != nil {
 				t.Fatalf("error %v beside a rejection", err)
 			}
-			if res.Status != model.TopupRejected || res.Reason != msg || !res.Sent || res.TransactionID != "" {
+			if res.Status != topup.Rejected || res.Reason != msg || !res.Sent || res.TransactionID != "" {
 				t.Fatalf("result %+v, want rejected with reason %q", res, msg)
 			}
 			if _, _, posts := f.counts(); posts != 1 {
@@ -148,7 +150,7 @@ func TestTopupOtherClientErrorsAreRejections(t *testing.T) {
 		}
 		c, _ := newClient(t, f)
 		res, err := c.Topup(context.Background(), frRequest())
-		if err != nil || res.Status != model.TopupRejected || !res.Sent || res.Reason == "" {
+		if err != nil || res.Status != topup.Rejected || !res.Sent || res.Reason == "" {
 			t.Errorf("HTTP %d: %+v, %v", st, res, err)
 		}
 		if _, _, posts := f.counts(); posts != 1 {
@@ -165,7 +167,7 @@ func TestTopupStatusErrorIn2xx(t *testing.T) {
 	}
 	c, _ := newClient(t, f)
 	res, err := c.Topup(context.Background(), frRequest())
-	if err != nil || res.Status != model.TopupRejected || res.Reason != "bucket empty for offer "+offerFR || res.TransactionID == "" {
+	if err != nil || res.Status != topup.Rejected || res.Reason != "bucket empty for offer "+offerFR || res.TransactionID == "" {
 		t.Fatalf("%+v, %v", res, err)
 	}
 }
@@ -186,7 +188,7 @@ func TestTopupTimeoutIsUnknownAndSentOnce(t *testing.T) {
 		o.HTTP.Sleep = func(context.Context, time.Duration) error { return nil }
 	})
 	res, err := c.Topup(context.Background(), frRequest())
-	if res.Status != model.TopupUnknown || !res.Sent {
+	if res.Status != topup.Unknown || !res.Sent {
 		t.Fatalf("result %+v", res)
 	}
 	kindOf(t, err, model.ErrTimeout)
@@ -205,7 +207,7 @@ func TestTopupServerErrorIsUnknownAndNotRetried(t *testing.T) {
 		}
 		c, _ := newClient(t, f)
 		res, err := c.Topup(context.Background(), frRequest())
-		if res.Status != model.TopupUnknown {
+		if res.Status != topup.Unknown {
 			t.Errorf("HTTP %d: %+v", st, res)
 		}
 		if me := kindOf(t, err, model.ErrUnavailable); me.Status != st {
@@ -225,7 +227,7 @@ func TestTopupUnreadable2xxIsUnknown(t *testing.T) {
 	}
 	c, _ := newClient(t, f)
 	res, err := c.Topup(context.Background(), frRequest())
-	if res.Status != model.TopupUnknown {
+	if res.Status != topup.Unknown {
 		t.Fatalf("%+v", res)
 	}
 	kindOf(t, err, model.ErrBadResponse)
@@ -235,7 +237,7 @@ func TestTopupConnectionRefusedIsNotSent(t *testing.T) {
 	f := newFake(t)
 	c, _ := newClient(t, f, func(o *Options) { o.BaseURL = closedURL(t) + "/travel-b2b/v1" })
 	res, err := c.Topup(context.Background(), frRequest())
-	if res.Status != model.TopupRejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
+	if res.Status != topup.Rejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
 		t.Fatalf("%+v", res)
 	}
 	kindOf(t, err, model.ErrUnavailable)
@@ -252,7 +254,7 @@ func TestTopupTokenFailureIsNotSent(t *testing.T) {
 	}
 	c, _ := newClient(t, f)
 	res, err := c.Topup(context.Background(), frRequest())
-	if res.Status != model.TopupRejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
+	if res.Status != topup.Rejected || res.Sent || !strings.HasPrefix(res.Reason, "not sent: ") {
 		t.Fatalf("%+v", res)
 	}
 	kindOf(t, err, model.ErrUnauthorized)
@@ -270,7 +272,7 @@ func TestTopup401RenewsTokenOnce(t *testing.T) {
 		}
 		f.revokeAll()
 		res, err := c.Topup(context.Background(), frRequest())
-		if err != nil || res.Status != model.TopupOK {
+		if err != nil || res.Status != topup.OK {
 			t.Fatalf("%+v, %v", res, err)
 		}
 		if tokens, _, posts := f.counts(); tokens != 2 || posts != 1 {
@@ -282,7 +284,7 @@ func TestTopup401RenewsTokenOnce(t *testing.T) {
 		f.deny401 = true
 		c, _ := newClient(t, f)
 		res, err := c.Topup(context.Background(), frRequest())
-		if err != nil || res.Status != model.TopupRejected || !res.Sent || res.Reason != "invalid token" {
+		if err != nil || res.Status != topup.Rejected || !res.Sent || res.Reason != "invalid token" {
 			t.Fatalf("%+v, %v", res, err)
 		}
 		if tokens, api, _ := f.counts(); tokens != 2 || api != 2 {
@@ -299,7 +301,7 @@ func TestTopupPendingStatusIsUnknown(t *testing.T) {
 	}
 	c, _ := newClient(t, f)
 	res, err := c.Topup(context.Background(), frRequest())
-	if err != nil || res.Status != model.TopupUnknown || res.TransactionID != "cccccccc-0000-4000-8000-000000000001" {
+	if err != nil || res.Status != topup.Unknown || res.TransactionID != "cccccccc-0000-4000-8000-000000000001" {
 		t.Fatalf("%+v, %v", res, err)
 	}
 }
@@ -320,76 +322,79 @@ func reconcileFake(t *testing.T) *fake {
 	return f
 }
 
-func TestReconcileFindsOldestUnclaimed(t *testing.T) {
+// The reconciliation contract (providers.Reconciler): Orange lists the
+// transactions of the attempt's offer and line in the window, each with
+// its outcome; the engine alone decides which one is the attempt's (its
+// tests cover the choice). These tests were the old Reconcile's, which
+// decided here; they now check what the provider reports.
+func candidateIDs(ss []model.Sale) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ID+"="+string(s.Outcome))
+	}
+	return out
+}
+
+func TestCandidatesOfTheOfferAndLine(t *testing.T) {
 	f := reconcileFake(t)
 	c, _ := newClient(t, f)
 	req := frRequest()
 	req.Since = epoch // 10:00:00; the window opens at 09:58:00
-	claimed := map[string]bool{"10000000-0000-4000-8000-000000000002": true}
-	res, err := c.Reconcile(context.Background(), req, claimed)
-	if err != nil {
-		t.Fatal(err)
+	got, complete, err := c.Candidates(context.Background(), req, epoch.Add(-2*time.Minute), epoch.Add(17*time.Minute))
+	if err != nil || !complete {
+		t.Fatal(complete, err)
 	}
-	if res.Status != model.TopupOK || res.TransactionID != "10000000-0000-4000-8000-000000000006" {
-		t.Fatalf("%+v", res)
+	// Before the window (…01), another line (…04) and another offer (…05)
+	// are not candidates; another operator's sale (…03) is, for the engine
+	// to weigh; +33… and 33… are one line (…06).
+	want := []string{"10000000-0000-4000-8000-000000000007=ok", "10000000-0000-4000-8000-000000000006=ok",
+		"10000000-0000-4000-8000-000000000003=ok", "10000000-0000-4000-8000-000000000002=ok"}
+	if g := candidateIDs(got); !reflect.DeepEqual(g, want) {
+		t.Fatalf("candidates %v, want %v", g, want)
 	}
 	q := f.queries[0]
-	for _, want := range []string{"offer_id=" + offerFR, "user_id=alice", "start_date=2026-11-23T09%3A58%3A00Z"} {
+	for _, want := range []string{"offer_id=" + offerFR, "start_date=2026-11-23T09%3A58%3A00Z"} {
 		if !strings.Contains(q, want) {
 			t.Errorf("list query %q lacks %q", q, want)
 		}
 	}
-	// Once that one is claimed too, the next attempt gets the next one.
-	claimed[res.TransactionID] = true
-	res, err = c.Reconcile(context.Background(), req, claimed)
-	if err != nil || res.TransactionID != "10000000-0000-4000-8000-000000000007" {
-		t.Fatalf("%+v, %v", res, err)
-	}
 }
 
-func TestReconcileRejectedTransaction(t *testing.T) {
+func TestCandidateRejectedTransaction(t *testing.T) {
 	f := newFake(t)
 	tx := txJSON("20000000-0000-4000-8000-000000000001", offerFR, "alice", "2026-11-23T10:00:05Z", "msisdn", seedMSISDN)
 	tx["status"], tx["message"] = "error", "bucket empty for offer "+offerFR
 	f.txs = []map[string]any{tx}
 	c, _ := newClient(t, f)
-	req := frRequest()
-	req.Since = epoch
-	res, err := c.Reconcile(context.Background(), req, nil)
-	if err != nil || res.Status != model.TopupRejected || res.TransactionID != "20000000-0000-4000-8000-000000000001" || res.Reason != "bucket empty for offer "+offerFR {
-		t.Fatalf("%+v, %v", res, err)
+	got, _, err := c.Candidates(context.Background(), frRequest(), epoch.Add(-2*time.Minute), epoch.Add(17*time.Minute))
+	if err != nil || len(got) != 1 || got[0].Outcome != topup.Rejected || got[0].ID != "20000000-0000-4000-8000-000000000001" {
+		t.Fatalf("%+v, %v", got, err)
 	}
 }
 
-func TestReconcileNotFound(t *testing.T) {
+func TestCandidatesNoneForAnotherLine(t *testing.T) {
 	f := reconcileFake(t)
 	c, _ := newClient(t, f)
 	req := frRequest()
-	req.Since = epoch
 	req.Target.Value = "33699999999"
-	res, err := c.Reconcile(context.Background(), req, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Status != model.TopupRejected || res.Reason != "no transaction found: the attempt did not reach the provider" || res.TransactionID != "" {
-		t.Fatalf("%+v", res)
+	got, complete, err := c.Candidates(context.Background(), req, epoch.Add(-2*time.Minute), epoch.Add(17*time.Minute))
+	if err != nil || !complete || len(got) != 0 {
+		t.Fatalf("%+v %v %v", got, complete, err)
 	}
 }
 
-func TestReconcileListErrorStaysPending(t *testing.T) {
+func TestCandidatesListErrorStaysPending(t *testing.T) {
 	f := reconcileFake(t)
 	f.hook = func(w http.ResponseWriter, r *http.Request) bool {
 		writeJSON(w, 500, `{"code":"500","message":"database down"}`)
 		return true
 	}
 	c, _ := newClient(t, f)
-	req := frRequest()
-	req.Since = epoch
-	_, err := c.Reconcile(context.Background(), req, nil)
+	_, _, err := c.Candidates(context.Background(), frRequest(), epoch.Add(-2*time.Minute), epoch.Add(17*time.Minute))
 	kindOf(t, err, model.ErrUnavailable)
 }
 
-func TestReconcileCutShortListStaysPending(t *testing.T) {
+func TestCandidatesCutShortListIsIncomplete(t *testing.T) {
 	f := newFake(t)
 	// The API ignores every filter and has more than the bound, newest first,
 	// all of them inside the window: absence proves nothing.
@@ -406,13 +411,13 @@ func TestReconcileCutShortListStaysPending(t *testing.T) {
 		return true
 	}
 	c, _ := newClient(t, f, func(o *Options) { o.MaxScan = 40 })
-	req := frRequest()
-	req.Since = epoch
-	_, err := c.Reconcile(context.Background(), req, nil)
-	kindOf(t, err, model.ErrUnavailable)
+	got, complete, err := c.Candidates(context.Background(), frRequest(), epoch.Add(-2*time.Minute), epoch.Add(2*time.Hour))
+	if err != nil || complete || len(got) != 0 {
+		t.Fatalf("%d candidates, complete %v, %v", len(got), complete, err)
+	}
 }
 
-func TestReconcileReadsDetailWhenListOmitsParameters(t *testing.T) {
+func TestCandidatesReadDetailWhenListOmitsParameters(t *testing.T) {
 	f := reconcileFake(t)
 	f.hook = func(w http.ResponseWriter, r *http.Request) bool {
 		if !strings.HasSuffix(r.URL.Path, "/transactions") {
@@ -434,11 +439,9 @@ func TestReconcileReadsDetailWhenListOmitsParameters(t *testing.T) {
 		return true
 	}
 	c, _ := newClient(t, f)
-	req := frRequest()
-	req.Since = epoch
-	res, err := c.Reconcile(context.Background(), req, map[string]bool{"10000000-0000-4000-8000-000000000002": true})
-	if err != nil || res.Status != model.TopupOK || res.TransactionID != "10000000-0000-4000-8000-000000000006" {
-		t.Fatalf("%+v, %v", res, err)
+	got, _, err := c.Candidates(context.Background(), frRequest(), epoch.Add(-2*time.Minute), epoch.Add(17*time.Minute))
+	if err != nil || !slices.Contains(candidateIDs(got), "10000000-0000-4000-8000-000000000006=ok") {
+		t.Fatalf("%v, %v", candidateIDs(got), err)
 	}
 }
 

@@ -3,6 +3,7 @@ package tmf654_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"simdesk/providers/httpx"
 	"simdesk/providers/sim"
 	"simdesk/providers/tmf654"
+	"simdesk/topup"
 )
 
 // clock is a settable time for the simulator, so "created → completed"
@@ -81,7 +83,21 @@ func money(t *testing.T, l model.Line, bucket string) float64 {
 	return 0
 }
 
-func amount(v float64) *model.Money { return &model.Money{Amount: v, Currency: "USD"} }
+// amount is an exact USD amount from the literal written in the test.
+func amount(v float64) *model.Money {
+	return new(topup.MustParse(strconv.FormatFloat(v, 'f', -1, 64), "USD"))
+}
+
+// candidates asks the reconciliation contract for the attempt's top-ups
+// (the window does not narrow a TMF654 listing: the description is exact).
+func candidates(t *testing.T, c *tmf654.Client, req model.TopupRequest) []model.Sale {
+	t.Helper()
+	got, complete, err := c.Candidates(context.Background(), req, time.Time{}, time.Time{})
+	if err != nil || !complete {
+		t.Fatalf("candidates of %s: complete %v, %v", req.JournalID, complete, err)
+	}
+	return got
+}
 
 func TestCapabilities(t *testing.T) {
 	f := newFixture(t, nil)
@@ -89,7 +105,7 @@ func TestCapabilities(t *testing.T) {
 	if !c.Lookup || !c.TopupAmount || !c.Reconcile || c.TopupOffer || c.Offers {
 		t.Errorf("capabilities %+v", c)
 	}
-	if c.Amounts.Currency != "USD" || c.Amounts.Max != 100 || len(c.Amounts.Presets) != 4 || c.Amounts.UsageType != "monetary" {
+	if c.Amounts.Currency != "USD" || c.Amounts.Max != *amount(100) || len(c.Amounts.Presets) != 4 || c.Amounts.UsageType != "monetary" {
 		t.Errorf("rules %+v", c.Amounts)
 	}
 	if f.c.Accepts(model.Subscription) || !f.c.Accepts(model.MSISDN) {
@@ -152,7 +168,7 @@ func TestTopupCompleted(t *testing.T) {
 		t.Fatalf("targets %v %v", targets, err)
 	}
 	res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-1", Amount: amount(10), Target: msisdn("9077613"), Operator: "alice"})
-	if err != nil || res.Status != model.TopupOK || res.TransactionID == "" || !res.Sent {
+	if err != nil || res.Status != topup.OK || res.TransactionID == "" || !res.Sent {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if got := money(t, f.line(t, "9077613"), "B-9077613-1"); got != 22.5 {
@@ -160,13 +176,13 @@ func TestTopupCompleted(t *testing.T) {
 	}
 	// The same journal id again is a 409 from the provider: rejected.
 	res, err = f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-1", Amount: amount(10), Target: msisdn("9077613")})
-	if res.Status != model.TopupRejected || !strings.Contains(res.Reason, "exists already") || model.AsError(err).Status != 409 {
+	if res.Status != topup.Rejected || !strings.Contains(res.Reason, "exists already") || model.AsError(err).Status != 409 {
 		t.Errorf("duplicate description: %+v %v", res, err)
 	}
 	// Reconciling the first attempt finds it by its description.
-	rec, err := f.c.Reconcile(ctx, model.TopupRequest{JournalID: "j-1", Target: msisdn("9077613")}, nil)
-	if err != nil || rec.Status != model.TopupOK {
-		t.Errorf("reconcile: %+v %v", rec, err)
+	rec := candidates(t, f.c, model.TopupRequest{JournalID: "j-1", Target: msisdn("9077613")})
+	if len(rec) != 1 || rec[0].Outcome != topup.OK || rec[0].UserID != "j-1" || rec[0].Price != *amount(10) {
+		t.Errorf("reconcile: %+v", rec)
 	}
 }
 
@@ -186,7 +202,7 @@ func TestTopupPicksBucket(t *testing.T) {
 		t.Errorf("requests %d → %d", n, f.sim.Requests())
 	}
 	res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-3", Amount: amount(5), Target: msisdn("18767911940"), Bucket: targets[1].ID})
-	if err != nil || res.Status != model.TopupOK {
+	if err != nil || res.Status != topup.OK {
 		t.Fatalf("%+v %v", res, err)
 	}
 	l := f.line(t, "18767911940")
@@ -221,7 +237,7 @@ func TestRejections(t *testing.T) {
 		{"7875550124", 25, 0, "top-up limit of 20.00 USD"},
 	} {
 		res, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-" + tc.line, Amount: amount(tc.amount), Target: msisdn(tc.line)})
-		if res.Status != model.TopupRejected || !strings.Contains(res.Reason, tc.reason) || !res.Sent {
+		if res.Status != topup.Rejected || !strings.Contains(res.Reason, tc.reason) || !res.Sent {
 			t.Errorf("%s: %+v %v", tc.line, res, err)
 		}
 		if tc.status != 0 && model.AsError(err).Status != tc.status {
@@ -233,7 +249,7 @@ func TestRejections(t *testing.T) {
 	}
 	// Below the limit the limited line completes.
 	res, _ := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j-ok", Amount: amount(20), Target: msisdn("7875550124")})
-	if res.Status != model.TopupOK {
+	if res.Status != topup.OK {
 		t.Errorf("20 USD: %+v", res)
 	}
 }
@@ -243,20 +259,20 @@ func TestCreatedThenCompleted(t *testing.T) {
 	ctx := context.Background()
 	req := model.TopupRequest{JournalID: "j-delayed", Amount: amount(10), Target: msisdn("12424495927")}
 	res, err := f.c.TopupAmount(ctx, req)
-	if err != nil || res.Status != model.TopupUnknown || !res.Accepted || res.TransactionID == "" || !strings.Contains(res.Reason, "not applied yet") {
+	if err != nil || res.Status != topup.Unknown || !res.Accepted || res.TransactionID == "" || !strings.Contains(res.Reason, "not applied yet") {
 		t.Fatalf("%+v %v", res, err)
 	}
 	if got := money(t, f.line(t, "12424495927"), "B-12424495927-1"); got != 7.75 {
 		t.Errorf("applied before completion: %v", got)
 	}
-	rec, err := f.c.Reconcile(ctx, req, nil)
-	if err != nil || rec.Status != model.TopupUnknown || !rec.Accepted {
-		t.Errorf("still created: %+v %v", rec, err)
+	rec := candidates(t, f.c, req)
+	if len(rec) != 1 || rec[0].Outcome != topup.Unknown {
+		t.Errorf("still created: %+v", rec)
 	}
 	f.clock.add(4 * time.Second)
-	rec, err = f.c.Reconcile(ctx, req, nil)
-	if err != nil || rec.Status != model.TopupOK || rec.TransactionID != res.TransactionID {
-		t.Errorf("completed: %+v %v", rec, err)
+	rec = candidates(t, f.c, req)
+	if len(rec) != 1 || rec[0].Outcome != topup.OK || rec[0].ID != res.TransactionID {
+		t.Errorf("completed: %+v", rec)
 	}
 	if got := money(t, f.line(t, "12424495927"), "B-12424495927-1"); got != 17.75 {
 		t.Errorf("balance after completion: %v", got)
@@ -268,22 +284,18 @@ func TestUnknownThenReconciled(t *testing.T) {
 	ctx := context.Background()
 	req := model.TopupRequest{JournalID: "j-500", Amount: amount(3), Target: msisdn("7875550123")}
 	res, err := f.c.TopupAmount(ctx, req)
-	if res.Status != model.TopupUnknown || res.Accepted || model.AsError(err).Status != 500 {
+	if res.Status != topup.Unknown || res.Accepted || model.AsError(err).Status != 500 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	rec, err := f.c.Reconcile(ctx, req, nil)
-	if err != nil || rec.Status != model.TopupOK || rec.TransactionID == "" {
-		t.Errorf("reconcile: %+v %v", rec, err)
+	rec := candidates(t, f.c, req)
+	if len(rec) != 1 || rec[0].Outcome != topup.OK || rec[0].ID == "" {
+		t.Errorf("reconcile: %+v", rec)
 	}
-	// A transaction already claimed by another attempt is not taken again.
-	rec, err = f.c.Reconcile(ctx, req, map[string]bool{rec.TransactionID: true})
-	if err != nil || rec.Status != model.TopupRejected {
-		t.Errorf("claimed: %+v %v", rec, err)
-	}
-	// An attempt that never arrived is rejected: no guessing by time.
-	rec, err = f.c.Reconcile(ctx, model.TopupRequest{JournalID: "j-never", Target: msisdn("7875550123")}, nil)
-	if err != nil || rec.Status != model.TopupRejected || !strings.Contains(rec.Reason, "never arrived") {
-		t.Errorf("never sent: %+v %v", rec, err)
+	// An attempt that never arrived has no candidate: no guessing by time
+	// (the engine concludes not_found after the settle time, and keeps a
+	// transaction another attempt holds from this one).
+	if rec := candidates(t, f.c, model.TopupRequest{JournalID: "j-never", Target: msisdn("7875550123")}); len(rec) != 0 {
+		t.Errorf("never sent: %+v", rec)
 	}
 }
 
@@ -292,8 +304,8 @@ func TestBadInputSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	n := f.sim.Requests()
 	for _, m := range []*model.Money{
-		{Amount: 0, Currency: "USD"}, {Amount: -5, Currency: "USD"}, {Amount: 100.01, Currency: "USD"},
-		{Amount: 10.005, Currency: "USD"}, {Amount: 10, Currency: "EUR"}, nil,
+		{Minor: 0, Currency: "USD"}, {Minor: -500, Currency: "USD"}, {Minor: 10001, Currency: "USD"},
+		{Currency: "USD", Invalid: "amount 10.005 is not a USD amount"}, {Minor: 1000, Currency: "EUR"}, nil,
 	} {
 		_, err := f.c.TopupAmount(ctx, model.TopupRequest{JournalID: "j", Amount: m, Target: msisdn("9077613")})
 		if !errors.Is(err, model.ErrInvalidInput) {
@@ -322,5 +334,31 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		if _, err := tmf654.New(o); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestConfiguredAmountsAreExact: the config's numbers are read as the
+// decimals written in the file (0.1 is ten cents, not a float near it), and
+// one with more decimals than the currency has is refused, not rounded.
+func TestConfiguredAmountsAreExact(t *testing.T) {
+	opts := func(cur string, max float64, presets ...float64) tmf654.Options {
+		return tmf654.Options{Name: "t", Kind: tmf654.Kind, BaseURL: "http://127.0.0.1:1/v4", ClientID: "id", ClientSecret: "s",
+			Currency: cur, MaxAmount: max, Amounts: presets}
+	}
+	c, err := tmf654.New(opts("USD", 100, 0.1, 0.2, 19.99))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.AmountRules()
+	if r.Max != topup.MustParse("100", "USD") || len(r.Presets) != 3 || r.Presets[0] != topup.MustParse("0.1", "USD") || r.Presets[2].String() != "USD 19.99" {
+		t.Errorf("rules %+v", r)
+	}
+	for _, o := range []tmf654.Options{opts("USD", 10.005), opts("JPY", 1000.5), opts("USD", 100, 5.001), opts("USD", 0), opts("BHD", 10, 0.0001)} {
+		if _, err := tmf654.New(o); err == nil {
+			t.Errorf("%s max %v presets %v accepted", o.Currency, o.MaxAmount, o.Amounts)
+		}
+	}
+	if _, err := tmf654.New(opts("BHD", 10.125, 0.005)); err != nil {
+		t.Errorf("BHD with three decimals: %v", err)
 	}
 }

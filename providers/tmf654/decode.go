@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // The TMF654 v4 shapes simdesk reads and writes, with only the fields it
@@ -52,17 +53,17 @@ type bucket struct {
 
 // topupBalance is TMF654's TopupBalance, as answered.
 type topupBalance struct {
-	ID               string   `json:"id"`
-	Href             string   `json:"href"`
-	Status           string   `json:"status"`
-	Description      string   `json:"description"`
-	Reason           string   `json:"reason"`
-	RequestedDate    string   `json:"requestedDate"`
-	ConfirmationDate string   `json:"confirmationDate"`
-	Amount           quantity `json:"amount"`
-	UsageType        string   `json:"usageType"`
-	Bucket           *ref     `json:"bucket"`
-	LogicalResource  []ref    `json:"logicalResource"`
+	ID               string  `json:"id"`
+	Href             string  `json:"href"`
+	Status           string  `json:"status"`
+	Description      string  `json:"description"`
+	Reason           string  `json:"reason"`
+	RequestedDate    string  `json:"requestedDate"`
+	ConfirmationDate string  `json:"confirmationDate"`
+	Amount           moneyIn `json:"amount"`
+	UsageType        string  `json:"usageType"`
+	Bucket           *ref    `json:"bucket"`
+	LogicalResource  []ref   `json:"logicalResource"`
 }
 
 // topupCreate is TMF654's TopupBalance_Create, as sent.
@@ -77,10 +78,38 @@ type topupCreate struct {
 	Description     string   `json:"description"`
 }
 
-// moneyOut is the amount sent: a plain number with its currency as units.
+// moneyOut is the amount sent: a plain number with its currency as units,
+// written from the amount's digits (json.Number), never through a float.
 type moneyOut struct {
-	Amount float64 `json:"amount"`
-	Units  string  `json:"units"`
+	Amount json.Number `json:"amount"`
+	Units  string      `json:"units"`
+}
+
+// moneyIn is a top-up's amount as answered: the number's text is kept so
+// that it is read exactly (money), never through a float.
+type moneyIn struct {
+	Amount json.RawMessage `json:"amount"`
+	Units  string          `json:"units"`
+}
+
+// money reads the answered amount exactly in its units (a JSON number or a
+// numeric string); ok is false when there is none or it is no amount of
+// that currency.
+func (m moneyIn) money() (topup.Money, bool) {
+	txt := strings.TrimSpace(string(m.Amount))
+	if strings.HasPrefix(txt, `"`) {
+		var s string
+		if json.Unmarshal(m.Amount, &s) != nil {
+			return topup.Money{}, false
+		}
+		txt = strings.TrimSpace(s)
+	}
+	cur := strings.ToUpper(strings.TrimSpace(m.Units))
+	if txt == "" || !topup.ValidCurrency(cur) {
+		return topup.Money{}, false
+	}
+	v, err := topup.FromNumber(txt, cur)
+	return v, err == nil
 }
 
 // maxItems bounds the entries one answer may hold: a line has a handful of

@@ -3,6 +3,8 @@ package tmf654
 import (
 	"bytes"
 	"testing"
+
+	"simdesk/topup"
 )
 
 var fuzzSeeds = []string{
@@ -12,6 +14,11 @@ var fuzzSeeds = []string{
 	`{"id":"TB-2","status":"created"}`,
 	`{"status":""}`,
 	`[]`, `{}`, `null`, `[null]`, `[1,2]`, `"x"`, `[{"remainingValue":{"amount":1e400}}]`, ``,
+	`{"id":"OTHER-1","status":"completed","description":"someone-else","amount":{"amount":99,"units":"EUR"}}`,
+	`{"id":"TB-3","status":"completed","description":"j-1","amount":{"amount":1e1,"units":"usd"}}`,
+	`{"id":"TB-4","status":"completed","description":"j-1","amount":{"amount":"10.000","units":"USD"}}`,
+	`{"id":"TB-5","status":"completed","description":"j-1","amount":{"amount":10.001,"units":"USD"}}`,
+	`{"id":"TB-6","status":"completed","description":"j-1","amount":{"amount":10,"units":"USD"},"extra":1}`,
 }
 
 // FuzzDecodeBuckets: any body gives buckets or an error, never a panic, and
@@ -34,6 +41,8 @@ func FuzzDecodeBuckets(f *testing.F) {
 	})
 }
 
+var sentTen = topup.MustParse("10", "USD")
+
 // FuzzDecodeTopup: any body gives a top-up with a status or an error; the
 // mapping to a result always yields one of the journal's statuses.
 func FuzzDecodeTopup(f *testing.F) {
@@ -48,6 +57,13 @@ func FuzzDecodeTopup(f *testing.F) {
 			case "ok", "rejected", "unknown":
 			default:
 				t.Fatalf("status %q from %q", r.Status, b)
+			}
+			// Checked against a USD 10 top-up with journal id j-1, an
+			// answer is ours only when it says exactly that.
+			got, exact := tb.Amount.money()
+			ours := tb.Description == "j-1" && exact && got == sentTen
+			if r := c.checked(tb, "j-1", sentTen); r.Mismatch == ours || !ours && (r.Status != topup.Unknown || r.TransactionID != "") {
+				t.Fatalf("checked %+v (ours %v) from %q", r, ours, b)
 			}
 		}
 		ts, err := DecodeTopups(bytes.NewReader(b))

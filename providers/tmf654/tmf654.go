@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +22,7 @@ import (
 	"simdesk/model"
 	"simdesk/providers"
 	"simdesk/providers/httpx"
+	"simdesk/topup"
 )
 
 // Kind is the provider kind this package serves, as written in the config
@@ -54,7 +56,8 @@ type Options struct {
 
 // Client is one TMF654 provider.
 type Client struct {
-	o Options
+	o     Options
+	rules model.AmountRules // from Options, exact
 
 	tokMu   sync.Mutex
 	tok     string
@@ -78,17 +81,12 @@ func New(o Options) (*Client, error) {
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
 	o.Currency = strings.ToUpper(strings.TrimSpace(o.Currency))
-	if !model.ValidCurrency(o.Currency) {
+	if !topup.ValidCurrency(o.Currency) {
 		return nil, fmt.Errorf("tmf654: currency %q is not an ISO 4217 code", o.Currency)
 	}
-	if !(o.MaxAmount > 0) {
-		return nil, fmt.Errorf("tmf654: max_amount must be more than zero")
-	}
-	rules := model.AmountRules{Currency: o.Currency, Max: o.MaxAmount}
-	for _, a := range o.Amounts {
-		if _, err := rules.Check(model.Money{Amount: a, Currency: o.Currency}); err != nil {
-			return nil, fmt.Errorf("tmf654: preset amount %v: %v", a, err)
-		}
+	rules, err := amountRules(o)
+	if err != nil {
+		return nil, err
 	}
 	if o.UsageType == "" {
 		o.UsageType = "monetary"
@@ -112,7 +110,42 @@ func New(o Options) (*Client, error) {
 	if o.HTTP.Provider == "" {
 		o.HTTP.Provider = o.Name
 	}
-	return &Client{o: o}, nil
+	rules.UsageType = o.UsageType
+	return &Client{o: o, rules: rules}, nil
+}
+
+// amountRules are the configured ceiling and presets, exact, checked.
+func amountRules(o Options) (model.AmountRules, error) {
+	max, err := configMoney(o.MaxAmount, o.Currency)
+	switch {
+	case err != nil && !math.IsNaN(o.MaxAmount) && o.MaxAmount > 0:
+		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount %v is not a %s amount: %v", o.MaxAmount, o.Currency, err)
+	case err != nil || !max.Positive():
+		return model.AmountRules{}, fmt.Errorf("tmf654: max_amount must be more than zero")
+	}
+	rules := model.AmountRules{Currency: o.Currency, Max: max}
+	for _, a := range o.Amounts {
+		m, err := configMoney(a, o.Currency)
+		if err == nil {
+			_, err = rules.Check(m)
+		}
+		if err != nil {
+			return model.AmountRules{}, fmt.Errorf("tmf654: preset amount %v: %v", a, err)
+		}
+		rules.Presets = append(rules.Presets, m)
+	}
+	return rules, nil
+}
+
+// configMoney is a configured amount (TOML gives a float64) read exactly:
+// the shortest decimal that gives back the float is the text written in
+// the file (5, 12.5, 0.1), so no rounding happens here, and a value with
+// more decimals than the currency has is refused, not rounded.
+func configMoney(f float64, currency string) (topup.Money, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return topup.Money{}, topup.ErrSyntax
+	}
+	return topup.FromNumber(strconv.FormatFloat(f, 'f', -1, 64), currency)
 }
 
 // Name is the configured provider name.
@@ -124,9 +157,11 @@ func (c *Client) Kind() string { return c.o.Kind }
 // Accepts: TMF654 buckets are found by the line's MSISDN (logicalResource).
 func (c *Client) Accepts(t model.IDType) bool { return t == model.MSISDN }
 
-// AmountRules are the currency, presets and ceiling from the config.
+// AmountRules are the currency, presets and ceiling from the config, exact.
 func (c *Client) AmountRules() model.AmountRules {
-	return model.AmountRules{Currency: c.o.Currency, Presets: append([]float64(nil), c.o.Amounts...), Max: c.o.MaxAmount, UsageType: c.o.UsageType}
+	r := c.rules
+	r.Presets = append([]topup.Money(nil), r.Presets...)
+	return r
 }
 
 // headers authenticates one call: client_id/client_secret headers, or a

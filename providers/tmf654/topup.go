@@ -7,10 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
 
 	"simdesk/model"
 	"simdesk/providers/httpx"
+	"simdesk/topup"
 )
 
 // TMF654 ActionStatusType values.
@@ -76,8 +79,11 @@ func (c *Client) findBucket(ctx context.Context, msisdn, id string) (bucket, err
 // its partyAccount, the line, the channel, the operator as requestor and the
 // journal id as description. It is never retried. The answer's status maps
 // to the journal's: completed → ok; created → unknown, accepted but not yet
-// applied (settled by Reconcile); failed/cancelled, 400, 409 and other
-// refusals → rejected with the provider's reason; no answer → unknown.
+// applied (settled by reconciliation); failed/cancelled, 400, 409 and other
+// refusals → rejected with the provider's reason; no answer → unknown; an
+// answer about another top-up (its description is not our journal id, or
+// its amount or currency is not what was sent) → unknown, whatever its
+// status (checked).
 func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model.TopupResult, error) {
 	if err := checkMSISDN(req.Target); err != nil {
 		return model.TopupResult{}, err
@@ -91,13 +97,13 @@ func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model
 	}
 	b, err := c.findBucket(ctx, req.Target.Value, req.Bucket)
 	if err != nil {
-		return model.TopupResult{Status: model.TopupRejected, Reason: err.Error()}, err
+		return model.TopupResult{Status: topup.Rejected, Reason: err.Error()}, err
 	}
 	if strings.TrimSpace(req.JournalID) == "" {
 		return model.TopupResult{}, &model.InputError{Msg: "a top-up needs its journal id (sent as description)"}
 	}
 	body := topupCreate{
-		Amount:          moneyOut{Amount: m.Amount, Units: m.Currency},
+		Amount:          moneyOut{Amount: json.Number(m.Number()), Units: m.Currency},
 		UsageType:       firstNonEmpty(b.UsageType, c.o.UsageType),
 		Bucket:          ref{ID: b.ID},
 		LogicalResource: []ref{{ID: req.Target.Value}},
@@ -115,7 +121,7 @@ func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model
 	h, err := c.headers(ctx)
 	if err != nil {
 		// The token could not be had: nothing was sent.
-		return model.TopupResult{Status: model.TopupRejected, Reason: model.AsError(err).Error()}, err
+		return model.TopupResult{Status: topup.Rejected, Reason: model.AsError(err).Error()}, err
 	}
 	var ans topupBalance
 	err = c.o.HTTP.Do(ctx, httpx.Request{Method: http.MethodPost, URL: c.o.BaseURL + "/topupBalance", Header: h, Body: raw},
@@ -127,7 +133,32 @@ func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model
 	if err != nil {
 		return c.postError(err), err
 	}
-	return c.result(ans), nil
+	return c.checked(ans, req.JournalID, m), nil
+}
+
+// checked is the answer's outcome when the answer is about what was sent:
+// our journal id as description, the amount and currency sent. An answer
+// about anything else (another top-up, another amount) is not taken as
+// ours whatever its status: the outcome is unknown, the reason says what
+// differs, and reconciliation settles the attempt by its journal id.
+func (c *Client) checked(t topupBalance, journalID string, sent topup.Money) model.TopupResult {
+	var diff []string
+	if t.Description != journalID {
+		diff = append(diff, fmt.Sprintf("description %q, not the journal id %s", model.OneLine(t.Description, 64), journalID))
+	}
+	if got, ok := t.Amount.money(); !ok || got != sent {
+		g := model.OneLine(strings.TrimSpace(string(t.Amount.Amount))+" "+t.Amount.Units, 40)
+		if ok {
+			g = got.String()
+		}
+		diff = append(diff, fmt.Sprintf("amount %s, not the %s sent", g, sent))
+	}
+	if len(diff) == 0 {
+		return c.result(t)
+	}
+	return model.TopupResult{Status: topup.Unknown, Sent: true, Mismatch: true,
+		Reason: fmt.Sprintf("the provider's answer (top-up %q, status %q) is not about this top-up: %s; not taken as ours, settled by reconciliation",
+			model.OneLine(t.ID, 64), model.OneLine(t.Status, 20), strings.Join(diff, "; "))}
 }
 
 // postError maps a failed POST: the provider refused it (4xx: rejected with
@@ -136,12 +167,12 @@ func (c *Client) TopupAmount(ctx context.Context, req model.TopupRequest) (model
 func (c *Client) postError(err error) model.TopupResult {
 	me := model.AsError(err)
 	if httpx.NotSent(err) {
-		return model.TopupResult{Status: model.TopupRejected, Reason: me.Error()}
+		return model.TopupResult{Status: topup.Rejected, Reason: me.Error()}
 	}
 	if me.Status >= 400 && me.Status < 500 && me.Status != http.StatusRequestTimeout {
-		return model.TopupResult{Status: model.TopupRejected, Reason: me.Message, Sent: true}
+		return model.TopupResult{Status: topup.Rejected, Reason: me.Message, Sent: true}
 	}
-	return model.TopupResult{Status: model.TopupUnknown, Reason: me.Error(), Sent: true}
+	return model.TopupResult{Status: topup.Unknown, Reason: me.Error(), Sent: true}
 }
 
 // result maps a TopupBalance the provider answered with.
@@ -149,66 +180,97 @@ func (c *Client) result(t topupBalance) model.TopupResult {
 	res := model.TopupResult{TransactionID: model.OneLine(t.ID, 128), Sent: true, Created: model.ParseTime(firstNonEmpty(t.ConfirmationDate, t.RequestedDate))}
 	switch strings.ToLower(strings.TrimSpace(t.Status)) {
 	case statusCompleted:
-		res.Status = model.TopupOK
+		res.Status = topup.OK
 	case statusCreated:
-		res.Status = model.TopupUnknown
+		res.Status = topup.Unknown
 		res.Accepted = true
 		res.Reason = "accepted by the provider, not applied yet (status created); settled by reconciliation"
 	case statusFailed, statusCancelled:
-		res.Status = model.TopupRejected
+		res.Status = topup.Rejected
 		res.Reason = model.OneLine(firstNonEmpty(t.Reason, "the provider reports the top-up "+strings.ToLower(t.Status)), 240)
 	default:
-		res.Status = model.TopupUnknown
+		res.Status = topup.Unknown
 		res.Reason = "the provider answered with an unknown status " + fmt.Sprintf("%q", model.OneLine(t.Status, 40))
 	}
 	return res
 }
 
-// Reconcile finds the attempt by its journal id in the description of the
-// line's top-ups (exact match, never by time), then reads a created one
-// again by id. No top-up with that description means it never arrived:
-// rejected. One still created stays unknown.
-func (c *Client) Reconcile(ctx context.Context, req model.TopupRequest, claimed map[string]bool) (model.TopupResult, error) {
+// Reference is what a top-up carries of ours: the journal id, sent as the
+// description. TMF654 attempts are matched on it alone, never by time.
+func (c *Client) Reference(req model.TopupRequest) string { return strings.TrimSpace(req.JournalID) }
+
+// OwnsReference reports a description one of our top-ups wrote (a journal
+// id): such a top-up is never another attempt's.
+func (c *Client) OwnsReference(ref string) bool {
+	return journalIDRef.MatchString(strings.TrimSpace(ref))
+}
+
+// journalIDRef matches a journal id (journal.NewID).
+var journalIDRef = regexp.MustCompile(`^\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`)
+
+// maxRereads bounds the "created" top-ups read again by id in one listing.
+const maxRereads = 5
+
+// maxCandidates bounds the top-ups one journal id can match (normally one).
+const maxCandidates = 20
+
+// Candidates lists the line's top-ups whose description is the attempt's
+// journal id, whatever their time (from and to do not narrow it: the
+// description is exact), each with its outcome and the description as its
+// carried reference; one still "created" is read again by id, as the list
+// may lag. complete is false when the line's list was cut short.
+func (c *Client) Candidates(ctx context.Context, req model.TopupRequest, _, _ time.Time) ([]model.Sale, bool, error) {
 	if err := checkMSISDN(req.Target); err != nil {
-		return model.TopupResult{}, err
+		return nil, false, err
 	}
-	if strings.TrimSpace(req.JournalID) == "" {
-		return model.TopupResult{}, &model.InputError{Msg: "reconciliation needs the attempt's journal id"}
+	id := c.Reference(req)
+	if id == "" {
+		return nil, false, &model.InputError{Msg: "reconciliation needs the attempt's journal id"}
 	}
-	var found *topupBalance
+	var found []topupBalance
 	q := url.Values{"logicalResource.id": {req.Target.Value}}
 	complete, err := c.listPaged(ctx, "/topupBalance", q, func(r io.Reader) (int, error) {
 		ts, err := DecodeTopups(r)
-		for i := range ts {
-			if found == nil && ts[i].Description == req.JournalID && !claimed[ts[i].ID] {
-				t := ts[i]
-				found = &t
+		for _, t := range ts {
+			if t.Description == id && t.ID != "" && len(found) < maxCandidates {
+				found = append(found, t)
 			}
 		}
 		return len(ts), err
 	})
 	if err != nil {
-		return model.TopupResult{}, err
+		return nil, false, err
 	}
-	if found == nil && !complete {
-		return model.TopupResult{}, &model.Error{Kind: model.ErrBadResponse, Provider: c.o.Name,
-			Message: fmt.Sprintf("no top-up with description %s in the first %d of the line's top-ups: the list was cut short, the attempt stays pending", req.JournalID, maxPages*pageSize)}
-	}
-	if found == nil {
-		return model.TopupResult{Status: model.TopupRejected, Sent: true,
-			Reason: "the provider has no top-up with description " + req.JournalID + ": it never arrived"}, nil
-	}
-	if strings.EqualFold(found.Status, statusCreated) && found.ID != "" {
-		var again topupBalance
-		err := c.get(ctx, c.o.BaseURL+"/topupBalance/"+url.PathEscape(found.ID), func(r io.Reader) error {
-			t, err := DecodeTopup(r)
-			again = t
-			return err
-		})
-		if err != nil {
-			return model.TopupResult{}, err
+	out := make([]model.Sale, 0, len(found))
+	for i, t := range found {
+		if strings.EqualFold(t.Status, statusCreated) && i < maxRereads {
+			if t, err = c.topupByID(ctx, t.ID); err != nil {
+				return nil, false, err
+			}
 		}
-		found = &again
+		out = append(out, c.sale(t))
 	}
-	return c.result(*found), nil
+	return out, complete, nil
+}
+
+// topupByID reads one top-up again (GET /topupBalance/{id}).
+func (c *Client) topupByID(ctx context.Context, id string) (topupBalance, error) {
+	var again topupBalance
+	err := c.get(ctx, c.o.BaseURL+"/topupBalance/"+url.PathEscape(id), func(r io.Reader) error {
+		t, err := DecodeTopup(r)
+		again = t
+		return err
+	})
+	return again, err
+}
+
+// sale is a listed top-up as a reconciliation candidate.
+func (c *Client) sale(t topupBalance) model.Sale {
+	r := c.result(t)
+	s := model.Sale{ID: r.TransactionID, Status: model.OneLine(t.Status, 40), Created: r.Created,
+		UserID: model.OneLine(t.Description, 128), Outcome: r.Status, ProductType: "topup"}
+	if m, ok := t.Amount.money(); ok {
+		s.Price = m
+	}
+	return s
 }

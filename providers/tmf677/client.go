@@ -52,7 +52,10 @@ type Client struct {
 	url string // full usageConsumptionReport URL, without query
 }
 
-var _ providers.Provider = (*Client)(nil)
+var (
+	_ providers.Provider = (*Client)(nil)
+	_ providers.Streamer = (*Client)(nil)
+)
 
 // New checks the options and returns a client. It registers the client
 // secret with the HTTP client's redactor, so no error can ever show it.
@@ -108,14 +111,25 @@ func (c *Client) Accepts(t model.IDType) bool {
 // fresh X-Correlation-ID (kept across the HTTP client's retries of that
 // call), which comes back on any error so an operator can quote it to LLA.
 func (c *Client) Lookup(ctx context.Context, id model.Identifier) ([]model.Line, error) {
+	return c.lookup(ctx, id, nil)
+}
+
+// LookupStream is Lookup with every bucket handed to s as it is decoded
+// (providers.Streamer): the lines returned have no buckets.
+func (c *Client) LookupStream(ctx context.Context, id model.Identifier, s providers.Sink) ([]model.Line, error) {
+	if s == nil {
+		return c.lookup(ctx, id, nil)
+	}
+	return c.lookup(ctx, id, &countingSink{Sink: s})
+}
+
+func (c *Client) lookup(ctx context.Context, id model.Identifier, sink *countingSink) ([]model.Line, error) {
 	req, err := c.request(id)
 	if err != nil {
 		return nil, err
 	}
 	hint := Hint{ID: id, Lob: c.o.Lob, AsOf: time.Now()}
-	var sink *countingSink
-	if s := providers.SinkOf(ctx); s != nil {
-		sink = &countingSink{Sink: s}
+	if sink != nil {
 		hint.sink = sink
 	}
 	var lines []model.Line

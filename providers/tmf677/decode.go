@@ -22,7 +22,7 @@ type Hint struct {
 	Lob  string
 	AsOf time.Time // fallback for as_of
 
-	sink providers.Sink // set by Lookup from the context (providers.WithSink)
+	sink providers.Sink // set by LookupStream (providers.Streamer)
 }
 
 // The dialect names put in model.Line.Dialect, so that an operator (and a

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"simdesk/model"
-	"simdesk/providers"
 	"simdesk/seeds"
 )
 
@@ -262,7 +261,7 @@ func TestStreamedLookupIsNotRetriedAfterOutput(t *testing.T) {
 	// would end the retries early and fail the count below.
 	hc.Timeout = time.Minute
 	var s recSink
-	_, err := cl.Lookup(providers.WithSink(ctx(t), &s), model.Identifier{Type: model.Subscription, Value: "S-10000"})
+	_, err := cl.LookupStream(ctx(t), model.Identifier{Type: model.Subscription, Value: "S-10000"}, &s)
 	me := wantKind(t, "cut body", err, model.ErrUnavailable)
 	if hc.Calls() != 1 || len(s.buckets) != 1 || len(s.buckets[0]) < 1000 || !strings.Contains(me.Message, "buckets were received") {
 		t.Fatalf("calls %d, buckets %d, error %v", hc.Calls(), len(s.buckets[0]), err)
