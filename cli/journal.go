@@ -44,7 +44,7 @@ func runJournal(ctx context.Context, env Env, args []string) int {
 	resolve := fs.String("resolve", "", "settle the attempt `JOURNAL_ID` by hand: give its TRANSACTION_ID, or none (it did not reach the provider)")
 	exportTo := fs.String("export", "", "write the PostgreSQL journal to the new file `FILE`, compared line by line")
 	importFrom := fs.String("import", "", "copy the file journal `FILE` into the empty PostgreSQL journal, compared line by line")
-	pos, err := start(fs, &c, args)
+	pos, err := env.start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -36,7 +36,7 @@ func runTopup(ctx context.Context, env Env, args []string) int {
 	amount := fs.String("amount", "", "top up by this amount instead of an offer (providers that top up by amount)")
 	currency := fs.String("currency", "", "currency of --amount; must be the provider's")
 	bucket := fs.String("bucket", "", "the balance (bucket id) an amount goes to, when the line has several")
-	pos, err := start(fs, &c, args)
+	pos, err := env.start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}
