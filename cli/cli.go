@@ -106,7 +106,7 @@ func Run(env Env) (code int) {
 	}
 	args := env.Args
 	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || args[0] == "--version") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {

@@ -49,7 +49,7 @@ func (e *helpError) print(w io.Writer, remote bool) {
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	if remote {
-		fmt.Fprintln(w, "\nover SSH: ssh HOST "+name+" [flags] …, run on the server as you; exit 8 when your role may not.")
+		fmt.Fprintln(w, "\nOver SSH the command runs on the server as you; exit 8: not permitted for your role.")
 		return
 	}
 	fmt.Fprintln(w, "\nsimdesk help lists every command and exit status.")
@@ -60,7 +60,7 @@ func (e *helpError) print(w io.Writer, remote bool) {
 func synopses(cmd string, remote bool) []string {
 	var out []string
 	for _, l := range strings.Split(usage, "\n") {
-		l = strings.TrimSpace(l)
+		l = strings.Join(strings.Fields(l), " ")
 		if !strings.HasPrefix(l, "simdesk "+cmd+" ") {
 			continue
 		}
