@@ -122,8 +122,19 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 	if _, err := ParseRole("boss"); err == nil {
 		t.Error("unknown role accepted")
 	}
-	// The standalone engine (no actor) may do everything.
-	if err := base.allow(topup.ActReconcile); err != nil {
-		t.Error(err)
+	// The standalone engine (no actor) may do everything it did before
+	// roles; an action without an entry in the table nobody may do.
+	for _, a := range topup.Actions() {
+		if err := base.allow(a); err != nil {
+			t.Errorf("standalone %s: %v", a, err)
+		}
+	}
+	for _, eng := range []*Engine{base, base.As(Actor{Operator: "sam", Role: RoleSupervisor})} {
+		if err := eng.allow(topup.Action(0)); !errors.Is(err, ErrForbidden) {
+			t.Errorf("action without an entry: %v", err)
+		}
+		if err := eng.allow(topup.Action(250)); !errors.Is(err, ErrForbidden) {
+			t.Errorf("action past the table: %v", err)
+		}
 	}
 }

@@ -107,7 +107,8 @@ func TestPermitIsTheAllowListThenTheTable(t *testing.T) {
 }
 
 // TestEveryCommandIsInTheAccessLog: accepted commands with their exit
-// status, refused ones with the reason, none of them run.
+// status, refused ones with the reason (none of them run), and a top-up's
+// request and outcome.
 func TestEveryCommandIsInTheAccessLog(t *testing.T) {
 	ts := startServer(t, time.Hour)
 	vic := ts.mustDial(ts.keys.vic)
@@ -120,6 +121,10 @@ func TestEveryCommandIsInTheAccessLog(t *testing.T) {
 	if out, _, code := run(t, vic, "stock --format json"); code != 0 || !strings.Contains(out, "as vic (viewer)") {
 		t.Errorf("stock: exit %d %q", code, out)
 	}
+	alice := ts.mustDial(ts.keys.alice)
+	if out, _, code := run(t, alice, "topup"); code != 0 || out != "ok as alice\n" {
+		t.Errorf("agent top-up: exit %d %q", code, out)
+	}
 	data, err := os.ReadFile(filepath.Join(ts.dir, "state", "access.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -130,8 +135,11 @@ func TestEveryCommandIsInTheAccessLog(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &a); err != nil {
 			t.Fatalf("%q: %v", l, err)
 		}
-		if a.Action == "command" {
+		switch a.Action {
+		case "command":
 			got = append(got, a.Operator+" "+strings.Join(a.Command, " ")+" → "+a.Result+" "+a.Reason)
+		case "topup":
+			got = append(got, a.Operator+" topup "+a.Target+" "+a.Offer+" → "+a.Result)
 		}
 	}
 	want := []string{
@@ -139,6 +147,10 @@ func TestEveryCommandIsInTheAccessLog(t *testing.T) {
 		"vic journal --pending --export=/tmp/x → refused --export is not available over SSH: the server's files stay on the server",
 		"vic stock --format json → accepted ",
 		"vic stock --format json → exit 0 ",
+		"alice topup → accepted ",
+		"alice topup 0611111111 OF1 → requested",
+		"alice topup 0611111111 OF1 → ok",
+		"alice topup → exit 0 ",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("access log commands:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
