@@ -381,3 +381,21 @@ func TestNotPermittedHasItsOwnExitStatus(t *testing.T) {
 		t.Errorf("ExitForbidden = %d", ExitForbidden)
 	}
 }
+
+// TestRefusalsEchoNoControlBytes: a refusal quotes what the client sent,
+// sanitised: no escape sequence of the client's reaches its terminal.
+func TestRefusalsEchoNoControlBytes(t *testing.T) {
+	dial := sshServe(t)
+	vic := dial("vic")
+	for _, line := range []string{"lookup -\x1b[31mx 1", "stock ---\x1b]0;pwned\x07", "sh\x1b[2J", "lookup --config=\x1b[2J 1", "topup --\x9b31m"} {
+		code, out, errs := sshRun(t, vic, line)
+		if code == ExitOK || out != "" || !strings.HasSuffix(errs, "\n") || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%q: exit %d %q %q", line, code, out, errs)
+		}
+		for _, r := range strings.TrimSuffix(errs, "\n") {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				t.Errorf("%q: control %U in %q", line, r, errs)
+			}
+		}
+	}
+}

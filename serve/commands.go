@@ -8,6 +8,7 @@ import (
 	"charm.land/ssh"
 
 	"simdesk/engine"
+	"simdesk/model"
 	"simdesk/topup"
 )
 
@@ -181,7 +182,9 @@ func (s *Server) vet(ss *session, args []string) (int, error) {
 }
 
 func (s *Server) refuseCommand(sess ssh.Session, ss *session, args []string, code int, err error) {
-	msg := oneLine(err.Error())
+	// The message may quote what the client sent: one line, and no control
+	// character reaches the client's terminal or the log.
+	msg := model.Sanitize(model.OneLine(err.Error(), 400))
 	s.commandAccess(ss, args, "refused", msg)
 	s.refuse(sess, code, msg)
 }
@@ -205,14 +208,4 @@ func (s *Server) commandAccess(ss *session, args []string, result, reason string
 	}
 	s.access.Record(engine.Access{TS: time.Now().UTC(), Operator: ss.op.Name, Role: string(ss.op.Role), Addr: ss.addr,
 		Action: "command", Command: cmd, Result: result, Reason: reason})
-}
-
-// oneLine keeps an error message to one line for a session's stderr.
-func oneLine(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' || s[i] == '\r' {
-			return s[:i]
-		}
-	}
-	return s
 }
