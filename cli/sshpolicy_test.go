@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"simdesk/engine"
 	"simdesk/providers/sim"
 	"simdesk/serve"
@@ -276,21 +278,20 @@ func TestDoubleDashOverSSH(t *testing.T) {
 func TestRoleBeforeWorkPG(t *testing.T) {
 	_, env, _ := startSimPG(t, sim.Options{})
 	dial := sshServeWith(t, env, common{}, nil)
-	vic, sue := dial("vic"), dial("sue")
+	clients := map[string]*gossh.Client{"vic": dial("vic"), "sue": dial("sue")}
 	file := filepath.Join(t.TempDir(), "some-file")
 	for _, c := range []struct {
-		who  string
-		line string
+		who, line string
+		code      int
 	}{
-		{"vic", "journal --resolve X none --export " + file},
-		{"vic", "journal -- none --resolve X --export " + file},
-		{"sue", "journal --export " + file},
-		{"sue", "journal --pending --export=" + file},
+		{"vic", "journal --resolve X none --export " + file, ExitForbidden},
+		{"vic", "journal -- none --resolve X --export " + file, ExitUsage},
+		{"sue", "journal --export " + file, ExitForbidden},
+		{"sue", "journal --pending --export=" + file, ExitForbidden},
+		{"sue", "journal -- none --resolve X --export " + file, ExitUsage},
 	} {
-		cl := map[string]func() int{"vic": func() int { code, _, _ := sshRun(t, vic, c.line); return code },
-			"sue": func() int { code, _, _ := sshRun(t, sue, c.line); return code }}[c.who]
-		if code := cl(); code != ExitForbidden && code != ExitUsage {
-			t.Errorf("%s %q: exit %d", c.who, c.line, code)
+		if code, out, errs := sshRun(t, clients[c.who], c.line); code != c.code || out != "" {
+			t.Errorf("%s %q: exit %d %q %q, want exit %d", c.who, c.line, code, out, errs, c.code)
 		}
 		if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("%s %q wrote %s", c.who, c.line, file)
