@@ -11,11 +11,14 @@ import (
 	"simdesk/topup"
 )
 
-// Role, its constants and ParseRole moved to package topup with the
-// permission table; these aliases keep the engine's callers compiling.
+// Role is topup.Role: the roles moved to package topup with the one
+// permission table. The aliases below keep the engine's callers (serve's
+// operators file, the console's options) compiling unchanged.
+//
+// Deprecated: use topup.Role.
 type Role = topup.Role
 
-// Deprecated aliases of package topup's roles.
+// Deprecated: use topup.RoleViewer, topup.RoleAgent, topup.RoleSupervisor.
 const (
 	RoleViewer     = topup.RoleViewer
 	RoleAgent      = topup.RoleAgent
@@ -23,23 +26,26 @@ const (
 )
 
 // ParseRole is topup.ParseRole.
+//
+// Deprecated: use topup.ParseRole.
 func ParseRole(s string) (Role, error) { return topup.ParseRole(s) }
 
 // Actor is who the engine acts as for one session: the operator resolved
 // from the SSH key the handshake verified, never from the SSH user name.
 type Actor struct {
 	Operator string
-	Role     Role
+	Role     topup.Role
 	Addr     string // the client's address, for the access log
 	// Check is asked before every action; an error (the operator's key was
 	// removed from the operators file) refuses the action with its message.
 	Check func() error
 }
 
-// ErrForbidden is wrapped by ForbiddenError.
+// ErrForbidden is topup.ErrForbidden, wrapped by every refusal of the
+// permission table.
 var ErrForbidden = topup.ErrForbidden
 
-// ForbiddenError names who was refused what (topup.ForbiddenError).
+// ForbiddenError is topup.ForbiddenError: who was refused which action.
 type ForbiddenError = topup.ForbiddenError
 
 // Access is one line of the access log: NOC screens show customer data, so
@@ -49,7 +55,7 @@ type Access struct {
 	Operator string    `json:"operator"`
 	Role     string    `json:"role,omitempty"`
 	Addr     string    `json:"addr,omitempty"`
-	Action   string    `json:"action"` // lookup | topup | reconcile
+	Action   string    `json:"action"` // command (over SSH), lookup, topup, or the topup.Action refused
 	Provider string    `json:"provider,omitempty"`
 	Target   string    `json:"target,omitempty"` // the identifier looked up or topped up
 	Offer    string    `json:"offer,omitempty"`
