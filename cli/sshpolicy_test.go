@@ -400,3 +400,30 @@ func TestRefusalsEchoNoControlBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestClientEnvironmentReachesNoServerFile: what a client sends with
+// SendEnv is no way around the policy: $SIMDESK_CONFIG and $SIMDESK_LOG
+// from the client neither change the server's configuration nor make it
+// write a file.
+func TestClientEnvironmentReachesNoServerFile(t *testing.T) {
+	dial := sshServe(t)
+	vic := dial("vic")
+	logPath := filepath.Join(t.TempDir(), "debug.log")
+	sess, err := vic.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	for k, v := range map[string]string{"SIMDESK_LOG": logPath, "SIMDESK_CONFIG": "/etc/passwd", "XDG_CONFIG_HOME": "/etc"} {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatalf("setenv %s: %v", k, err)
+		}
+	}
+	out, err := sess.Output("lookup --format json 9077613")
+	if err != nil || !strings.Contains(string(out), `"9077613"`) {
+		t.Fatalf("lookup with a hostile environment: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(logPath); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("$SIMDESK_LOG from the client wrote %s: %v", logPath, err)
+	}
+}
