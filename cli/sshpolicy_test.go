@@ -427,3 +427,14 @@ func TestClientEnvironmentReachesNoServerFile(t *testing.T) {
 		t.Errorf("$SIMDESK_LOG from the client wrote %s: %v", logPath, err)
 	}
 }
+
+// BenchmarkProbeCommand is what the server's parse of a command line
+// costs, before the command itself parses it again.
+func BenchmarkProbeCommand(b *testing.B) {
+	args := []string{"topup", "--provider", "orange", "--offer", "OF1", "--yes", "--format", "json", "--ref", "INC-1", "33612345678"}
+	for b.Loop() {
+		if _, err := probeCommand(args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
