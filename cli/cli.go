@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"simdesk/model"
+	"simdesk/serve"
+	"simdesk/topup"
 )
 
 // Exit statuses of the contract.
@@ -30,6 +32,9 @@ const (
 	ExitRejected = 5 // top-up rejected by the provider
 	ExitUnknown  = 6 // top-up outcome unknown: see the journal
 	ExitVerify   = 7 // journal --verify found the hash chain broken
+	// ExitForbidden: not permitted, by the operator's role or by the
+	// command policy over SSH; nothing was done.
+	ExitForbidden = serve.ExitForbidden
 )
 
 // Env is what a command reads from and writes to; tests supply their own.
@@ -49,6 +54,9 @@ type Env struct {
 	// the config file.
 	shared *session
 	ctx    context.Context // the server's context for a command over SSH
+	// probe, when set, makes env.start record what the command parsed
+	// and stop it there (the server's policy asks: see probeCommand).
+	probe *probe
 	// ownProcess is set by Main: the process runs this one command, so
 	// process-wide settings (the garbage collector's, see streamGC) may
 	// be tuned for it; never for a command run in a server or a test.
@@ -98,7 +106,7 @@ func Run(env Env) (code int) {
 	}
 	args := env.Args
 	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || args[0] == "--version") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -116,15 +124,24 @@ func Run(env Env) (code int) {
 		return runSim(ctx, env, args)
 	case "serve":
 		return runServe(ctx, env, args)
-	case "version", "--version":
-		fmt.Fprintln(env.Stdout, "simdesk", Version())
-		return ExitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
-		return ExitOK
+	case "version", "--version", "help", "-h", "--help":
+		return runInfo(env, cmd, args)
 	}
 	fmt.Fprintf(env.Stderr, "simdesk: unknown command %q (commands: lookup, stock, topup, journal, sim, version)\n", clip(cmd))
 	return ExitUsage
+}
+
+// runInfo is version and help, which take no argument.
+func runInfo(env Env, cmd string, args []string) int {
+	if len(args) > 0 {
+		return fail(env, usageErr("%s takes no arguments (got %q)", strings.TrimLeft(cmd, "-"), clip(args[0])))
+	}
+	if cmd == "version" || cmd == "--version" {
+		fmt.Fprintln(env.Stdout, "simdesk", Version())
+	} else {
+		fmt.Fprint(env.Stdout, usage)
+	}
+	return ExitOK
 }
 
 const usage = `simdesk — operations console for SIM, eSIM and top-up providers
@@ -132,20 +149,26 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk [--config FILE] [--demo]        interactive console
   simdesk lookup  [--config FILE | --demo] [--provider NAME] [--type T] [--account ID] [--format json|text] ID
   simdesk stock   [--config FILE | --demo] [--provider NAME] [--format json|text]
-  simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
+  simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] [ID]
+  simdesk topup   [--config FILE | --demo] --provider NAME --amount AMOUNT [--currency CUR] [--bucket ID] [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
   simdesk journal [--config FILE | --demo] --resolve JOURNAL_ID TRANSACTION_ID|none
+  simdesk journal [--config FILE] --export FILE | --import FILE      (journal in PostgreSQL)
   simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
-  simdesk version
+  simdesk version | help
 
 Without a config file (--config, $SIMDESK_CONFIG, ~/.config/simdesk/config.toml)
 simdesk runs on its built-in simulator, marked DEMO.
-Every command takes -h or --help for its own usage.
+Every command takes -h or --help for its own usage. The ID of a top-up by
+offer is the line the offer tops up; an offer sold without a line (an eSIM)
+takes none. Flags may come before or after the ID; after -- every argument
+is the ID, even one that starts with -.
 ` + flagsHelp + `
 Exit: 0 done, 2 bad input (nothing sent), 3 not found, 4 provider failure,
 5 top-up rejected, 6 top-up outcome unknown (see simdesk journal),
-7 journal --verify found the hash chain broken.
+7 journal --verify found the hash chain broken,
+8 not permitted for the operator's role or over SSH (nothing done).
 `
 
 // common flags shared by the commands that talk to providers.
@@ -175,13 +198,39 @@ func (c *common) check() error {
 	return nil
 }
 
-// start parses a command's flags and checks the common ones.
+// start parses a command's flags and checks the common ones; it is used
+// by the commands that never run over SSH (serve, the console).
 func start(fs *flag.FlagSet, c *common, args []string) ([]string, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, err
 	}
 	return pos, c.check()
+}
+
+// start parses a command's flags, then, before anything else, asks
+// whether the command may run: over SSH the server's command policy and
+// the operator's role in the permission table (the server asked the same
+// already; this is the second lock on the door). The standalone process is
+// the zero role, which keeps every action. In probe mode (see probeCommand)
+// it records what it parsed and stops the command there.
+func (env Env) start(fs *flag.FlagSet, c *common, args []string) ([]string, error) {
+	cmd, err := parseCommand(fs, args)
+	if env.probe != nil {
+		*env.probe = probe{cmd: cmd, err: err, reached: true}
+		return nil, errProbed
+	}
+	if err != nil {
+		return nil, err
+	}
+	if env.shared != nil {
+		a, _ := env.shared.engine.Actor()
+		cmd.Name = fs.Name()
+		if err := serve.Permit(a.Operator, a.Role, cmd); err != nil {
+			return nil, err
+		}
+	}
+	return cmd.Args, c.check()
 }
 
 // noArgs refuses positional arguments for commands that take none.
@@ -192,27 +241,125 @@ func noArgs(cmd string, pos []string) error {
 	return nil
 }
 
-// parse parses flags that may appear before or after positional arguments.
+// parse parses a command's flags and returns its positional arguments.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, &helpError{fs: fs}
+	cmd, err := parseCommand(fs, args)
+	return cmd.Args, err
+}
+
+// parseCommand reads args against the flags defined in fs, by the one rule
+// of every command, on the command line and over SSH alike:
+//   - "--" ends the flags: everything after it is positional, whatever it
+//     looks like;
+//   - before it, flags and positional arguments may come in any order (a
+//     flag after an identifier is a flag, as users' scripts have written
+//     them: `lookup 9077613 --format json`);
+//   - a flag is -name or --name, its value -name=value, --name=value or
+//     the next argument (never a "--", which still ends the flags); a bool
+//     flag takes no next argument (--yes=false to say no);
+//   - names are exact: no abbreviations, no other case; an undefined name
+//     is bad usage, -h and --help ask for the usage;
+//   - "-" alone is positional; a repeated flag is read each time (the last
+//     value wins) and listed each time.
+//
+// Every flag given is in the result under its defined name, so that what
+// runs over SSH is decided on the parsed command, never on its spelling.
+func parseCommand(fs *flag.FlagSet, args []string) (serve.Command, error) {
+	var c serve.Command
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			c.Args = append(c.Args, args[i+1:]...)
+			return c, nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			c.Args = append(c.Args, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
+		if name == "" || name[0] == '-' {
+			return c, usageErr("bad flag syntax: %s", clip(a))
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			if name == "h" || name == "help" {
+				c.Help = true
+				return c, &helpError{fs: fs}
 			}
-			return nil, usageErr("%s", oneLine(err.Error()))
+			return c, usageErr("flag provided but not defined: -%s", clip(name))
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if !hasValue {
+				value = "true"
+			}
+		} else if !hasValue {
+			if i+1 == len(args) || args[i+1] == "--" {
+				return c, usageErr("flag needs an argument: -%s", name)
+			}
+			i++
+			value = args[i]
 		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
+		if err := fs.Set(name, value); err != nil {
+			return c, usageErr("invalid value %q for flag -%s: %v", clip(value), name, err)
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		c.Flags = append(c.Flags, serve.Flag{Name: name, Value: value})
 	}
+	return c, nil
+}
+
+// probe is what a command's own parser read, for the server's policy.
+type probe struct {
+	cmd     serve.Command
+	err     error
+	reached bool
+}
+
+// errProbed stops a command run in probe mode right after its parser.
+var errProbed = errors.New("probed")
+
+// remoteCommands are the commands the server may ask about: each one's
+// function calls env.start before any other work, so that run in probe
+// mode it parses its arguments with its very own flags and stops.
+// TestProbeStopsAtTheParser holds each to that.
+var remoteCommands = map[string]func(context.Context, Env, []string) int{
+	"lookup": runLookup, "stock": runStock, "topup": runTopup, "journal": runJournal,
+}
+
+// localCommands run only on the machine itself, never over SSH.
+var localCommands = map[string]bool{"serve": true, "sim": true, "version": true, "help": true}
+
+// probeCommand is the server's Parser: the command and its flags as the
+// command will read them. The console's flags and the local commands are
+// named but not parsed (the policy refuses them by name); a line that does
+// not parse is the error the command would print.
+func probeCommand(args []string) (serve.Command, error) {
+	if len(args) == 0 {
+		return serve.Command{}, usageErr("no command")
+	}
+	name := args[0]
+	if strings.HasPrefix(name, "-") {
+		return serve.Command{Name: "", Args: args}, nil
+	}
+	run, ok := remoteCommands[name]
+	if !ok {
+		if localCommands[name] {
+			return serve.Command{Name: name}, nil
+		}
+		return serve.Command{}, usageErr("unknown command %q (commands: lookup, stock, topup, journal)", clip(name))
+	}
+	p := &probe{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // nothing a probe could start may run
+	run(ctx, Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }, probe: p}, args[1:])
+	if !p.reached {
+		return serve.Command{}, fmt.Errorf("%s did not parse its arguments first: refused", name)
+	}
+	p.cmd.Name = name
+	if errors.Is(p.err, flag.ErrHelp) {
+		p.err = nil
+	}
+	return p.cmd, p.err
 }
 
 func usageErr(format string, a ...any) error {
@@ -222,13 +369,16 @@ func usageErr(format string, a ...any) error {
 // fail prints one line and returns the exit status for err.
 func fail(env Env, err error) int {
 	if he, ok := err.(*helpError); ok {
-		he.print(env.Stdout) // --help and -h: usage on stdout, success
+		he.print(env.Stdout, env.shared != nil) // --help and -h: usage on stdout, success
 		return ExitOK
 	}
 	fmt.Fprintln(env.Stderr, "simdesk: "+oneLine(err.Error()))
 	var ie *model.InputError
 	var ce *configError
+	var pe *serve.PolicyError
 	switch {
+	case errors.Is(err, topup.ErrForbidden), errors.As(err, &pe):
+		return ExitForbidden
 	case errors.As(err, &ie), errors.As(err, &ce):
 		return ExitUsage
 	case errors.Is(err, flag.ErrHelp):

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"simdesk/serve"
 )
 
 // helpError is -h or --help on a command: not a failure but a request for
@@ -17,35 +19,61 @@ func (e *helpError) Error() string { return "help requested" }
 func (e *helpError) Is(target error) bool { return target == flag.ErrHelp }
 
 // print writes the command's synopsis and every flag with its meaning.
-func (e *helpError) print(w io.Writer) {
+// Over SSH (remote) it shows only what runs there: no --config or --demo,
+// only the flags the server's command policy allows.
+func (e *helpError) print(w io.Writer, remote bool) {
 	name := e.fs.Name()
 	if name == "simdesk" { // the console's flags: the whole usage
 		fmt.Fprint(w, usage)
 		return
 	}
-	if syn := synopsis(name); syn != "" {
-		fmt.Fprintln(w, "usage: "+syn)
-	} else {
+	lead := "usage: "
+	for _, syn := range synopses(name, remote) {
+		fmt.Fprintln(w, lead+syn)
+		lead = "       "
+	}
+	if lead == "usage: " {
 		fmt.Fprintln(w, "usage: simdesk "+name+" [flags]")
 	}
 	fmt.Fprintln(w, "\nflags:")
-	e.fs.SetOutput(w)
-	e.fs.PrintDefaults()
+	fs := e.fs
+	if remote {
+		fs = flag.NewFlagSet(name, flag.ContinueOnError)
+		e.fs.VisitAll(func(f *flag.Flag) {
+			if serve.RemoteFlag(name, f.Name) {
+				fs.Var(f.Value, f.Name, f.Usage)
+				fs.Lookup(f.Name).DefValue = f.DefValue
+			}
+		})
+	}
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	if remote {
+		fmt.Fprintln(w, "\nOver SSH the command runs on the server as you; exit 8: not permitted for your role.")
+		return
+	}
 	fmt.Fprintln(w, "\nsimdesk help lists every command and exit status.")
 }
 
-// synopsis is the command's line of the general usage.
-func synopsis(cmd string) string {
+// synopses are the command's lines of the general usage; over SSH without
+// the configuration flags and the lines that need them.
+func synopses(cmd string, remote bool) []string {
+	var out []string
 	for _, l := range strings.Split(usage, "\n") {
-		l = strings.TrimSpace(l)
-		if cmd == "simdesk" && strings.HasPrefix(l, "simdesk [") {
-			return l
+		l = strings.Join(strings.Fields(l), " ")
+		if !strings.HasPrefix(l, "simdesk "+cmd+" ") {
+			continue
 		}
-		if strings.HasPrefix(l, "simdesk "+cmd+" ") {
-			return l
+		if remote {
+			if strings.Contains(l, "--export") {
+				continue
+			}
+			l = strings.Replace(l, "[--config FILE | --demo] ", "", 1)
+			l = "ssh HOST " + strings.TrimPrefix(l, "simdesk ")
 		}
+		out = append(out, l)
 	}
-	return ""
+	return out
 }
 
 // flagsHelp explains every flag of every command, for `simdesk help`.

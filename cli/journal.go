@@ -45,7 +45,7 @@ type journalFlags struct {
 }
 
 // parseJournal parses the command line of `simdesk journal`.
-func parseJournal(args []string) (journalFlags, error) {
+func parseJournal(env Env, args []string) (journalFlags, error) {
 	var f journalFlags
 	fs := flag.NewFlagSet("journal", flag.ContinueOnError)
 	f.c.register(fs, true)
@@ -57,7 +57,7 @@ func parseJournal(args []string) (journalFlags, error) {
 	fs.StringVar(&f.resolve, "resolve", "", "settle the attempt `JOURNAL_ID` by hand: give its TRANSACTION_ID, or none (it did not reach the provider)")
 	fs.StringVar(&f.exportTo, "export", "", "write the PostgreSQL journal to the new file `FILE`, compared line by line")
 	fs.StringVar(&f.importFrom, "import", "", "copy the file journal `FILE` into the empty PostgreSQL journal, compared line by line")
-	pos, err := start(fs, &f.c, args)
+	pos, err := env.start(fs, &f.c, args)
 	if err != nil {
 		return f, err
 	}
@@ -80,7 +80,7 @@ func parseJournal(args []string) (journalFlags, error) {
 }
 
 func runJournal(ctx context.Context, env Env, args []string) int {
-	f, err := parseJournal(args)
+	f, err := parseJournal(env, args)
 	if err != nil {
 		return fail(env, err)
 	}

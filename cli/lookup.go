@@ -37,7 +37,7 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	provider := fs.String("provider", "", "ask only this provider")
 	typ := fs.String("type", "", "identifier type: msisdn, sim, subscription, transaction")
 	account := fs.String("account", "", "billing account (relatedParty.id)")
-	pos, err := start(fs, &c, args)
+	pos, err := env.start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -65,6 +65,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		MaxSessions: sc.MaxSessions,
 		Demo:        s.demo,
 		Headless:    headless(s),
+		Parse:       probeCommand,
 	})
 	if err != nil {
 		var oe *serve.OperatorsError

@@ -23,21 +23,27 @@ import (
 )
 
 // sshServe starts simdesk serve on the demo simulator on 127.0.0.1, with
-// alice (agent) and vic (viewer), and returns a dialer per operator.
+// alice (agent), vic (viewer) and sue (supervisor), and returns a dialer per operator.
 func sshServe(t *testing.T) (dial func(who string) *gossh.Client) {
 	t.Helper()
-	env := isolated(t)
+	return sshServeWith(t, isolated(t), common{demo: true}, nil)
+}
+
+// sshServeWith serves the config c opens under env, with tweak applied to
+// the server's options.
+func sshServeWith(t *testing.T, env map[string]string, c common, tweak func(*serve.Options)) (dial func(who string) *gossh.Client) {
+	t.Helper()
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	s, err := open(Env{Getenv: os.Getenv}, common{demo: true})
+	s, err := open(Env{Getenv: os.Getenv}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
 	keys := map[string]gossh.Signer{}
 	var ops strings.Builder
-	for _, who := range []string{"alice:agent", "vic:viewer"} {
+	for _, who := range []string{"alice:agent", "vic:viewer", "sue:supervisor"} {
 		name, role, _ := strings.Cut(who, ":")
 		_, priv, _ := ed25519.GenerateKey(rand.Reader)
 		sg, err := gossh.NewSignerFromKey(priv)
@@ -53,8 +59,12 @@ func sshServe(t *testing.T) (dial func(who string) *gossh.Client) {
 	hub := live.NewHub()
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := hub.Run(ctx, s.engine)
-	srv, err := serve.New(serve.Options{Engine: s.engine, Hub: hub, HostKey: filepath.Join(dir, "hk", "key"), Operators: opsPath,
-		StateDir: filepath.Join(dir, "state"), Demo: true, Headless: headless(s)})
+	o := serve.Options{Engine: s.engine, Hub: hub, HostKey: filepath.Join(dir, "hk", "key"), Operators: opsPath,
+		StateDir: filepath.Join(dir, "state"), Demo: s.demo, Headless: headless(s), Parse: probeCommand}
+	if tweak != nil {
+		tweak(&o)
+	}
+	srv, err := serve.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +143,7 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 		t.Fatalf("no offer in %+v", st.Offers)
 	}
 	topup := "topup --provider orange --offer " + offer.ID + " --yes --format json 33612345678"
-	if code, _, errs := sshRun(t, vic, topup); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not top up") {
+	if code, _, errs := sshRun(t, vic, topup); code != ExitForbidden || !strings.Contains(errs, "vic is a viewer and may not top up") {
 		t.Errorf("viewer top-up: exit %d %q", code, errs)
 	}
 	code, out, errs = sshRun(t, alice, topup)
@@ -147,10 +157,10 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 		t.Errorf("duplicate: exit %d %q", code, errs)
 	}
 	// The viewer is told about the role, not about alice's top-up.
-	if code, _, errs := sshRun(t, vic, topup); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not top up") {
+	if code, _, errs := sshRun(t, vic, topup); code != ExitForbidden || !strings.Contains(errs, "vic is a viewer and may not top up") {
 		t.Errorf("viewer top-up after alice's: exit %d %q", code, errs)
 	}
-	if code, _, errs := sshRun(t, vic, "journal --reconcile"); code != ExitUsage || !strings.Contains(errs, "vic is a viewer and may not reconcile") {
+	if code, _, errs := sshRun(t, vic, "journal --reconcile"); code != ExitForbidden || !strings.Contains(errs, "vic is a viewer and may not reconcile") {
 		t.Errorf("viewer reconcile: exit %d %q", code, errs)
 	}
 	code, out, _ = sshRun(t, vic, "journal")

@@ -19,7 +19,7 @@ func runStock(ctx context.Context, env Env, args []string) int {
 	var c common
 	c.register(fs, true)
 	provider := fs.String("provider", "", "only this provider")
-	pos, err := start(fs, &c, args)
+	pos, err := env.start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"simdesk/engine"
@@ -24,104 +25,167 @@ type topupJSON struct {
 	Reference     string        `json:"reference,omitempty"`
 }
 
+// topupArgs are the flags and the identifier of `simdesk topup`, by offer
+// or by amount.
+type topupArgs struct {
+	provider, offer, amount, currency, bucket, typ, ref string
+	yes, force                                          bool
+	pos                                                 []string
+}
+
+func (a *topupArgs) register(fs *flag.FlagSet) {
+	fs.StringVar(&a.provider, "provider", "", "provider to top up through (required)")
+	fs.StringVar(&a.offer, "offer", "", "offer id (or --amount)")
+	fs.StringVar(&a.typ, "type", "", "identifier type: msisdn or sim")
+	fs.BoolVar(&a.yes, "yes", false, "do not ask for confirmation")
+	fs.BoolVar(&a.force, "force", false, "top up even if the same line and offer were topped up within the duplicate window")
+	fs.StringVar(&a.ref, "ref", "", "ticket or call reference, recorded in the journal")
+	fs.StringVar(&a.amount, "amount", "", "top up by this amount instead of an offer (providers that top up by amount)")
+	fs.StringVar(&a.currency, "currency", "", "currency of --amount; must be the provider's")
+	fs.StringVar(&a.bucket, "bucket", "", "the balance (bucket id) an amount goes to, when the line has several")
+}
+
+// byAmount: any of the amount flags makes it a top-up by amount, which
+// then refuses --offer.
+func (a *topupArgs) byAmount() bool { return a.amount != "" || a.currency != "" || a.bucket != "" }
+
 func runTopup(ctx context.Context, env Env, args []string) int {
 	fs := flag.NewFlagSet("topup", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
-	provider := fs.String("provider", "", "provider to top up through (required)")
-	offerID := fs.String("offer", "", "offer id (required)")
-	typ := fs.String("type", "", "identifier type: msisdn or sim")
-	yes := fs.Bool("yes", false, "do not ask for confirmation")
-	force := fs.Bool("force", false, "top up even if the same line and offer were topped up within the duplicate window")
-	ref := fs.String("ref", "", "ticket or call reference, recorded in the journal")
-	amount := fs.String("amount", "", "top up by this amount instead of an offer (providers that top up by amount)")
-	currency := fs.String("currency", "", "currency of --amount; must be the provider's")
-	bucket := fs.String("bucket", "", "the balance (bucket id) an amount goes to, when the line has several")
-	pos, err := start(fs, &c, args)
+	var a topupArgs
+	a.register(fs)
+	pos, err := env.start(fs, &c, args)
 	if err != nil {
 		return fail(env, err)
 	}
-	if *amount != "" || *currency != "" || *bucket != "" {
-		return runTopupAmount(ctx, env, c, amountArgs{provider: *provider, amount: *amount, currency: *currency, bucket: *bucket,
-			offer: *offerID, typ: *typ, ref: *ref, yes: *yes, force: *force, pos: pos})
+	a.pos = pos
+	if a.byAmount() {
+		return runTopupAmount(ctx, env, c, a)
 	}
-	switch {
-	case *provider == "":
-		return fail(env, usageErr("topup needs --provider NAME"))
-	case strings.TrimSpace(*offerID) == "":
-		return fail(env, usageErr("topup needs --offer OFFER_ID"))
-	case len(pos) > 1:
-		return fail(env, usageErr("topup takes at most one identifier (got %d)", len(pos)))
-	}
-	if err := validOfferID(*offerID); err != nil {
+	return runTopupOffer(ctx, env, c, a)
+}
+
+// runTopupOffer tops a line (or nothing, for an offer sold without a line,
+// such as an eSIM) up with an offer. Every check that needs no provider
+// runs before anything is opened; bad input exits 2.
+func runTopupOffer(ctx context.Context, env Env, c common, a topupArgs) int {
+	target, err := a.offerTarget()
+	if err != nil {
 		return fail(env, err)
 	}
-	if err := validRef(*ref); err != nil {
-		return fail(env, err)
-	}
-	var target model.Identifier
-	if len(pos) == 1 {
-		t, err := model.ParseIDType(*typ)
-		if err != nil {
-			return fail(env, err)
-		}
-		target, err = model.ParseIdentifier(pos[0], t, "")
-		if err != nil {
-			return fail(env, err)
-		}
-		if target.Type != model.MSISDN && target.Type != model.SIM {
-			return fail(env, usageErr("a top-up goes to a MSISDN or a SIM id, not a %s", target.Type.Label()))
-		}
-	} else if *typ != "" {
-		return fail(env, usageErr("--type given without an identifier"))
-	}
-	s, code := openForTopup(env, c, *yes)
+	s, code := openForTopup(env, c, a.yes)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
-	offer, err := s.engine.FindOffer(ctx, *provider, strings.TrimSpace(*offerID))
+	offer, err := checkOffer(ctx, s, a, target)
 	if err != nil {
 		return fail(env, err)
 	}
-	if err := engine.CheckTarget(offer, target); err != nil {
-		return fail(env, err)
+	if !a.yes && !confirm(env, s, offer, target, a.ref) {
+		return cancelled(env)
 	}
-	if !*force {
-		// Refuse a duplicate before asking anything; the engine checks again
-		// under the journal lock when it writes the intent.
-		if a, dup := s.engine.Duplicate(*provider, target, offer.ID); dup {
-			return fail(env, usageErr("%s", (&engine.DuplicateError{Attempt: a, Window: s.cfg.DuplicateWindow}).Error()))
-		}
-	}
-	if !*yes {
-		if !confirm(env, s, offer, target, *ref) {
-			fmt.Fprintln(env.Stderr, "simdesk: top-up cancelled; nothing was sent")
-			return ExitUsage
-		}
-	}
-	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: *provider, Offer: offer, Target: target, Reference: *ref, Force: *force})
+	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: a.provider, Offer: offer, Target: target, Reference: a.ref, Force: a.force})
 	if err != nil {
 		return topupRefused(env, err)
 	}
 	res := out.Result
 	if c.format == "json" {
-		writeJSON(env.Stdout, topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: *force, Reference: *ref})
+		writeJSON(env.Stdout, topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: a.force, Reference: a.ref})
 	} else {
-		switch present.KindOf(res) {
-		case present.OutcomeOK:
-			fmt.Fprintf(env.Stdout, "ok: %s applied to %s · transaction %s", offer.Name, target.Value, res.TransactionID)
-			if res.StockLeft != nil {
-				fmt.Fprintf(env.Stdout, " · stock left %d", *res.StockLeft)
-			}
-			fmt.Fprintf(env.Stdout, " · journal %s\n", out.JournalID)
-		case present.OutcomeDanger:
-			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
-		default:
-			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
-		}
+		writeTopupText(env.Stdout, offer, target, out)
 	}
 	return topupExit(env, out)
+}
+
+// offerTarget checks the flags of a top-up by offer and parses its
+// identifier, if one is given (an offer sold without a line takes none).
+func (a topupArgs) offerTarget() (model.Identifier, error) {
+	switch {
+	case a.provider == "":
+		return model.Identifier{}, usageErr("topup needs --provider NAME")
+	case strings.TrimSpace(a.offer) == "":
+		return model.Identifier{}, usageErr("topup needs --offer OFFER_ID or --amount AMOUNT")
+	case len(a.pos) > 1:
+		return model.Identifier{}, usageErr("topup takes at most one identifier (got %d)", len(a.pos))
+	}
+	if err := validOfferID(a.offer); err != nil {
+		return model.Identifier{}, err
+	}
+	if err := validRef(a.ref); err != nil {
+		return model.Identifier{}, err
+	}
+	if len(a.pos) == 0 {
+		if a.typ != "" {
+			return model.Identifier{}, usageErr("--type given without an identifier")
+		}
+		return model.Identifier{}, nil
+	}
+	target, err := parseTarget(a.pos[0], a.typ)
+	if err == nil && target.Type != model.MSISDN && target.Type != model.SIM {
+		err = usageErr("a top-up goes to a MSISDN or a SIM id, not a %s", target.Type.Label())
+	}
+	return target, err
+}
+
+// parseTarget parses the line to top up, of type typ when given.
+func parseTarget(id, typ string) (model.Identifier, error) {
+	t, err := model.ParseIDType(typ)
+	if err != nil {
+		return model.Identifier{}, err
+	}
+	return model.ParseIdentifier(id, t, "")
+}
+
+// checkOffer finds the offer and checks it against the line: an offer
+// for a line needs one, an offer sold without a line refuses one, and a
+// recent top-up of the same line and offer is refused (before asking
+// anything; the engine checks again under the journal's lock).
+func checkOffer(ctx context.Context, s *session, a topupArgs, target model.Identifier) (model.Offer, error) {
+	offer, err := s.engine.FindOffer(ctx, a.provider, strings.TrimSpace(a.offer))
+	if err != nil {
+		return offer, err
+	}
+	if target.Value == "" && offer.TargetType != "" {
+		return offer, usageErr("offer %q of %s tops up a %s: give it as the last argument", offer.Name, offer.Supplier, offer.TargetType.Label())
+	}
+	if err := engine.CheckTarget(offer, target); err != nil {
+		return offer, err
+	}
+	if !a.force {
+		if at, dup := s.engine.Duplicate(a.provider, target, offer.ID); dup {
+			return offer, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error())
+		}
+	}
+	return offer, nil
+}
+
+// writeTopupText is the text answer of a top-up by offer.
+func writeTopupText(w io.Writer, offer model.Offer, target model.Identifier, out engine.TopupOutcome) {
+	res := out.Result
+	switch present.KindOf(res) {
+	case present.OutcomeOK:
+		to := ""
+		if target.Value != "" {
+			to = " applied to " + target.Value
+		}
+		fmt.Fprintf(w, "ok: %s%s · transaction %s", offer.Name, to, res.TransactionID)
+		if res.StockLeft != nil {
+			fmt.Fprintf(w, " · stock left %d", *res.StockLeft)
+		}
+		fmt.Fprintf(w, " · journal %s\n", out.JournalID)
+	case present.OutcomeDanger:
+		fmt.Fprintf(w, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
+	default:
+		fmt.Fprintf(w, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
+	}
+}
+
+// cancelled is the operator's no at the confirmation.
+func cancelled(env Env) int {
+	fmt.Fprintln(env.Stderr, "simdesk: top-up cancelled; nothing was sent")
+	return ExitUsage
 }
 
 // openForTopup refuses what no top-up may start with (no --yes and no

@@ -4,19 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"simdesk/engine"
 	"simdesk/model"
 	"simdesk/present"
 )
-
-// amountArgs are the flags of `simdesk topup --amount`.
-type amountArgs struct {
-	provider, amount, currency, bucket, offer, typ, ref string
-	yes, force                                          bool
-	pos                                                 []string
-}
 
 // topupAmountJSON is the topup JSON of an offer top-up plus the amount and
 // the balance it went to.
@@ -30,25 +24,8 @@ type topupAmountJSON struct {
 // runTopupAmount tops a line up by an amount (`--amount`), through a
 // provider that can (TMF654). Every check that needs no provider answer
 // runs before anything is sent; bad input exits 2.
-func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
-	switch {
-	case a.offer != "":
-		return fail(env, usageErr("--offer and --amount are exclusive: a top-up is by offer or by amount"))
-	case strings.TrimSpace(a.amount) == "":
-		return fail(env, usageErr("topup by amount needs --amount AMOUNT"))
-	case a.provider == "":
-		return fail(env, usageErr("topup needs --provider NAME"))
-	case len(a.pos) != 1:
-		return fail(env, usageErr("topup by amount needs exactly one line identifier (got %d)", len(a.pos)))
-	}
-	if err := validRef(a.ref); err != nil {
-		return fail(env, err)
-	}
-	t, err := model.ParseIDType(a.typ)
-	if err != nil {
-		return fail(env, err)
-	}
-	target, err := model.ParseIdentifier(a.pos[0], t, "")
+func runTopupAmount(ctx context.Context, env Env, c common, a topupArgs) int {
+	target, err := a.amountTarget()
 	if err != nil {
 		return fail(env, err)
 	}
@@ -57,44 +34,14 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 		return code
 	}
 	defer s.Close()
-	r, ok := s.engine.Find(a.provider)
-	if !ok {
-		return fail(env, s.engine.UnknownProvider(a.provider))
-	}
-	name := r.Name()
-	caps := s.engine.Capabilities(name)
-	if !caps.TopupAmount {
-		return fail(env, usageErr("provider %s (%s) does not top up by amount; use --offer", name, r.Provider.Kind()))
-	}
-	if !r.Provider.Accepts(target.Type) {
-		return fail(env, usageErr("provider %s tops up lines by MSISDN, not by %s", name, target.Type.Label()))
-	}
-	money, err := caps.Amounts.ParseAmount(a.amount, a.currency)
+	p, err := planAmount(ctx, s, a, target)
 	if err != nil {
 		return fail(env, err)
 	}
-	// Which balance: read the line's balances of the usage type (a read;
-	// nothing is topped up yet).
-	targets, err := s.engine.AmountTargets(ctx, name, target)
-	if err != nil {
-		return fail(env, err)
+	if !a.yes && !confirmAmount(env, s, p.provider, p.kind, target, p.money, p.bucket, a.ref) {
+		return cancelled(env)
 	}
-	b, err := chooseBucket(targets, a.bucket, target, caps.Amounts.UsageType)
-	if err != nil {
-		return fail(env, err)
-	}
-	if !a.force {
-		if at, dup := s.engine.DuplicateAmount(name, target, money); dup {
-			return fail(env, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error()))
-		}
-	}
-	if !a.yes {
-		if !confirmAmount(env, s, name, r.Provider.Kind(), target, money, b, a.ref) {
-			fmt.Fprintln(env.Stderr, "simdesk: top-up cancelled; nothing was sent")
-			return ExitUsage
-		}
-	}
-	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: name, Amount: &money, Bucket: b.ID, Target: target, Reference: a.ref, Force: a.force})
+	out, err := s.engine.Topup(ctx, engine.TopupInput{Provider: p.provider, Amount: &p.money, Bucket: p.bucket.ID, Target: target, Reference: a.ref, Force: a.force})
 	if err != nil {
 		return topupRefused(env, err)
 	}
@@ -102,21 +49,87 @@ func runTopupAmount(ctx context.Context, env Env, c common, a amountArgs) int {
 	if c.format == "json" {
 		writeJSON(env.Stdout, topupAmountJSON{
 			topupJSON: topupJSON{JournalID: out.JournalID, Status: res.Status, TransactionID: res.TransactionID, StockLeft: res.StockLeft, Reason: res.Reason, Forced: a.force, Reference: a.ref},
-			Amount:    money, Bucket: b.ID, Accepted: res.Accepted,
+			Amount:    p.money, Bucket: p.bucket.ID, Accepted: res.Accepted,
 		})
 	} else {
-		switch kind := present.KindOf(res); {
-		case kind == present.OutcomeOK:
-			fmt.Fprintf(env.Stdout, "ok: %s added to %s of %s · transaction %s · journal %s\n", model.FormatMoney(money), present.BucketLabel(b), target.Value, res.TransactionID, out.JournalID)
-		case kind == present.OutcomeDanger:
-			fmt.Fprintf(env.Stdout, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
-		case res.Accepted:
-			fmt.Fprintf(env.Stdout, "accepted, not applied yet: %s for %s · transaction %s · journal %s — `simdesk journal --reconcile` settles it\n", model.FormatMoney(money), target.Value, res.TransactionID, out.JournalID)
-		default:
-			fmt.Fprintf(env.Stdout, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
-		}
+		writeAmountText(env.Stdout, p, target, out)
 	}
 	return topupExit(env, out)
+}
+
+// amountTarget checks the flags of a top-up by amount and parses its line.
+func (a topupArgs) amountTarget() (model.Identifier, error) {
+	switch {
+	case a.offer != "":
+		return model.Identifier{}, usageErr("--offer and --amount are exclusive: a top-up is by offer or by amount")
+	case strings.TrimSpace(a.amount) == "":
+		return model.Identifier{}, usageErr("topup by amount needs --amount AMOUNT")
+	case a.provider == "":
+		return model.Identifier{}, usageErr("topup needs --provider NAME")
+	case len(a.pos) != 1:
+		return model.Identifier{}, usageErr("topup by amount needs exactly one line identifier (got %d)", len(a.pos))
+	}
+	if err := validRef(a.ref); err != nil {
+		return model.Identifier{}, err
+	}
+	return parseTarget(a.pos[0], a.typ)
+}
+
+// amountPlan is a top-up by amount once checked against the provider.
+type amountPlan struct {
+	provider, kind string
+	money          model.Money
+	bucket         model.Bucket
+}
+
+// planAmount checks the provider tops up this line by amount, parses the
+// amount by its rules, picks the balance (a read: nothing is topped up
+// yet) and refuses a recent top-up of the same line and amount.
+func planAmount(ctx context.Context, s *session, a topupArgs, target model.Identifier) (amountPlan, error) {
+	r, ok := s.engine.Find(a.provider)
+	if !ok {
+		return amountPlan{}, s.engine.UnknownProvider(a.provider)
+	}
+	p := amountPlan{provider: r.Name(), kind: r.Provider.Kind()}
+	caps := s.engine.Capabilities(p.provider)
+	if !caps.TopupAmount {
+		return p, usageErr("provider %s (%s) does not top up by amount; use --offer", p.provider, p.kind)
+	}
+	if !r.Provider.Accepts(target.Type) {
+		return p, usageErr("provider %s tops up lines by MSISDN, not by %s", p.provider, target.Type.Label())
+	}
+	var err error
+	if p.money, err = caps.Amounts.ParseAmount(a.amount, a.currency); err != nil {
+		return p, err
+	}
+	targets, err := s.engine.AmountTargets(ctx, p.provider, target)
+	if err != nil {
+		return p, err
+	}
+	if p.bucket, err = chooseBucket(targets, a.bucket, target, caps.Amounts.UsageType); err != nil {
+		return p, err
+	}
+	if !a.force {
+		if at, dup := s.engine.DuplicateAmount(p.provider, target, p.money); dup {
+			return p, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error())
+		}
+	}
+	return p, nil
+}
+
+// writeAmountText is the text answer of a top-up by amount.
+func writeAmountText(w io.Writer, p amountPlan, target model.Identifier, out engine.TopupOutcome) {
+	res := out.Result
+	switch kind := present.KindOf(res); {
+	case kind == present.OutcomeOK:
+		fmt.Fprintf(w, "ok: %s added to %s of %s · transaction %s · journal %s\n", model.FormatMoney(p.money), present.BucketLabel(p.bucket), target.Value, res.TransactionID, out.JournalID)
+	case kind == present.OutcomeDanger:
+		fmt.Fprintf(w, "rejected: %s · journal %s\n", res.Reason, out.JournalID)
+	case res.Accepted:
+		fmt.Fprintf(w, "accepted, not applied yet: %s for %s · transaction %s · journal %s — `simdesk journal --reconcile` settles it\n", model.FormatMoney(p.money), target.Value, res.TransactionID, out.JournalID)
+	default:
+		fmt.Fprintf(w, "unknown: %s · journal %s — run `simdesk journal --reconcile` before trying again\n", res.Reason, out.JournalID)
+	}
 }
 
 // chooseBucket picks the balance: the only one, or the one --bucket names.

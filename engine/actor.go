@@ -1,78 +1,52 @@
 package engine
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"sync"
 	"time"
 
 	"simdesk/journal"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
-// Role is what an operator may do. One engine serves every operator of a
-// shift (simdesk serve), so the role travels with each call, not with the
-// process.
-type Role string
+// Role is topup.Role: the roles moved to package topup with the one
+// permission table. The aliases below keep the engine's callers (serve's
+// operators file, the console's options) compiling unchanged.
+//
+// Deprecated: use topup.Role.
+type Role = topup.Role
 
-// Roles of the operators file. The zero Role is the standalone console's
-// single operator, who may do everything the configuration allows.
+// Deprecated: use topup.RoleViewer, topup.RoleAgent, topup.RoleSupervisor.
 const (
-	RoleViewer     Role = "viewer"     // lookups, stock, journal
-	RoleAgent      Role = "agent"      // + top-ups
-	RoleSupervisor Role = "supervisor" // + reconciliation of pending attempts
+	RoleViewer     = topup.RoleViewer
+	RoleAgent      = topup.RoleAgent
+	RoleSupervisor = topup.RoleSupervisor
 )
 
-// ParseRole accepts the three role names of the operators file.
-func ParseRole(s string) (Role, error) {
-	switch r := Role(s); r {
-	case RoleViewer, RoleAgent, RoleSupervisor:
-		return r, nil
-	}
-	return "", fmt.Errorf("unknown role %q (roles: viewer, agent, supervisor)", s)
-}
-
-// CanTopup reports whether the role may spend money.
-func (r Role) CanTopup() bool { return r == "" || r == RoleAgent || r == RoleSupervisor }
-
-// CanReconcile reports whether the role may settle pending attempts: it
-// writes outcomes into the journal, so it is a supervisor's call.
-func (r Role) CanReconcile() bool { return r == "" || r == RoleSupervisor }
+// ParseRole is topup.ParseRole.
+//
+// Deprecated: use topup.ParseRole.
+func ParseRole(s string) (Role, error) { return topup.ParseRole(s) }
 
 // Actor is who the engine acts as for one session: the operator resolved
 // from the SSH key the handshake verified, never from the SSH user name.
 type Actor struct {
 	Operator string
-	Role     Role
+	Role     topup.Role
 	Addr     string // the client's address, for the access log
 	// Check is asked before every action; an error (the operator's key was
 	// removed from the operators file) refuses the action with its message.
 	Check func() error
 }
 
-// ErrForbidden is wrapped by ForbiddenError.
-var ErrForbidden = errors.New("not allowed for this role")
+// ErrForbidden is topup.ErrForbidden, wrapped by every refusal of the
+// permission table.
+var ErrForbidden = topup.ErrForbidden
 
-// ForbiddenError names who was refused what, for the operator's screen.
-type ForbiddenError struct {
-	Operator string
-	Role     Role
-	Action   string
-}
-
-func (f *ForbiddenError) Error() string {
-	return fmt.Sprintf("%s is %s and may not %s", f.Operator, f.Role.WithArticle(), f.Action)
-}
-
-// WithArticle is "a viewer", "an agent", "a supervisor", for messages.
-func (r Role) WithArticle() string {
-	if r == RoleAgent {
-		return "an agent"
-	}
-	return "a " + string(r)
-}
-
-func (f *ForbiddenError) Unwrap() error { return ErrForbidden }
+// ForbiddenError is topup.ForbiddenError: who was refused which action.
+type ForbiddenError = topup.ForbiddenError
 
 // Access is one line of the access log: NOC screens show customer data, so
 // every lookup and top-up is attributed to the operator who made it.
@@ -81,11 +55,13 @@ type Access struct {
 	Operator string    `json:"operator"`
 	Role     string    `json:"role,omitempty"`
 	Addr     string    `json:"addr,omitempty"`
-	Action   string    `json:"action"` // lookup | topup | reconcile
+	Action   string    `json:"action"` // command (over SSH), lookup, topup, or the topup.Action refused
 	Provider string    `json:"provider,omitempty"`
 	Target   string    `json:"target,omitempty"` // the identifier looked up or topped up
 	Offer    string    `json:"offer,omitempty"`
-	Result   string    `json:"result"` // found, not_found, an error kind, ok, rejected, unknown, refused
+	Result   string    `json:"result"`            // found, not_found, an error kind, requested, ok, rejected, unknown, refused, …
+	Reason   string    `json:"reason,omitempty"`  // why it was refused, or the outcome's reason
+	Command  []string  `json:"command,omitempty"` // a command run over SSH, as given (clipped)
 }
 
 // AccessLogger keeps the access log; it must be safe for concurrent use.
@@ -135,28 +111,25 @@ func (e *Engine) SetAccessLog(l AccessLogger) {
 	e.hooks.access = l
 }
 
-// allow refuses an action when the actor's key is gone or its role does
-// not permit it. The standalone engine (no actor) allows everything.
-func (e *Engine) allow(action string) error {
+// allow refuses an action when the actor's key is gone or the permission
+// table does not give its role the action; a refusal is in the access log.
+// The standalone engine (no actor) is the zero role, which the table gives
+// every action it has always had.
+func (e *Engine) allow(action topup.Action) error {
 	if e.actor == nil {
-		return nil
+		return topup.Permit(e.opts.Operator, topup.RoleLocal, action)
 	}
+	var refused error
 	if e.actor.Check != nil {
-		if err := e.actor.Check(); err != nil {
-			return err
-		}
+		refused = e.actor.Check()
 	}
-	ok := true
-	switch action {
-	case "topup":
-		ok = e.actor.Role.CanTopup()
-	case "reconcile":
-		ok = e.actor.Role.CanReconcile()
+	if refused == nil {
+		refused = topup.Permit(e.actor.Operator, e.actor.Role, action)
 	}
-	if !ok {
-		return &ForbiddenError{Operator: e.actor.Operator, Role: e.actor.Role, Action: map[string]string{"topup": "top up", "reconcile": "reconcile pending top-ups"}[action]}
+	if refused != nil {
+		e.access(Access{Action: action.String(), Result: "refused", Reason: refused.Error()})
 	}
-	return nil
+	return refused
 }
 
 // access records one action in the access log, if there is one.
@@ -195,15 +168,28 @@ func (e *Engine) TopupsInFlight() int {
 	return len(e.inFlight)
 }
 
-// topupAccess records a top-up request in the access log before anything
-// is checked or sent: what was asked, by whom, from where. Its outcome is
-// in the journal, under the same operator.
-func (e *Engine) topupAccess(in TopupInput) {
+// Topup asks the permission table, records the request in the access log
+// before anything is checked or sent (what was asked, by whom, from where),
+// runs the money procedure (sendTopup) and records its outcome there too:
+// ok, rejected, unknown, or refused with the reason (a duplicate, one in
+// flight, read-only mode). The journal holds the same outcome under the
+// same operator.
+func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error) {
+	if err := e.allow(topup.ActTopup); err != nil {
+		return TopupOutcome{}, err
+	}
 	a := Access{Action: "topup", Provider: in.Provider, Target: in.Target.Value, Offer: in.Offer.ID, Result: "requested"}
 	if in.Amount != nil {
 		a.Offer = "amount " + model.FormatMoney(*in.Amount)
 	}
 	e.access(a)
+	out, err := e.sendTopup(ctx, in)
+	a.Result, a.Reason = string(out.Result.Status), out.Result.Reason
+	if err != nil {
+		a.Result, a.Reason = "refused", err.Error()
+	}
+	e.access(a)
+	return out, err
 }
 
 // InFlightError refuses a second top-up of a line and offer while one is

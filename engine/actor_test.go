@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,8 +75,16 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 	}
 	mu.Unlock()
 	acc.mu.Lock()
-	if len(acc.recs) != 3 || acc.recs[0].Operator != "alice" || acc.recs[0].Addr != "10.0.0.1:1" || acc.recs[0].Action != "topup" || acc.recs[1].Operator != "bob" || acc.recs[2].Operator != "bob" {
-		t.Errorf("access log %+v", acc.recs)
+	// Each request, then each one's outcome: alice's ok, bob's two
+	// refusals with their reason.
+	var got []string
+	for _, r := range acc.recs {
+		got = append(got, r.Operator+" "+r.Action+" "+r.Result)
+	}
+	want := []string{"alice topup requested", "bob topup requested", "bob topup refused", "alice topup ok", "bob topup requested", "bob topup refused"}
+	if !slices.Equal(got, want) || acc.recs[0].Addr != "10.0.0.1:1" || !strings.Contains(acc.recs[2].Reason, "alice is topping up this line") ||
+		!strings.HasPrefix(acc.recs[5].Reason, "alice topped up this line") {
+		t.Errorf("access log %q, want %q\n%+v", got, want, acc.recs)
 	}
 	acc.mu.Unlock()
 }
@@ -113,8 +122,19 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 	if _, err := ParseRole("boss"); err == nil {
 		t.Error("unknown role accepted")
 	}
-	// The standalone engine (no actor) may do everything.
-	if err := base.allow("reconcile"); err != nil {
-		t.Error(err)
+	// The standalone engine (no actor) may do everything it did before
+	// roles; an action without an entry in the table nobody may do.
+	for _, a := range topup.Actions() {
+		if err := base.allow(a); err != nil {
+			t.Errorf("standalone %s: %v", a, err)
+		}
+	}
+	for _, eng := range []*Engine{base, base.As(Actor{Operator: "sam", Role: RoleSupervisor})} {
+		if err := eng.allow(topup.Action(0)); !errors.Is(err, ErrForbidden) {
+			t.Errorf("action without an entry: %v", err)
+		}
+		if err := eng.allow(topup.Action(250)); !errors.Is(err, ErrForbidden) {
+			t.Errorf("action past the table: %v", err)
+		}
 	}
 }

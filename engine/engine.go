@@ -211,7 +211,7 @@ func (e *Engine) lookupOne(ctx context.Context, provider string, id model.Identi
 		res.Err = &model.Error{Kind: model.ErrBadRequest, Message: "does not look up " + id.Type.Label() + " identifiers", Provider: provider}
 		return res
 	}
-	if aerr := e.allow("lookup"); aerr != nil {
+	if aerr := e.allow(topup.ActLookup); aerr != nil {
 		res.Err, res.At = &model.Error{Kind: model.ErrBadRequest, Message: aerr.Error(), Provider: provider}, e.opts.Now()
 		return res
 	}
@@ -330,7 +330,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") has no offers or stock"}
 	}
-	if aerr := e.allow("stock"); aerr != nil {
+	if aerr := e.allow(topup.ActStock); aerr != nil {
 		return nil, aerr
 	}
 	if ferr := e.admit(provider); ferr != nil {

@@ -109,7 +109,7 @@ type finding struct {
 // the journal's lock, against the journal as it is then, so two
 // reconcilers (two processes) never append two outcomes for one attempt.
 func (e *Engine) Reconcile(ctx context.Context) (appended []journal.Entry, errs []ReconcileError, err error) {
-	if err := e.allow("reconcile"); err != nil {
+	if err := e.allow(topup.ActReconcile); err != nil {
 		return nil, nil, err
 	}
 	if e.opts.Journal == nil {
@@ -377,7 +377,7 @@ var ErrResolve = errors.New("cannot resolve")
 // outcome (except ok without an id, which may get its id), and a
 // transaction another attempt holds.
 func (e *Engine) Resolve(ctx context.Context, journalID, transactionID string) (journal.Entry, error) {
-	if err := e.allow("reconcile"); err != nil {
+	if err := e.allow(topup.ActResolve); err != nil {
 		return journal.Entry{}, err
 	}
 	if e.opts.Journal == nil {

@@ -185,16 +185,12 @@ func (in TopupInput) key() topup.Key {
 	return topup.NewKey(in.Provider, line, in.Offer.ID, in.Amount)
 }
 
-// Topup runs the money procedure: refuse in read-only mode, refuse a recent
+// sendTopup (called by Topup, which checks the role) runs the money procedure: refuse in read-only mode, refuse a recent
 // duplicate unless forced, refuse a second submit while one is in flight,
 // write the intent (fsync) BEFORE the request, send it once, then write the
 // outcome. A request that may have reached the provider without an answer is
 // "unknown" and stays pending in the journal until reconciled.
-func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error) {
-	if err := e.allow("topup"); err != nil {
-		return TopupOutcome{}, err
-	}
-	e.topupAccess(in)
+func (e *Engine) sendTopup(ctx context.Context, in TopupInput) (TopupOutcome, error) {
 	if e.opts.ReadOnly {
 		return TopupOutcome{}, ErrReadOnly
 	}

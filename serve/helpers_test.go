@@ -157,7 +157,7 @@ func startServer(t testing.TB, refresh time.Duration, opts ...serverOpt) *testSe
 	ts.hubDone = ts.hub.Run(ctx, ts.eng)
 	o := Options{Engine: ts.eng, Hub: ts.hub, Listen: "127.0.0.1:0", HostKey: filepath.Join(dir, "hostkey", "key"),
 		Operators: ts.opsPath, StateDir: filepath.Join(dir, "state"), ReloadEvery: 20 * time.Millisecond,
-		Grace: 10 * time.Second, Headless: testHeadless}
+		Grace: 10 * time.Second, Headless: testHeadless, Parse: testParse}
 	for _, f := range opts {
 		f(&o, ts.prov)
 	}

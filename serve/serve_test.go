@@ -55,8 +55,8 @@ func TestServerOnlyFlagsAndCommandsRefused(t *testing.T) {
 	c := ts.mustDial(ts.keys.sue)
 	for _, cmd := range []string{"journal --export /tmp/x", "lookup --config=/etc/passwd 1", "stock -demo", "serve", "sim", "sh -c id"} {
 		out, errs, code := run(t, c, cmd)
-		if code != 2 || out != "" || errs == "" {
-			t.Errorf("%q: stdout %q stderr %q exit %d, want refused with exit 2", cmd, out, errs, code)
+		if code != ExitForbidden || out != "" || errs == "" {
+			t.Errorf("%q: stdout %q stderr %q exit %d, want refused with exit %d", cmd, out, errs, code, ExitForbidden)
 		}
 	}
 }

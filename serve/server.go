@@ -72,6 +72,7 @@ type Options struct {
 	ReloadEvery time.Duration  // how often the operators file is checked for changes
 	Demo        bool           // the engine runs on the built-in simulator
 	Headless    Headless       // runs commands given without a PTY
+	Parse       Parser         // reads a command line as Headless will; without it no command runs
 }
 
 // Server is a running (or ready) simdesk SSH server.
@@ -336,68 +337,6 @@ func (s *Server) session(sess ssh.Session) *session {
 	return s.sessions[sess]
 }
 
-// Usage is the one line a session without a PTY and without a command gets.
-const Usage = "usage: ssh -t HOST (console) | ssh HOST lookup|stock|topup|journal [flags] (headless, as with simdesk)"
-
-// headlessCommands are the commands a session may run without a console.
-var headlessCommands = map[string]bool{"lookup": true, "stock": true, "topup": true, "journal": true}
-
-// serverOnlyFlags would reach the server's files or configuration: an
-// operator names neither.
-var serverOnlyFlags = []string{"config", "demo", "export", "import"}
-
-// commands runs a session's command headless; a session with neither a
-// command nor a PTY gets one line of usage.
-func (s *Server) commands(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		ss := s.session(sess)
-		args := sess.Command()
-		if len(args) == 0 {
-			if _, _, pty := sess.Pty(); !pty {
-				s.refuse(sess, 2, Usage)
-				return
-			}
-			next(sess)
-			return
-		}
-		if !headlessCommands[args[0]] {
-			s.refuse(sess, 2, fmt.Sprintf("unknown command %q over SSH (%s)", clip(args[0]), Usage))
-			return
-		}
-		for _, a := range args[1:] {
-			if a == "--" {
-				break
-			}
-			name := strings.TrimLeft(a, "-")
-			name, _, _ = strings.Cut(name, "=")
-			for _, f := range serverOnlyFlags {
-				if strings.HasPrefix(a, "-") && name == f {
-					s.refuse(sess, 2, fmt.Sprintf("--%s is not available over SSH: the server's configuration and files stay on the server", f))
-					return
-				}
-			}
-		}
-		// The role is refused first, before a command's own checks (the
-		// duplicate guard) could answer a viewer about someone's top-up.
-		if err := roleRefusal(ss.op, args); err != nil {
-			s.refuse(sess, 2, err.Error())
-			return
-		}
-		if s.o.Headless == nil {
-			s.refuse(sess, 2, "headless commands are not available on this server")
-			return
-		}
-		s.mu.Lock()
-		s.headless++
-		s.mu.Unlock()
-		code := s.o.Headless(s.hard, ss.eng, args, Stdio{Stdin: sess, Stdout: sess, Stderr: sess.Stderr(), Environ: sess.Environ()})
-		s.mu.Lock()
-		s.headless--
-		s.mu.Unlock()
-		_ = sess.Exit(code)
-	}
-}
-
 // program builds the console of one session: its own tea.Program over the
 // shared engine (acting as the operator) and hub, sized to the PTY, with the
 // client's TERM and NO_COLOR.
@@ -600,26 +539,3 @@ func (s *Server) Options() Options { return s.o }
 
 // HostPublicKey is the host public key, for clients that pin it.
 func (s *Server) HostPublicKey() gossh.PublicKey { return s.signer.PublicKey() }
-
-// roleRefusal refuses the commands the operator's role does not allow:
-// topup below agent, journal --reconcile or --resolve below supervisor.
-// The engine refuses them too; this only makes the role the first answer.
-func roleRefusal(op Operator, args []string) error {
-	switch args[0] {
-	case "topup":
-		if !op.Role.CanTopup() {
-			return &engine.ForbiddenError{Operator: op.Name, Role: op.Role, Action: "top up"}
-		}
-	case "journal":
-		for _, a := range args[1:] {
-			if a == "--" {
-				break
-			}
-			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-			if strings.HasPrefix(a, "-") && (name == "reconcile" || name == "resolve") && !op.Role.CanReconcile() {
-				return &engine.ForbiddenError{Operator: op.Name, Role: op.Role, Action: "reconcile pending top-ups"}
-			}
-		}
-	}
-	return nil
-}

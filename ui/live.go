@@ -9,6 +9,7 @@ import (
 	"simdesk/live"
 	"simdesk/model"
 	"simdesk/present"
+	"simdesk/topup"
 )
 
 // liveMsg is one update from the live hub: stock polled once for every
@@ -99,7 +100,7 @@ func offerLabel(e journal.Entry) string {
 // mayTopup refuses a top-up the operator's role does not allow, before
 // any dialog opens (the engine refuses it again if asked).
 func (m *Model) mayTopup() bool {
-	if m.opts.Role.CanTopup() {
+	if m.opts.Role.Can(topup.ActTopup) {
 		return true
 	}
 	m.setStatus(m.opts.Operator+" is "+m.opts.Role.WithArticle()+": top-ups need the agent or supervisor role", statusWarn)
@@ -108,7 +109,7 @@ func (m *Model) mayTopup() bool {
 
 // mayReconcile refuses reconciliation to any role but supervisor.
 func (m *Model) mayReconcile() bool {
-	if m.opts.Role.CanReconcile() {
+	if m.opts.Role.Can(topup.ActReconcile) {
 		return true
 	}
 	m.setStatus(m.opts.Operator+" is "+m.opts.Role.WithArticle()+": reconciling needs the supervisor role", statusWarn)
