@@ -45,6 +45,9 @@ type Actor struct {
 	Operator string
 	Role     Role
 	Addr     string // the client's address, for the access log
+	// Session and Request are the server's ids of the SSH session and of
+	// its headless command (empty in a console), for the access log.
+	Session, Request string
 	// Check is asked before every action; an error (the operator's key was
 	// removed from the operators file) refuses the action with its message.
 	Check func() error
@@ -86,6 +89,8 @@ type Access struct {
 	Target   string    `json:"target,omitempty"` // the identifier looked up or topped up
 	Offer    string    `json:"offer,omitempty"`
 	Result   string    `json:"result"` // found, not_found, an error kind, ok, rejected, unknown, refused
+	Session  string    `json:"session,omitempty"`
+	Request  string    `json:"request,omitempty"`
 }
 
 // AccessLogger keeps the access log; it must be safe for concurrent use.
@@ -171,6 +176,7 @@ func (e *Engine) access(a Access) {
 	a.Operator = e.opts.Operator
 	if e.actor != nil {
 		a.Role, a.Addr = string(e.actor.Role), e.actor.Addr
+		a.Session, a.Request = e.actor.Session, e.actor.Request
 	}
 	l.Record(a)
 }

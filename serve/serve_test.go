@@ -27,10 +27,11 @@ func TestKnownKeyIsTheOperatorWhateverTheUser(t *testing.T) {
 	if code != 0 || out != "stock as vic (viewer)\n" {
 		t.Fatalf("got %q exit %d, want the key's operator vic", out, code)
 	}
-	data, _ := os.ReadFile(filepath.Join(ts.dir, "state", "serve.log"))
-	if !strings.Contains(string(data), "session start: vic (viewer)") {
-		t.Errorf("serve.log does not record the session:\n%s", data)
+	start := waitLog(t, ts, "serve.log", "session start", map[string]string{"operator": "vic", "role": "viewer", "command": "stock"})
+	if start.str("key") != gossh.FingerprintSHA256(ts.keys.vic.PublicKey()) || start.str("session") == "" || start.str("request") == "" {
+		t.Errorf("session start %v: want vic's key, a session and a request id", start)
 	}
+	waitLog(t, ts, "serve.log", "session end", map[string]string{"operator": "vic", "session": start.str("session")})
 }
 
 func TestUnknownKeyRefusedAtHandshake(t *testing.T) {
