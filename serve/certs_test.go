@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -395,4 +396,55 @@ func TestCALinesParsed(t *testing.T) {
 	if op, ok := ops.Lookup(cert.PublicKey()); !ok || op.Name != "carol" {
 		t.Errorf("Lookup: %+v %v", op, ok)
 	}
+}
+
+// TestSSHKeygenCertificate is the README's example, with OpenSSH's own
+// ssh-keygen: a CA, a certificate signed with ssh-keygen -s, and the CA's
+// fingerprint from ssh-keygen -lf in revoked_keys.
+func TestSSHKeygenCertificate(t *testing.T) {
+	keygen, err := exec.LookPath("ssh-keygen")
+	if err != nil {
+		t.Skip("no ssh-keygen on this machine")
+	}
+	dir := t.TempDir()
+	sh := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(keygen, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ssh-keygen %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	sh("-q", "-t", "ed25519", "-N", "", "-C", "ca@corp", "-f", filepath.Join(dir, "ca"))
+	sh("-q", "-t", "ed25519", "-N", "", "-C", "carol@laptop", "-f", filepath.Join(dir, "carol"))
+	sh("-q", "-s", filepath.Join(dir, "ca"), "-I", "carol@laptop", "-n", "carol", "-V", "-5m:+8h", "-z", "42", filepath.Join(dir, "carol.pub"))
+	caPub, _ := os.ReadFile(filepath.Join(dir, "ca.pub"))
+	ts := startServer(t, time.Hour, withRevoked(""), withLines(`cert-authority,role="agent" `+strings.TrimSpace(string(caPub))))
+	priv, _ := os.ReadFile(filepath.Join(dir, "carol"))
+	certText, _ := os.ReadFile(filepath.Join(dir, "carol-cert.pub"))
+	user, err := gossh.ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _, _, _, err := gossh.ParseAuthorizedKey(certText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := gossh.NewCertSigner(pub.(*gossh.Certificate), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ts.dial(cert, "root")
+	if err != nil {
+		t.Fatalf("ssh-keygen's certificate: %v", err)
+	}
+	if out, _, code := run(t, c, "stock"); code != 0 || out != "stock as carol (agent)\n" {
+		t.Fatalf("got %q exit %d", out, code)
+	}
+	c.Close()
+	writeRevoked(t, ts, sh("-lf", filepath.Join(dir, "ca.pub")))
+	if _, err := ts.dial(cert, "root"); err == nil {
+		t.Fatal("a certificate of a CA revoked with ssh-keygen -lf's line logs in")
+	}
+	waitLog(t, ts, "serve.log", "refused", map[string]string{"reason": ReasonRevoked, "key_id": "carol@laptop"})
 }
