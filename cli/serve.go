@@ -25,9 +25,16 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else :2222)")
 	operators := fs.String("operators", "", "operators file (default [serve] operators)")
 	hostKey := fs.String("host-key", "", "host key file (default [serve] host_key, generated on first start)")
+	revoked := fs.String("revoked-keys", "", "revoked keys file, SHA256 fingerprints (default [serve] revoked_keys)")
+	logFormat := fs.String("log-format", "", "serve.log and access.log: json (default) or text ([serve] log_format)")
 	pos, err := start(fs, &c, args)
 	if err == nil {
 		err = noArgs("serve", pos)
+	}
+	if err == nil {
+		if _, ferr := serve.ParseLogFormat(*logFormat); ferr != nil {
+			err = usageErr("--log-format: %s", ferr.Error())
+		}
 	}
 	if err != nil {
 		return fail(env, err)
@@ -59,6 +66,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Listen:      pick(*listen, sc.Listen, def.Listen),
 		HostKey:     pick(*hostKey, sc.HostKey, def.HostKey),
 		Operators:   pick(*operators, sc.Operators, ""),
+		RevokedKeys: pick(*revoked, sc.RevokedKeys, ""),
+		LogFormat:   pick(*logFormat, sc.LogFormat, serve.LogJSON),
 		StateDir:    state,
 		IdleTimeout: sc.IdleTimeout,
 		MaxSessions: sc.MaxSessions,
@@ -72,6 +81,14 @@ func runServe(ctx context.Context, env Env, args []string) int {
 				fmt.Fprintln(env.Stderr, p)
 			}
 			fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the operators file: not started\n", len(oe.Problems))
+			return ExitUsage
+		}
+		var re *serve.RevokedError
+		if errors.As(err, &re) {
+			for _, p := range re.Problems {
+				fmt.Fprintln(env.Stderr, p)
+			}
+			fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the revoked_keys file: not started\n", len(re.Problems))
 			return ExitUsage
 		}
 		return fail(env, usageErr("%s", err.Error()))

@@ -158,3 +158,28 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 		t.Errorf("journal does not show alice's attempt: exit %d\n%s", code, out)
 	}
 }
+
+func TestServeRefusesBadLogFormatAndRevokedKeys(t *testing.T) {
+	env := isolated(t)
+	for _, v := range []string{"yaml", "", "json\n", "\x1b[2J"} {
+		code, out, errs := run(t, env, "", "serve", "--demo", "--log-format", v)
+		if v == "" {
+			continue // the default
+		}
+		if code != ExitUsage || out != "" || strings.Count(errs, "\n") != 1 || strings.Contains(errs, "\x1b") || !strings.Contains(errs, "must be json or text") {
+			t.Errorf("--log-format %q: exit %d stdout %q stderr %q", v, code, out, errs)
+		}
+	}
+	dir := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	sg, _ := gossh.NewSignerFromKey(priv)
+	ops := filepath.Join(dir, "operators")
+	os.WriteFile(ops, []byte(`operator="alice",role="agent" `+string(gossh.MarshalAuthorizedKey(sg.PublicKey()))), 0o600)
+	rev := filepath.Join(dir, "revoked_keys")
+	os.WriteFile(rev, []byte("# lost laptops\n"+gossh.FingerprintSHA256(sg.PublicKey())+"\nMD5:aa:bb\n"), 0o600)
+	code, out, errs := run(t, env, "", "serve", "--demo", "--listen", "127.0.0.1:0", "--operators", ops, "--revoked-keys", rev,
+		"--host-key", filepath.Join(dir, "hk", "key"))
+	if code != ExitUsage || out != "" || !strings.HasPrefix(errs, rev+":3: an MD5 fingerprint") || !strings.Contains(errs, "1 bad line(s) in the revoked_keys file: not started") {
+		t.Errorf("bad revoked_keys: exit %d stdout %q stderr %q", code, out, errs)
+	}
+}

@@ -22,7 +22,7 @@ const (
 
 // ParseLogFormat accepts json or text ("" is json).
 func ParseLogFormat(s string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	switch strings.ToLower(s) {
 	case "", LogJSON:
 		return LogJSON, nil
 	case LogText:
