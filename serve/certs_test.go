@@ -448,3 +448,32 @@ func TestSSHKeygenCertificate(t *testing.T) {
 	}
 	waitLog(t, ts, "serve.log", "refused", map[string]string{"reason": ReasonRevoked, "key_id": "carol@laptop"})
 }
+
+func TestCALineRemovedOrChangedEndsCertificateSessions(t *testing.T) {
+	ca := newSigner(t)
+	line := authLine(`cert-authority,role="agent"`, ca)
+	ts := startServer(t, time.Hour, atCertNow, withLines(line))
+	open := func() *console {
+		cn := openConsole(t, ts.mustDial(userCert(t, ca, newSigner(t), nil)), nil)
+		cn.waitFirst(5 * time.Second)
+		return cn
+	}
+	rewrite := func(text string) {
+		if err := os.WriteFile(ts.opsPath, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	carol := open()
+	rewrite(ts.keys.operatorsText() + authLine(`cert-authority,role="viewer"`, ca) + "\n")
+	if !carol.ended(5*time.Second) || !strings.Contains(carol.text(), "access changed: this key is now carol (viewer)") {
+		t.Fatalf("role changed: %q", tail(carol.text(), 300))
+	}
+	carol = open()
+	rewrite(ts.keys.operatorsText())
+	if !carol.ended(5*time.Second) || !strings.Contains(carol.text(), "access revoked: the CA of carol's certificate was removed from the operators file") {
+		t.Fatalf("CA removed: %q", tail(carol.text(), 300))
+	}
+	if _, err := ts.dial(userCert(t, ca, newSigner(t), nil), "root"); err == nil {
+		t.Error("a certificate of a removed CA logs in")
+	}
+}
