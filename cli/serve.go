@@ -98,8 +98,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, usageErr("cannot listen on %s: %v", o.Listen, err))
 	}
-	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) from %s\nhost key %s %s\nlogs in %s\n",
-		ln.Addr(), environment(s), srv.Operators().Len(), o.Operators, o.HostKey, srv.Fingerprint(), state)
+	ops := srv.Operators()
+	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
+		ln.Addr(), environment(s), ops.Len()-ops.CAs(), ops.CAs(), o.Operators, o.HostKey, srv.Fingerprint(), state, o.LogFormat)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

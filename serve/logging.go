@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -59,6 +60,19 @@ func newID() string {
 type libraryLog struct{ log *slog.Logger }
 
 func (l libraryLog) Write(p []byte) (int, error) {
-	l.log.Warn("ssh library", slog.String("detail", model.OneLine(string(p), 500)))
+	line := model.OneLine(string(p), 500)
+	level := slog.LevelWarn
+	word, rest, _ := strings.Cut(line, " ")
+	switch word { // charm's text format starts with the level
+	case "ERROR", "FATAL":
+		level, line = slog.LevelError, rest
+	case "WARN":
+		line = rest
+	case "INFO":
+		level, line = slog.LevelInfo, rest
+	case "DEBUG":
+		level, line = slog.LevelDebug, rest
+	}
+	l.log.Log(context.Background(), level, "ssh library", slog.String("detail", line))
 	return len(p), nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	charmlog "charm.land/log/v2"
 )
 
 // logLine is one decoded record of serve.log or access.log.
@@ -150,5 +152,16 @@ func TestTextLogFormat(t *testing.T) {
 	}
 	if _, err := ParseLogFormat("yaml"); err == nil || !strings.Contains(err.Error(), "json or text") {
 		t.Errorf("yaml: %v", err)
+	}
+}
+
+// What wish logs through charm's default logger becomes a record of
+// serve.log, not a line of another format.
+func TestLibraryLogIsARecord(t *testing.T) {
+	ts := startServer(t, time.Hour)
+	charmlog.Error("app exit with error", "error", "boom\nsecond line")
+	rec := waitLog(t, ts, "serve.log", "ssh library", nil)
+	if !strings.HasPrefix(rec.str("detail"), "app exit with error") || !strings.Contains(rec.str("detail"), "second line") || rec.str("level") != "ERROR" {
+		t.Errorf("record %v", rec)
 	}
 }
