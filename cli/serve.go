@@ -75,23 +75,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Headless:    headless(s),
 	})
 	if err != nil {
-		var oe *serve.OperatorsError
-		if errors.As(err, &oe) {
-			for _, p := range oe.Problems {
-				fmt.Fprintln(env.Stderr, p)
-			}
-			fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the operators file: not started\n", len(oe.Problems))
-			return ExitUsage
-		}
-		var re *serve.RevokedError
-		if errors.As(err, &re) {
-			for _, p := range re.Problems {
-				fmt.Fprintln(env.Stderr, p)
-			}
-			fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the revoked_keys file: not started\n", len(re.Problems))
-			return ExitUsage
-		}
-		return fail(env, usageErr("%s", err.Error()))
+		return failServe(env, err)
 	}
 	o := srv.Options()
 	ln, err := net.Listen("tcp", o.Listen)
@@ -122,6 +106,28 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout, "simdesk serve: stopped")
 	return ExitOK
+}
+
+// failServe reports why the server did not start: every bad line of the
+// operators or revoked_keys file, or the one error.
+func failServe(env Env, err error) int {
+	var oe *serve.OperatorsError
+	var re *serve.RevokedError
+	switch {
+	case errors.As(err, &oe):
+		for _, p := range oe.Problems {
+			fmt.Fprintln(env.Stderr, p)
+		}
+		fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the operators file: not started\n", len(oe.Problems))
+		return ExitUsage
+	case errors.As(err, &re):
+		for _, p := range re.Problems {
+			fmt.Fprintln(env.Stderr, p)
+		}
+		fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the revoked_keys file: not started\n", len(re.Problems))
+		return ExitUsage
+	}
+	return fail(env, usageErr("%s", err.Error()))
 }
 
 func environment(s *session) string {

@@ -26,7 +26,7 @@ const (
 	ReasonCertBadName      = "cert_bad_name" // the principal or key id is not a valid operator name
 	ReasonCertOption       = "cert_critical_option"
 	ReasonCertSource       = "cert_source_address"
-	ReasonCertBadSignature = "cert_invalid"
+	ReasonCertInvalid = "cert_invalid"
 )
 
 // Refusal says why a key may not log in.
@@ -166,7 +166,7 @@ func (o *Operators) certOperator(cert *gossh.Certificate, now time.Time, remote 
 		return refuse(ReasonCertBadName, "certificate's %s: %v", ca.from, err)
 	}
 	if err := verifyCert(cert, now); err != nil {
-		return refuse(ReasonCertBadSignature, "%v", err)
+		return refuse(ReasonCertInvalid, "%v", err)
 	}
 	return Operator{Name: name, Role: ca.role, Fingerprint: gossh.FingerprintSHA256(cert.Key), Line: ca.line,
 		CA: caFP, KeyID: cert.KeyId, Serial: cert.Serial}, nil

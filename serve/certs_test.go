@@ -168,7 +168,7 @@ func TestCertificatesRefusedWithAReason(t *testing.T) {
 		{"source-address empty", ReasonCertSource, userCert(t, ca, newSigner(t), func(c *gossh.Certificate) {
 			c.CriticalOptions = map[string]string{"source-address": ""}
 		})},
-		{"principals changed after signing", ReasonCertBadSignature, forged(t, ca, newSigner(t))},
+		{"principals changed after signing", ReasonCertInvalid, forged(t, ca, newSigner(t))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,8 +1,9 @@
 // Package serve is `simdesk serve`: the console and the headless commands
 // over SSH for a whole shift, as a thin shell around one shared engine and
 // one live hub. Public-key authentication only records that the key is in
-// the operators file; who the operator is and what they may do is resolved
-// for each session from the key the handshake verified (never from the SSH
+// the operators file (or is a valid user certificate of one of its CAs) and
+// is not revoked; who the operator is and what they may do is resolved for
+// each session from the key the handshake verified (never from the SSH
 // user name). A session with a PTY gets its own tea.Program; a session with
 // a command runs that headless command as its operator; secrets, providers,
 // the journal and the logs stay on the server.
@@ -153,11 +154,10 @@ func New(o Options) (*Server, error) {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	format, err := ParseLogFormat(o.LogFormat)
-	if err != nil {
+	var err error
+	if o.LogFormat, err = ParseLogFormat(o.LogFormat); err != nil {
 		return nil, err
 	}
-	o.LogFormat = format
 	if o.Operators == "" {
 		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
@@ -165,28 +165,18 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	var revoked *Revoked
-	if o.RevokedKeys != "" {
-		// At start an unreadable or bad file stops the server: nobody
-		// should log in while what is revoked is unknown.
-		if revoked, err = LoadRevoked(o.RevokedKeys); err != nil {
-			return nil, err
-		}
+	// At start an unreadable or bad revoked_keys file stops the server:
+	// nobody should log in while what is revoked is unknown.
+	revoked, err := loadRevoked(o.RevokedKeys)
+	if err != nil {
+		return nil, err
 	}
 	signer, _, err := HostKey(o.HostKey)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(o.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("state directory: %w", err)
-	}
-	lf, err := os.OpenFile(filepath.Join(o.StateDir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	lf, acc, err := openLogs(o.StateDir, o.LogFormat)
 	if err != nil {
-		return nil, fmt.Errorf("server log: %w", err)
-	}
-	acc, err := OpenAccessLog(filepath.Join(o.StateDir, "access.log"), o.LogFormat)
-	if err != nil {
-		lf.Close()
 		return nil, err
 	}
 	h := newLogHandler(lf, o.LogFormat)
@@ -196,8 +186,7 @@ func New(o Options) (*Server, error) {
 	s.revoked.Store(revoked)
 	s.hard, s.cancel = context.WithCancel(context.Background())
 	// wish's middleware logs through charm's default logger: to our file,
-	// never to a session or the terminal the server was started from, as
-	// records of serve.log.
+	// never to a session or the terminal the server was started from.
 	charmlog.SetOutput(libraryLog{s.log})
 	charmlog.SetReportTimestamp(false)
 	o.Engine.SetAccessLog(acc)
@@ -218,6 +207,31 @@ func New(o Options) (*Server, error) {
 	srv.Version = "simdesk"
 	s.srv = srv
 	return s, nil
+}
+
+// openLogs opens serve.log and access.log (0600) in dir (0700).
+func openLogs(dir, format string) (*os.File, *AccessLog, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("state directory: %w", err)
+	}
+	lf, err := os.OpenFile(filepath.Join(dir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("server log: %w", err)
+	}
+	acc, err := OpenAccessLog(filepath.Join(dir, "access.log"), format)
+	if err != nil {
+		lf.Close()
+		return nil, nil, err
+	}
+	return lf, acc, nil
+}
+
+// loadRevoked is LoadRevoked, or no revocations without a file.
+func loadRevoked(path string) (*Revoked, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return LoadRevoked(path)
 }
 
 // Fingerprint is the host key's SHA256 fingerprint, printed at start so
