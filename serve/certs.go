@@ -16,17 +16,17 @@ import (
 // Reasons a key is refused, for the log (a reason attribute, snake_case):
 // metrics count refusals by them.
 const (
-	ReasonUnknownKey       = "unknown_key"
-	ReasonRevoked          = "revoked"
-	ReasonCertNotUser      = "cert_not_user" // a host certificate offered as a user's
-	ReasonCertWrongCA      = "cert_wrong_ca"
-	ReasonCertNotYetValid  = "cert_not_yet_valid"
-	ReasonCertExpired      = "cert_expired"
-	ReasonCertNoPrincipal  = "cert_no_principal"
-	ReasonCertBadName      = "cert_bad_name" // the principal or key id is not a valid operator name
-	ReasonCertOption       = "cert_critical_option"
-	ReasonCertSource       = "cert_source_address"
-	ReasonCertInvalid = "cert_invalid"
+	ReasonUnknownKey      = "unknown_key"
+	ReasonRevoked         = "revoked"
+	ReasonCertNotUser     = "cert_not_user" // a host certificate offered as a user's
+	ReasonCertWrongCA     = "cert_wrong_ca"
+	ReasonCertNotYetValid = "cert_not_yet_valid"
+	ReasonCertExpired     = "cert_expired"
+	ReasonCertNoPrincipal = "cert_no_principal"
+	ReasonCertBadName     = "cert_bad_name" // the principal or key id is not a valid operator name
+	ReasonCertOption      = "cert_critical_option"
+	ReasonCertSource      = "cert_source_address"
+	ReasonCertInvalid     = "cert_invalid"
 )
 
 // Refusal says why a key may not log in.
