@@ -477,3 +477,43 @@ func TestCALineRemovedOrChangedEndsCertificateSessions(t *testing.T) {
 		t.Error("a certificate of a removed CA logs in")
 	}
 }
+
+// BenchmarkKeyCheck is what a console pays per key press (keyCheck: the
+// revoked list, then recheck) and what a login pays (Authenticate, which
+// verifies a certificate's CA signature), for a plain key and for a
+// certificate, with 1,000 revoked fingerprints.
+func BenchmarkKeyCheck(b *testing.B) {
+	ca, plain := newSigner(b), newSigner(b)
+	ops, err := ParseOperators("ops", []byte(authLine(`cert-authority,role="agent"`, ca)+"\n"+authLine(`operator="al",role="agent"`, plain)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rev strings.Builder
+	for range 1000 {
+		rev.WriteString(fp(newSigner(b)) + "\n")
+	}
+	revoked, err := ParseRevoked("rk", []byte(rev.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cert := userCert(b, ca, newSigner(b), nil).PublicKey()
+	for name, key := range map[string]gossh.PublicKey{"plain": plain.PublicKey(), "certificate": cert} {
+		b.Run(name+"/keypress", func(b *testing.B) {
+			for b.Loop() {
+				if _, r := revoked.Refuses(key); r {
+					b.Fatal("revoked")
+				}
+				if _, ok := ops.recheck(key); !ok {
+					b.Fatal("lookup")
+				}
+			}
+		})
+		b.Run(name+"/login", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ops.Authenticate(key, certNow, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -432,7 +432,7 @@ func (s *Server) keyCheck(ss *session) error {
 	if _, revoked := s.revoked.Load().Refuses(ss.key); revoked {
 		return fmt.Errorf("access revoked: the key of %s is on the server's revoked keys list (or the list cannot be read)", ss.op.Name)
 	}
-	op, ok := s.ops.Load().Lookup(ss.key)
+	op, ok := s.ops.Load().recheck(ss.key)
 	switch {
 	case !ok && ss.op.CA != "":
 		return fmt.Errorf("access revoked: the CA of %s's certificate was removed from the operators file", ss.op.Name)
