@@ -315,6 +315,19 @@ func TestUnreadableRevokedKeysOnReloadRefusesEveryone(t *testing.T) {
 	if _, err := ts.dial(ts.keys.bob, "root"); err != nil {
 		t.Fatalf("bob after the fix: %v", err)
 	}
+	// A removed file is not an empty one.
+	os.Remove(ts.srv.o.RevokedKeys)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if len(findLog(readLog(t, ts, "serve.log"), "revoked_keys changed but cannot be used: every key is refused until it is fixed", nil)) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the removal of revoked_keys was not noticed")
+		}
+	}
+	if _, err := ts.dial(ts.keys.bob, "root"); err == nil {
+		t.Fatal("bob logs in after the revoked_keys file was removed")
+	}
 }
 
 func TestBadRevokedKeysFileRefusesToStart(t *testing.T) {
@@ -327,13 +340,18 @@ func TestBadRevokedKeysFileRefusesToStart(t *testing.T) {
 		"malformed":          {"# c\n" + good + "\nSHA256:abc\nMD5:12:34\n", 0o600, "revoked_keys:3:"},
 		"writable by others": {good + "\n", 0o666, "lets others write it"},
 		"missing":            {"", 0, "no such file"},
+		"too large":          {strings.Repeat("# "+strings.Repeat("x", 1021)+"\n", 4096) + good + "\n", 0o600, "larger than 4194304 bytes"},
+		"a directory":        {"dir", 0o700, "not a regular file"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			ops := filepath.Join(dir, "ops")
 			os.WriteFile(ops, []byte(authLine(`operator="a",role="agent"`, newSigner(t))), 0o600)
 			rev := filepath.Join(dir, "revoked_keys")
-			if tc.mode != 0 {
+			switch {
+			case tc.text == "dir":
+				os.Mkdir(rev, tc.mode)
+			case tc.mode != 0:
 				os.WriteFile(rev, []byte(tc.text), tc.mode)
 				os.Chmod(rev, tc.mode)
 			}
