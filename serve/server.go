@@ -93,7 +93,9 @@ type Server struct {
 	access  *AccessLog
 	ops     atomic.Pointer[Operators]
 	revoked atomic.Pointer[Revoked] // nil: no revoked_keys file
-	limit   *limiter
+	// the operators and revoked_keys files' stamps, owned by watch
+	opsWatch, revWatch *fileWatch
+	limit              *limiter
 
 	hard   context.Context // commands run under it: only the bound of a shutdown cancels it
 	cancel context.CancelFunc
@@ -161,6 +163,9 @@ func New(o Options) (*Server, error) {
 	if o.Operators == "" {
 		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
+	// The files' stamps are taken before they are read, so that a change
+	// made while the server starts is read again by the watcher.
+	opsWatch, revWatch := newFileWatch(o.Operators), newFileWatch(o.RevokedKeys)
 	ops, err := LoadOperators(o.Operators)
 	if err != nil {
 		return nil, err
@@ -184,6 +189,7 @@ func New(o Options) (*Server, error) {
 		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{})}
 	s.ops.Store(ops)
 	s.revoked.Store(revoked)
+	s.opsWatch, s.revWatch = opsWatch, revWatch
 	s.hard, s.cancel = context.WithCancel(context.Background())
 	// wish's middleware logs through charm's default logger: to our file,
 	// never to a session or the terminal the server was started from.
@@ -555,21 +561,16 @@ func (s *Server) watch() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.o.ReloadEvery)
 	defer t.Stop()
-	ops := newFileWatch(s.o.Operators)
-	var rev *fileWatch
-	if s.o.RevokedKeys != "" {
-		rev = newFileWatch(s.o.RevokedKeys)
-	}
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-t.C:
 		}
-		if ops.settled() {
+		if s.opsWatch.settled() {
 			s.reloadOperators()
 		}
-		if rev != nil && rev.settled() {
+		if s.o.RevokedKeys != "" && s.revWatch.settled() {
 			s.reloadRevoked()
 		}
 	}
@@ -582,16 +583,16 @@ func (s *Server) watch() {
 func (s *Server) reloadOperators() {
 	ops, err := LoadOperators(s.o.Operators)
 	var oe *OperatorsError
-	switch {
-	case errors.As(err, &oe) && oe.Empty:
-		s.log.Warn("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
-	case err != nil:
+	if err != nil && !(errors.As(err, &oe) && oe.Empty) {
 		s.log.Error("operators file changed but is not valid, keeping the previous one", slog.String("error", strings.ReplaceAll(err.Error(), "\n", "; ")))
 		return
-	default:
+	}
+	s.ops.Store(ops) // before the log line: who reads it finds the new set applied
+	if err != nil {
+		s.log.Warn("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
+	} else {
 		s.log.Info("operators file reloaded", slog.Int("operator_keys", ops.Len()-ops.CAs()), slog.Int("cas", ops.CAs()))
 	}
-	s.ops.Store(ops)
 	s.revoke()
 }
 
@@ -602,13 +603,15 @@ func (s *Server) reloadOperators() {
 func (s *Server) reloadRevoked() {
 	r, err := LoadRevoked(s.o.RevokedKeys)
 	if err != nil {
+		r = revokeAll
+	}
+	s.revoked.Store(r) // before the log line: who reads it finds the new list applied
+	if err != nil {
 		s.log.Error("revoked_keys changed but cannot be used: every key is refused until it is fixed",
 			slog.String("reason", "revoked_keys_invalid"), slog.String("error", strings.ReplaceAll(err.Error(), "\n", "; ")))
-		r = revokeAll
 	} else {
 		s.log.Info("revoked_keys reloaded", slog.Int("fingerprints", r.Len()))
 	}
-	s.revoked.Store(r)
 	s.revoke()
 }
 
@@ -669,7 +672,7 @@ func fileStamp(path string) string {
 	if err != nil {
 		return "missing"
 	}
-	return fmt.Sprintf("%d %d %v", fi.Size(), fi.ModTime().UnixNano(), fi.Sys())
+	return fmt.Sprintf("%d %d %s", fi.Size(), fi.ModTime().UnixNano(), fileID(fi))
 }
 
 // Shutdown stops accepting, tells every session, lets top-ups in flight
