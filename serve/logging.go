@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"strings"
 
+	charmlog "charm.land/log/v2"
+
 	"simdesk/model"
 )
 
@@ -52,6 +54,14 @@ func newID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24)
 	return hex.EncodeToString(b[:])
+}
+
+// routeLibraryLog sends what wish's middleware logs through charm's
+// default logger to serve.log: never to a session or the terminal the
+// server was started from.
+func routeLibraryLog(l *slog.Logger) {
+	charmlog.SetOutput(libraryLog{l})
+	charmlog.SetReportTimestamp(false)
 }
 
 // libraryLog takes what the SSH libraries log through charm's default

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	charmlog "charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
@@ -170,9 +169,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	// At start an unreadable or bad revoked_keys file stops the server:
-	// nobody should log in while what is revoked is unknown.
-	revoked, err := loadRevoked(o.RevokedKeys)
+	revoked, err := loadRevoked(o.RevokedKeys) // at start, a bad file stops the server
 	if err != nil {
 		return nil, err
 	}
@@ -191,10 +188,7 @@ func New(o Options) (*Server, error) {
 	s.revoked.Store(revoked)
 	s.opsWatch, s.revWatch = opsWatch, revWatch
 	s.hard, s.cancel = context.WithCancel(context.Background())
-	// wish's middleware logs through charm's default logger: to our file,
-	// never to a session or the terminal the server was started from.
-	charmlog.SetOutput(libraryLog{s.log})
-	charmlog.SetReportTimestamp(false)
+	routeLibraryLog(s.log)
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
@@ -232,7 +226,9 @@ func openLogs(dir, format string) (*os.File, *AccessLog, error) {
 	return lf, acc, nil
 }
 
-// loadRevoked is LoadRevoked, or no revocations without a file.
+// loadRevoked is LoadRevoked, or no revocations without a file. At start
+// an unreadable or bad file stops the server: nobody should log in while
+// what is revoked is unknown.
 func loadRevoked(path string) (*Revoked, error) {
 	if path == "" {
 		return nil, nil
