@@ -106,6 +106,8 @@ Flags:
   serve    --listen ADDR        SSH address to listen on
            --operators FILE     operators' public keys and roles
            --host-key FILE      the server's SSH host key
+           --revoked-keys FILE  SHA256 fingerprints of keys and CAs refused
+           --log-format json|text  serve.log and access.log (default json)
   sim      --addr HOST:PORT     loopback address to listen on (default 127.0.0.1:8765)
            --latency DURATION   delay every answer by this much
            --error-rate F       fraction of calls answered with a 5xx (0..1)

@@ -25,9 +25,16 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else :2222)")
 	operators := fs.String("operators", "", "operators file (default [serve] operators)")
 	hostKey := fs.String("host-key", "", "host key file (default [serve] host_key, generated on first start)")
+	revoked := fs.String("revoked-keys", "", "revoked keys file, SHA256 fingerprints (default [serve] revoked_keys)")
+	logFormat := fs.String("log-format", "", "serve.log and access.log: json (default) or text ([serve] log_format)")
 	pos, err := start(fs, &c, args)
 	if err == nil {
 		err = noArgs("serve", pos)
+	}
+	if err == nil {
+		if _, ferr := serve.ParseLogFormat(*logFormat); ferr != nil {
+			err = usageErr("--log-format: %s", ferr.Error())
+		}
 	}
 	if err != nil {
 		return fail(env, err)
@@ -60,6 +67,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Listen:      pick(*listen, sc.Listen, def.Listen),
 		HostKey:     pick(*hostKey, sc.HostKey, def.HostKey),
 		Operators:   pick(*operators, sc.Operators, ""),
+		RevokedKeys: pick(*revoked, sc.RevokedKeys, ""),
+		LogFormat:   pick(*logFormat, sc.LogFormat, serve.LogJSON),
 		StateDir:    state,
 		IdleTimeout: sc.IdleTimeout,
 		MaxSessions: sc.MaxSessions,
@@ -68,23 +77,16 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Parse:       probeCommand,
 	})
 	if err != nil {
-		var oe *serve.OperatorsError
-		if errors.As(err, &oe) {
-			for _, p := range oe.Problems {
-				fmt.Fprintln(env.Stderr, p)
-			}
-			fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the operators file: not started\n", len(oe.Problems))
-			return ExitUsage
-		}
-		return fail(env, usageErr("%s", err.Error()))
+		return failServe(env, err)
 	}
 	o := srv.Options()
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return fail(env, usageErr("cannot listen on %s: %v", o.Listen, err))
 	}
-	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) from %s\nhost key %s %s\nlogs in %s\n",
-		ln.Addr(), environment(s), srv.Operators().Len(), o.Operators, o.HostKey, srv.Fingerprint(), state)
+	ops := srv.Operators()
+	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
+		ln.Addr(), environment(s), ops.Len()-ops.CAs(), ops.CAs(), o.Operators, o.HostKey, srv.Fingerprint(), state, o.LogFormat)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -106,6 +108,28 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout, "simdesk serve: stopped")
 	return ExitOK
+}
+
+// failServe reports why the server did not start: every bad line of the
+// operators or revoked_keys file, or the one error.
+func failServe(env Env, err error) int {
+	var oe *serve.OperatorsError
+	var re *serve.RevokedError
+	switch {
+	case errors.As(err, &oe):
+		for _, p := range oe.Problems {
+			fmt.Fprintln(env.Stderr, p)
+		}
+		fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the operators file: not started\n", len(oe.Problems))
+		return ExitUsage
+	case errors.As(err, &re):
+		for _, p := range re.Problems {
+			fmt.Fprintln(env.Stderr, p)
+		}
+		fmt.Fprintf(env.Stderr, "simdesk: %d bad line(s) in the revoked_keys file: not started\n", len(re.Problems))
+		return ExitUsage
+	}
+	return fail(env, usageErr("%s", err.Error()))
 }
 
 func environment(s *session) string {

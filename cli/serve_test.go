@@ -19,6 +19,7 @@ import (
 
 	"simdesk/live"
 	"simdesk/model"
+	"simdesk/providers/sim"
 	"simdesk/serve"
 )
 
@@ -166,5 +167,126 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 	code, out, _ = sshRun(t, vic, "journal")
 	if code != ExitOK || !strings.Contains(out, "alice") || !strings.Contains(out, offer.Name) {
 		t.Errorf("journal does not show alice's attempt: exit %d\n%s", code, out)
+	}
+}
+
+func TestServeRefusesBadLogFormatAndRevokedKeys(t *testing.T) {
+	env := isolated(t)
+	for _, v := range []string{"yaml", "", "json\n", "\x1b[2J"} {
+		code, out, errs := run(t, env, "", "serve", "--demo", "--log-format", v)
+		if v == "" {
+			continue // the default
+		}
+		if code != ExitUsage || out != "" || strings.Count(errs, "\n") != 1 || strings.Contains(errs, "\x1b") || !strings.Contains(errs, "must be json or text") {
+			t.Errorf("--log-format %q: exit %d stdout %q stderr %q", v, code, out, errs)
+		}
+	}
+	dir := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	sg, _ := gossh.NewSignerFromKey(priv)
+	ops := filepath.Join(dir, "operators")
+	os.WriteFile(ops, []byte(`operator="alice",role="agent" `+string(gossh.MarshalAuthorizedKey(sg.PublicKey()))), 0o600)
+	rev := filepath.Join(dir, "revoked_keys")
+	os.WriteFile(rev, []byte("# lost laptops\n"+gossh.FingerprintSHA256(sg.PublicKey())+"\nMD5:aa:bb\n"), 0o600)
+	code, out, errs := run(t, env, "", "serve", "--demo", "--listen", "127.0.0.1:0", "--operators", ops, "--revoked-keys", rev,
+		"--host-key", filepath.Join(dir, "hk", "key"))
+	if code != ExitUsage || out != "" || !strings.HasPrefix(errs, rev+":3: an MD5 fingerprint") || !strings.Contains(errs, "1 bad line(s) in the revoked_keys file: not started") {
+		t.Errorf("bad revoked_keys: exit %d stdout %q stderr %q", code, out, errs)
+	}
+}
+
+// TestServeLogsCarryNoSecret serves a shift whose providers take the
+// canary secret, runs lookups, stock and top-ups over SSH (and a refused
+// login), and decodes serve.log and access.log: JSON lines with the
+// session's ids, and the canary in neither.
+func TestServeLogsCarryNoSecret(t *testing.T) {
+	simSrv := sim.New(sim.Options{ClientSecret: canary})
+	if err := simSrv.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	defer simSrv.Close()
+	env := secretConfig(t, simSrv)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	s, err := open(Env{Getenv: os.Getenv}, common{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	alice, _ := gossh.NewSignerFromKey(priv)
+	dir := t.TempDir()
+	ops := filepath.Join(dir, "operators")
+	os.WriteFile(ops, []byte(`operator="alice",role="agent" `+string(gossh.MarshalAuthorizedKey(alice.PublicKey()))), 0o600)
+	hub := live.NewHub()
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := hub.Run(ctx, s.engine)
+	defer func() { cancel(); wait() }()
+	state := filepath.Join(dir, "state")
+	srv, err := serve.New(serve.Options{Engine: s.engine, Hub: hub, HostKey: filepath.Join(dir, "hk", "key"), Operators: ops,
+		StateDir: state, Headless: headless(s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	dial := func(user string, k gossh.Signer) (*gossh.Client, error) {
+		return gossh.Dial("tcp", ln.Addr().String(), &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(k)},
+			HostKeyCallback: gossh.FixedHostKey(srv.HostPublicKey()), Timeout: 5 * time.Second})
+	}
+	for _, cmd := range []string{"lookup --format json 9077613", "lookup 33612345678", "stock --format json",
+		"topup --provider orange --offer 00000000-0000-0000-0000-000000000000 --yes 33612345678", "journal --format json"} {
+		c, err := dial("root", alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sshRun(t, c, cmd)
+		c.Close()
+	}
+	_, evil, _ := ed25519.GenerateKey(rand.Reader)
+	eve, _ := gossh.NewSignerFromKey(evil)
+	if _, err := dial("eve", eve); err == nil {
+		t.Fatal("an unknown key logged in")
+	}
+	sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+	defer c()
+	srv.Shutdown(sctx)
+	<-served
+	sessions := map[string]bool{}
+	records := 0
+	for _, name := range []string{"serve.log", "access.log"} {
+		data, err := os.ReadFile(filepath.Join(state, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%s: %q is not JSON: %v", name, line, err)
+			}
+			if name == "serve.log" && rec["msg"] == "session start" {
+				sessions[rec["session"].(string)] = true
+			}
+			if name == "access.log" {
+				records++
+			}
+			if name == "access.log" && (rec["operator"] != "alice" || !sessions[fmt.Sprint(rec["session"])] || rec["request"] == nil) {
+				t.Errorf("access record %v: want alice, a session of serve.log and a request", rec)
+			}
+		}
+		if strings.Contains(string(data), canary) {
+			t.Errorf("%s holds the canary secret:\n%s", name, data)
+		}
+		if strings.Contains(strings.ToLower(string(data)), "bearer ") {
+			t.Errorf("%s holds a bearer token", name)
+		}
+	}
+	if len(sessions) != 5 || records < 4 {
+		t.Errorf("%d sessions in serve.log, want 5; %d access records, want at least 4", len(sessions), records)
 	}
 }

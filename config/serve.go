@@ -14,9 +14,11 @@ type Serve struct {
 	Operators   string        // the operators file (authorized_keys with operator= and role=)
 	IdleTimeout time.Duration // a console left without a key press this long is closed; 0: the server's default
 	MaxSessions int           // sessions at once; 0: the server's default
+	RevokedKeys string        // SHA256 fingerprints of keys and CAs refused whatever the operators file says; none if ""
+	LogFormat   string        // serve.log and access.log: "json" or "text"; "": the server's default (json)
 }
 
-var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions"}
+var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "revoked_keys", "log_format"}
 
 // StateDir is simdesk's state directory: $XDG_STATE_HOME/simdesk, else
 // ~/.local/state/simdesk. simdesk serve keeps its host key and logs there.
@@ -50,6 +52,15 @@ func (p *parser) serve(top *table) Serve {
 	}
 	s.HostKey = p.pathKey(t, "host_key", s.HostKey)
 	s.Operators = p.pathKey(t, "operators", "")
+	s.RevokedKeys = p.pathKey(t, "revoked_keys", "")
+	if v, ok := t.str("log_format"); ok {
+		switch v {
+		case "json", "text":
+			s.LogFormat = v
+		default:
+			t.bad("log_format", "must be \"json\" or \"text\", not %q", clipValue(v))
+		}
+	}
 	if d, ok := t.duration("idle_timeout"); ok {
 		if d < time.Minute {
 			t.bad("idle_timeout", "must be at least 1m")

@@ -36,6 +36,9 @@ type Actor struct {
 	Operator string
 	Role     topup.Role
 	Addr     string // the client's address, for the access log
+	// Session and Request are the server's ids of the SSH session and of
+	// its headless command (empty in a console), for the access log.
+	Session, Request string
 	// Check is asked before every action; an error (the operator's key was
 	// removed from the operators file) refuses the action with its message.
 	Check func() error
@@ -62,6 +65,8 @@ type Access struct {
 	Result   string    `json:"result"`            // found, not_found, an error kind, requested, ok, rejected, unknown, refused, …
 	Reason   string    `json:"reason,omitempty"`  // why it was refused, or the outcome's reason
 	Command  []string  `json:"command,omitempty"` // a command run over SSH, as given (clipped)
+	Session  string    `json:"session,omitempty"`
+	Request  string    `json:"request,omitempty"`
 }
 
 // AccessLogger keeps the access log; it must be safe for concurrent use.
@@ -144,6 +149,7 @@ func (e *Engine) access(a Access) {
 	a.Operator = e.opts.Operator
 	if e.actor != nil {
 		a.Role, a.Addr = string(e.actor.Role), e.actor.Addr
+		a.Session, a.Request = e.actor.Session, e.actor.Request
 	}
 	l.Record(a)
 }

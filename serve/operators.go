@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -21,14 +23,37 @@ type Operator struct {
 	Name        string
 	Role        engine.Role
 	Fingerprint string // SHA256:… of the key, for logs and messages
-	Line        int    // where the key is in the file
+	Line        int    // where the key (or the certificate's CA) is in the file
+	// For a certificate: the CA's fingerprint, and the certificate's key id
+	// and serial, so a log line names which certificate logged in.
+	CA     string
+	KeyID  string
+	Serial uint64
 }
 
 // Operators is a parsed operators file: authorized_keys lines with the
-// options operator="NAME" and role="viewer|agent|supervisor".
+// options operator="NAME" and role="viewer|agent|supervisor", and
+// cert-authority lines (cert-authority,role="…" CA-KEY) whose user
+// certificates log in as the operator their first principal (or, with
+// operator-from="key-id", their key id) names.
 type Operators struct {
-	byKey map[string]Operator // key: the key's wire form
+	byKey map[string]Operator  // key: the key's wire form
+	cas   map[string]authority // key: the CA key's wire form
 }
+
+// authority is one cert-authority line.
+type authority struct {
+	role        engine.Role
+	from        string // fromPrincipal or fromKeyID: what names the operator
+	fingerprint string
+	line        int
+}
+
+// What names the operator of a certificate (never the SSH user name).
+const (
+	fromPrincipal = "principal" // the certificate's first principal
+	fromKeyID     = "key-id"    // the certificate's key id
+)
 
 // OperatorsError lists every bad line of an operators file, one
 // FILE:LINE: message each, so all of them can be fixed in one go. Empty
@@ -41,16 +66,53 @@ type OperatorsError struct {
 
 func (e *OperatorsError) Error() string { return strings.Join(e.Problems, "\n") }
 
-// Len is the number of keys.
-func (o *Operators) Len() int { return len(o.byKey) }
+// Len is the number of lines that let someone in: keys and CAs.
+func (o *Operators) Len() int { return len(o.byKey) + len(o.cas) }
 
-// Lookup returns the operator holding key.
+// CAs is the number of cert-authority lines.
+func (o *Operators) CAs() int { return len(o.cas) }
+
+// Lookup returns the operator holding key: a listed key, or a user
+// certificate of a listed CA (Authenticate says why one is refused). A
+// certificate's validity period is not checked here, only at login
+// (Authenticate): a session outlives its certificate, as with OpenSSH.
 func (o *Operators) Lookup(key gossh.PublicKey) (Operator, bool) {
 	if o == nil || key == nil {
 		return Operator{}, false
 	}
+	if cert, ok := key.(*gossh.Certificate); ok {
+		op, err := o.certOperator(cert, certCheck{signature: true})
+		return op, err == nil
+	}
 	op, ok := o.byKey[string(key.Marshal())]
 	return op, ok
+}
+
+// recheck is Lookup for the key of an open session, which Authenticate
+// admitted: a certificate's CA signature is not verified again.
+func (o *Operators) recheck(key gossh.PublicKey) (Operator, bool) {
+	if cert, ok := key.(*gossh.Certificate); ok && o != nil {
+		op, err := o.certOperator(cert, certCheck{})
+		return op, err == nil
+	}
+	return o.Lookup(key)
+}
+
+// Authenticate resolves the key a client offers from remote at now: a
+// listed key, or a user certificate of a listed CA that is valid now. A
+// refusal is a *Refusal whose Reason goes to the log.
+func (o *Operators) Authenticate(key gossh.PublicKey, now time.Time, remote net.Addr) (Operator, error) {
+	if o == nil || key == nil {
+		return Operator{}, &Refusal{Reason: ReasonUnknownKey, Detail: "no key"}
+	}
+	if cert, ok := key.(*gossh.Certificate); ok {
+		return o.certOperator(cert, certCheck{now: now, remote: remote, signature: true})
+	}
+	op, ok := o.byKey[string(key.Marshal())]
+	if !ok {
+		return Operator{}, &Refusal{Reason: ReasonUnknownKey, Detail: "not in the operators file"}
+	}
+	return op, nil
 }
 
 // LoadOperators reads and parses the operators file at path.
@@ -70,7 +132,7 @@ const maxOperatorName = 64
 // skipped; every other line must be a public key with both options. Any
 // bad line makes the whole file refused.
 func ParseOperators(file string, data []byte) (*Operators, error) {
-	o := &Operators{byKey: map[string]Operator{}}
+	o := &Operators{byKey: map[string]Operator{}, cas: map[string]authority{}}
 	var probs []string
 	bad := func(n int, format string, a ...any) {
 		probs = append(probs, fmt.Sprintf("%s:%d: %s", file, n, model.OneLine(fmt.Sprintf(format, a...), 200)))
@@ -91,15 +153,23 @@ func ParseOperators(file string, data []byte) (*Operators, error) {
 			bad(n, "not a public key in authorized_keys format (options key-type base64 [comment])")
 			continue
 		}
-		name, role, err := operatorOptions(opts)
-		if err != nil {
+		if err := o.dup(key); err != nil {
 			bad(n, "%v", err)
 			continue
 		}
-		k := string(key.Marshal())
-		fp := gossh.FingerprintSHA256(key)
-		if prev, dup := o.byKey[k]; dup {
-			bad(n, "key %s is already given to %s on line %d", fp, prev.Name, prev.Line)
+		if _, isCert := key.(*gossh.Certificate); isCert {
+			bad(n, "a certificate is not an operator key: list its CA on a cert-authority line")
+			continue
+		}
+		if isCALine(opts) {
+			if err := o.addCA(n, key, opts); err != nil {
+				bad(n, "%v", err)
+			}
+			continue
+		}
+		name, role, err := operatorOptions(opts)
+		if err != nil {
+			bad(n, "%v", err)
 			continue
 		}
 		if r, ok := roles[name]; ok && r != role {
@@ -107,15 +177,29 @@ func ParseOperators(file string, data []byte) (*Operators, error) {
 			continue
 		}
 		roles[name] = role
-		o.byKey[k] = Operator{Name: name, Role: role, Fingerprint: fp, Line: n}
+		o.byKey[string(key.Marshal())] = Operator{Name: name, Role: role, Fingerprint: gossh.FingerprintSHA256(key), Line: n}
 	}
 	if len(probs) > 0 {
 		return nil, &OperatorsError{Problems: probs}
 	}
-	if len(o.byKey) == 0 {
+	if o.Len() == 0 {
 		return o, &OperatorsError{Problems: []string{file + ":1: no operator keys: nobody could log in"}, Empty: true}
 	}
 	return o, nil
+}
+
+// dup refuses a key already on an earlier line, as an operator's key or
+// as a CA.
+func (o *Operators) dup(key gossh.PublicKey) error {
+	k := string(key.Marshal())
+	fp := gossh.FingerprintSHA256(key)
+	if prev, ok := o.byKey[k]; ok {
+		return fmt.Errorf("key %s is already given to %s on line %d", fp, prev.Name, prev.Line)
+	}
+	if prev, ok := o.cas[k]; ok {
+		return fmt.Errorf("key %s is already a CA on line %d", fp, prev.line)
+	}
+	return nil
 }
 
 // operatorOptions reads operator="…" and role="…"; any other option is

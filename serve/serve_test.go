@@ -27,10 +27,11 @@ func TestKnownKeyIsTheOperatorWhateverTheUser(t *testing.T) {
 	if code != 0 || out != "stock as vic (viewer)\n" {
 		t.Fatalf("got %q exit %d, want the key's operator vic", out, code)
 	}
-	data, _ := os.ReadFile(filepath.Join(ts.dir, "state", "serve.log"))
-	if !strings.Contains(string(data), "session start: vic (viewer)") {
-		t.Errorf("serve.log does not record the session:\n%s", data)
+	start := waitLog(t, ts, "serve.log", "session start", map[string]string{"operator": "vic", "role": "viewer", "command": "stock"})
+	if start.str("key") != gossh.FingerprintSHA256(ts.keys.vic.PublicKey()) || start.str("session") == "" || start.str("request") == "" {
+		t.Errorf("session start %v: want vic's key, a session and a request id", start)
 	}
+	waitLog(t, ts, "serve.log", "session end", map[string]string{"operator": "vic", "session": start.str("session")})
 }
 
 func TestUnknownKeyRefusedAtHandshake(t *testing.T) {
@@ -383,11 +384,11 @@ func TestAccessLogAttributesLookups(t *testing.T) {
 	if _, err := a.Lookup(context.Background(), id, ""); err != nil {
 		t.Fatal(err)
 	}
-	data, _ := os.ReadFile(filepath.Join(ts.dir, "state", "access.log"))
-	for _, w := range []string{`"operator":"alice"`, `"addr":"10.0.0.7:5555"`, `"action":"lookup"`, `"target":"0611111111"`, `"result":"found"`} {
-		if !strings.Contains(string(data), w) {
-			t.Errorf("access log lacks %s:\n%s", w, data)
-		}
+	recs := findLog(readLog(t, ts, "access.log"), "lookup", map[string]string{"operator": "alice", "role": "agent", "addr": "10.0.0.7:5555",
+		"action": "lookup", "provider": "fk", "target": "0611111111", "result": "found"})
+	// A console's action (no request id from the server) gets its own.
+	if len(recs) != 1 || len(recs[0].str("request")) != 16 || recs[0]["session"] != nil {
+		t.Errorf("access log: %v", readLog(t, ts, "access.log"))
 	}
 }
 

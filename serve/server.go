@@ -1,8 +1,9 @@
 // Package serve is `simdesk serve`: the console and the headless commands
 // over SSH for a whole shift, as a thin shell around one shared engine and
 // one live hub. Public-key authentication only records that the key is in
-// the operators file; who the operator is and what they may do is resolved
-// for each session from the key the handshake verified (never from the SSH
+// the operators file (or is a valid user certificate of one of its CAs) and
+// is not revoked; who the operator is and what they may do is resolved for
+// each session from the key the handshake verified (never from the SSH
 // user name). A session with a PTY gets its own tea.Program; a session with
 // a command runs that headless command as its operator; secrets, providers,
 // the journal and the logs stay on the server.
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,7 +25,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	charmlog "charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
@@ -31,6 +32,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/live"
+	"simdesk/model"
 	"simdesk/ui"
 )
 
@@ -59,20 +61,23 @@ type Headless func(ctx context.Context, eng *engine.Engine, args []string, io St
 // Options configure a server. Engine, Hub, Operators, HostKey and StateDir
 // are required.
 type Options struct {
-	Engine      *engine.Engine // the one engine every session shares
-	Hub         *live.Hub      // shared stock and journal, already running
-	Listen      string         // address, DefaultListen if ""
-	HostKey     string         // the host key file, created if missing
-	Operators   string         // the operators file (authorized_keys format)
-	StateDir    string         // serve.log and access.log go here
-	IdleTimeout time.Duration  // a console with no key pressed for this long is closed
-	MaxSessions int            // sessions at once; more are refused politely
-	Rate        int            // new sessions per client address per minute
-	Grace       time.Duration  // the bound on a shutdown
-	ReloadEvery time.Duration  // how often the operators file is checked for changes
-	Demo        bool           // the engine runs on the built-in simulator
-	Headless    Headless       // runs commands given without a PTY
-	Parse       Parser         // reads a command line as Headless will; without it no command runs
+	Engine      *engine.Engine   // the one engine every session shares
+	Hub         *live.Hub        // shared stock and journal, already running
+	Listen      string           // address, DefaultListen if ""
+	HostKey     string           // the host key file, created if missing
+	Operators   string           // the operators file (authorized_keys format, cert-authority lines)
+	RevokedKeys string           // the revoked_keys file (SHA256 fingerprints), none if ""
+	LogFormat   string           // serve.log and access.log: LogJSON (default) or LogText
+	Clock       func() time.Time // certificates are checked against it; time.Now if nil
+	StateDir    string           // serve.log and access.log go here
+	IdleTimeout time.Duration    // a console with no key pressed for this long is closed
+	MaxSessions int              // sessions at once; more are refused politely
+	Rate        int              // new sessions per client address per minute
+	Grace       time.Duration    // the bound on a shutdown
+	ReloadEvery time.Duration    // how often the operators file is checked for changes
+	Demo        bool             // the engine runs on the built-in simulator
+	Headless    Headless         // runs commands given without a PTY
+	Parse       Parser           // reads a command line as Headless will; without it no command runs
 }
 
 // Server is a running (or ready) simdesk SSH server.
@@ -80,11 +85,17 @@ type Server struct {
 	o      Options
 	srv    *ssh.Server
 	signer gossh.Signer
-	logf   *log.Logger
-	logw   io.Closer
-	access *AccessLog
-	ops    atomic.Pointer[Operators]
-	limit  *limiter
+	log    *slog.Logger // serve.log
+	// logf writes a plain message as one record of serve.log (its msg);
+	// new code logs through log, with attributes.
+	logf    *log.Logger
+	logw    io.Closer
+	access  *AccessLog
+	ops     atomic.Pointer[Operators]
+	revoked atomic.Pointer[Revoked] // nil: no revoked_keys file
+	// the operators and revoked_keys files' stamps, owned by watch
+	opsWatch, revWatch *fileWatch
+	limit              *limiter
 
 	hard   context.Context // commands run under it: only the bound of a shutdown cancels it
 	cancel context.CancelFunc
@@ -103,13 +114,15 @@ type Server struct {
 
 // session is one SSH session with its operator.
 type session struct {
-	op   Operator
-	key  gossh.PublicKey
-	addr string
-	eng  *engine.Engine
-	prog *tea.Program // nil for a headless command
-	ui   *ui.Model    // the console, left from the hub when the session ends
-	end  string       // why the server ended it, printed after the console closes
+	id      string // the session's id in both logs
+	request string // the headless command's id in both logs; "" for a console
+	op      Operator
+	key     gossh.PublicKey
+	addr    string
+	eng     *engine.Engine
+	prog    *tea.Program // nil for a headless command
+	ui      *ui.Model    // the console, left from the hub when the session ends
+	end     string       // why the server ended it, printed after the console closes
 }
 
 // ErrShuttingDown refuses actions once a shutdown began.
@@ -140,10 +153,24 @@ func New(o Options) (*Server, error) {
 	if o.ReloadEvery <= 0 {
 		o.ReloadEvery = time.Second
 	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	var err error
+	if o.LogFormat, err = ParseLogFormat(o.LogFormat); err != nil {
+		return nil, err
+	}
 	if o.Operators == "" {
 		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
+	// The files' stamps are taken before they are read, so that a change
+	// made while the server starts is read again by the watcher.
+	opsWatch, revWatch := newFileWatch(o.Operators), newFileWatch(o.RevokedKeys)
 	ops, err := LoadOperators(o.Operators)
+	if err != nil {
+		return nil, err
+	}
+	revoked, err := loadRevoked(o.RevokedKeys) // at start, a bad file stops the server
 	if err != nil {
 		return nil, err
 	}
@@ -151,25 +178,18 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(o.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("state directory: %w", err)
-	}
-	lf, err := os.OpenFile(filepath.Join(o.StateDir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	lf, acc, err := openLogs(o.StateDir, o.LogFormat)
 	if err != nil {
-		return nil, fmt.Errorf("server log: %w", err)
-	}
-	acc, err := OpenAccessLog(filepath.Join(o.StateDir, "access.log"))
-	if err != nil {
-		lf.Close()
 		return nil, err
 	}
-	s := &Server{o: o, signer: signer, logf: log.New(lf, "", log.LstdFlags|log.LUTC|log.Lmicroseconds), logw: lf,
+	h := newLogHandler(lf, o.LogFormat)
+	s := &Server{o: o, signer: signer, log: slog.New(h), logf: slog.NewLogLogger(h, slog.LevelInfo), logw: lf,
 		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{})}
 	s.ops.Store(ops)
+	s.revoked.Store(revoked)
+	s.opsWatch, s.revWatch = opsWatch, revWatch
 	s.hard, s.cancel = context.WithCancel(context.Background())
-	// wish's middleware logs through charm's default logger: to our file,
-	// never to a session or the terminal the server was started from.
-	charmlog.SetOutput(lf)
+	routeLibraryLog(s.log)
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
@@ -188,6 +208,33 @@ func New(o Options) (*Server, error) {
 	srv.Version = "simdesk"
 	s.srv = srv
 	return s, nil
+}
+
+// openLogs opens serve.log and access.log (0600) in dir (0700).
+func openLogs(dir, format string) (*os.File, *AccessLog, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("state directory: %w", err)
+	}
+	lf, err := os.OpenFile(filepath.Join(dir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("server log: %w", err)
+	}
+	acc, err := OpenAccessLog(filepath.Join(dir, "access.log"), format)
+	if err != nil {
+		lf.Close()
+		return nil, nil, err
+	}
+	return lf, acc, nil
+}
+
+// loadRevoked is LoadRevoked, or no revocations without a file. At start
+// an unreadable or bad file stops the server: nobody should log in while
+// what is revoked is unknown.
+func loadRevoked(path string) (*Revoked, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return LoadRevoked(path)
 }
 
 // Fingerprint is the host key's SHA256 fingerprint, printed at start so
@@ -209,7 +256,9 @@ func (s *Server) ListenAndServe() error {
 
 // Serve serves on ln (tests pass a 127.0.0.1:0 listener).
 func (s *Server) Serve(ln net.Listener) error {
-	s.logf.Printf("serving on %s, host key %s, %d operator keys", ln.Addr(), s.Fingerprint(), s.ops.Load().Len())
+	ops := s.ops.Load()
+	s.log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("host_key", s.Fingerprint()),
+		slog.Int("operator_keys", ops.Len()-ops.CAs()), slog.Int("cas", ops.CAs()), slog.Int("revoked", s.revoked.Load().Len()))
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -232,15 +281,39 @@ func (s *Server) Serve(ln net.Listener) error {
 	return err
 }
 
-// auth accepts only keys of the operators file. It decides nothing else:
-// x/crypto asks it before the client proved it holds the key, so identity
-// is resolved later, in admit, from the key the handshake verified.
+// auth accepts only keys of the operators file and valid certificates of
+// its CAs, neither revoked. It decides nothing else: x/crypto asks it
+// before the client proved it holds the key, so identity is resolved
+// later, in admit, from the key the handshake verified.
 func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
-	_, ok := s.ops.Load().Lookup(key)
-	if !ok {
-		s.logf.Printf("refused key %s from %s (user %q): not in the operators file", gossh.FingerprintSHA256(key), ctx.RemoteAddr(), ctx.User())
+	_, err := s.identify(key, ctx.RemoteAddr())
+	if err != nil {
+		attrs := append([]any{slog.String("reason", refusalReason(err))}, keyAttrs(key)...)
+		s.log.Warn("refused", append(attrs, slog.String("addr", ctx.RemoteAddr().String()),
+			slog.String("user", model.OneLine(ctx.User(), 64)), slog.String("detail", err.Error()))...)
 	}
-	return ok
+	return err == nil
+}
+
+// identify is who key logs in as now, from remote: a key not revoked (nor
+// its certificate's CA), listed or certified by a listed CA.
+func (s *Server) identify(key gossh.PublicKey, remote net.Addr) (Operator, error) {
+	if why, revoked := s.revoked.Load().Refuses(key); revoked {
+		return Operator{}, &Refusal{Reason: ReasonRevoked, Detail: why}
+	}
+	return s.ops.Load().Authenticate(key, s.o.Clock(), remote)
+}
+
+// keyAttrs names a key in the log: its fingerprint, and for a certificate
+// the fingerprint of its key (the one the client holds), its CA, key id
+// and serial. Nothing of a key is secret.
+func keyAttrs(key gossh.PublicKey) []any {
+	cert, ok := key.(*gossh.Certificate)
+	if !ok || cert.Key == nil || cert.SignatureKey == nil {
+		return []any{slog.String("key", gossh.FingerprintSHA256(key))}
+	}
+	return []any{slog.String("key", gossh.FingerprintSHA256(cert.Key)), slog.String("ca", gossh.FingerprintSHA256(cert.SignatureKey)),
+		slog.String("key_id", model.OneLine(cert.KeyId, 64)), slog.Uint64("serial", cert.Serial)}
 }
 
 func (s *Server) refuse(sess ssh.Session, code int, msg string) {
@@ -254,32 +327,26 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		addr := hostOf(sess.RemoteAddr())
 		if !s.limit.allow(addr) {
-			s.logf.Printf("rate limit: refused a session from %s", addr)
+			s.log.Warn("refused", slog.String("reason", "rate"), slog.String("addr", addr))
 			s.refuse(sess, 1, "too many new sessions from your address; wait a minute and try again")
 			return
 		}
 		key := sess.PublicKey()
-		op, ok := s.ops.Load().Lookup(key)
-		if !ok {
-			s.refuse(sess, 1, "your key is not in the operators file")
+		op, err := s.identify(key, sess.RemoteAddr())
+		if err != nil {
+			attrs := append([]any{slog.String("reason", refusalReason(err))}, keyAttrs(key)...)
+			s.log.Warn("refused", append(attrs, slog.String("addr", sess.RemoteAddr().String()), slog.String("detail", err.Error()))...)
+			s.refuse(sess, 1, "your key is not in the operators file, or is refused")
 			return
 		}
-		ss := &session{op: op, key: key, addr: sess.RemoteAddr().String()}
-		s.mu.Lock()
-		switch {
-		case s.closing:
-			s.mu.Unlock()
-			s.refuse(sess, 1, "the server is shutting down; try again in a minute")
-			return
-		case len(s.sessions) >= s.o.MaxSessions:
-			s.mu.Unlock()
-			s.logf.Printf("max_sessions %d: refused %s from %s", s.o.MaxSessions, op.Name, addr)
-			s.refuse(sess, 1, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions))
+		ss := &session{id: newID(), op: op, key: key, addr: sess.RemoteAddr().String()}
+		if sess.RawCommand() != "" {
+			ss.request = newID()
+		}
+		if !s.register(sess, ss) {
 			return
 		}
-		s.sessions[sess] = ss
-		s.mu.Unlock()
-		ss.eng = s.o.Engine.As(engine.Actor{Operator: op.Name, Role: op.Role, Addr: ss.addr, Check: func() error {
+		ss.eng = s.o.Engine.As(engine.Actor{Operator: op.Name, Role: op.Role, Addr: ss.addr, Session: ss.id, Request: ss.request, Check: func() error {
 			if err := s.keyCheck(ss); err != nil {
 				return err
 			}
@@ -288,19 +355,10 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 			}
 			return nil
 		}})
-		s.logf.Printf("session start: %s (%s) key %s from %s, command %q", op.Name, op.Role, op.Fingerprint, ss.addr, sess.RawCommand())
+		s.log.Info("session start", append(append(ss.attrs(), keyAttrs(key)...), slog.String("addr", ss.addr),
+			slog.String("command", model.OneLine(sess.RawCommand(), 200)))...)
 		start := time.Now()
-		defer func() {
-			s.mu.Lock()
-			delete(s.sessions, sess)
-			end := ss.end
-			console := ss.ui
-			s.mu.Unlock()
-			if console != nil {
-				console.Close()
-			}
-			s.logf.Printf("session end: %s from %s after %s %s", op.Name, ss.addr, time.Since(start).Round(time.Second), end)
-		}()
+		defer s.unregister(sess, ss, start)
 		next(sess)
 		s.mu.Lock()
 		end := ss.end
@@ -312,11 +370,75 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// keyCheck refuses a session whose key left the operators file, or whose
-// operator or role changed there, since it was opened.
-func (s *Server) keyCheck(ss *session) error {
-	op, ok := s.ops.Load().Lookup(ss.key)
+// attrs are the attributes that put a log line in its session: operator,
+// role, session id, request id.
+func (ss *session) attrs() []any {
+	a := []any{slog.String("operator", ss.op.Name), slog.String("role", string(ss.op.Role)), slog.String("session", ss.id)}
+	if ss.request != "" {
+		a = append(a, slog.String("request", ss.request))
+	}
+	return a
+}
+
+// register counts a new session in, or refuses it (shutting down,
+// max_sessions).
+func (s *Server) register(sess ssh.Session, ss *session) bool {
+	s.mu.Lock()
 	switch {
+	case s.closing:
+		s.mu.Unlock()
+		s.refuse(sess, 1, "the server is shutting down; try again in a minute")
+		return false
+	case len(s.sessions) >= s.o.MaxSessions:
+		s.mu.Unlock()
+		s.log.Warn("refused", append(ss.attrs(), slog.String("reason", "max_sessions"), slog.Int("max_sessions", s.o.MaxSessions),
+			slog.String("addr", ss.addr))...)
+		s.refuse(sess, 1, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions))
+		return false
+	}
+	s.sessions[sess] = ss
+	s.mu.Unlock()
+	return true
+}
+
+// unregister ends a session's bookkeeping: it leaves the hub and the log
+// says why and how long.
+func (s *Server) unregister(sess ssh.Session, ss *session, start time.Time) {
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	end := ss.end
+	console := ss.ui
+	s.mu.Unlock()
+	if console != nil {
+		console.Close()
+	}
+	s.log.Info("session end", append(ss.attrs(), slog.String("addr", ss.addr),
+		slog.Float64("duration_seconds", time.Since(start).Round(time.Millisecond).Seconds()), slog.String("ended", end))...)
+}
+
+// accessLog appends one record to the access log for a session, with its
+// operator, role, session and request ids and address before attrs: how
+// the server records what is not an engine action (a command, a refusal).
+func (s *Server) accessLog(ss *session, msg string, attrs ...slog.Attr) {
+	a := []slog.Attr{slog.String("operator", ss.op.Name), slog.String("role", string(ss.op.Role)), slog.String("session", ss.id)}
+	if ss.request != "" {
+		a = append(a, slog.String("request", ss.request))
+	}
+	a = append(a, slog.String("addr", ss.addr))
+	s.access.Log(s.o.Clock(), slog.LevelInfo, msg, append(a, attrs...)...)
+}
+
+// keyCheck refuses a session whose key left the operators file (or its
+// certificate's CA did), was revoked, or whose operator or role changed
+// there, since it was opened.
+func (s *Server) keyCheck(ss *session) error {
+	if _, revoked := s.revoked.Load().Refuses(ss.key); revoked {
+		return fmt.Errorf("access revoked: the key of %s is on the server's revoked keys list (or the list cannot be read)", ss.op.Name)
+	}
+	op, ok := s.ops.Load().recheck(ss.key)
+	switch {
+	case !ok && ss.op.CA != "":
+		return fmt.Errorf("access revoked: the CA of %s's certificate was removed from the operators file", ss.op.Name)
 	case !ok:
 		return fmt.Errorf("access revoked: the key of %s was removed from the operators file", ss.op.Name)
 	case op.Name != ss.op.Name || op.Role != ss.op.Role:
@@ -367,57 +489,100 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// watch re-reads the operators file when it changes, once it has stayed
-// the same for one check (an editor's save is never read half-written). A
-// file that no longer parses keeps the last good set (and says so in the
-// log), so a typo cannot lock the whole shift out; a sound file with no
-// key left revokes everyone, which is how an administrator cuts every
-// session at once.
+// watch re-reads the operators and revoked_keys files when they change,
+// once a change has stayed the same for one check (an editor's save is
+// never read half-written).
 func (s *Server) watch() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.o.ReloadEvery)
 	defer t.Stop()
-	applied := fileStamp(s.o.Operators)
-	seen := applied
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-t.C:
 		}
-		st := fileStamp(s.o.Operators)
-		if st != seen {
-			seen = st // changed since the last check: read it once it settles
-			continue
+		if s.opsWatch.settled() {
+			s.reloadOperators()
 		}
-		if st == applied {
-			continue
+		if s.o.RevokedKeys != "" && s.revWatch.settled() {
+			s.reloadRevoked()
 		}
-		applied = st
-		ops, err := LoadOperators(s.o.Operators)
-		var oe *OperatorsError
-		switch {
-		case errors.As(err, &oe) && oe.Empty:
-			s.logf.Printf("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
-		case err != nil:
-			s.logf.Printf("operators file changed but is not valid, keeping the previous one: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
-			continue
-		default:
-			s.logf.Printf("operators file reloaded: %d keys", ops.Len())
-		}
-		s.ops.Store(ops)
-		s.revoke()
 	}
 }
 
+// reloadOperators applies a changed operators file. A file that no longer
+// parses keeps the last good set (and says so in the log), so a typo
+// cannot lock the whole shift out; a sound file with no key left revokes
+// everyone, which is how an administrator cuts every session at once.
+func (s *Server) reloadOperators() {
+	ops, err := LoadOperators(s.o.Operators)
+	var oe *OperatorsError
+	if err != nil && !(errors.As(err, &oe) && oe.Empty) {
+		s.log.Error("operators file changed but is not valid, keeping the previous one", slog.String("error", strings.ReplaceAll(err.Error(), "\n", "; ")))
+		return
+	}
+	s.ops.Store(ops) // before the log line: who reads it finds the new set applied
+	if err != nil {
+		s.log.Warn("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
+	} else {
+		s.log.Info("operators file reloaded", slog.Int("operator_keys", ops.Len()-ops.CAs()), slog.Int("cas", ops.CAs()))
+	}
+	s.revoke()
+}
+
+// reloadRevoked applies a changed revoked_keys file. Unlike the operators
+// file, a file that cannot be read or parsed (or was removed) refuses
+// everyone until it is fixed: it was most likely being edited to revoke
+// someone, and keeping the old list would let them stay.
+func (s *Server) reloadRevoked() {
+	r, err := LoadRevoked(s.o.RevokedKeys)
+	if err != nil {
+		r = revokeAll
+	}
+	s.revoked.Store(r) // before the log line: who reads it finds the new list applied
+	if err != nil {
+		s.log.Error("revoked_keys changed but cannot be used: every key is refused until it is fixed",
+			slog.String("reason", "revoked_keys_invalid"), slog.String("error", strings.ReplaceAll(err.Error(), "\n", "; ")))
+	} else {
+		s.log.Info("revoked_keys reloaded", slog.Int("fingerprints", r.Len()))
+	}
+	s.revoke()
+}
+
+// fileWatch notices that a file changed, once the change has settled.
+type fileWatch struct{ path, applied, seen string }
+
+func newFileWatch(path string) *fileWatch {
+	st := fileStamp(path)
+	return &fileWatch{path: path, applied: st, seen: st}
+}
+
+// settled reports a change that stayed the same for one check; it reports
+// each change once.
+func (w *fileWatch) settled() bool {
+	st := fileStamp(w.path)
+	if st != w.seen {
+		w.seen = st // changed since the last check: read it once it settles
+		return false
+	}
+	if st == w.applied {
+		return false
+	}
+	w.applied = st
+	return true
+}
+
 // revoke ends at once every console whose key left the operators file or
-// whose operator or role changed there: a removed operator must not go on
-// watching the live stock and journal until they next press a key. (A
-// headless command is refused at its next action; each one is short.)
+// was revoked, or whose operator or role changed there: a removed operator
+// must not go on watching the live stock and journal until they next press
+// a key. (A headless command is refused at its next action; each one is
+// short.)
 func (s *Server) revoke() {
 	type ending struct {
-		prog *tea.Program
-		why  string
+		prog  *tea.Program
+		why   string
+		attrs []any
 	}
 	var ends []ending
 	s.mu.Lock()
@@ -426,12 +591,12 @@ func (s *Server) revoke() {
 			continue
 		}
 		if err := s.keyCheck(ss); err != nil {
-			ends = append(ends, ending{ss.prog, err.Error() + "; session ended"})
+			ends = append(ends, ending{ss.prog, err.Error() + "; session ended", ss.attrs()})
 		}
 	}
 	s.mu.Unlock()
 	for _, e := range ends {
-		s.logf.Printf("%s", e.why)
+		s.log.Warn("session ended", append(e.attrs, slog.String("reason", ReasonRevoked), slog.String("detail", e.why))...)
 		e.prog.Send(endMsg{text: e.why})
 	}
 }
@@ -442,7 +607,7 @@ func fileStamp(path string) string {
 	if err != nil {
 		return "missing"
 	}
-	return fmt.Sprintf("%d %d %v", fi.Size(), fi.ModTime().UnixNano(), fi.Sys())
+	return fmt.Sprintf("%d %d %s", fi.Size(), fi.ModTime().UnixNano(), fileID(fi))
 }
 
 // Shutdown stops accepting, tells every session, lets top-ups in flight
@@ -465,7 +630,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for _, ln := range lns {
 		_ = ln.Close()
 	}
-	s.logf.Printf("shutting down: %d sessions, %d top-ups in flight", s.sessionCount(), s.o.Engine.TopupsInFlight())
+	s.log.Info("shutting down", slog.Int("sessions", s.sessionCount()), slog.Int("topups_in_flight", s.o.Engine.TopupsInFlight()))
 	s.o.Hub.Announce("simdesk is shutting down: top-ups in flight will finish; no new lookups or top-ups")
 	// The listeners closed above stop the accepting; the connections end
 	// below (srv.Close). The SSH server's own graceful Shutdown is not
@@ -503,7 +668,7 @@ wait:
 	_ = s.srv.Close()
 	close(s.stop)
 	s.wg.Wait()
-	s.logf.Printf("stopped")
+	s.log.Info("stopped")
 	s.closeLogs()
 	return err
 }
