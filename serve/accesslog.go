@@ -54,6 +54,10 @@ func (l *AccessLog) Record(a engine.Access) {
 	attrs = appendNonEmpty(attrs, "target", a.Target)
 	attrs = appendNonEmpty(attrs, "offer", a.Offer)
 	attrs = append(attrs, slog.String("result", a.Result))
+	attrs = appendNonEmpty(attrs, "reason", a.Reason)
+	if len(a.Command) > 0 {
+		attrs = append(attrs, slog.Any("command", a.Command))
+	}
 	l.Log(a.TS, slog.LevelInfo, a.Action, attrs...)
 }
 

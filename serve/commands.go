@@ -207,5 +207,5 @@ func (s *Server) commandAccess(ss *session, args []string, result, reason string
 		cmd = nil
 	}
 	s.access.Record(engine.Access{TS: time.Now().UTC(), Operator: ss.op.Name, Role: string(ss.op.Role), Addr: ss.addr,
-		Action: "command", Command: cmd, Result: result, Reason: reason})
+		Session: ss.id, Request: ss.request, Action: "command", Command: cmd, Result: result, Reason: reason})
 }

@@ -85,8 +85,11 @@ func TestLogsAreJSONLinesWithSessionAndRequest(t *testing.T) {
 		t.Fatalf("session start %v: want 16-hex session and request ids", start)
 	}
 	acc := findLog(readLog(t, ts, "access.log"), "topup", map[string]string{"session": sid})
-	if len(acc) != 1 {
-		t.Fatalf("access log: %d topup records of session %s, want 1: %v", len(acc), sid, readLog(t, ts, "access.log"))
+	if len(acc) != 2 || acc[1].str("result") != "ok" || acc[1].str("request") != rid {
+		t.Fatalf("access log: %d topup records of session %s, want its request and its outcome: %v", len(acc), sid, readLog(t, ts, "access.log"))
+	}
+	if cmds := findLog(readLog(t, ts, "access.log"), "command", map[string]string{"session": sid, "request": rid}); len(cmds) != 2 {
+		t.Errorf("access log: %d command records of session %s request %s, want accepted and its exit: %v", len(cmds), sid, rid, cmds)
 	}
 	want := map[string]string{"operator": "alice", "role": "agent", "request": rid, "addr": start.str("addr"), "action": "topup",
 		"provider": "fk", "target": "0611111111", "offer": "OF1", "result": "requested", "level": "INFO"}
