@@ -266,7 +266,7 @@ func TestTwoOperatorsRaceOneTopup(t *testing.T) {
 		}
 	}
 	if len(ok) != 1 || len(refused) != 1 {
-		t.Fatalf("want exactly one top-up to proceed: ok %+v refused %+v", ok, refused)
+		t.Fatalf("want exactly one top-up to proceed: ok %+v refused %+v\n%+v", ok, refused, journalEntries(t, ts))
 	}
 	if n := ts.prov.topups.Load(); n != 1 {
 		t.Errorf("provider saw %d top-ups", n)
