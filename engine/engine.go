@@ -15,6 +15,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/providers/httpx"
 )
 
 // Registered is a configured provider with its stock settings.
@@ -205,7 +206,7 @@ func (e *Engine) LookupOne(ctx context.Context, provider string, id model.Identi
 		ctx = providers.WithSink(ctx, &redactingSink{next: sink, redact: e.redact})
 	}
 	start := e.opts.Now()
-	lines, err := r.Provider.Lookup(ctx, id)
+	lines, err := r.Provider.Lookup(httpx.WithOperation(ctx, "lookup"), id)
 	res.Elapsed = e.opts.Now().Sub(start)
 	res.At = e.opts.Now()
 	if err != nil {
@@ -296,7 +297,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 		return nil, ferr
 	}
 	start := e.opts.Now()
-	offers, err := s.Offers(ctx)
+	offers, err := s.Offers(httpx.WithOperation(ctx, "offers"))
 	if err != nil {
 		var ie *model.InputError
 		if !errors.As(err, &ie) {

@@ -11,6 +11,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/providers/httpx"
 )
 
 // ReconcileSkew is the clock skew allowed between this machine and a
@@ -226,7 +227,7 @@ func (e *Engine) ask(ctx context.Context, a journal.Attempt, now time.Time) *fin
 	}
 	// A provider that decides itself: it cannot see our claims without the
 	// whole journal, so its answer is checked against them under the lock.
-	res, err := rc.Reconcile(ctx, req, map[string]bool{})
+	res, err := rc.Reconcile(httpx.WithOperation(ctx, "reconcile"), req, map[string]bool{})
 	err = e.cleanTopup(&res, err)
 	if err != nil {
 		f.err = err

@@ -256,7 +256,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		Reference: in.Reference,
 		Since:     written.TS,
 	}
-	res, perr := send(ctx, req)
+	res, perr := send(httpx.WithOperation(ctx, "topup"), req)
 	perr = e.cleanTopup(&res, perr)
 	out := TopupOutcome{JournalID: written.JournalID, Err: model.AsError(perr)}
 	if res.Status == "" {
@@ -274,6 +274,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		res.Reason = out.Err.Error()
 	}
 	out.Result = res
+	e.hooks.topped(in.Provider, res.Status)
 	outcome := journal.Entry{
 		TS:            e.opts.Now(),
 		JournalID:     written.JournalID,
