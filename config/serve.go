@@ -14,9 +14,12 @@ type Serve struct {
 	Operators   string        // the operators file (authorized_keys with operator= and role=)
 	IdleTimeout time.Duration // a console left without a key press this long is closed; 0: the server's default
 	MaxSessions int           // sessions at once; 0: the server's default
+	// MetricsListen is the address of /metrics, /healthz and /readyz;
+	// "" (the default) serves none.
+	MetricsListen string
 }
 
-var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions"}
+var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "metrics_listen"}
 
 // StateDir is simdesk's state directory: $XDG_STATE_HOME/simdesk, else
 // ~/.local/state/simdesk. simdesk serve keeps its host key and logs there.
@@ -64,5 +67,6 @@ func (p *parser) serve(top *table) Serve {
 			s.MaxSessions = int(n)
 		}
 	}
+	s.MetricsListen = metricsListen(t)
 	return s
 }
