@@ -86,8 +86,8 @@ func newFake(name string, u *upstream) *fakeProvider {
 	return &fakeProvider{name: name, u: u, hc: hc}
 }
 
-func (f *fakeProvider) Name() string                { return f.name }
-func (f *fakeProvider) Kind() string                { return "fake" }
+func (f *fakeProvider) Name() string                 { return f.name }
+func (f *fakeProvider) Kind() string                 { return "fake" }
 func (f *fakeProvider) Accepts(t smodel.IDType) bool { return t == smodel.MSISDN }
 
 func (f *fakeProvider) get(ctx context.Context, path string, v any) error {
