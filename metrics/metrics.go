@@ -107,6 +107,9 @@ func New(o Options) *Metrics {
 		Name: "simdesk_journal_append_errors_total",
 		Help: "Journal appends that failed (a duplicate refused by the guard is not a failure).",
 	}, []string{"kind"})
+	for _, kind := range []string{"append", "guarded"} {
+		m.appendErr.WithLabelValues(kind) // exported at 0 from the start, so a rate() sees the first error
+	}
 	m.reg.MustRegister(m.requests, m.latency, m.topups, m.appendDur, m.appendErr, &collector{m: m})
 	if o.GoCollectors {
 		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
