@@ -116,6 +116,8 @@ func Run(env Env) (code int) {
 		return runSim(ctx, env, args)
 	case "serve":
 		return runServe(ctx, env, args)
+	case "doctor":
+		return runDoctor(ctx, env, args)
 	case "version", "--version":
 		fmt.Fprintln(env.Stdout, "simdesk", Version())
 		return ExitOK
@@ -136,6 +138,7 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
   simdesk journal [--config FILE | --demo] --resolve JOURNAL_ID TRANSACTION_ID|none
   simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
+  simdesk doctor  [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version
 

@@ -15,8 +15,9 @@ import (
 // A probe writes nothing: /readyz is asked every few seconds.
 type Probe func(ctx context.Context) error
 
-// FileProbe checks the file journal at path: the file (or, before the
-// first top-up, its directory) exists, is not read-only by its mode (which
+// FileProbe checks the file journal at path: the file (or, before simdesk
+// first opens it, the nearest existing directory above it, where it will
+// be created) exists, is not read-only by its mode (which
 // even root is held to, since an operator who chmods the journal 0444 means
 // it), and can be opened for appending (a read-only file system fails
 // here). Opening for append writes nothing; the descriptor is closed at once.
@@ -45,6 +46,10 @@ func FileProbe(path string) Probe {
 
 func dirWritable(dir string) error {
 	fi, err := os.Stat(dir)
+	for errors.Is(err, fs.ErrNotExist) && filepath.Dir(dir) != dir {
+		dir = filepath.Dir(dir)
+		fi, err = os.Stat(dir)
+	}
 	if err != nil {
 		return fmt.Errorf("journal directory %s: %w", dir, unwrapPath(err))
 	}
