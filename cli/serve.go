@@ -75,6 +75,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		MaxSessions: sc.MaxSessions,
 		Demo:        s.demo,
 		Headless:    headless(s),
+		Links:       s.cfg.Links,
 	})
 	if err != nil {
 		var oe *serve.OperatorsError
