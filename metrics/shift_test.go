@@ -407,3 +407,7 @@ func TestReadiness(t *testing.T) {
 		t.Fatalf("/healthz = %d %q", code, body)
 	}
 }
+
+func callOf(provider, op, kind string) httpx.Call {
+	return httpx.Call{Provider: provider, Operation: op, Kind: smodel.ErrorKind(kind), Elapsed: 42 * time.Millisecond}
+}
