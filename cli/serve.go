@@ -59,6 +59,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		o := s.engine.Options()
 		o.Journal = mx.WrapStore(o.Journal)
 		s.engine = engine.New(o, s.engine.Registered()...)
+		defer mx.Hook(s.engine)() // before the first stock poll
 	}
 	hub := live.NewHub()
 	hctx, hcancel := context.WithCancel(context.Background())

@@ -120,18 +120,26 @@ func New(o Options) *Metrics {
 // Registry is the registry behind /metrics.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// Attach sets what the scrape reads and hooks the counters into the engine
-// and the provider HTTP clients. Call it once, before serving.
+// Attach sets what the scrape reads and, unless Hook did already, hooks
+// the counters into the engine and the provider HTTP clients. Call it
+// once, before serving.
 func (m *Metrics) Attach(s Sources) (detach func()) {
 	m.src.Store(&s)
-	restore := func() {}
+	return m.Hook(s.Engine)
+}
+
+// Hook counts every provider HTTP attempt and every top-up of eng from now
+// on: a server calls it before its first poll, so that nothing is missed
+// while the rest is being set up. Only the first call hooks.
+func (m *Metrics) Hook(eng *engine.Engine) (unhook func()) {
+	unhook = func() {}
 	m.hookOnce.Do(func() {
-		restore = httpx.SetObserver(m.ObserveCall)
-		if s.Engine != nil {
-			s.Engine.OnTopup(m.ObserveTopup)
+		unhook = httpx.SetObserver(m.ObserveCall)
+		if eng != nil {
+			eng.OnTopup(m.ObserveTopup)
 		}
 	})
-	return restore
+	return unhook
 }
 
 func (m *Metrics) sources() Sources {
