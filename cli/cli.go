@@ -137,7 +137,7 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk topup   [--config FILE | --demo] --provider NAME --offer OFFER_ID [--type T] [--ref REF] [--force] [--yes] [--format json|text] ID
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
   simdesk journal [--config FILE | --demo] --resolve JOURNAL_ID TRANSACTION_ID|none
-  simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
+  simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE] [--metrics-listen ADDR]
   simdesk doctor  [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version

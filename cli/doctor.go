@@ -81,7 +81,7 @@ func ms(d time.Duration) *float64 {
 // runDoctor is simdesk doctor: every set-up check, one line each, with
 // what to do. Exit 0 when nothing failed.
 func runDoctor(ctx context.Context, env Env, args []string) int {
-	fs := flag.NewFlagSet("simdesk doctor", flag.ContinueOnError)
+	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	var c common
 	c.register(fs, true)
 	only := fs.String("provider", "", "check only this provider")

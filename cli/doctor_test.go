@@ -341,3 +341,21 @@ func TestDoctorPGRoles(t *testing.T) {
 	}
 	lineOf(t, out, "✗ journal_role: role sd_none may not INSERT into simdesk_journal")
 }
+
+// TestDoctorAndServeHelp: -h prints each command's usage, and simdesk help
+// lists their flags.
+func TestDoctorAndServeHelp(t *testing.T) {
+	env := isolated(t)
+	_, general, _ := run(t, env, "", "help")
+	for cmd, flags := range map[string][]string{"doctor": {"--provider", "--format"}, "serve": {"--metrics-listen", "--operators"}} {
+		code, out, errs := run(t, env, "", cmd, "-h")
+		if code != ExitOK || errs != "" || !strings.HasPrefix(out, "usage: simdesk "+cmd+" ") {
+			t.Errorf("%s -h: exit %d, %q %q", cmd, code, out, errs)
+		}
+		for _, f := range flags {
+			if !strings.Contains(general, f+" ") {
+				t.Errorf("simdesk help lacks %s's %s", cmd, f)
+			}
+		}
+	}
+}

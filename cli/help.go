@@ -54,7 +54,7 @@ const flagsHelp = `
 Flags:
   --config FILE        config file (TOML); else $SIMDESK_CONFIG, ~/.config/simdesk/config.toml
   --demo               use the built-in simulator
-  --format json|text   output format (lookup, stock, topup, journal)
+  --format json|text   output format (lookup, stock, topup, journal, doctor)
   lookup   --provider NAME      only this provider
            --type T             msisdn, sim, subscription or transaction (default: detected)
            --account ID         CWC postpaid account (or ID@ACCOUNT)
@@ -77,6 +77,8 @@ Flags:
   serve    --listen ADDR        SSH address to listen on
            --operators FILE     operators' public keys and roles
            --host-key FILE      the server's SSH host key
+           --metrics-listen ADDR  /metrics, /healthz and /readyz address (off by default)
+  doctor   --provider NAME      check only this provider
   sim      --addr HOST:PORT     loopback address to listen on (default 127.0.0.1:8765)
            --latency DURATION   delay every answer by this much
            --error-rate F       fraction of calls answered with a 5xx (0..1)

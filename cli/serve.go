@@ -20,7 +20,7 @@ import (
 // SSH for a whole shift, with one engine, one stock poller per provider
 // and one journal shared by every session.
 func runServe(ctx context.Context, env Env, args []string) int {
-	fs := flag.NewFlagSet("simdesk serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
 	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else :2222)")
