@@ -494,6 +494,9 @@ func (d *doctor) hostKey(path string) {
 	case err != nil:
 		d.add(docCheck{Status: checkFail, Check: "host_key", Message: err.Error()})
 		return
+	case !fi.Mode().IsRegular(): // a FIFO would block the read
+		d.add(docCheck{Status: checkFail, Check: "host_key", Message: path + " is not a regular file"})
+		return
 	case fi.Mode().Perm()&0o077 != 0:
 		d.add(docCheck{Status: checkFail, Check: "host_key", Message: fmt.Sprintf("%s is readable by group or others (mode %04o): simdesk serve refuses it", path, fi.Mode().Perm()),
 			Fix: "chmod 600 " + path})
@@ -514,6 +517,10 @@ func (d *doctor) operators(path string) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		d.add(docCheck{Status: checkFail, Check: "operators", Message: path + ": " + rootCause(err), Fix: "create it: one public key a line with operator= and role="})
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		d.add(docCheck{Status: checkFail, Check: "operators", Message: path + " is not a regular file"})
 		return
 	}
 	if fi.Mode().Perm()&0o022 != 0 {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -209,6 +210,12 @@ func TestDoctorPlantedProblems(t *testing.T) {
 			"✗ journal: not writable: {dir}/journal.jsonl is read-only (mode 0444) — chmod 600"},
 		{"host key others can read", func(t *testing.T, d *doctorSetup) { os.Chmod(d.hostKey, 0o640) },
 			"✗ host_key: {dir}/host_key is readable by group or others (mode 0640)"},
+		{"host key a FIFO", func(t *testing.T, d *doctorSetup) {
+			os.Remove(d.hostKey)
+			if err := syscall.Mkfifo(d.hostKey, 0o600); err != nil {
+				t.Skip(err)
+			}
+		}, "✗ host_key: {dir}/host_key is not a regular file"},
 		{"operators writable by others", func(t *testing.T, d *doctorSetup) { os.Chmod(filepath.Join(d.dir, "operators"), 0o666) },
 			"✗ operators: {dir}/operators is writable by group or others (mode 0666)"},
 		{"metrics port taken", func(t *testing.T, d *doctorSetup) {

@@ -3,7 +3,9 @@ package metrics
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -71,7 +73,35 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 func gauge(d *prometheus.Desc, v float64, labels ...string) prometheus.Metric {
-	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	for i := range labels {
+		labels[i] = labelValue(labels[i])
+	}
+	m, err := prometheus.NewConstMetric(d, prometheus.GaugeValue, v, labels...)
+	if err != nil {
+		return prometheus.NewInvalidMetric(d, err)
+	}
+	return m
+}
+
+// maxLabel bounds a label value: offer ids come from the provider, and a
+// label is repeated in every sample of every scrape.
+const maxLabel = 128
+
+// labelValue makes provider text a safe label value: valid UTF-8 (an
+// invalid one would fail the whole scrape) of at most maxLabel bytes.
+func labelValue(s string) string {
+	if len(s) <= maxLabel && utf8.ValidString(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\ufffd")
+	if len(s) > maxLabel {
+		cut := maxLabel
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
 }
 
 func flag(b bool) float64 {
@@ -132,7 +162,11 @@ func (c *collector) sessions(ch chan<- prometheus.Metric, s Sources) {
 	}
 	refusals := s.Sessions.RefusalsByReason()
 	for _, reason := range sortedKeys(refusals) {
-		ch <- prometheus.MustNewConstMetric(descRefusals, prometheus.CounterValue, float64(refusals[reason]), reason)
+		m, err := prometheus.NewConstMetric(descRefusals, prometheus.CounterValue, float64(refusals[reason]), labelValue(reason))
+		if err != nil {
+			m = prometheus.NewInvalidMetric(descRefusals, err)
+		}
+		ch <- m
 	}
 }
 

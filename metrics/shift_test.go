@@ -411,3 +411,66 @@ func TestReadiness(t *testing.T) {
 func callOf(provider, op, kind string) httpx.Call {
 	return httpx.Call{Provider: provider, Operation: op, Kind: smodel.ErrorKind(kind), Elapsed: 42 * time.Millisecond}
 }
+
+// TestHostileOffers: a provider's catalogue with an invalid UTF-8 id, a
+// 10 KB id, duplicate ids and 5000 offers still scrapes (200, linted),
+// with bounded labels and at most maxOffers offers per provider.
+func TestHostileOffers(t *testing.T) {
+	s := runShift(t)
+	offers := []smodel.Offer{{ID: "bad-\xff\xfe", Stock: 3}, {ID: strings.Repeat("x", 10000), Stock: 4}, {ID: "dup", Stock: 1}, {ID: "dup", Stock: 2}}
+	for i := range 5000 {
+		offers = append(offers, smodel.Offer{ID: fmt.Sprintf("o%d", i), Stock: i})
+	}
+	s.hub.PublishStock(live.Stock{Provider: "shop", Offers: offers, At: s.clk.Now()})
+	fams := scrape(t, s.m)
+	n := len(fams["simdesk_stock_remaining"].Metric)
+	if n != 1000-1 { // the first 1000 offers, one duplicate left out
+		t.Errorf("%d offers exported, want 999", n)
+	}
+	for _, m := range fams["simdesk_stock_remaining"].Metric {
+		for _, l := range m.Label {
+			if len(l.GetValue()) > 128 {
+				t.Errorf("label of %d bytes", len(l.GetValue()))
+			}
+		}
+	}
+	if v := value(t, fams, "simdesk_stock_remaining", "provider", "shop", "offer", "dup"); v != 1 {
+		t.Errorf("dup = %v, want the first (1)", v)
+	}
+	if v := value(t, fams, "simdesk_stock_remaining", "provider", "shop", "offer", "bad-\ufffd"); v != 3 {
+		t.Errorf("invalid UTF-8 id = %v", v)
+	}
+	problems, err := testutil.GatherAndLint(s.m.Registry())
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %v", problems, err)
+	}
+}
+
+// TestConcurrentScrapes: scrapes, provider calls, top-up hooks and stock
+// readings at once (run under -race).
+func TestConcurrentScrapes(t *testing.T) {
+	s := runShift(t)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				switch g {
+				case 0:
+					s.m.Registry().Gather()
+				case 1:
+					s.m.ObserveCall(callOf("shop", "lookup", ""))
+				case 2:
+					s.m.ObserveTopup("shop", "ok")
+				case 3:
+					s.hub.PublishStock(live.Stock{Provider: "shop", Offers: []smodel.Offer{{ID: "a", Stock: 100 - i}}, At: s.clk.Now().Add(time.Duration(i) * time.Minute)})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := value(t, scrape(t, s.m), "simdesk_topups_total", "provider", "shop", "outcome", "ok"); got != 21 {
+		t.Errorf("ok top-ups = %v, want 21", got)
+	}
+}

@@ -16,6 +16,11 @@ const maxSamples = 64
 // from the catalogue is forgotten at the next reading of its provider.
 const maxSeries = 10000
 
+// maxOffers bounds the offers of one provider that are exported (each is
+// four series): a provider answering with a huge catalogue must not make
+// every scrape huge. The first maxOffers of its answer are kept.
+const maxOffers = 1000
+
 type sample struct {
 	at time.Time
 	v  int
@@ -48,7 +53,10 @@ func (st *stockState) take(s live.Stock) {
 	st.seen[s.Provider] = s.At
 	st.lastOK[s.Provider] = s.At
 	ids := st.scratch[:0]
-	for _, o := range s.Offers {
+	for i, o := range s.Offers {
+		if i >= maxOffers {
+			break
+		}
 		if o.Unlimited || o.StockInvalid != "" {
 			continue
 		}
@@ -134,10 +142,18 @@ func (st *stockState) collect(ch chan<- prometheus.Metric, s Sources, now time.T
 		if !have || x.Err != nil && len(x.Offers) == 0 {
 			continue
 		}
-		for _, o := range x.Offers {
-			if o.Unlimited || o.StockInvalid != "" {
+		seen := make(map[string]bool, len(x.Offers))
+		for i, o := range x.Offers {
+			if i >= maxOffers {
+				break
+			}
+			// Two offers with one (clipped) id would be one series twice,
+			// which fails the scrape: the first is kept.
+			id := labelValue(o.ID)
+			if o.Unlimited || o.StockInvalid != "" || seen[id] {
 				continue
 			}
+			seen[id] = true
 			ch <- gauge(descStock, float64(o.Stock), name, o.ID)
 			ch <- gauge(descLow, flag(o.Stock > 0 && o.Stock <= r.StockLow), name, o.ID)
 			ch <- gauge(descEmpty, flag(o.Empty()), name, o.ID)
