@@ -61,10 +61,10 @@ func (m *Metrics) Handler(redact Redact) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		MaxRequestsInFlight: 4,
-		// A metric that cannot be collected is left out (and logged by
-		// the registry's error), not the whole scrape.
+		// A metric that cannot be collected is left out, not the
+		// whole scrape.
 		ErrorHandling: promhttp.ContinueOnError,
-		Timeout:             10 * time.Second,
+		Timeout:       10 * time.Second,
 	}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
