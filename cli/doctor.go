@@ -172,13 +172,13 @@ func (d *doctor) config(env Env, c common) (*config.Config, func()) {
 			d.add(docCheck{Status: checkFail, Check: "config", Message: err.Error(), Fix: "give an existing file with --config"})
 			return nil, nothing
 		case found:
-			d.secretFiles(path)
 			cfg, err := config.Load(path)
 			if err != nil {
 				d.configProblems(path, err)
-				return nil, nothing
+			} else {
+				d.add(docCheck{Status: checkOK, Check: "config", Message: fmt.Sprintf("%s validates: %d provider(s), environment %s", path, len(cfg.Providers), cfg.Environment)})
 			}
-			d.add(docCheck{Status: checkOK, Check: "config", Message: fmt.Sprintf("%s validates: %d provider(s), environment %s", path, len(cfg.Providers), cfg.Environment)})
+			d.secretFiles(path)
 			return cfg, nothing
 		default:
 			d.add(docCheck{Status: checkWarn, Check: "config", Message: "no config file at " + path + ": simdesk runs the demo simulator",
@@ -231,6 +231,11 @@ func (d *doctor) secretFiles(path string) {
 				Fix: "move it to a file (client_secret_file, chmod 600) or an environment variable (client_secret_env)"})
 		}
 		if v, ok := p["client_secret_env"].(string); ok {
+			if strings.TrimSpace(os.Getenv(v)) == "" {
+				d.add(docCheck{Status: checkFail, Check: "secret", Provider: name, Message: "$" + clip(v) + " is unset or empty",
+					Fix: "export it in the environment simdesk runs in (systemd: EnvironmentFile= with mode 0600)"})
+				continue
+			}
 			d.add(docCheck{Status: checkOK, Check: "secret", Provider: name, Message: "read from $" + clip(v)})
 		}
 	}

@@ -210,6 +210,11 @@ func TestDoctorPlantedProblems(t *testing.T) {
 			"✗ journal: not writable: {dir}/journal.jsonl is read-only (mode 0444) — chmod 600"},
 		{"host key others can read", func(t *testing.T, d *doctorSetup) { os.Chmod(d.hostKey, 0o640) },
 			"✗ host_key: {dir}/host_key is readable by group or others (mode 0640)"},
+		{"secret variable unset", func(t *testing.T, d *doctorSetup) {
+			t.Setenv("SIMDESK_DOCTOR_UNSET", "")
+			data, _ := os.ReadFile(d.cfg)
+			write(t, d.cfg, strings.Replace(string(data), `client_secret_file = "dxp.secret"`, `client_secret_env = "SIMDESK_DOCTOR_UNSET"`, 1), 0o600)
+		}, "✗ secret dxp-pr: $SIMDESK_DOCTOR_UNSET is unset or empty — export it"},
 		{"host key a FIFO", func(t *testing.T, d *doctorSetup) {
 			os.Remove(d.hostKey)
 			if err := syscall.Mkfifo(d.hostKey, 0o600); err != nil {
