@@ -117,7 +117,11 @@ var _ Dialog = (*linksDialog)(nil)
 func (d *linksDialog) ID() string { return "links" }
 
 func (d *linksDialog) Keys(k KeyMap) []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys(), key.WithHelp("key", "show and copy")), k.Nav.Back}
+	keys := make([]string, len(d.links))
+	for i, l := range d.links {
+		keys[i] = l.Key
+	}
+	return []key.Binding{key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), "show and copy")), k.Nav.Back}
 }
 
 // HandleKey closes the menu on esc or q; a link's key is handled by the

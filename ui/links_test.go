@@ -48,6 +48,9 @@ func TestLinksFromLineGolden(t *testing.T) {
 	h.search("sim:1956392841179")
 	h.press("o")
 	h.mustSee("Links · sim 1956392841179", "c CRM", "p Provider portal")
+	if k := h.m.dialogs.top().Keys(h.m.c.keys)[0]; k.Help().Key != "c/p" || !k.Enabled() {
+		t.Errorf("the menu's key hint is %+v", k.Help())
+	}
 	h.mustNotSee("Ticket", "Number")
 	url := clipboardOf(t, h.press("c"))
 	if want := "https://crm.example.com/sims/1956392841179?q=1956392841179&via=orange"; url != want {
