@@ -210,6 +210,11 @@ func TestDoctorPlantedProblems(t *testing.T) {
 			"✗ journal: not writable: {dir}/journal.jsonl is read-only (mode 0444) — chmod 600"},
 		{"host key others can read", func(t *testing.T, d *doctorSetup) { os.Chmod(d.hostKey, 0o640) },
 			"✗ host_key: {dir}/host_key is readable by group or others (mode 0640)"},
+		{"base URL unreachable", func(t *testing.T, d *doctorSetup) {
+			data, _ := os.ReadFile(d.cfg)
+			dead := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+			write(t, d.cfg, strings.Replace(string(data), d.p.srv.URL+"/lla/dxp-ux/v1", dead+"/lla/dxp-ux/v1", 1), 0o600)
+		}, "✗ base_url dxp-pr: http://127.0.0.1:"},
 		{"secret variable unset", func(t *testing.T, d *doctorSetup) {
 			t.Setenv("SIMDESK_DOCTOR_UNSET", "")
 			data, _ := os.ReadFile(d.cfg)
