@@ -187,3 +187,19 @@ func (m *Model) linkDialogKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	return nil, false
 }
+
+// withLinksHint adds "o links" to the status line's keys where o opens the
+// links menu of a row (an open line, its bucket detail, the journal), when
+// links are configured: third, so that it shows on a narrow screen too.
+func (m *Model) withLinksHint(hs []key.Binding) []key.Binding {
+	if len(m.opts.Links) == 0 || m.dialogs.top() != nil {
+		return hs
+	}
+	if vals, _ := m.linkValues(); vals == nil {
+		return hs
+	}
+	at := min(2, len(hs))
+	out := make([]key.Binding, 0, len(hs)+1)
+	out = append(append(append(out, hs[:at]...), linksKey), hs[at:]...)
+	return out
+}

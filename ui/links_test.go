@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -69,6 +70,9 @@ func TestLinksFromLineGolden(t *testing.T) {
 	if h.m.dialogs.top() != nil {
 		t.Fatal("esc left the links open")
 	}
+	h.clk.Advance(time.Minute) // the status message gives way to the keys
+	h.m.Update(clockMsg(h.clk.Now()))
+	h.mustSee("o links")
 }
 
 // TestLinkValuesEscaped: a value with spaces, slashes and query
@@ -127,4 +131,8 @@ func TestLinksFromJournal(t *testing.T) {
 	if plain.m.dialogs.top() != nil {
 		t.Fatal("o opened something without links configured")
 	}
+	plain.clk.Advance(time.Minute)
+	plain.m.Update(clockMsg(plain.clk.Now()))
+	plain.mustSee("? help")
+	plain.mustNotSee("o links")
 }
