@@ -124,6 +124,8 @@ func Run(env Env) (code int) {
 		return runSim(ctx, env, args)
 	case "serve":
 		return runServe(ctx, env, args)
+	case "doctor":
+		return runDoctor(ctx, env, args)
 	case "version", "--version", "help", "-h", "--help":
 		return runInfo(env, cmd, args)
 	}
@@ -154,7 +156,10 @@ const usage = `simdesk — operations console for SIM, eSIM and top-up providers
   simdesk journal [--config FILE | --demo] [--pending] [--reconcile] [--verify] [-n N] [--format json|text]
   simdesk journal [--config FILE | --demo] --resolve JOURNAL_ID TRANSACTION_ID|none
   simdesk journal [--config FILE] --export FILE | --import FILE      (journal in PostgreSQL)
+  simdesk journal [--config FILE] --migrate                           (journal in PostgreSQL)
   simdesk serve   [--config FILE | --demo] [--listen ADDR] [--operators FILE] [--host-key FILE]
+                  [--revoked-keys FILE] [--log-format json|text] [--metrics-listen ADDR]
+  simdesk doctor  [--config FILE | --demo] [--provider NAME] [--format json|text]
   simdesk sim     [--addr HOST:PORT] [--latency DURATION] [--error-rate FRACTION] [--seed N]
   simdesk version | help
 

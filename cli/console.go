@@ -41,6 +41,7 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 		HistoryPath: s.cfg.History,
 		NoColor:     env.Getenv("NO_COLOR") != "",
 		Live:        hub,
+		Links:       s.cfg.Links,
 	})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx))

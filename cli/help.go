@@ -82,7 +82,7 @@ const flagsHelp = `
 Flags:
   --config FILE        config file (TOML); else $SIMDESK_CONFIG, ~/.config/simdesk/config.toml
   --demo               use the built-in simulator
-  --format json|text   output format (lookup, stock, topup, journal)
+  --format json|text   output format (lookup, stock, topup, journal, doctor)
   lookup   --provider NAME      only this provider
            --type T             msisdn, sim, subscription or transaction (default: detected)
            --account ID         CWC postpaid account (or ID@ACCOUNT)
@@ -108,6 +108,8 @@ Flags:
            --host-key FILE      the server's SSH host key
            --revoked-keys FILE  SHA256 fingerprints of keys and CAs refused
            --log-format json|text  serve.log and access.log (default json)
+           --metrics-listen ADDR  /metrics, /healthz and /readyz address (off by default)
+  doctor   --provider NAME      check only this provider
   sim      --addr HOST:PORT     loopback address to listen on (default 127.0.0.1:8765)
            --latency DURATION   delay every answer by this much
            --error-rate F       fraction of calls answered with a 5xx (0..1)

@@ -12,6 +12,7 @@ import (
 	"simdesk/config"
 	"simdesk/engine"
 	"simdesk/live"
+	"simdesk/metrics"
 	"simdesk/serve"
 )
 
@@ -19,7 +20,7 @@ import (
 // SSH for a whole shift, with one engine, one stock poller per provider
 // and one journal shared by every session.
 func runServe(ctx context.Context, env Env, args []string) int {
-	fs := flag.NewFlagSet("simdesk serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
 	c.register(fs, false)
 	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else :2222)")
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	hostKey := fs.String("host-key", "", "host key file (default [serve] host_key, generated on first start)")
 	revoked := fs.String("revoked-keys", "", "revoked keys file, SHA256 fingerprints (default [serve] revoked_keys)")
 	logFormat := fs.String("log-format", "", "serve.log and access.log: json (default) or text ([serve] log_format)")
+	metricsAt := fs.String("metrics-listen", "", "address of /metrics, /healthz and /readyz (default [serve] metrics_listen, else none)")
 	pos, err := start(fs, &c, args)
 	if err == nil {
 		err = noArgs("serve", pos)
@@ -57,6 +59,16 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return defV
 	}
 	state := filepath.Join(config.StateDir(env.Getenv), "serve")
+	var mx *metrics.Metrics
+	if addr := pick(*metricsAt, sc.MetricsListen, ""); addr != "" {
+		mx = metrics.New(metrics.Options{GoCollectors: true})
+		// The engine is rebuilt over the timed journal before anything
+		// uses it (no session, no poller yet): same options, same providers.
+		o := s.engine.Options()
+		o.Journal = mx.WrapStore(o.Journal)
+		s.engine = engine.New(o, s.engine.Registered()...)
+		defer mx.Hook(s.engine)() // before the first stock poll
+	}
 	hub := live.NewHub()
 	hctx, hcancel := context.WithCancel(context.Background())
 	wait := hub.Run(hctx, s.engine, pgStockSources(s)...)
@@ -75,6 +87,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Demo:        s.demo,
 		Headless:    headless(s),
 		Parse:       probeCommand,
+		Links:       s.cfg.Links,
 	})
 	if err != nil {
 		return failServe(env, err)
@@ -83,6 +96,14 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return fail(env, usageErr("cannot listen on %s: %v", o.Listen, err))
+	}
+	if mx != nil {
+		stop, err := serveMetrics(env, s, mx, srv, hub, pick(*metricsAt, sc.MetricsListen, ""))
+		if err != nil {
+			ln.Close()
+			return fail(env, usageErr("%s", err.Error()))
+		}
+		defer stop()
 	}
 	ops := srv.Operators()
 	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
@@ -157,4 +178,44 @@ func headless(s *session) serve.Headless {
 		return Run(Env{Args: args, Stdin: io.Stdin, Stdout: io.Stdout, Stderr: io.Stderr, Getenv: getenv,
 			IsTerminal: func() bool { return false }, shared: &lent, ctx: ctx})
 	}
+}
+
+// serveMetrics starts /metrics, /healthz and /readyz on addr, reading the
+// shift's engine, hub, journal and SSH server. The server's session and
+// refusal counts are read when it has them (serve.Server's SessionsByRole
+// and RefusalsByReason).
+func serveMetrics(env Env, s *session, mx *metrics.Metrics, srv *serve.Server, hub *live.Hub, addr string) (stop func(), err error) {
+	src := metrics.Sources{Engine: s.engine, Hub: hub, Journal: s.engine.Options().Journal,
+		Probe: journalProbe(s), SettleTime: s.cfg.SettleTime}
+	if ss, ok := any(srv).(metrics.Sessions); ok {
+		src.Sessions = ss
+	}
+	detach := mx.Attach(src)
+	ln, err := metrics.Listen(addr)
+	if err != nil {
+		detach()
+		return nil, err
+	}
+	hs := mx.Server(s.redactor.Redact)
+	go func() { _ = hs.Serve(ln) }()
+	fmt.Fprintf(env.Stdout, "metrics on http://%s/metrics (and /healthz, /readyz)\n", ln.Addr())
+	return func() { hs.Close(); detach() }, nil
+}
+
+// journalProbe is the readiness probe of the session's journal: the
+// PostgreSQL catalogs or the file's permissions, asked at each probe; a
+// journal that could not be opened at start stays unready (the engine
+// refuses top-ups until a restart).
+func journalProbe(s *session) metrics.Probe {
+	switch {
+	case s.journal == nil:
+		err := s.journalErr
+		if err == nil {
+			err = errors.New("not open")
+		}
+		return func(context.Context) error { return err }
+	case s.cfg.JournalDSN != "":
+		return metrics.PGProbe(s.cfg.JournalDSN.Reveal())
+	}
+	return metrics.FileProbe(s.cfg.Journal)
 }

@@ -220,6 +220,8 @@ type Config struct {
 	SettleTime time.Duration
 	Providers  []Provider
 	Serve      Serve // the [serve] table
+	// Links are the team's tools the console links to ([[links]]).
+	Links []Link
 }
 
 // Provider returns the provider of that name (names compare

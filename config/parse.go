@@ -23,7 +23,7 @@ import (
 // reported, not silently ignored (a misspelt readonly would spend money).
 var (
 	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "journal_admin_dsn_env", "journal_key_file", "history", "environment",
-		"mask_identifiers", "duplicate_window", "settle_time", "provider", "serve"}
+		"mask_identifiers", "duplicate_window", "settle_time", "provider", "serve", "links"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
 		"client_secret_env", "client_secret_file", "client_secret", "timeout"}
 	// requiredCommon are the common keys every kind needs; a kind's own
@@ -276,6 +276,7 @@ func (p *parser) config(raw map[string]any) *Config {
 	}
 	c.Providers = p.providers(top)
 	c.Serve = p.serve(top)
+	c.Links = p.links(top)
 	envSet := false
 	if s, ok := top.str("environment"); ok {
 		switch s {

@@ -16,9 +16,12 @@ type Serve struct {
 	MaxSessions int           // sessions at once; 0: the server's default
 	RevokedKeys string        // SHA256 fingerprints of keys and CAs refused whatever the operators file says; none if ""
 	LogFormat   string        // serve.log and access.log: "json" or "text"; "": the server's default (json)
+	// MetricsListen is the address of /metrics, /healthz and /readyz;
+	// "" (the default) serves none.
+	MetricsListen string
 }
 
-var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "revoked_keys", "log_format"}
+var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "revoked_keys", "log_format", "metrics_listen"}
 
 // StateDir is simdesk's state directory: $XDG_STATE_HOME/simdesk, else
 // ~/.local/state/simdesk. simdesk serve keeps its host key and logs there.
@@ -75,5 +78,6 @@ func (p *parser) serve(top *table) Serve {
 			s.MaxSessions = int(n)
 		}
 	}
+	s.MetricsListen = metricsListen(t)
 	return s
 }

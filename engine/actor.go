@@ -77,6 +77,7 @@ type AccessLogger interface{ Record(Access) }
 type hooks struct {
 	mu        sync.Mutex
 	onJournal []func(journal.Entry)
+	onTopup   []func(provider string, status string)
 	access    AccessLogger
 	flying    map[string]string // in-flight top-up key → operator; guarded by Engine.mu
 }
@@ -107,6 +108,25 @@ func (e *Engine) OnJournal(f func(journal.Entry)) {
 	e.hooks.mu.Lock()
 	defer e.hooks.mu.Unlock()
 	e.hooks.onJournal = append(e.hooks.onJournal, f)
+}
+
+// OnTopup registers f to be called with the provider and the status (ok,
+// rejected, unknown) of every top-up this engine (or a copy) sent, once
+// its outcome is decided: the metrics count them by outcome, including the
+// unknown ones that leave no outcome line in the journal.
+func (e *Engine) OnTopup(f func(provider string, status string)) {
+	e.hooks.mu.Lock()
+	defer e.hooks.mu.Unlock()
+	e.hooks.onTopup = append(e.hooks.onTopup, f)
+}
+
+func (h *hooks) topped(provider, status string) {
+	h.mu.Lock()
+	fs := h.onTopup
+	h.mu.Unlock()
+	for _, f := range fs {
+		f(provider, status)
+	}
 }
 
 // SetAccessLog sets where lookups and top-ups are recorded.

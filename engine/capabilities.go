@@ -6,6 +6,7 @@ import (
 
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/providers/httpx"
 )
 
 // Capabilities answers what the named provider can do (look up, list offers
@@ -37,7 +38,7 @@ func (e *Engine) AmountTargets(ctx context.Context, provider string, id model.Id
 	if !ok {
 		return nil, &model.InputError{Msg: "provider " + provider + " (" + r.Provider.Kind() + ") does not top up by amount"}
 	}
-	bs, err := at.AmountTargets(ctx, id)
+	bs, err := at.AmountTargets(httpx.WithOperation(ctx, "lookup"), id)
 	if err != nil {
 		var ie *model.InputError
 		if errors.As(err, &ie) {

@@ -15,6 +15,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/providers/httpx"
 	"simdesk/topup"
 )
 
@@ -221,6 +222,7 @@ func (e *Engine) lookupOne(ctx context.Context, provider string, id model.Identi
 		return res
 	}
 	start := e.opts.Now()
+	ctx = httpx.WithOperation(ctx, "lookup")
 	var lines []model.Line
 	var err error
 	if st, ok := providers.AsStreamer(r.Provider); ok && sink != nil {
@@ -337,7 +339,7 @@ func (e *Engine) Offers(ctx context.Context, provider string) ([]model.Offer, er
 		return nil, ferr
 	}
 	start := e.opts.Now()
-	offers, err := s.Offers(ctx)
+	offers, err := s.Offers(httpx.WithOperation(ctx, "offers"))
 	if err != nil {
 		var ie *model.InputError
 		if !errors.As(err, &ie) {

@@ -11,6 +11,7 @@ import (
 	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/providers"
+	"simdesk/providers/httpx"
 	"simdesk/topup"
 )
 
@@ -191,7 +192,7 @@ func (e *Engine) ask(ctx context.Context, a journal.Attempt, now time.Time) *fin
 	if to.After(now) {
 		to = now
 	}
-	sales, complete, err := rc.Candidates(ctx, req, a.Intent.TS.Add(-ReconcileSkew), to.Add(ReconcileSkew))
+	sales, complete, err := rc.Candidates(httpx.WithOperation(ctx, "reconcile"), req, a.Intent.TS.Add(-ReconcileSkew), to.Add(ReconcileSkew))
 	if err != nil {
 		f.err = e.cleanErr(model.AsError(err))
 		return f

@@ -220,8 +220,9 @@ func (e *Engine) sendTopup(ctx context.Context, in TopupInput) (TopupOutcome, er
 		Reference: in.Reference,
 		Since:     intent.TS,
 	}
-	res, perr := send(ctx, req)
+	res, perr := send(httpx.WithOperation(ctx, "topup"), req)
 	out := e.settleAnswer(intent.JournalID, res, perr)
+	e.hooks.topped(in.Provider, string(out.Result.Status))
 	// Nothing known (no answer): the intent alone stays pending, and the one
 	// outcome line of this attempt is the one reconciliation appends. An
 	// answer that is not about this top-up is recorded with its reason, and

@@ -231,7 +231,11 @@ func (h *Hub) Run(ctx context.Context, eng *engine.Engine, sources ...StockSourc
 		// A journal in PostgreSQL tells of every host's appends at once
 		// (LISTEN/NOTIFY): the sessions here see a colleague's top-up on
 		// another host without waiting for the feed's interval.
-		if pg, ok := eng.Options().Journal.(*journal.PG); ok {
+		j := eng.Options().Journal
+		if w, ok := j.(interface{ Unwrap() journal.Store }); ok {
+			j = w.Unwrap() // the metrics' timing wrapper
+		}
+		if pg, ok := j.(*journal.PG); ok {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -30,6 +30,7 @@ import (
 	bm "charm.land/wish/v2/bubbletea"
 	gossh "golang.org/x/crypto/ssh"
 
+	"simdesk/config"
 	"simdesk/engine"
 	"simdesk/live"
 	"simdesk/model"
@@ -78,6 +79,7 @@ type Options struct {
 	Demo        bool             // the engine runs on the built-in simulator
 	Headless    Headless         // runs commands given without a PTY
 	Parse       Parser           // reads a command line as Headless will; without it no command runs
+	Links       []config.Link    // the team's tools, offered in every console
 }
 
 // Server is a running (or ready) simdesk SSH server.
@@ -470,7 +472,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			noColor = true
 		}
 	}
-	m := ui.New(ui.Options{Engine: ss.eng, Demo: s.o.Demo, NoColor: noColor, Live: s.o.Hub, Operator: ss.op.Name, Role: ss.op.Role})
+	m := ui.New(ui.Options{Engine: ss.eng, Demo: s.o.Demo, NoColor: noColor, Live: s.o.Hub, Operator: ss.op.Name, Role: ss.op.Role, Links: s.o.Links})
 	w := &sessionModel{inner: m, check: func() error { return s.keyCheck(ss) }, idle: s.o.IdleTimeout, last: time.Now(),
 		ended: func(text string) {
 			s.mu.Lock()

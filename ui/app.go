@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"simdesk/config"
 	"simdesk/engine"
 	"simdesk/live"
 	"simdesk/model"
@@ -30,6 +31,8 @@ type Options struct {
 	// zero Role is the standalone console's operator, who may do all.
 	Operator string
 	Role     engine.Role
+	// Links are the team's tools ([[links]]), offered with o (links.go).
+	Links []config.Link
 }
 
 type screen int

@@ -16,6 +16,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Global.ForceQuit) {
 		return m.quit()
 	}
+	if cmd, ok := m.linkDialogKey(msg); ok {
+		return cmd
+	}
 	if d := m.dialogs.top(); d != nil {
 		cmd := m.act(d.HandleKey(msg, &m.c))
 		m.previewFilter()
@@ -43,6 +46,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.c.keys
+	if cmd, ok := m.openLinks(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Global.Quit):
 		if m.topup != nil && m.topup.inFlight {

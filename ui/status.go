@@ -84,7 +84,7 @@ func (m *Model) statusView(w int) string {
 	var parts []string
 	used := 0
 	var help *key.Binding
-	hs := m.hints()
+	hs := m.withLinksHint(m.hints())
 	for i, b := range hs {
 		if key.Matches(tea.KeyPressMsg{Code: '?', Text: "?"}, b) {
 			help = &hs[i]

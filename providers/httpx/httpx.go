@@ -67,7 +67,7 @@ func New(provider string, timeout time.Duration, red *Redactor) *Client {
 		red = NewRedactor()
 	}
 	return &Client{
-		HTTP:     &http.Client{Transport: sharedTransport, CheckRedirect: noRedirect},
+		HTTP:     &http.Client{Transport: observing{next: sharedTransport, provider: provider}, CheckRedirect: noRedirect},
 		Timeout:  timeout,
 		Retries:  2,
 		Redactor: red,

@@ -1,0 +1,111 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Ready reports whether the server can do its job now: the journal can be
+// appended to (probed now, not remembered from the last append) and at
+// least one provider is not failing. reasons says what is wrong.
+func (m *Metrics) Ready(ctx context.Context) (ok bool, reasons []string) {
+	s := m.sources()
+	switch {
+	case s.Probe == nil:
+		reasons = append(reasons, "journal: not open")
+	default:
+		if err := s.Probe(ctx); err != nil {
+			reasons = append(reasons, "journal: "+oneLine(err.Error()))
+		}
+	}
+	if s.Engine == nil || len(s.Engine.Registered()) == 0 {
+		reasons = append(reasons, "providers: none configured")
+	} else {
+		up := 0
+		for _, r := range s.Engine.Registered() {
+			if s.Engine.Health(r.Name()).State != "failing" {
+				up++
+			}
+		}
+		if up == 0 {
+			reasons = append(reasons, "providers: every one is failing")
+		}
+	}
+	return len(reasons) == 0, reasons
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// Redact masks secrets (a DSN's password) in a /readyz answer; the server
+// sets its redactor's. Nil: nothing to mask.
+type Redact func(string) string
+
+// Handler serves /metrics, /healthz (the process answers) and /readyz
+// (200 when Ready, else 503 with the reasons, one a line).
+func (m *Metrics) Handler(redact Redact) http.Handler {
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		MaxRequestsInFlight: 4,
+		// A metric that cannot be collected is left out, not the
+		// whole scrape.
+		ErrorHandling: promhttp.ContinueOnError,
+		Timeout:       10 * time.Second,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		ok, reasons := m.Ready(ctx)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, why := range reasons {
+				fmt.Fprintln(w, redact(why))
+			}
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	return mux
+}
+
+// Server is the metrics listener's HTTP server, with bounded headers and
+// timeouts: it is meant for a loopback or monitoring network address, but
+// must hold against a client that never finishes its request.
+func (m *Metrics) Server(redact Redact) *http.Server {
+	return &http.Server{
+		Handler:           m.Handler(redact),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+	}
+}
+
+// Listen opens the metrics address; a clear message when it is taken.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
