@@ -358,7 +358,7 @@ func TestSlashFiltersTheOpenLineAsYouType(t *testing.T) {
 	v := h.m.panes[0].view
 	h.press("/")
 	h.typeText("bucket 09")
-	h.mustSee("100 of 10 000 buckets match", "enter keeps it")
+	h.mustSee("100 of 10 000 buckets match", "enter keeps this filter")
 	if v.list.n != 100 {
 		t.Fatalf("not filtered as typed: %d rows", v.list.n)
 	}
@@ -455,4 +455,40 @@ func TestPickerKeepsTransactionIDsWhole(t *testing.T) {
 	h.orange.lines["33612345678"] = ls
 	h.search("33612345678")
 	h.mustSee("3f98e277-4cbd-47ad-9c90-a9587403e430", "3f98e277-4cbd-47ad-9c90-a9587403e432", "30 min", "120 min", "5 GB")
+}
+
+// TestOneWordFilterKeepsTheOpenLine: a single word is a valid subscription
+// id, yet in an open line whose buckets it matches, enter keeps it as a
+// filter (the line stays, nothing is searched, the history is untouched);
+// only a prefix or ctrl+s searches it.
+func TestOneWordFilterKeepsTheOpenLine(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.search("sim:1956392841179")
+	p := h.m.panes[0]
+	v := p.view
+	h.press("/")
+	h.typeText("data")
+	h.mustSee("enter keeps this filter · 1 of 3 buckets match", "ctrl+s searches Subscription data instead")
+	h.settle(h.press("enter"))
+	if h.m.dialogs.top() != nil || p.view != v || v.filter != "data" || v.list.n != 1 || p.query.Value != "1956392841179" {
+		t.Fatalf("enter on a one-word filter: dialog %v, view kept %v, filter %q rows %d, query %q", h.m.dialogs.top(), p.view == v, v.filter, v.list.n, p.query.Value)
+	}
+	for _, e := range h.m.hist.entries {
+		if e == "data" {
+			t.Fatal("a kept filter went into the search history")
+		}
+	}
+	h.mustSee("Data Europe", `filter "data": 1 of 3 match`)
+	// A word matching no bucket searches, and says so.
+	h.press("/")
+	h.typeText("zzz")
+	h.mustSee("→ Subscription · enter searches")
+	h.press("esc")
+	// ctrl+s searches the word instead of filtering.
+	h.press("/")
+	h.typeText("data")
+	h.settle(h.press("ctrl+s"))
+	if h.m.lastQuery.Type != model.Subscription || h.m.lastQuery.Value != "data" {
+		t.Fatalf("ctrl+s did not search: %+v", h.m.lastQuery)
+	}
 }

@@ -153,3 +153,26 @@ func TestStockErrorShown(t *testing.T) {
 	h.m.Update(stockMsg{provider: "orange", err: &model.Error{Kind: model.ErrUnauthorized, Status: 401, Message: "invalid client"}, at: h.clk.Now()})
 	h.mustSee("✖ orange", "credentials refused: invalid client", "HTTP 401")
 }
+
+// TestStockFilterSearchesOnlyWhenAsked: in the stock watch, enter keeps a
+// word as the filter; a type prefix or ctrl+s searches it, as in a line.
+func TestStockFilterSearchesOnlyWhenAsked(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.settle(h.press("s"))
+	h.press("/")
+	h.typeText("voix")
+	h.mustSee("enter keeps this filter · ctrl+s searches")
+	h.press("enter")
+	if h.m.screen != screenStock || h.m.stock.filter.text() != "voix" || h.m.lastQuery.Value != "" {
+		t.Fatalf("enter on a stock filter: screen %d filter %q searched %q", h.m.screen, h.m.stock.filter.text(), h.m.lastQuery.Value)
+	}
+	h.press("esc")
+	h.press("/")
+	h.typeText("sim:1956392841179")
+	h.mustSee("enter searches sim:1956392841179")
+	h.settle(h.press("enter"))
+	if h.m.screen != screenPanes || h.m.lastQuery.Value != "1956392841179" {
+		t.Fatalf("a prefixed filter did not search: screen %d query %+v", h.m.screen, h.m.lastQuery)
+	}
+	h.mustSee("SIM 1956392841179")
+}

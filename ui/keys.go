@@ -42,7 +42,7 @@ type journalKeys struct{ Reconcile key.Binding }
 type dialogKeys struct{ Yes, No, Switch, Enter key.Binding }
 
 // inputKeys drive the search and palette inputs.
-type inputKeys struct{ Submit, Cancel, Up, Down, Complete key.Binding }
+type inputKeys struct{ Submit, Cancel, Up, Down, Complete, SearchInstead key.Binding }
 
 // defaultKeyMap is the contract's key map (CONTRACT.md, Keys).
 func defaultKeyMap() KeyMap {
@@ -98,6 +98,9 @@ func defaultKeyMap() KeyMap {
 			Up:       b([]string{"up", "ctrl+p"}, "↑", "previous match"),
 			Down:     b([]string{"down", "ctrl+n"}, "↓", "next match"),
 			Complete: b([]string{"tab"}, "tab", "complete"),
+			// SearchInstead searches the typed text where enter would keep
+			// it as a filter (an open line, the stock watch, the journal).
+			SearchInstead: b([]string{"ctrl+s"}, "ctrl+s", "search it instead of filtering"),
 		},
 	}
 }

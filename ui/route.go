@@ -24,14 +24,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.screen {
 	case screenStock:
 		if m.stock.HandleKey(msg, &m.c) {
-			return nil
+			return m.searchFrom(&m.stock.filter)
 		}
 	case screenJournal:
 		if key.Matches(msg, k.Journal.Reconcile) {
 			return m.reconcile()
 		}
 		if m.journal.HandleKey(msg, &m.c) {
-			return nil
+			return m.searchFrom(&m.journal.filter)
 		}
 	default:
 		if p := m.activePane(); p != nil && p.HandleKey(msg, &m.c) {
@@ -39,6 +39,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return m.globalKey(msg)
+}
+
+// searchFrom runs the search a list's filter asked for, if any.
+func (m *Model) searchFrom(f *listFilter) tea.Cmd {
+	if raw := f.takeSearch(); raw != "" {
+		return m.search(raw)
+	}
+	return nil
 }
 
 func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {

@@ -201,9 +201,13 @@ func (m *Model) openLine() *lineView {
 	return nil
 }
 
-// previewFilter runs after each key in the search box: text that is no
-// identifier filters the open line's buckets as it is typed, with the
-// match count in the box; an identifier (or nothing) puts the filter back.
+// previewFilter runs after each key in the search box. In an open line,
+// text without a type prefix that matches some of its buckets filters them
+// as it is typed, and enter keeps that filter: any single word is a valid
+// subscription id, so "searches when it parses" would never filter a word.
+// A prefix (sub:data) or SearchInstead searches; a MSISDN, SIM id or
+// transaction id typed bare searches too, as does text matching no bucket.
+// The box says which enter will do.
 func (m *Model) previewFilter() {
 	sb, ok := m.dialogs.top().(*searchBox)
 	v := m.openLine()
@@ -212,15 +216,14 @@ func (m *Model) previewFilter() {
 	}
 	text := strings.TrimSpace(sb.Value())
 	id, err := model.ParseIdentifier(text, "", "")
+	sb.searchNote = ""
 	restore := func() {
 		sb.filterNote = ""
 		if v.filter != m.filterBefore {
 			v.setFilter(&m.c, m.filterBefore)
 		}
 	}
-	// A MSISDN, SIM id or transaction id is always a search; other text
-	// filters the buckets when it matches some ("data", "voix 30").
-	if text == "" || err == nil && id.Type != model.Subscription {
+	if text == "" || typedPrefix(text) || err == nil && id.Type != model.Subscription {
 		restore()
 		return
 	}
@@ -229,10 +232,17 @@ func (m *Model) previewFilter() {
 		restore()
 		return
 	}
-	sb.filterNote = "filters this line · " + itoa(len(v.idx)) + " of " + itoa(len(v.line.Buckets)) + " buckets match · enter keeps it"
+	sb.filterNote = "enter keeps this filter · " + itoa(len(v.idx)) + " of " + itoa(len(v.line.Buckets)) + " buckets match"
 	if err == nil {
-		sb.filterNote += " (sub:" + text + " searches)"
+		sb.searchNote = m.c.keys.Input.SearchInstead.Help().Key + " searches " + id.Type.Label() + " " + id.String() + " instead"
 	}
+}
+
+// typedPrefix reports whether text starts with a type prefix (msisdn:,
+// sim:, sub:, trx:): the operator asked for a search.
+func typedPrefix(text string) bool {
+	t, _, ok := strings.Cut(strings.ToLower(text), ":")
+	return ok && (t == "msisdn" || t == "sim" || t == "sub" || t == "trx")
 }
 
 // endFilterPreview closes the search box: keep the filter it typed, or
