@@ -65,7 +65,8 @@ type Model struct {
 	histSeq int
 
 	reqSeq       int                // request ids for every async answer
-	autoReq      int                // the search whose first find may switch the pane on screen
+	autoReq      int                // the search whose pane coming forward is not decided yet (forward.go)
+	forwardLate  bool               // forwardWait has passed for autoReq
 	searchReq    int                // the search whose summary the status line will show
 	searchCancel context.CancelFunc // cancels the lookups of the last search
 	lastRaw      string             // what the operator typed for the last search
@@ -183,6 +184,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.clockCmd()
 	case lookupMsg:
 		m.onLookup(msg)
+	case forwardMsg:
+		m.onForward(msg)
 	case progressMsg:
 		cmd = m.onProgress(msg)
 	case partialMsg:

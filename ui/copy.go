@@ -121,7 +121,7 @@ func (m *Model) currentID() (id, what string) {
 		return l.TransactionID, "transaction id"
 	}
 	v := present.MaskID(m.c.mask, l.Type, l.ID)
-	if l.Account != "" {
+	if l.Account != "" && p.showsAccount() {
 		v += "@" + l.Account
 	}
 	return v, l.Type.Label()

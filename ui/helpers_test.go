@@ -286,7 +286,7 @@ func (h *harness) typeText(s string) {
 // ignored are the timer messages that would loop forever in a test.
 func ignored(msg tea.Msg) bool {
 	switch msg.(type) {
-	case spinner.TickMsg, clockMsg, stockTickMsg, nil:
+	case spinner.TickMsg, clockMsg, stockTickMsg, forwardMsg, nil:
 		return true
 	}
 	return false

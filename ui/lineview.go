@@ -44,6 +44,10 @@ type lineView struct {
 	// receiving: the line is still being read (a partial answer): the
 	// header says so instead of the line's facts, which come last.
 	receiving bool
+	// account: the header shows the line's billing account (the operator
+	// gave one, or the provider needs it); an account a provider merely
+	// reports (a TMF654 partyAccount) is the detail's, not the header's.
+	account bool
 }
 
 // rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
@@ -256,10 +260,14 @@ func (v *lineView) setFilter(c *common, f string) {
 	v.setSize(c, v.w, v.h)
 }
 
-// identLabel is the line's identifier as shown (masked when configured).
-func identLabel(c *common, l *model.Line) string {
+// identLabel is the line's identifier as shown (masked when configured),
+// with its billing account.
+func identLabel(c *common, l *model.Line) string { return identLabelAs(c, l, true) }
+
+// identLabelAs is identLabel with the account only when withAccount.
+func identLabelAs(c *common, l *model.Line, withAccount bool) string {
 	s := l.Type.Label() + " " + present.MaskID(c.mask, l.Type, l.ID)
-	if l.Account != "" {
+	if withAccount && l.Account != "" {
 		s += "@" + l.Account
 	}
 	return s
@@ -268,14 +276,14 @@ func identLabel(c *common, l *model.Line) string {
 func (v *lineView) headerLines(c *common, w int) []string {
 	l, st := v.line, c.st
 	if v.receiving {
-		out := []string{present.Clip(st.Title.Render(identLabel(c, l))+" · "+v.provider, w),
+		out := []string{present.Clip(st.Title.Render(identLabelAs(c, l, v.account))+" · "+v.provider, w),
 			st.Accent.Render(present.Clip(c.spin+" receiving: "+itoa(len(l.Buckets))+" buckets so far · esc cancels", w))}
 		if info := v.tableInfo(); info != "" {
 			out = append(out, st.Muted.Render(present.Clip(info, w)))
 		}
 		return out
 	}
-	parts := []string{st.Title.Render(identLabel(c, l))}
+	parts := []string{st.Title.Render(identLabelAs(c, l, v.account))}
 	for _, p := range []string{l.Payment, l.Status} {
 		if p != "" {
 			parts = append(parts, p)

@@ -296,26 +296,21 @@ func (m *Model) search(raw string) tea.Cmd {
 		asks[n] = true
 	}
 	var cmds []tea.Cmd
-	firstAsked := -1
-	for i, p := range m.panes {
+	for _, p := range m.panes {
 		p.reopen, p.diffing = nil, false
 		if !asks[p.name] {
 			p.skipFor(id, p.name+" ("+p.kind+") does not look up "+id.Type.Label()+" identifiers")
 			continue
-		}
-		if firstAsked < 0 {
-			firstAsked = i
 		}
 		p.start(req, id)
 		p.started = m.c.now
 		p.cancelFn = cancel
 		cmds = append(cmds, lookupCmd(ctx, m.eng, p.name, req, id))
 	}
-	if p := m.activePane(); p == nil || !asks[p.name] {
-		m.active = firstAsked
-	}
+	m.active = m.firstAsked(asks)
 	m.screen = screenPanes
-	m.autoReq, m.searchReq = req, req
+	m.autoReq, m.searchReq, m.forwardLate = req, req, false
+	cmds = append(cmds, m.forwardCmd(req))
 	m.setStatus("searching "+id.Type.Label()+" "+present.MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
 	if m.hist.add(raw) && m.histW != nil {
 		m.histSeq++
@@ -379,16 +374,7 @@ func (m *Model) onLookup(msg lookupMsg) {
 	if msg.req != m.searchReq {
 		return
 	}
-	// The first pane to find the line comes forward when the one on
-	// screen has nothing to show for this search.
-	if a := m.activePane(); msg.req == m.autoReq && p.status == paneDone && len(p.lines) > 0 && a != p && a.status != paneDone {
-		for i := range m.panes {
-			if m.panes[i] == p {
-				m.active = i
-			}
-		}
-		m.autoReq = 0
-	}
+	m.decideForward()
 	if !m.waiting(msg.req) {
 		m.searchDone(msg.req)
 	}
