@@ -226,7 +226,7 @@ func TestFormatMillis(t *testing.T) {
 
 func TestRawQuantityKeepsTheProviderValue(t *testing.T) {
 	q := model.Quantity{Amount: f(999999), Unit: "s", Text: "999999"}
-	if got := RawQuantity(q); got != `999999 s, text "999999"` {
+	if got := RawQuantity(q); got != `999999 s = 16666.65 min, text "999999"` {
 		t.Errorf("RawQuantity = %q", got)
 	}
 	if got := RawQuantity(model.Quantity{Unlimited: true, Unit: "MB"}); got != "infinity" {

@@ -94,7 +94,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 
 	rem := "Remaining now " + present.FormatQuantity(b.Remaining)
 	switch t := strings.TrimSpace(b.Remaining.Text); {
-	case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+	case b.Remaining.NoLimit():
 		// "unlimited" is our reading: show what the provider actually sent.
 		rem += " (provider sent " + present.RawQuantity(b.Remaining) + ")"
 	case t != "" && t != present.FormatQuantity(b.Remaining):
@@ -103,7 +103,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	if days := present.FormatDaysLeft(b, c.now); days != present.Dash {
 		rem += " · days left " + days
 	}
-	out = append(out, present.Clip(rem, w))
+	out = append(out, wrap(rem, w)...) // the provider's raw value is never cut off
 	var meta []string
 	if !b.ValidFrom.IsZero() || !b.ValidTo.IsZero() {
 		meta = append(meta, "valid "+span(b.ValidFrom, b.ValidTo))

@@ -241,7 +241,7 @@ func TestUnlimitedShowsTheRawValueInTheDetail(t *testing.T) {
 	h.mustSee("unlimited")
 	h.mustNotSee("16666", "999")
 	h.press("down", "enter")
-	h.mustSee("Remaining now unlimited (provider sent 999999 s)")
+	h.mustSee("Remaining now unlimited (provider sent 999999 s = 16666.65 min)")
 }
 
 // TestJournalOpensAnAttemptWhole: enter shows every field of an attempt
@@ -490,5 +490,34 @@ func TestOneWordFilterKeepsTheOpenLine(t *testing.T) {
 	h.settle(h.press("ctrl+s"))
 	if h.m.lastQuery.Type != model.Subscription || h.m.lastQuery.Value != "data" {
 		t.Fatalf("ctrl+s did not search: %+v", h.m.lastQuery)
+	}
+}
+
+// TestSentinelMinutesReadUnlimitedEverywhere: cvp-jm's "Flow to Flow
+// unlimited Mins" (16666666666.39 MINS, decoded from the seed) reads
+// unlimited in the table, the detail (with the provider's value) and the
+// copy, never as 277 777 777 h.
+func TestSentinelMinutesReadUnlimitedEverywhere(t *testing.T) {
+	h := newHarness(t, noColor())
+	ls := seedLines(t, "4933562.json")
+	for i := range ls {
+		ls[i].Type, ls[i].Account = model.MSISDN, "150015680000"
+	}
+	h.lla.lines["4933562"] = ls
+	h.search("4933562@150015680000")
+	h.press("2")
+	h.mustSee("Flow to Flow unlimited Mins", "unlimited")
+	h.mustNotSee("277 777", "999 999")
+	v := h.m.panes[1].view
+	for r := range v.idx {
+		if v.bucketAt(r).Name == "Flow to Flow unlimited Mins" {
+			v.list.Select(r)
+		}
+	}
+	h.press("enter")
+	h.mustSee("Remaining now unlimited (provider sent 999999999983.4 s = 16666666666.39 min)")
+	h.press("esc")
+	if text := h.m.copyText(); !strings.Contains(text, "unlimited") || strings.Contains(text, "277 777") {
+		t.Fatalf("copy:\n%s", text)
 	}
 }

@@ -78,21 +78,6 @@ func newLineView(line *model.Line, provider string, elapsed time.Duration) *line
 	return v
 }
 
-// emptyCategory reports a bucket the provider sends at zero for a category
-// the offer does not have (Orange's "0 MB" beside a voice offer): nothing
-// left and nothing ever used. Money is never folded: a zero balance is news.
-func emptyCategory(b *model.Bucket) bool {
-	if b.Usage == model.UsageMoney || !b.Remaining.Known() || b.Remaining.Value() != 0 || b.Remaining.Unlimited {
-		return false
-	}
-	for _, k := range []string{"used", "allocated"} {
-		if ct, ok := b.CounterOf(k); ok && ct.Amount != nil && *ct.Amount != 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // bucketText is what a filter matches a bucket against.
 func bucketText(b *model.Bucket) string {
 	return strings.ToLower(b.Name + " " + b.ID + " " + string(b.Usage) + " " + present.FormatQuantity(b.Remaining) + " " + b.Description)
@@ -109,7 +94,7 @@ func (v *lineView) rebuild() {
 	f := strings.ToLower(strings.TrimSpace(v.filter))
 	for i := range v.line.Buckets {
 		b := &v.line.Buckets[i]
-		if !v.showZero && emptyCategory(b) {
+		if !v.showZero && present.EmptyCategory(b) {
 			v.folded++
 			continue
 		}
@@ -162,7 +147,7 @@ var sortColumns = []string{"", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS
 func sortBuckets(bs []model.Bucket, idx []int, col int) {
 	rem := func(b *model.Bucket) float64 {
 		switch {
-		case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+		case b.Remaining.NoLimit():
 			return math.Inf(1)
 		case !b.Remaining.Known():
 			return math.Inf(-1)
