@@ -198,7 +198,9 @@ func (m *Model) pushConfirm(facts []present.Fact, duplicate string) {
 	m.dialogs.push(d)
 }
 
-// duplicateText tells the operator about the recent attempt.
+// duplicateText tells the operator about the recent attempt: who made it
+// and when, in the headless refusal's words (on a shared server it may be
+// a colleague's), and how it ended.
 func duplicateText(a journal.Attempt, now time.Time) string {
 	st := "outcome unknown"
 	if a.Outcome != nil {
@@ -207,7 +209,8 @@ func duplicateText(a journal.Attempt, now time.Time) string {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
 	}
-	return "! DUPLICATE: this line got this offer " + present.FormatAge(a.Intent.TS, now) + " (" + st + "). Topping up again needs a second confirmation."
+	who := (&engine.DuplicateError{Attempt: a, At: now}).Who()
+	return "! DUPLICATE: " + who + " (" + st + "). Topping up again needs a second confirmation."
 }
 
 // submitTopup sends the confirmed top-up once.

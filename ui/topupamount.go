@@ -122,7 +122,7 @@ func (m *Model) onAmountDup(msg amountMsg) {
 	})
 	warning := ""
 	if msg.dup {
-		warning = strings.Replace(duplicateText(msg.attempt, m.c.now), "got this offer", "got this amount", 1)
+		warning = duplicateText(msg.attempt, m.c.now)
 	}
 	m.pushConfirm(facts, warning)
 }
