@@ -521,3 +521,28 @@ func TestSentinelMinutesReadUnlimitedEverywhere(t *testing.T) {
 		t.Fatalf("copy:\n%s", text)
 	}
 }
+
+// TestCopyCountsWhatItLeftOut: `y` on a line of 10 000 buckets copies the
+// first 5 000 and says so in buckets (the status and the copy's last
+// line), never in rendered lines; a filtered line is copied whole, and the
+// status names the filter.
+func TestCopyCountsWhatItLeftOut(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines["1956392841179"] = []model.Line{bigLine(10000)}
+	h.search("sim:1956392841179")
+	text := h.m.copyText()
+	rows := strings.Count(text, "\n  bucket ") + strings.Count(text, "\n▸ bucket ")
+	if rows != maxCopyRows || !strings.HasSuffix(text, "… 5 000 more buckets not copied (this copy holds the first 5 000 of 10 000)") {
+		t.Fatalf("%d bucket rows; ends %q", rows, text[max(0, len(text)-120):])
+	}
+	h.press("y")
+	h.mustSee("copied 5 000 of 10 000 buckets (the first 5 000; 5 000 left out")
+	h.press("/")
+	h.typeText("bucket 09")
+	h.press("enter")
+	h.press("y")
+	h.mustSee(`copied every bucket shown: 100 buckets (filter "bucket 09" of 10 000)`)
+	if text := h.m.copyText(); strings.Contains(text, "not copied") || strings.Count(text, "bucket 09") < 100 {
+		t.Fatalf("a filtered copy is not whole:\n%s", text[:min(len(text), 400)])
+	}
+}
