@@ -88,7 +88,7 @@ func open(env Env, c common) (*session, error) {
 		}
 	}
 	if cfg == nil {
-		srv := sim.New(sim.Options{})
+		srv := sim.New(sim.Options{UniqueIDs: true}) // the demo journal outlives the simulator
 		if err := srv.Start(""); err != nil {
 			return nil, fmt.Errorf("cannot start the built-in simulator: %w", err)
 		}
