@@ -267,10 +267,7 @@ func (s *Server) handleIndex(rep *reply) {
 	}
 	b.WriteString("\nSample lines:\n")
 	for _, l := range s.SampleLines() {
-		id := l.ID
-		if l.Account != "" {
-			id += "@" + l.Account
-		}
+		id := l.TypeAs()
 		fmt.Fprintf(&b, "  %-7s %-12s %-40s %s\n", l.Provider, l.Type, id, l.Shows)
 	}
 	rep.raw(http.StatusOK, "text/plain; charset=utf-8", []byte(b.String()))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"simdesk/model"
 )
 
 // firstTopupIDs tops up once at Orange and once at TMF654 on a fresh
@@ -44,5 +46,29 @@ func TestUniqueIDsAcrossRuns(t *testing.T) {
 	}
 	if !strings.HasPrefix(v1, "TB-") || !strings.HasSuffix(v1, "-000001") || len(u1) != 36 {
 		t.Fatalf("id shapes: %s %s", u1, v1)
+	}
+}
+
+// TestSampleLinesSayHowTheyAreSearched: the GET / page lists each sample
+// line with the type simdesk detects when it is typed bare (8201, four
+// digits, is a subscription, not a MSISDN of 7 to 15 digits).
+func TestSampleLinesSayHowTheyAreSearched(t *testing.T) {
+	s := start(t, Options{})
+	page := string(do(t, "GET", s.URL()+"/", nil, "").body)
+	for _, l := range s.SampleLines() {
+		id, err := model.ParseIdentifier(l.TypeAs(), "", "")
+		if err != nil {
+			t.Errorf("%s: %v", l.ID, err)
+			continue
+		}
+		if string(id.Type) != l.Type || id.Value != l.ID || id.Account != l.Account {
+			t.Errorf("sample %s listed as %s, typed %s reads %+v", l.ID, l.Type, l.TypeAs(), id)
+		}
+		if !strings.Contains(page, " "+l.TypeAs()+" ") {
+			t.Errorf("GET / does not list %s", l.TypeAs())
+		}
+	}
+	if !strings.Contains(page, "subscription 8201") {
+		t.Errorf("GET / page:\n%s", page)
 	}
 }
