@@ -58,7 +58,8 @@ type Model struct {
 
 	dialogs dialogStack
 	status  statusLine
-	ref     string // the call reference, set with ":ref TEXT"
+	msgLog  []loggedStatus // the last status messages, whole (`m`)
+	ref     string      // the call reference, set with ":ref TEXT"
 
 	hist    *history
 	histW   *historyWriter

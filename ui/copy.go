@@ -46,7 +46,7 @@ func (k copied) holds(lines int) string {
 func (m *Model) copyView() tea.Cmd {
 	text, k := m.copyTextOf()
 	n := strings.Count(text, "\n") + 1
-	m.setStatus(k.holds(n)+" to the clipboard (OSC 52; in tmux: set -g set-clipboard on)", statusOK)
+	m.setStatus(k.holds(n)+" · OSC 52 clipboard (tmux: set -g set-clipboard on)", statusOK)
 	return tea.SetClipboard(text)
 }
 

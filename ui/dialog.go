@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"simdesk/model"
 	"simdesk/present"
@@ -348,8 +349,9 @@ func wrap(s string, w int) []string {
 				line = word
 			}
 			for lipgloss.Width(line) > w {
-				out = append(out, present.Clip(line, w))
-				line = ""
+				// A word longer than the line is broken, never cut off.
+				out = append(out, ansi.Cut(line, 0, w))
+				line = ansi.Cut(line, w, lipgloss.Width(line))
 			}
 		}
 		out = append(out, line)

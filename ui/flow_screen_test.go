@@ -536,12 +536,17 @@ func TestCopyCountsWhatItLeftOut(t *testing.T) {
 		t.Fatalf("%d bucket rows; ends %q", rows, text[max(0, len(text)-120):])
 	}
 	h.press("y")
-	h.mustSee("copied 5 000 of 10 000 buckets (the first 5 000; 5 000 left out")
+	h.mustSee("copied 5 000 of 10 000 buckets", "m shows it whole")
+	if last := h.m.msgLog[len(h.m.msgLog)-1].text; !strings.HasPrefix(last, "copied 5 000 of 10 000 buckets (the first 5 000; 5 000 left out: a copy holds at most 5 000 rows)") {
+		t.Fatalf("status %q", last)
+	}
 	h.press("/")
 	h.typeText("bucket 09")
 	h.press("enter")
 	h.press("y")
-	h.mustSee(`copied every bucket shown: 100 buckets (filter "bucket 09" of 10 000)`)
+	if last := h.m.msgLog[len(h.m.msgLog)-1].text; !strings.HasPrefix(last, `copied every bucket shown: 100 buckets (filter "bucket 09" of 10 000)`) {
+		t.Fatalf("status %q", last)
+	}
 	if text := h.m.copyText(); strings.Contains(text, "not copied") || strings.Count(text, "bucket 09") < 100 {
 		t.Fatalf("a filtered copy is not whole:\n%s", text[:min(len(text), 400)])
 	}

@@ -42,6 +42,7 @@ func paletteCommands(panes []string) []paletteCommand {
 		{Name: "copy", Usage: "copy", Desc: "copy the current view as text"},
 		{Name: "ref", TakesArg: true, ArgOptional: true, Usage: "ref <text>", Desc: "set the call reference (empty clears it)"},
 		{Name: "help", Usage: "help", Desc: "all keys and commands"},
+		{Name: "messages", Usage: "messages", Desc: "the last messages, whole"},
 		{Name: "quit", Usage: "quit", Desc: "leave simdesk"},
 	}
 	for _, p := range panes {

@@ -68,6 +68,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.dialogs.push(newCommandPalette(m.commands()))
 	case key.Matches(msg, k.Global.Help):
 		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
+	case key.Matches(msg, k.Global.Messages):
+		m.dialogs.push(newMessagesDialog(m.msgLog))
 	case key.Matches(msg, k.Global.Stock):
 		if m.screen == screenStock {
 			m.screen = screenPanes
@@ -191,6 +193,8 @@ func (m *Model) runCommand(name, arg string) tea.Cmd {
 		return m.copyView()
 	case "help":
 		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
+	case "messages":
+		m.dialogs.push(newMessagesDialog(m.msgLog))
 	case "quit":
 		return m.quit()
 	case "ref":

@@ -36,6 +36,7 @@ const (
 
 func (m *Model) setStatus(text string, kind statusKind) {
 	m.status = statusLine{text: text, kind: kind, at: m.c.now}
+	m.logMessage(m.status)
 }
 
 // hints lists the keys that work in the current context, from the key map.
@@ -68,7 +69,13 @@ func (m *Model) statusView(w int) string {
 		ttl = alertTTL
 	}
 	if m.status.text != "" && m.c.now.Sub(m.status.at) < ttl {
-		text := present.Clip(m.status.text, w)
+		text := m.status.text
+		if present.Width(text) > w {
+			// Cut, it says where to read it whole.
+			more := " · " + m.c.keys.Global.Messages.Help().Key + " shows it whole"
+			text = present.Clip(text, max(1, w-present.Width(more))) + more
+		}
+		text = present.Clip(text, w)
 		switch m.status.kind {
 		case statusOK:
 			return st.OK.Render(text)

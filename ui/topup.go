@@ -259,10 +259,12 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 // outcomeLines explains an outcome: the first line is the verdict.
 func outcomeLines(f *topupFlow, msg topupMsg) ([]string, string) {
 	if msg.err != nil {
-		why := msg.err.Error()
+		// The verdict says "nothing was sent" once; the engine's reasons say
+		// it too, for the headless commands that print them alone.
+		why := strings.NewReplacer(", nothing sent", "", "; nothing sent", "", ": nothing sent", "").Replace(msg.err.Error())
 		var de *engine.DuplicateError
 		if errors.As(msg.err, &de) {
-			why = "a top-up of this line with this offer was attempted recently (journal " + de.Attempt.Intent.JournalID + ")"
+			why = de.Who() + " (journal " + de.Attempt.Intent.JournalID + ")"
 		}
 		return []string{"✖ REFUSED, nothing was sent: " + why}, "danger"
 	}
