@@ -59,7 +59,7 @@ type Model struct {
 	dialogs dialogStack
 	status  statusLine
 	msgLog  []loggedStatus // the last status messages, whole (`m`)
-	ref     string      // the call reference, set with ":ref TEXT"
+	ref     string         // the call reference, set with ":ref TEXT"
 
 	hist    *history
 	histW   *historyWriter
