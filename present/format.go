@@ -140,6 +140,9 @@ func FormatSeconds(s float64) string {
 	if s < 0 {
 		sign, s = "-", -s
 	}
+	if s == 0 {
+		return "0 min" // empty voice, in the unit voice is sold in
+	}
 	if s < 60 {
 		return sign + trimFloat(math.Round(s)) + " s"
 	}
@@ -223,6 +226,11 @@ func FormatValidTo(t model.Time, short bool) string {
 // DaysLeft returns the bucket's days_left, or the whole days from now to its
 // validity end; ok is false when neither is known. Far dates are infinite.
 func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
+	if ended(b.ValidTo, now) {
+		// The provider's days_left was true when it answered; a report
+		// read after the end (a cached or old answer) must not say 20.
+		return 0, false, true
+	}
 	if b.DaysLeft != nil {
 		return *b.DaysLeft, false, true
 	}
@@ -239,6 +247,11 @@ func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
 	return int(math.Ceil(d.Hours() / 24)), false, true
 }
 
+// ended reports a known, not far, validity end at or before now.
+func ended(t model.Time, now time.Time) bool {
+	return !t.IsZero() && !t.Far() && !t.After(now)
+}
+
 // FormatDaysLeft renders DaysLeft: a number, "never" for a far date, "exp" when the
 // validity end has passed (a zero would read as "ends today"), or a dash.
 func FormatDaysLeft(b *model.Bucket, now time.Time) string {
@@ -248,7 +261,7 @@ func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 		return Dash
 	case never:
 		return "never"
-	case b.DaysLeft == nil && !b.ValidTo.After(now):
+	case ended(b.ValidTo, now):
 		return "exp"
 	}
 	return strconv.Itoa(d)

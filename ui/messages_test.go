@@ -2,8 +2,13 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"simdesk/engine"
+	"simdesk/model"
 )
 
 // TestLongMessagesCanBeReadWhole: a status message wider than the line is
@@ -54,4 +59,39 @@ func TestJournalErrorIsWrappedNotCut(t *testing.T) {
 	h.settle(h.m.runCommand("journal", ""))
 	h.m.onAttempts(attemptsMsg{err: errors.New("journal postgres://simdesk@db.internal:5432/simdesk: permission denied for table journal: grant INSERT, SELECT to the simdesk role")})
 	h.mustSee("grant INSERT, SELECT to the simdesk role")
+}
+
+// TestUnnamedOperatorHeader: without operator or $USER the config names
+// the operator "operator"; the header says "unnamed operator", not
+// "operator operator".
+func TestUnnamedOperatorHeader(t *testing.T) {
+	h := newHarness(t, noColor(), func(e *engine.Options, _ *Options) { e.Operator = "operator" })
+	h.mustSee("unnamed operator")
+	h.mustNotSee("operator operator")
+}
+
+// TestPeriodLabelsFollowTheClock: S-1001's period the provider marks
+// current reads CURRENT while it runs and "past (was current)" once it has
+// ended; the periods after it are labelled by the clock.
+func TestPeriodLabelsFollowTheClock(t *testing.T) {
+	ls := seedLines(t, "S-1001.json")
+	var b *model.Bucket
+	for i := range ls[0].Buckets {
+		if ls[0].Buckets[i].Name == "Included Data - Prepaid" {
+			b = &ls[0].Buckets[i]
+		}
+	}
+	labels := func(now time.Time) []string {
+		c := &common{now: now}
+		var out []string
+		for i := range b.Periods {
+			out = append(out, periodLabel(b, i, c))
+		}
+		return out
+	}
+	during := labels(time.Date(2023, 3, 20, 0, 0, 0, 0, time.UTC))
+	later := labels(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
+	if !slices.Contains(during, "CURRENT") || slices.Contains(later, "CURRENT") || !slices.Contains(later, "past (was current)") {
+		t.Fatalf("during %q, later %q", during, later)
+	}
 }
