@@ -176,3 +176,31 @@ func TestStockFilterSearchesOnlyWhenAsked(t *testing.T) {
 	}
 	h.mustSee("SIM 1956392841179")
 }
+
+// TestStockCursorKeepsTheMarkAndTheColumns: the cursor on a LOW offer sits
+// beside its "!" mark (not in its place, not pushing the row): the offer
+// names and the state words start in the same column on every row.
+func TestStockCursorKeepsTheMarkAndTheColumns(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.settle(h.press("s"))
+	h.press("down")
+	s := h.screen()
+	h.mustSee("▸! Recharge Holiday Data 1 GB")
+	var nameCol, stateCol []int
+	for _, l := range strings.Split(s, "\n") {
+		i := strings.Index(l, "Recharge Holiday")
+		if i < 0 {
+			continue
+		}
+		nameCol = append(nameCol, len([]rune(l[:i])))
+		for _, w := range []string{" LOW", " EMPTY"} {
+			if i := strings.Index(l, w); i >= 0 {
+				stateCol = append(stateCol, len([]rune(l[:i])))
+			}
+		}
+	}
+	if len(nameCol) < 3 || len(stateCol) != 2 || nameCol[0] != nameCol[1] || nameCol[1] != nameCol[2] || stateCol[0] != stateCol[1] {
+		t.Fatalf("names at %v, states at %v:\n%s", nameCol, stateCol, s)
+	}
+}
