@@ -128,8 +128,28 @@ func TestBucketFilterSortAndWide(t *testing.T) {
 	if v.filter != "" || v.list.n != 10000 {
 		t.Fatalf("esc did not clear the filter: %q, %d rows", v.filter, v.list.n)
 	}
+	header := func() string {
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if strings.Contains(l, "BUCKET") {
+				return l
+			}
+		}
+		return ""
+	}
+	before := header()
 	h.press(">", ">", ">") // REMAINING, largest first
-	h.mustSee("sorted by REMAINING", "REMAINING↕")
+	h.mustSee("sorted by REMAINING ↓ largest first", "↓REMAINING")
+	// The arrow has its cell reserved: no column moves.
+	after := header()
+	at := func(l, col string) int { return len([]rune(l[:strings.Index(l, col)])) }
+	for _, col := range []string{"USAGE", "VALID TO", "DAYS"} {
+		if at(before, col) != at(after, col) {
+			t.Fatalf("sorting moved %s:\n%s\n%s", col, before, after)
+		}
+	}
+	if at(before, "REMAINING") != at(after, "REMAINING") {
+		t.Fatalf("REMAINING lost its right edge:\n%s\n%s", before, after)
+	}
 	if b := v.bucketAt(0); b.Name != "bucket 9999" {
 		t.Fatalf("first row after sorting by remaining: %s", b.Name)
 	}
@@ -139,7 +159,7 @@ func TestBucketFilterSortAndWide(t *testing.T) {
 	}
 	h.press("w")
 	h.mustSee("wide:")
-	before := h.screen()
+	before = h.screen()
 	h.press("l", "l")
 	if h.screen() == before {
 		t.Fatal("→ does not scroll in wide mode")

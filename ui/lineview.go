@@ -356,7 +356,7 @@ func (v *lineView) tableInfo() string {
 		parts = append(parts, "filter \""+v.filter+"\": "+itoa(len(v.idx))+" of "+itoa(len(v.line.Buckets))+" match · esc clears")
 	}
 	if v.sort != 0 {
-		parts = append(parts, "sorted by "+sortColumns[v.sort]+" · < > change")
+		parts = append(parts, "sorted by "+sortColumns[v.sort]+" "+sortDirs[v.sort]+" "+sortWords[v.sort]+" · < > change")
 	}
 	if v.wide >= 0 && !v.copying {
 		parts = append(parts, "wide: every column whole · ←/→ scroll · w leaves")
@@ -515,12 +515,25 @@ func (v *lineView) View(c *common, w, h int) string {
 }
 
 // sortMark marks the column the table is sorted by.
+// The arrow shows the direction (↑ A→Z or soonest first, ↓ largest
+// first); on the right-aligned columns it stands before the title, so the
+// title keeps its right edge. layout reserves its cell whether or not the
+// table is sorted, so sorting never moves a column.
 func (v *lineView) sortMark(col int, title string) string {
-	if v.sort == col {
-		return title + "↕"
+	if v.sort != col {
+		return title
 	}
-	return title
+	if col == 3 || col == 5 {
+		return sortDirs[col] + title
+	}
+	return title + sortDirs[col]
 }
+
+// sortDirs is each sortable column's direction (sortBuckets).
+var sortDirs = []string{"", "↑", "↑", "↓", "↑", "↑"}
+
+// sortWords say the direction in the table's info line.
+var sortWords = []string{"", "A→Z", "A→Z", "largest first", "soonest first", "fewest first"}
 
 // scroll is a row as wide mode shows it: from the scroll offset, w cells.
 func (v *lineView) scroll(row string, w int) string {
@@ -548,7 +561,7 @@ func (v *lineView) visibleNames(from, to int) []string {
 
 // layout sizes the columns for the rows on screen.
 func (v *lineView) layout(c *common, w, from, to int) bucketCols {
-	nameW, remW, chW := present.Width(v.sortMark(1, "BUCKET")), present.Width(v.sortMark(3, "REMAINING")), 6
+	nameW, remW, chW := present.Width("BUCKET")+1, present.Width("REMAINING")+1, 6 // +1: the sort arrow's cell
 	withUsed := false
 	for i := from; i < to; i++ {
 		b := v.bucketAt(i)
