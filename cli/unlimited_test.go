@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"simdesk/journal"
 )
 
 // TestSentinelsReadUnlimitedInTextAndJSON: cvp-jm's 4933562 holds two "no
@@ -62,5 +64,19 @@ func TestSentinelsReadUnlimitedInTextAndJSON(t *testing.T) {
 	}
 	if strings.Contains(out, "277 777") || !strings.Contains(out, "1 empty (sent at 0 for a category the offer lacks") {
 		t.Fatalf("text:\n%s", out)
+	}
+}
+
+// TestReconciledLineHasNoTrailingSpace: a reconciled attempt without a
+// transaction id or reason prints no trailing blanks.
+func TestReconciledLineHasNoTrailingSpace(t *testing.T) {
+	for _, e := range []journal.Entry{
+		{JournalID: "j1", Status: journal.StatusNotFound},
+		{JournalID: "j2", Status: journal.StatusOK, TransactionID: "TB-000001"},
+		{JournalID: "j3", Status: journal.StatusRejected, Reason: "stock empty"},
+	} {
+		if l := reconciledLine(e); strings.HasSuffix(l, " ") || strings.Contains(l, "  ") || !strings.HasPrefix(l, "reconciled "+e.JournalID+" → "+string(e.Status)) {
+			t.Errorf("%q", l)
+		}
 	}
 }
