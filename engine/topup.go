@@ -219,7 +219,6 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		TargetType:  string(in.Target.Type),
 		TargetID:    in.Target.Value,
 		Reference:   in.Reference,
-		Forced:      in.Force,
 		Price:       &price,
 		Environment: e.opts.Environment,
 	}
@@ -228,18 +227,23 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 	}
 	// The duplicate check runs under the journal's lock, so two consoles on
 	// one journal cannot both pass it for the same line and offer.
-	var check func([]journal.Attempt) error
-	if !in.Force {
-		check = func(same []journal.Attempt) error {
-			if a, dup := e.duplicateOf(same); dup {
-				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
-			}
-			return nil
+	check := func(same []journal.Attempt) error {
+		if a, dup := e.duplicateOf(same); dup {
+			return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
 		}
+		return nil
 	}
+	// Forced records that the guard was overridden, so only a top-up that
+	// was a duplicate is journalled forced: with Force the intent is first
+	// offered unforced under the guard, and written forced only when the
+	// guard refused it.
 	written, err := e.opts.Journal.AppendGuarded(ctx, intent, e.opts.Now().Add(-e.opts.DuplicateWindow), check)
+	var de *DuplicateError
+	if in.Force && errors.As(err, &de) {
+		intent.Forced = true
+		written, err = e.opts.Journal.AppendGuarded(ctx, intent, e.opts.Now().Add(-e.opts.DuplicateWindow), nil)
+	}
 	if err != nil {
-		var de *DuplicateError
 		if errors.As(err, &de) {
 			return TopupOutcome{}, err
 		}
@@ -288,7 +292,7 @@ func (e *Engine) Topup(ctx context.Context, in TopupInput) (TopupOutcome, error)
 		TransactionID: res.TransactionID,
 		Reason:        res.Reason,
 		Reference:     in.Reference,
-		Forced:        in.Force,
+		Forced:        written.Forced,
 		StockLeft:     res.StockLeft,
 		Environment:   e.opts.Environment,
 	}
