@@ -310,8 +310,8 @@ func (m *Model) search(raw string) tea.Cmd {
 	m.active = m.firstAsked(asks)
 	m.screen = screenPanes
 	m.autoReq, m.searchReq, m.forwardLate = req, req, false
-	cmds = append(cmds, m.forwardCmd(req))
 	m.setStatus("searching "+id.Type.Label()+" "+present.MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
+	cmds = append(cmds, m.forwardCmd(req))
 	if m.hist.add(raw) && m.histW != nil {
 		m.histSeq++
 		cmds = append(cmds, saveHistoryCmd(m.histW, m.histSeq, append([]string(nil), m.hist.entries...)))
