@@ -26,8 +26,11 @@ type (
 	// confirmTopupAction: the operator confirmed the top-up (Force after a
 	// second confirmation of a duplicate).
 	confirmTopupAction struct{ Force bool }
-	// runCommandAction: a palette command with its argument.
-	runCommandAction struct{ Name, Arg string }
+	// runCommandAction: a palette command's typed action with its argument.
+	runCommandAction struct {
+		Run commandRun
+		Arg string
+	}
 	// searchAction: the search input was submitted.
 	searchAction struct{ Raw string }
 )

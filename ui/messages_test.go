@@ -95,3 +95,21 @@ func TestPeriodLabelsFollowTheClock(t *testing.T) {
 		t.Fatalf("during %q, later %q", during, later)
 	}
 }
+
+// TestEveryPaletteCommandCarriesItsAction: each entry of the palette
+// carries the function it runs (no name is dispatched by a second switch),
+// and choosing one runs it.
+func TestEveryPaletteCommandCarriesItsAction(t *testing.T) {
+	h := newHarness(t, noColor())
+	for _, c := range h.m.commands() {
+		if c.Run == nil {
+			t.Errorf("%s has no action", c.label())
+		}
+	}
+	h.press(":")
+	h.typeText("messages")
+	h.press("enter")
+	if _, ok := h.m.dialogs.top().(*messagesDialog); !ok {
+		t.Fatalf(":messages opened %T", h.m.dialogs.top())
+	}
+}

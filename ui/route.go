@@ -1,12 +1,8 @@
 package ui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"simdesk/model"
 )
 
 // onKey routes a key: ctrl+c always quits; otherwise the top dialog has it,
@@ -67,9 +63,9 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Palette):
 		m.dialogs.push(newCommandPalette(m.commands()))
 	case key.Matches(msg, k.Global.Help):
-		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
+		return m.cmdHelp("")
 	case key.Matches(msg, k.Global.Messages):
-		m.dialogs.push(newMessagesDialog(m.msgLog))
+		return m.cmdMessages("")
 	case key.Matches(msg, k.Global.Stock):
 		if m.screen == screenStock {
 			m.screen = screenPanes
@@ -149,7 +145,7 @@ func (m *Model) act(a Action) tea.Cmd {
 		return m.search(a.Raw)
 	case runCommandAction:
 		m.dialogs.pop()
-		return m.runCommand(a.Name, a.Arg)
+		return a.Run(m, a.Arg)
 	case pickOfferAction:
 		return m.pickOffer(a.Offer)
 	case pickAmountAction:
@@ -169,54 +165,15 @@ func (m *Model) commands() []paletteCommand {
 	return paletteCommands(names)
 }
 
-// runCommand runs a palette command.
+// runCommand runs the palette command of that name (tests, and the
+// palette's own entries carry their Run).
 func (m *Model) runCommand(name, arg string) tea.Cmd {
-	switch name {
-	case "search":
-		if arg == "" {
-			m.openSearch()
-			return nil
+	for _, c := range m.commands() {
+		if c.Name == name && (c.Arg == "" || c.Arg == arg) {
+			return c.Run(m, arg)
 		}
-		return m.search(arg)
-	case "stock":
-		return m.openStock()
-	case "journal":
-		return m.openJournal()
-	case "reconcile":
-		m.screen = screenJournal
-		return m.reconcile()
-	case "refresh":
-		return m.refresh()
-	case "topup":
-		return m.startTopup()
-	case "copy":
-		return m.copyView()
-	case "help":
-		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
-	case "messages":
-		m.dialogs.push(newMessagesDialog(m.msgLog))
-	case "quit":
-		return m.quit()
-	case "ref":
-		if err := model.CheckReference(strings.TrimSpace(arg)); err != nil {
-			m.setStatus(err.Error(), statusError)
-			return nil
-		}
-		m.ref = strings.TrimSpace(arg)
-		if m.ref == "" {
-			m.setStatus("call reference cleared", statusInfo)
-		} else {
-			m.setStatus("call reference set: "+m.ref+" (written to the journal with every top-up)", statusInfo)
-		}
-	case "pane":
-		for i, p := range m.panes {
-			if p.name == arg {
-				m.selectPane(i)
-				return nil
-			}
-		}
-		m.setStatus("no pane named "+arg, statusWarn)
 	}
+	m.setStatus("no such command: "+name, statusWarn)
 	return nil
 }
 
