@@ -44,7 +44,8 @@ func (searchAction) isAction()       {}
 // Dialog is a modal component on the dialog stack. Only the top dialog gets
 // keys. Each dialog declares its own keys for the status line.
 type Dialog interface {
-	// ID names the dialog kind (tests and the root use it to find one).
+	// ID names the dialog kind for test failures and logs; the root
+	// finds and tells dialogs apart by their type (findDialog, topupStep).
 	ID() string
 	// HandleKey handles one key and returns an action, or nil for none.
 	HandleKey(msg tea.KeyPressMsg, c *common) Action
@@ -84,15 +85,34 @@ func (s dialogStack) top() Dialog {
 	return s[len(s)-1]
 }
 
-// find returns the topmost dialog with this ID.
-func (s dialogStack) find(id string) Dialog {
+// findDialog returns the topmost dialog of type T: dialogs are found by
+// what they are, never by a name.
+func findDialog[T Dialog](s dialogStack) (T, bool) {
 	for i := len(s) - 1; i >= 0; i-- {
-		if s[i].ID() == id {
-			return s[i]
+		if d, ok := s[i].(T); ok {
+			return d, true
 		}
 	}
-	return nil
+	var zero T
+	return zero, false
 }
+
+// topupStep marks the dialogs of a top-up (offers, amounts, the
+// confirmation): closing one ends the flow.
+type topupStep interface {
+	Dialog
+	topupStep()
+}
+
+func (*Confirm) topupStep()      {}
+func (*offerPicker) topupStep()  {}
+func (*AmountPicker) topupStep() {}
+
+var (
+	_ topupStep = (*Confirm)(nil)
+	_ topupStep = (*offerPicker)(nil)
+	_ topupStep = (*AmountPicker)(nil)
+)
 
 // Confirmations absorb input until the keyboard is quiet, so that neither
 // a key typed ahead (before the dialog appeared) nor a held key, nor a burst,

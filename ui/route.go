@@ -133,12 +133,12 @@ func (m *Model) act(a Action) tea.Cmd {
 		m.endFilterPreview(true)
 	case cancelAction:
 		top := m.dialogs.top()
-		if top != nil && top.ID() == "search" {
+		if _, ok := top.(*searchBox); ok {
 			m.endFilterPreview(false)
 		}
 		m.dialogs.pop()
-		if top != nil && (top.ID() == "confirm" || top.ID() == "offers" || top.ID() == "amounts") {
-			m.endTopup(top)
+		if step, ok := top.(topupStep); ok {
+			m.endTopup(step)
 		}
 	case searchAction:
 		m.dialogs.pop()

@@ -235,7 +235,7 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 	}
 	f.inFlight = false
 	lines, kind := outcomeLines(f, msg)
-	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+	if d, ok := findDialog[*Confirm](m.dialogs); ok {
 		d.SetOutcome(lines, kind, m.c.now)
 	}
 	sk := map[string]statusKind{"ok": statusOK, "warn": statusWarn, "danger": statusError}[kind]
@@ -306,7 +306,7 @@ func (m *Model) showDiff(p *pane) {
 	} else if len(lines) == 0 {
 		lines = []string{"no balance changed yet (the provider may apply it shortly; r refreshes)"}
 	}
-	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+	if d, ok := findDialog[*Confirm](m.dialogs); ok {
 		d.AddOutcome(append([]string{"", "Balances refreshed:"}, lines...)...)
 	}
 	m.setStatus("balances refreshed: "+strings.Join(lines, "; "), statusOK)
