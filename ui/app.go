@@ -32,14 +32,6 @@ type Options struct {
 	Role     engine.Role
 }
 
-type screen int
-
-const (
-	screenPanes screen = iota
-	screenStock
-	screenJournal
-)
-
 // Model is the root of the console. It owns all state; components are
 // plain structs it updates and renders. Only Update changes state, and
 // every engine call runs in a tea.Cmd that returns a message.
@@ -52,9 +44,9 @@ type Model struct {
 	// status line last announced.
 	pendingAnnounced int
 
-	panes  []*pane
-	active int
-	screen screen
+	panes   []*pane
+	active  int
+	screens []screen // the screens on show, the panes at the bottom (screen.go)
 
 	dialogs dialogStack
 	status  statusLine
@@ -105,7 +97,7 @@ func New(o Options) *Model {
 	if o.Demo || env == "" {
 		env = "demo"
 	}
-	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick}
+	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick, screens: []screen{panesScreen{}}}
 	m.c = common{width: 80, height: 24, keys: defaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: newStyles(nil)}
 	m.setTheme(true)
 	m.c.tick()
@@ -290,7 +282,7 @@ func (m *Model) nextReq() int {
 // onPaste types pasted text into the input on top; with no dialog open, a
 // paste starts a search with it (an operator pastes a number from a ticket).
 func (m *Model) onPaste(s string) {
-	if m.dialogs.top() == nil && m.screen == screenPanes {
+	if m.dialogs.top() == nil && m.onPanes() {
 		m.openSearch()
 	}
 	if d, ok := m.dialogs.top().(inputDialog); ok {

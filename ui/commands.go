@@ -33,7 +33,7 @@ func (m *Model) cmdCopy(string) tea.Cmd    { return m.copyView() }
 func (m *Model) cmdQuit(string) tea.Cmd    { return m.quit() }
 
 func (m *Model) cmdReconcile(string) tea.Cmd {
-	m.screen = screenJournal
+	m.show(journalScreen{})
 	return m.reconcile()
 }
 

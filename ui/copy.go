@@ -6,7 +6,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"simdesk/model"
 	"simdesk/present"
 )
 
@@ -39,6 +38,14 @@ func (k copied) holds(lines int) string {
 	return "copied every " + strings.TrimSuffix(k.what, "s") + " shown: " + present.Int(k.total) + " " + k.what + k.left
 }
 
+// copyTable sets a table's list to hold every row a copy may (from the
+// first) and says what the copy of it holds; left names what the table
+// itself leaves out.
+func copyTable(l *cursorList, what, left string) copied {
+	l.height, l.offset = maxCopyRows, 0
+	return copied{rows: min(l.n, maxCopyRows), total: l.n, what: what, left: left}
+}
+
 // copyView is `y`: the current view, complete (every row, not only the
 // visible ones, up to maxCopyRows) and as plain text, to the clipboard
 // through OSC 52, which works over SSH and, with set-clipboard on, in
@@ -66,48 +73,7 @@ func (m *Model) copyTextOf() (string, copied) {
 	// cut screen; trailing spaces are trimmed below.
 	const w = 1000
 	const tall = maxCopyRows + 50 // the rows and the lines around them
-	var body, where string
-	var k copied
-	table := func(l *cursorList, what string) {
-		l.height, l.offset = maxCopyRows, 0
-		k = copied{rows: min(l.n, maxCopyRows), total: l.n, what: what, left: k.left}
-	}
-	switch m.screen {
-	case screenStock:
-		s := *m.stock
-		table(&s.list, "offers")
-		s.wide, s.xoff = true, 0
-		body, where = s.View(&c, w, tall), "stock"
-	case screenJournal:
-		j := *m.journal
-		table(&j.list, "attempts")
-		body, where = j.View(&c, w, tall), "journal"
-	default:
-		p := m.activePane()
-		if p == nil {
-			break
-		}
-		where = p.name
-		switch {
-		case p.view != nil && p.view.detail != nil:
-			body = strings.Join(p.view.detail.content(&c, w), "\n")
-		case p.view != nil:
-			v := *p.view
-			if v.filter != "" {
-				k.left += " (filter \"" + v.filter + "\" of " + present.Int(len(v.line.Buckets)) + ")"
-			}
-			if v.folded > 0 {
-				k.left += " (" + present.Int(v.folded) + " empty folded: z shows them)"
-			}
-			table(&v.list, "buckets")
-			v.wide, v.rows, v.copying = 0, rowCache{}, true
-			body = v.View(&c, w, tall)
-		default:
-			cp := *p
-			table(&cp.picker, "lines")
-			body = cp.View(&c, w, tall)
-		}
-	}
+	body, where, k := m.top().copyBody(m, &c, w, tall)
 	head := "simdesk " + strings.ToUpper(m.c.env) + " · " + where + " · " + present.FormatTime(m.c.now)
 	if m.ref != "" {
 		head += " · ref " + m.ref
@@ -136,36 +102,4 @@ func (m *Model) copyID() tea.Cmd {
 }
 
 // currentID is the identifier under the cursor on the current screen.
-func (m *Model) currentID() (id, what string) {
-	switch m.screen {
-	case screenStock:
-		if r, ok := m.stock.current(); ok {
-			return r.offer.ID, "offer id"
-		}
-		return "", ""
-	case screenJournal:
-		if a, ok := m.journal.current(); ok {
-			return a.Intent.JournalID, "journal id"
-		}
-		return "", ""
-	}
-	p := m.activePane()
-	if p == nil {
-		return "", ""
-	}
-	l := p.line()
-	if l == nil && p.status == paneDone && p.picker.cursor < len(p.lines) {
-		l = &p.lines[p.picker.cursor]
-	}
-	if l == nil {
-		return "", ""
-	}
-	if l.Type == model.Transaction || (l.TransactionID != "" && p.view == nil) {
-		return l.TransactionID, "transaction id"
-	}
-	v := present.MaskID(m.c.mask, l.Type, l.ID)
-	if l.Account != "" && p.showsAccount() {
-		v += "@" + l.Account
-	}
-	return v, l.Type.Label()
-}
+func (m *Model) currentID() (id, what string) { return m.top().currentID(m) }

@@ -292,7 +292,7 @@ func TestJournalOpensAnAttemptWhole(t *testing.T) {
 	h.press("enter")
 	h.mustSee("1 of 1 match", "esc clears")
 	h.press("esc")
-	if h.m.journal.filter.active() || h.m.screen != screenJournal {
+	if h.m.journal.filter.active() || !isScreen[journalScreen](h.m) {
 		t.Fatal("esc did not clear the filter first")
 	}
 }

@@ -36,7 +36,7 @@ func hasBell(msgs []tea.Msg) bool {
 func TestStockWatchShowsOffersWithTextMarkers(t *testing.T) {
 	h := newHarness(t, noColor())
 	h.settle(h.press("s"))
-	if h.m.screen != screenStock {
+	if !isScreen[stockScreen](h.m) {
 		t.Fatal("s did not open the stock watch")
 	}
 	h.mustSee("STOCK", "orange · refreshed", "every 1 h", "Recharge Holiday Voix 30 min", "EUR 9.90", "124")
@@ -54,7 +54,7 @@ func TestStockWatchShowsOffersWithTextMarkers(t *testing.T) {
 		t.Fatalf("no ! prefix:\n%s", s)
 	}
 	h.press("s")
-	if h.m.screen != screenPanes {
+	if !isScreen[panesScreen](h.m) {
 		t.Fatal("s again did not leave the stock watch")
 	}
 }
@@ -163,16 +163,16 @@ func TestStockFilterSearchesOnlyWhenAsked(t *testing.T) {
 	h.typeText("voix")
 	h.mustSee("enter keeps this filter · ctrl+s searches")
 	h.press("enter")
-	if h.m.screen != screenStock || h.m.stock.filter.text() != "voix" || h.m.lastQuery.Value != "" {
-		t.Fatalf("enter on a stock filter: screen %d filter %q searched %q", h.m.screen, h.m.stock.filter.text(), h.m.lastQuery.Value)
+	if !isScreen[stockScreen](h.m) || h.m.stock.filter.text() != "voix" || h.m.lastQuery.Value != "" {
+		t.Fatalf("enter on a stock filter: screen %T filter %q searched %q", h.m.top(), h.m.stock.filter.text(), h.m.lastQuery.Value)
 	}
 	h.press("esc")
 	h.press("/")
 	h.typeText("sim:1956392841179")
 	h.mustSee("enter searches sim:1956392841179")
 	h.settle(h.press("enter"))
-	if h.m.screen != screenPanes || h.m.lastQuery.Value != "1956392841179" {
-		t.Fatalf("a prefixed filter did not search: screen %d query %+v", h.m.screen, h.m.lastQuery)
+	if !isScreen[panesScreen](h.m) || h.m.lastQuery.Value != "1956392841179" {
+		t.Fatalf("a prefixed filter did not search: screen %T query %+v", h.m.top(), h.m.lastQuery)
 	}
 	h.mustSee("SIM 1956392841179")
 }

@@ -98,11 +98,8 @@ func (m *Model) headerView(w int) string {
 func (m *Model) tabsView(w int) string {
 	st := m.c.st
 	right := ""
-	switch m.screen {
-	case screenStock:
-		right = st.TabActive.Render("[s stock]") + " "
-	case screenJournal:
-		right = st.TabActive.Render("[:journal]") + " "
+	if t := m.top().tab(); t != "" {
+		right = st.TabActive.Render(t) + " "
 	}
 	// Degrade deliberately: narrower gaps, then the inactive tabs keep
 	// their number and marker only; the active tab always keeps its name.
@@ -122,7 +119,7 @@ func (m *Model) tabs(level int) string {
 	st := m.c.st
 	parts := make([]string, 0, len(m.panes))
 	for i, p := range m.panes {
-		active := i == m.active && m.screen == screenPanes
+		active := i == m.active && m.onPanes()
 		label := itoa(i+1) + " " + p.name
 		if level == 2 && !active {
 			label = itoa(i + 1)

@@ -72,7 +72,7 @@ func reconcileCmd(eng *engine.Engine) tea.Cmd {
 }
 
 func (m *Model) openJournal() tea.Cmd {
-	m.screen = screenJournal
+	m.show(journalScreen{})
 	return m.loadAttempts()
 }
 

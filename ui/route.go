@@ -17,22 +17,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.previewFilter()
 		return cmd
 	}
-	switch m.screen {
-	case screenStock:
-		if m.stock.HandleKey(msg, &m.c) {
-			return m.searchFrom(&m.stock.filter)
-		}
-	case screenJournal:
-		if key.Matches(msg, k.Journal.Reconcile) {
-			return m.reconcile()
-		}
-		if m.journal.HandleKey(msg, &m.c) {
-			return m.searchFrom(&m.journal.filter)
-		}
-	default:
-		if p := m.activePane(); p != nil && p.HandleKey(msg, &m.c) {
-			return nil
-		}
+	if used, cmd := m.top().handleKey(m, msg); used {
+		return cmd
 	}
 	return m.globalKey(msg)
 }
@@ -56,7 +42,7 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(msg, k.Nav.Back):
 		return m.back()
-	case m.hint != "" && m.screen == screenPanes && key.Matches(msg, k.Nav.Open):
+	case m.hint != "" && m.onPanes() && key.Matches(msg, k.Nav.Open):
 		return m.search(m.hint)
 	case key.Matches(msg, k.Global.Search):
 		m.openSearch()
@@ -67,8 +53,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Global.Messages):
 		return m.cmdMessages("")
 	case key.Matches(msg, k.Global.Stock):
-		if m.screen == screenStock {
-			m.screen = screenPanes
+		if isScreen[stockScreen](m) {
+			m.toPanes()
 			return nil
 		}
 		return m.openStock()
@@ -98,7 +84,7 @@ func (m *Model) selectPane(i int) {
 		return
 	}
 	m.active = (i%len(m.panes) + len(m.panes)) % len(m.panes)
-	m.screen = screenPanes
+	m.toPanes()
 	m.autoReq = 0 // the operator chose: no more automatic switching
 }
 
@@ -109,9 +95,7 @@ func (m *Model) back() tea.Cmd {
 		m.setStatus("search cancelled", statusInfo)
 		return nil
 	}
-	if m.screen != screenPanes {
-		m.screen = screenPanes
-	}
+	m.toPanes()
 	return nil
 }
 
@@ -178,17 +162,4 @@ func (m *Model) runCommand(name, arg string) tea.Cmd {
 }
 
 // refresh reloads what the current screen shows.
-func (m *Model) refresh() tea.Cmd {
-	switch m.screen {
-	case screenStock:
-		return m.stock.refreshAll(m.eng, m.opts.Now)
-	case screenJournal:
-		return m.openJournal()
-	}
-	p := m.activePane()
-	if p == nil || p.query.Value == "" || p.status == paneSkipped || p.status == paneLoading {
-		m.setStatus("nothing to refresh: press / to search", statusInfo)
-		return nil
-	}
-	return m.refreshPane(p, false)
-}
+func (m *Model) refresh() tea.Cmd { return m.top().refresh(m) }

@@ -195,7 +195,7 @@ func (m *Model) openSearch() {
 
 // openLine is the line view on screen, or nil.
 func (m *Model) openLine() *lineView {
-	if p := m.activePane(); m.screen == screenPanes && p != nil && p.view != nil && p.view.detail == nil {
+	if p := m.activePane(); m.onPanes() && p != nil && p.view != nil && p.view.detail == nil {
 		return p.view
 	}
 	return nil
@@ -308,7 +308,7 @@ func (m *Model) search(raw string) tea.Cmd {
 		cmds = append(cmds, lookupCmd(ctx, m.eng, p.name, req, id))
 	}
 	m.active = m.firstAsked(asks)
-	m.screen = screenPanes
+	m.toPanes()
 	m.autoReq, m.searchReq, m.forwardLate = req, req, false
 	m.setStatus("searching "+id.Type.Label()+" "+present.MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
 	cmds = append(cmds, m.forwardCmd(req))

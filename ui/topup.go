@@ -75,11 +75,11 @@ func (m *Model) startTopup() tea.Cmd {
 		return nil
 	}
 	p := m.activePane()
-	if m.screen == screenPanes && p != nil && p.partial {
+	if m.onPanes() && p != nil && p.partial {
 		m.setStatus("this line is still being read: t tops it up once it is complete", statusInfo)
 		return nil
 	}
-	if m.screen != screenPanes || p == nil || p.line() == nil {
+	if !m.onPanes() || p == nil || p.line() == nil {
 		m.setStatus("t tops up the open line: search and open a line first", statusInfo)
 		return nil
 	}
