@@ -361,6 +361,11 @@ func (v *lineView) tableInfo() string {
 	if v.wide >= 0 && !v.copying {
 		parts = append(parts, "wide: every column whole · ←/→ scroll · w leaves")
 	}
+	if len(parts) > 1 && v.folded > 0 && !v.showZero {
+		// Beside a filter or a sort the fold says it short, so the line
+		// still fits 80 columns whole.
+		parts[0] = itoa(v.folded) + " empty folded · z shows"
+	}
 	return strings.Join(parts, " · ")
 }
 
