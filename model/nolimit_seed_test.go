@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -102,4 +103,46 @@ func TestNoLimitRulePerUnit(t *testing.T) {
 			t.Errorf("%v %s: NoLimit %v, want %v", tc.q.Value(), tc.q.Unit, got, tc.want)
 		}
 	}
+}
+
+// FuzzNoLimit: the rule never calls money or an invalid amount "no limit",
+// always calls an amount at or above its unit's ceiling "no limit", and
+// reads the same from a quantity and its JSON.
+func FuzzNoLimit(f *testing.F) {
+	for _, s := range []struct {
+		v    float64
+		unit string
+	}{{999999, "sms"}, {16666666666.39 * 60, "s"}, {999999999999, ""}, {40, "USD"}, {0, "MINS"}, {2 * 1024 * 1024, "MB"}, {-999999, "s"}} {
+		f.Add(s.v, s.unit)
+	}
+	f.Fuzz(func(t *testing.T, v float64, unit string) {
+		q := model.Quantity{Amount: &v, Unit: unit}
+		got := q.NoLimit()
+		ceiling := float64(model.NoLimitCount)
+		switch unit {
+		case model.UnitSec:
+			ceiling = model.NoLimitSeconds
+		case model.UnitMB:
+			ceiling = model.NoLimitMB
+		}
+		switch {
+		case model.CurrencyCode(unit) != "" && got:
+			t.Fatalf("money %v %s reads no limit", v, unit)
+		case model.CurrencyCode(unit) == "" && v >= ceiling && !got:
+			t.Fatalf("%v %s is past the ceiling yet has a limit", v, unit)
+		case v != v && got:
+			t.Fatal("NaN reads no limit")
+		}
+		b, err := json.Marshal(q)
+		if err != nil {
+			return // NaN and ±Inf are not JSON; the decoders never keep them
+		}
+		var back model.Quantity
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.Unlimited != got {
+			t.Fatalf("JSON says unlimited %v for %v %s, NoLimit %v", back.Unlimited, v, unit, got)
+		}
+	})
 }
