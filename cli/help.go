@@ -65,10 +65,12 @@ func synopses(cmd string, remote bool) []string {
 			continue
 		}
 		if remote {
-			if strings.Contains(l, "--export") {
+			l = strings.Replace(l, "[--config FILE | --demo] ", "", 1)
+			// What still names the configuration (export, import, migrate:
+			// the server's own files and database) does not run over SSH.
+			if strings.Contains(l, "--config") || strings.Contains(l, "--export") {
 				continue
 			}
-			l = strings.Replace(l, "[--config FILE | --demo] ", "", 1)
 			l = "ssh HOST " + strings.TrimPrefix(l, "simdesk ")
 		}
 		out = append(out, l)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"simdesk/config"
 	"simdesk/engine"
@@ -269,11 +270,23 @@ func journalAttempts(ctx context.Context, s *session, f journalFlags, out *journ
 	return nil
 }
 
+// reconciledLine says what reconciliation concluded, the transaction and
+// reason only when there are some (no trailing spaces for scripts to trip on).
+func reconciledLine(e journal.Entry) string {
+	parts := []string{"reconciled", e.JournalID, "→", string(e.Status)}
+	for _, s := range []string{e.TransactionID, e.Reason} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 func writeJournalText(env Env, s *session, out journalJSON, pendingOnly bool) {
 	w := env.Stdout
 	fmt.Fprintf(w, "journal %s\n", s.journal.Where())
 	for _, e := range out.Reconciled {
-		fmt.Fprintf(w, "reconciled %s → %s %s %s\n", e.JournalID, e.Status, e.TransactionID, e.Reason)
+		fmt.Fprintln(w, reconciledLine(e))
 	}
 	if v := out.Verify; v != nil && v.OK {
 		fmt.Fprintf(w, "verified: %d entries, hash chain intact", v.Entries)

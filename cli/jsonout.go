@@ -178,7 +178,7 @@ func (w *jw) quantity(k string, q *model.Quantity) {
 	w.open('{')
 	w.floatPtr("amount", q.Amount)
 	w.str("unit", q.Unit)
-	w.boolean("unlimited", q.Unlimited)
+	w.boolean("unlimited", q.NoLimit()) // a sentinel amount too, as Quantity.MarshalJSON
 	w.str("text", q.Text)
 	w.strOmit("invalid", q.Invalid)
 	w.close('}')

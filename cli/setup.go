@@ -88,7 +88,7 @@ func open(env Env, c common) (*session, error) {
 		}
 	}
 	if cfg == nil {
-		srv := sim.New(sim.Options{})
+		srv := sim.New(sim.Options{UniqueIDs: true}) // the demo journal outlives the simulator
 		if err := srv.Start(""); err != nil {
 			return nil, fmt.Errorf("cannot start the built-in simulator: %w", err)
 		}
@@ -118,7 +118,7 @@ func open(env Env, c common) (*session, error) {
 			s.Close()
 			return nil, &configError{fmt.Errorf("%s: provider %s: %v", cfg.Path, p.Name, err)}
 		}
-		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh})
+		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh, TopupTarget: p.TopupTarget})
 	}
 	// The journal is the file or PostgreSQL (journal = "postgres://…"). One
 	// that cannot be opened (a database down) stops top-ups with one line
@@ -158,6 +158,7 @@ func demoConfig(env Env, baseURL string) *config.Config {
 		cfg.Providers = append(cfg.Providers, config.Provider{
 			Name: d.Name, Kind: d.Kind, BaseURL: d.BaseURL, Values: d.Values,
 			ClientID: sim.ClientID, ClientSecret: config.Secret(sim.ClientSecret),
+			TopupTarget: config.DefaultTopupTarget(d.Kind),
 		}.WithDefaults())
 	}
 	return cfg

@@ -46,11 +46,26 @@ func writeLookupText(w io.Writer, id model.Identifier, results []engine.Result, 
 			if !l.BillingCycle.Start.IsZero() {
 				fmt.Fprintf(w, "   billing cycle %s → %s\n", present.FormatValidTo(l.BillingCycle.Start, true), present.FormatValidTo(l.BillingCycle.End, true))
 			}
-			fmt.Fprintln(w, "   "+present.Fit("BUCKET", 36)+" "+present.Fit("USAGE", 6)+" "+present.FitRight("REMAINING", 16)+"  "+present.Fit("VALID TO", 16)+" "+present.FitRight("DAYS", 5))
+			// A number is never cut: REMAINING is as wide as its widest
+			// value; a long bucket name is cut instead.
+			remW := 16
+			for i := range l.Buckets {
+				remW = max(remW, present.Width(present.FormatQuantity(l.Buckets[i].Remaining)))
+			}
+			fmt.Fprintln(w, "   "+present.Fit("BUCKET", 36)+" "+present.Fit("USAGE", 6)+" "+present.FitRight("REMAINING", remW)+"  "+present.Fit("VALID TO", 16)+" "+present.FitRight("DAYS", 5))
+			var folded []string
 			for i := range l.Buckets {
 				b := &l.Buckets[i]
-				fmt.Fprintln(w, "   "+present.Fit(b.Name, 36)+" "+present.Fit(string(b.Usage), 6)+" "+present.FitRight(present.FormatQuantity(b.Remaining), 16)+"  "+
+				if present.EmptyCategory(b) {
+					// Folded as in the console: a category the offer lacks.
+					folded = append(folded, b.Name)
+					continue
+				}
+				fmt.Fprintln(w, "   "+present.Fit(b.Name, 36)+" "+present.Fit(string(b.Usage), 6)+" "+present.FitRight(present.FormatQuantity(b.Remaining), remW)+"  "+
 					present.Fit(present.FormatValidTo(b.ValidTo, false), 16)+" "+present.FitRight(present.FormatDaysLeft(b, now), 5))
+			}
+			if len(folded) > 0 {
+				fmt.Fprintln(w, "   "+present.Int(len(folded))+" empty (sent at 0 for a category the offer lacks, as in the console; --format json has them): "+strings.Join(folded, ", "))
 			}
 		}
 	}

@@ -71,11 +71,20 @@ type Provider struct {
 	// MaxScan bounds how many Orange transactions are scanned to resolve a
 	// MSISDN to its transactions, so one search cannot page forever.
 	MaxScan int
+	// TopupTarget (topup_target): the console shows this provider's pane
+	// after the usage panes that found the same line; a top-up target is
+	// where a line is topped up, not where its usage is read. Default:
+	// true for kind tmf654 (DefaultTopupTarget), false for the others.
+	TopupTarget bool
 	// Values holds every key of the provider's kind (the kind's defaults
 	// applied), as the kind's constructor reads them. The typed fields above
 	// are copies of the keys that several parts of simdesk read.
 	Values map[string]any
 }
+
+// DefaultTopupTarget is topup_target's default for a kind: a TMF654
+// prepay balance is a top-up target, the usage kinds are not.
+func DefaultTopupTarget(kind string) bool { return kind == "tmf654" }
 
 // typedKeys are the kind keys mirrored in Provider's typed fields.
 var typedKeys = []string{"token_url", "business_id", "channel_id", "target_system", "lob", "stock_refresh", "stock_low", "max_scan"}

@@ -680,3 +680,30 @@ func TestInlineProviders(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestTopupTarget: topup_target defaults to true for tmf654 and false for
+// the usage kinds, either way can be set, and must be a boolean.
+func TestTopupTarget(t *testing.T) {
+	env := testEnv(map[string]string{"LLA_SECRET": "s"})
+	tmf654 := "[[provider]]\nname = \"bal\"\nkind = \"tmf654\"\nbase_url = \"https://h/v4\"\nclient_id = \"c\"\nclient_secret_env = \"LLA_SECRET\"\nmax_amount = 100\n"
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{minimal, false},
+		{minimal + "topup_target = true\n", true},
+		{tmf654, true},
+		{tmf654 + "topup_target = false\n", false},
+	} {
+		c, err := Parse("c.toml", []byte(tc.text), env)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.text, err)
+		}
+		if got := c.Providers[0].TopupTarget; got != tc.want {
+			t.Errorf("%q: topup_target %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if _, err := Parse("c.toml", []byte(minimal+"topup_target = \"yes\"\n"), env); err == nil || !strings.Contains(err.Error(), "topup_target: must be true or false") {
+		t.Errorf("a string topup_target: %v", err)
+	}
+}

@@ -25,7 +25,7 @@ var (
 	topKeys = []string{"operator", "readonly", "journal", "journal_dsn_env", "journal_admin_dsn_env", "journal_key_file", "history", "environment",
 		"mask_identifiers", "duplicate_window", "settle_time", "provider", "serve", "links"}
 	commonKeys = []string{"name", "kind", "base_url", "client_id",
-		"client_secret_env", "client_secret_file", "client_secret", "timeout"}
+		"client_secret_env", "client_secret_file", "client_secret", "timeout", "topup_target"}
 	// requiredCommon are the common keys every kind needs; a kind's own
 	// keys (and which of them are required) come from the providers registry.
 	requiredCommon = []string{"base_url", "client_id"}
@@ -465,6 +465,10 @@ func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool)
 			t.bad("timeout", "must be positive")
 		}
 		pr.Timeout = d
+	}
+	pr.TopupTarget = DefaultTopupTarget(pr.Kind)
+	if b, ok := t.boolean("topup_target"); ok {
+		pr.TopupTarget = b
 	}
 	if len(p.problems) > before {
 		return Provider{}, false

@@ -259,6 +259,11 @@ func (d *DuplicateError) who() string {
 	return op + " tried a top-up of this line with " + with + " " + ago
 }
 
+// Who is who made the earlier attempt and how long ago, the refusal's first
+// words, for a front end that words the rest itself (the console's
+// confirmation, the team feed).
+func (d *DuplicateError) Who() string { return d.who() }
+
 // agoText is a short, rounded age: "just now", "40 s ago", "3 min ago",
 // "2 h ago".
 func agoText(d time.Duration) string {

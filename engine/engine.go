@@ -24,6 +24,9 @@ type Registered struct {
 	Provider     providers.Provider
 	StockLow     int
 	StockRefresh time.Duration
+	// TopupTarget: the console shows this provider's pane after the usage
+	// panes that found the same line (config key topup_target).
+	TopupTarget bool
 }
 
 // Name is the provider's configured name.

@@ -281,3 +281,28 @@ func TestOffersForLine(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// TestForceOnAFirstTopupIsNotJournalledForced: --force on a top-up that is
+// no duplicate overrides nothing: neither its intent nor its outcome says
+// forced; the duplicate after it, forced, says so on both.
+func TestForceOnAFirstTopupIsNotJournalledForced(t *testing.T) {
+	p := &fake{name: "orange", offers: []model.Offer{offer}}
+	p.onTopup = func(model.TopupRequest) (model.TopupResult, error) {
+		return model.TopupResult{Status: topup.OK, TransactionID: "trx", Sent: true}, nil
+	}
+	e, j := newEngine(t, false, p)
+	for range 2 {
+		if _, err := e.Topup(context.Background(), TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678"), Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, _, _ := j.Entries()
+	if len(entries) != 4 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	for i, en := range entries {
+		if want := i >= 2; en.Forced != want {
+			t.Errorf("entry %d (%s) forced %v, want %v", i, en.Phase, en.Forced, want)
+		}
+	}
+}

@@ -256,9 +256,9 @@ func (e *Engine) takeOff(key topup.Key) (land func(), err error) {
 	}, nil
 }
 
-// writeIntent appends the attempt's intent (fsync) before anything is sent.
-// Unless forced, the duplicate check runs under the journal's lock, so two
-// consoles on one journal cannot both pass it for the same key.
+// writeIntent appends the attempt's intent (fsync) before anything is sent,
+// after the duplicate check under the journal's lock (two consoles on one
+// journal cannot both pass it for the same key).
 func (e *Engine) writeIntent(ctx context.Context, in TopupInput) (journal.Entry, error) {
 	price := in.Offer.Price
 	intent := journal.Entry{
@@ -273,25 +273,31 @@ func (e *Engine) writeIntent(ctx context.Context, in TopupInput) (journal.Entry,
 		TargetType:  string(in.Target.Type),
 		TargetID:    in.Target.Value,
 		Reference:   in.Reference,
-		Forced:      in.Force,
 		Price:       &price,
 		Environment: e.opts.Environment,
 	}
 	if in.Target.Value == "" {
 		intent.TargetType = ""
 	}
-	var check func([]journal.Attempt) error
-	if !in.Force {
-		check = func(same []journal.Attempt) error {
-			if a, dup := e.duplicateOf(same); dup {
-				return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
-			}
-			return nil
+	// The duplicate check runs under the journal's lock, so two consoles on
+	// one journal cannot both pass it for the same line and offer.
+	check := func(same []journal.Attempt) error {
+		if a, dup := e.duplicateOf(same); dup {
+			return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
 		}
+		return nil
 	}
+	// Forced records that the guard was overridden, so only a top-up that
+	// was a duplicate is journalled forced: with Force the intent is first
+	// offered unforced under the guard, and written forced only when the
+	// guard refused it.
 	written, err := e.opts.Journal.AppendGuarded(ctx, intent, e.opts.Now().Add(-e.opts.DuplicateWindow), check)
+	var de *DuplicateError
+	if in.Force && errors.As(err, &de) {
+		intent.Forced = true
+		written, err = e.opts.Journal.AppendGuarded(ctx, intent, e.opts.Now().Add(-e.opts.DuplicateWindow), nil)
+	}
 	if err != nil {
-		var de *DuplicateError
 		if errors.As(err, &de) {
 			return journal.Entry{}, err
 		}
@@ -341,7 +347,7 @@ func (e *Engine) outcomeEntry(in TopupInput, intent journal.Entry, res model.Top
 		TransactionID: res.TransactionID,
 		Reason:        res.Reason,
 		Reference:     in.Reference,
-		Forced:        in.Force,
+		Forced:        intent.Forced,
 		StockLeft:     res.StockLeft,
 		Environment:   e.opts.Environment,
 	}

@@ -131,7 +131,7 @@ func TestBucketJSONShape(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		"valid_to": `""`, "days_left": `20`, "usage": `"voice"`, "shared": `false`,
-		"remaining": `{"amount":59999940,"unit":"s","unlimited":false,"text":"999999 minutes"}`,
+		"remaining": `{"amount":59999940,"unit":"s","unlimited":true,"text":"999999 minutes"}`, // a sentinel reads unlimited, its amount kept
 		"periods":   `[{"start":"","end":"","current":true,"remaining":{"amount":0,"unit":"s","unlimited":false,"text":""}}]`,
 		"counters":  `[{"type":"used","amount":0,"unit":"s","start":"","end":"","name":""}]`,
 	} {

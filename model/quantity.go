@@ -81,6 +81,77 @@ func invalidText(s string, f float64, err error) string {
 	return ""
 }
 
+// The "no limit" rule. Providers say "infinity", or send a number no line
+// can use up instead. A quantity means no limit (NoLimit) when:
+//   - the provider said "infinity" (Unlimited);
+//   - or its amount is a whole number of six or more nines (999999,
+//     999999999999) in its canonical unit or in the unit the provider most
+//     likely used (minutes or hours for voice, bytes, KB or GB for data);
+//   - or it reaches the unit's ceiling: voice at or above 10⁹ minutes
+//     (NoLimitSeconds, 1 900 years), data at or above 10¹⁵ bytes (a
+//     petabyte, NoLimitMB; 2 TB is a real bucket), an SMS count or an
+//     amount in any other unit (or none) at or above 10⁹ (NoLimitCount).
+//
+// Money is never "no limit": a balance of 999 999.00 is money. A validity
+// end on or after 9999-12-31 is the dates' sentinel (Time.Far).
+const (
+	NoLimitSeconds = 60 * 1e9
+	NoLimitMB      = 1e15 / (1024 * 1024)
+	NoLimitCount   = 1e9
+)
+
+// NoLimit reports whether q means "no limit" (the rule above).
+func (q Quantity) NoLimit() bool {
+	if q.Unlimited {
+		return true
+	}
+	if q.Amount == nil || q.Invalid != "" || CurrencyCode(q.Unit) != "" {
+		return false
+	}
+	v := *q.Amount
+	cands := []float64{v}
+	ceiling := float64(NoLimitCount)
+	switch q.Unit {
+	case UnitSec:
+		cands = append(cands, v/60, v/3600)
+		ceiling = NoLimitSeconds
+	case UnitMB:
+		cands = append(cands, v*1024, v/1024, v*1024*1024)
+		ceiling = NoLimitMB
+	}
+	if v >= ceiling {
+		return true
+	}
+	for _, c := range cands {
+		if allNines(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// quantityJSON is Quantity without its MarshalJSON.
+type quantityJSON Quantity
+
+// MarshalJSON writes "unlimited" as the no-limit rule reads the quantity
+// (a sentinel amount too, which stays in "amount" as the provider sent
+// it), so that a script never sees a sentinel as a number to add up.
+func (q Quantity) MarshalJSON() ([]byte, error) {
+	j := quantityJSON(q)
+	j.Unlimited = q.NoLimit()
+	return json.Marshal(j)
+}
+
+// allNines: a whole number written with six or more nines only.
+func allNines(v float64) bool {
+	r := math.Round(v)
+	if math.Abs(v-r) > 1e-6*math.Max(1, math.Abs(v)) || r < 999999 || r > 1e18 {
+		return false
+	}
+	s := strconv.FormatFloat(r, 'f', 0, 64)
+	return strings.Trim(s, "9") == ""
+}
+
 // Known reports whether the quantity has a finite amount.
 func (q Quantity) Known() bool { return q.Amount != nil }
 

@@ -258,7 +258,7 @@ func TestQuantityJSON(t *testing.T) {
 		want string
 	}{
 		{Normalize(ParseAmount("999999"), "minutes", UsageVoice, "999999 minutes"),
-			`{"amount":59999940,"unit":"s","unlimited":false,"text":"999999 minutes"}`},
+			`{"amount":59999940,"unit":"s","unlimited":true,"text":"999999 minutes"}`},
 		{Normalize(ParseAmount("INFINITY"), "MBS", UsageData, "Unlimited"),
 			`{"amount":null,"unit":"MB","unlimited":true,"text":"Unlimited"}`},
 		{Normalize(Amount{}, "GB", UsageData, ""),

@@ -33,7 +33,7 @@ func FormatQuantity(q model.Quantity) string {
 	if q.Invalid != "" {
 		return Invalid(q.Invalid)
 	}
-	if q.Unlimited || IsSentinel(q) {
+	if q.NoLimit() {
 		return Unlimited
 	}
 	if q.Amount == nil {
@@ -45,40 +45,26 @@ func FormatQuantity(q model.Quantity) string {
 	return FormatAmount(*q.Amount, q.Unit)
 }
 
-// IsSentinel reports whether a quantity carries one of the "no limit"
-// values providers send instead of "infinity": a whole number of at least
-// six nines (999999, 999999999999) in the canonical unit or in the unit the
-// provider most likely used (minutes or seconds for voice, KB, MB or GB for
-// data). Money is never a sentinel: a balance of 999 999.00 is money.
-func IsSentinel(q model.Quantity) bool {
-	if q.Amount == nil || model.CurrencyCode(q.Unit) != "" {
+// EmptyCategory reports a bucket the provider sends at zero for a category
+// the offer does not have (Orange's "0 MB" beside a voice offer, cvp's
+// "MOBILE DATA 7GB" at "0 MINS"): nothing left and nothing ever used. Both
+// front ends fold these. Money is never folded: a zero balance is news.
+func EmptyCategory(b *model.Bucket) bool {
+	if b.Usage == model.UsageMoney || !b.Remaining.Known() || b.Remaining.Value() != 0 || b.Remaining.Unlimited {
 		return false
 	}
-	v := *q.Amount
-	cands := []float64{v}
-	switch q.Unit {
-	case model.UnitSec:
-		cands = append(cands, v/60, v/3600)
-	case model.UnitMB:
-		cands = append(cands, v*1024, v/1024, v*1024*1024)
-	}
-	for _, c := range cands {
-		if allNines(c) {
-			return true
+	for _, k := range []string{"used", "allocated"} {
+		if ct, ok := b.CounterOf(k); ok && ct.Amount != nil && *ct.Amount != 0 {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
-// allNines: a whole number written with six or more nines only.
-func allNines(v float64) bool {
-	r := math.Round(v)
-	if math.Abs(v-r) > 1e-6*math.Max(1, math.Abs(v)) || r < 999999 || r > 1e18 {
-		return false
-	}
-	s := strconv.FormatFloat(r, 'f', 0, 64)
-	return strings.Trim(s, "9") == ""
-}
+// IsSentinel reports whether a quantity's amount is one of the "no limit"
+// values providers send instead of "infinity" (model.Quantity.NoLimit has
+// the rule, per unit).
+func IsSentinel(q model.Quantity) bool { return !q.Unlimited && q.NoLimit() }
 
 // RawQuantity is the provider's value behind a quantity, for the bucket
 // detail: the amount in its canonical unit and the provider's own text, so
@@ -89,7 +75,12 @@ func RawQuantity(q model.Quantity) string {
 	case q.Unlimited && q.Amount == nil:
 		parts = append(parts, "infinity")
 	case q.Amount != nil:
-		parts = append(parts, strings.TrimSpace(strconv.FormatFloat(*q.Amount, 'f', -1, 64)+" "+q.Unit))
+		raw := strings.TrimSpace(strconv.FormatFloat(*q.Amount, 'f', -1, 64) + " " + q.Unit)
+		if q.Unit == model.UnitSec {
+			// Voice is sent in minutes more often than not.
+			raw += " = " + strconv.FormatFloat(math.Round(*q.Amount/60*100)/100, 'f', -1, 64) + " min"
+		}
+		parts = append(parts, raw)
 	}
 	if t := strings.TrimSpace(q.Text); t != "" {
 		parts = append(parts, "text "+strconvQuote(t))
@@ -148,6 +139,9 @@ func FormatSeconds(s float64) string {
 	sign := ""
 	if s < 0 {
 		sign, s = "-", -s
+	}
+	if s == 0 {
+		return "0 min" // empty voice, in the unit voice is sold in
 	}
 	if s < 60 {
 		return sign + trimFloat(math.Round(s)) + " s"
@@ -253,6 +247,11 @@ func FormatValidTo(t model.Time, short bool) string {
 // DaysLeft returns the bucket's days_left, or the whole days from now to its
 // validity end; ok is false when neither is known. Far dates are infinite.
 func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
+	if ended(b.ValidTo, now) {
+		// The provider's days_left was true when it answered; a report
+		// read after the end (a cached or old answer) must not say 20.
+		return 0, false, true
+	}
 	if b.DaysLeft != nil {
 		return *b.DaysLeft, false, true
 	}
@@ -269,6 +268,11 @@ func DaysLeft(b *model.Bucket, now time.Time) (days int, never, ok bool) {
 	return int(math.Ceil(d.Hours() / 24)), false, true
 }
 
+// ended reports a known, not far, validity end at or before now.
+func ended(t model.Time, now time.Time) bool {
+	return !t.IsZero() && !t.Far() && !t.After(now)
+}
+
 // FormatDaysLeft renders DaysLeft: a number, "never" for a far date, "exp" when the
 // validity end has passed (a zero would read as "ends today"), or a dash.
 func FormatDaysLeft(b *model.Bucket, now time.Time) string {
@@ -278,7 +282,7 @@ func FormatDaysLeft(b *model.Bucket, now time.Time) string {
 		return Dash
 	case never:
 		return "never"
-	case b.DaysLeft == nil && !b.ValidTo.After(now):
+	case ended(b.ValidTo, now):
 		return "exp"
 	}
 	return strconv.Itoa(d)

@@ -31,6 +31,8 @@ func TestFormatQuantity(t *testing.T) {
 		{"TB", model.Quantity{Amount: f(2 * 1024 * 1024), Unit: "MB"}, "2.0 TB"},
 		{"negative data", model.Quantity{Amount: f(-2048), Unit: "MB"}, "-2.0 GB"},
 		{"seconds under a minute", model.Quantity{Amount: f(45), Unit: "s"}, "45 s"},
+		{"empty voice", model.Quantity{Amount: f(0), Unit: "s"}, "0 min"},
+		{"under a minute", model.Quantity{Amount: f(45), Unit: "s"}, "45 s"},
 		{"one minute", model.Quantity{Amount: f(60), Unit: "s"}, "1 min"},
 		{"half hour", model.Quantity{Amount: f(1800), Unit: "s"}, "30 min"},
 		{"seconds above a minute are dropped", model.Quantity{Amount: f(119), Unit: "s"}, "1 min"},
@@ -226,10 +228,23 @@ func TestFormatMillis(t *testing.T) {
 
 func TestRawQuantityKeepsTheProviderValue(t *testing.T) {
 	q := model.Quantity{Amount: f(999999), Unit: "s", Text: "999999"}
-	if got := RawQuantity(q); got != `999999 s, text "999999"` {
+	if got := RawQuantity(q); got != `999999 s = 16666.65 min, text "999999"` {
 		t.Errorf("RawQuantity = %q", got)
 	}
 	if got := RawQuantity(model.Quantity{Unlimited: true, Unit: "MB"}); got != "infinity" {
 		t.Errorf("RawQuantity(infinity) = %q", got)
+	}
+}
+
+// TestDaysLeftOfAnEndedBucket: the provider's days_left (20 when cvp-pr
+// answered in 2023) gives way to "exp" once the validity end has passed.
+func TestDaysLeftOfAnEndedBucket(t *testing.T) {
+	twenty := 20
+	b := &model.Bucket{DaysLeft: &twenty, ValidTo: model.ParseTime("2023-02-06T07:47:32Z")}
+	if got := FormatDaysLeft(b, time.Date(2023, 1, 17, 0, 0, 0, 0, time.UTC)); got != "20" {
+		t.Errorf("before the end: %q", got)
+	}
+	if got := FormatDaysLeft(b, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)); got != "exp" {
+		t.Errorf("after the end: %q, want exp", got)
 	}
 }

@@ -35,14 +35,6 @@ type Options struct {
 	Links []config.Link
 }
 
-type screen int
-
-const (
-	screenPanes screen = iota
-	screenStock
-	screenJournal
-)
-
 // Model is the root of the console. It owns all state; components are
 // plain structs it updates and renders. Only Update changes state, and
 // every engine call runs in a tea.Cmd that returns a message.
@@ -55,20 +47,22 @@ type Model struct {
 	// status line last announced.
 	pendingAnnounced int
 
-	panes  []*pane
-	active int
-	screen screen
+	panes   []*pane
+	active  int
+	screens []screen // the screens on show, the panes at the bottom (screen.go)
 
 	dialogs dialogStack
 	status  statusLine
-	ref     string // the call reference, set with ":ref TEXT"
+	msgLog  []loggedStatus // the last status messages, whole (`m`)
+	ref     string         // the call reference, set with ":ref TEXT"
 
 	hist    *history
 	histW   *historyWriter
 	histSeq int
 
 	reqSeq       int                // request ids for every async answer
-	autoReq      int                // the search whose first find may switch the pane on screen
+	autoReq      int                // the search whose pane coming forward is not decided yet (forward.go)
+	forwardLate  bool               // forwardWait has passed for autoReq
 	searchReq    int                // the search whose summary the status line will show
 	searchCancel context.CancelFunc // cancels the lookups of the last search
 	lastRaw      string             // what the operator typed for the last search
@@ -106,7 +100,7 @@ func New(o Options) *Model {
 	if o.Demo || env == "" {
 		env = "demo"
 	}
-	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick}
+	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick, screens: []screen{panesScreen{}}}
 	m.c = common{width: 80, height: 24, keys: defaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: newStyles(nil)}
 	m.setTheme(true)
 	m.c.tick()
@@ -186,6 +180,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.clockCmd()
 	case lookupMsg:
 		m.onLookup(msg)
+	case forwardMsg:
+		m.onForward(msg)
 	case progressMsg:
 		cmd = m.onProgress(msg)
 	case partialMsg:
@@ -289,7 +285,7 @@ func (m *Model) nextReq() int {
 // onPaste types pasted text into the input on top; with no dialog open, a
 // paste starts a search with it (an operator pastes a number from a ticket).
 func (m *Model) onPaste(s string) {
-	if m.dialogs.top() == nil && m.screen == screenPanes {
+	if m.dialogs.top() == nil && m.onPanes() {
 		m.openSearch()
 	}
 	if d, ok := m.dialogs.top().(inputDialog); ok {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"slices"
 	"strings"
 
@@ -54,10 +56,14 @@ func (d *bucketDetail) HandleKey(msg tea.KeyPressMsg, c *common) bool {
 	return true
 }
 
-// periodLabel says where a period sits relative to the current one.
+// periodLabel says where a period sits: relative to the period the
+// provider marks current while that one has not ended, else by the clock
+// (a report read after its current period ended must not call it
+// CURRENT: it says "past (was current)").
 func periodLabel(b *model.Bucket, i int, c *common) string {
 	p := b.Periods[i]
-	if cur := b.CurrentPeriod(); cur >= 0 {
+	cur := b.CurrentPeriod()
+	if cur >= 0 && !periodEnded(b.Periods[cur], c.now) {
 		switch {
 		case i == cur:
 			return "CURRENT"
@@ -67,12 +73,21 @@ func periodLabel(b *model.Bucket, i int, c *common) string {
 		return "next"
 	}
 	switch {
-	case !p.End.IsZero() && !p.End.Far() && p.End.Before(c.now):
+	case periodEnded(p, c.now) && i == cur:
+		return "past (was current)"
+	case periodEnded(p, c.now):
 		return "past"
 	case !p.Start.IsZero() && p.Start.After(c.now):
 		return "next"
+	case cur >= 0 && !p.Start.IsZero() && !p.End.IsZero():
+		return "CURRENT" // the clock's, as the provider's has ended
 	}
 	return ""
+}
+
+// periodEnded reports a period whose known end has passed.
+func periodEnded(p model.Period, now time.Time) bool {
+	return !p.End.IsZero() && !p.End.Far() && !p.End.After(now)
 }
 
 func span(a, b model.Time) string {
@@ -94,7 +109,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 
 	rem := "Remaining now " + present.FormatQuantity(b.Remaining)
 	switch t := strings.TrimSpace(b.Remaining.Text); {
-	case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+	case b.Remaining.NoLimit():
 		// "unlimited" is our reading: show what the provider actually sent.
 		rem += " (provider sent " + present.RawQuantity(b.Remaining) + ")"
 	case t != "" && t != present.FormatQuantity(b.Remaining):
@@ -103,7 +118,7 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	if days := present.FormatDaysLeft(b, c.now); days != present.Dash {
 		rem += " · days left " + days
 	}
-	out = append(out, present.Clip(rem, w))
+	out = append(out, wrap(rem, w)...) // the provider's raw value is never cut off
 	var meta []string
 	if !b.ValidFrom.IsZero() || !b.ValidTo.IsZero() {
 		meta = append(meta, "valid "+span(b.ValidFrom, b.ValidTo))

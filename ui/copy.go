@@ -6,77 +6,86 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"simdesk/model"
 	"simdesk/present"
 )
 
-// maxCopyLines bounds a copy: OSC 52 payloads pass through terminals and
-// tmux, which cap them; thousands of lines are already more than a ticket
-// needs.
-const maxCopyLines = 5000
+// maxCopyRows bounds a copy's table rows: OSC 52 payloads pass through
+// terminals and tmux, which cap them; thousands of rows are already more
+// than a ticket needs. A copy that holds fewer rows than the table says
+// so, in rows of the table (buckets, offers, attempts, lines), not in
+// lines of text.
+const maxCopyRows = 5000
+
+// copied says what a copy holds: the table's rows it has, of how many,
+// and what a row is.
+type copied struct {
+	rows, total int
+	what        string // "buckets", "offers", "attempts", "lines"; "" for a view without a table
+	// left names rows the table itself leaves out (a filter, folded
+	// empty buckets), which the copy cannot hold either.
+	left string
+}
+
+// holds is the copy's account of itself for the status line.
+func (k copied) holds(lines int) string {
+	switch {
+	case k.what == "":
+		return "copied the whole view (" + itoa(lines) + " lines)"
+	case k.rows < k.total:
+		return "copied " + present.Int(k.rows) + " of " + present.Int(k.total) + " " + k.what + k.left + " (the first " + present.Int(k.rows) +
+			"; " + present.Int(k.total-k.rows) + " left out: a copy holds at most " + present.Int(maxCopyRows) + " rows)"
+	}
+	return "copied every " + strings.TrimSuffix(k.what, "s") + " shown: " + present.Int(k.total) + " " + k.what + k.left
+}
+
+// copyTable sets a table's list to hold every row a copy may (from the
+// first) and says what the copy of it holds; left names what the table
+// itself leaves out.
+func copyTable(l *cursorList, what, left string) copied {
+	l.height, l.offset = maxCopyRows, 0
+	return copied{rows: min(l.n, maxCopyRows), total: l.n, what: what, left: left}
+}
 
 // copyView is `y`: the current view, complete (every row, not only the
-// visible ones) and as plain text, to the clipboard through OSC 52, which
-// works over SSH and, with set-clipboard on, in tmux.
+// visible ones, up to maxCopyRows) and as plain text, to the clipboard
+// through OSC 52, which works over SSH and, with set-clipboard on, in
+// tmux. The status line says exactly what the copy holds.
 func (m *Model) copyView() tea.Cmd {
-	text := m.copyText()
+	text, k := m.copyTextOf()
 	n := strings.Count(text, "\n") + 1
-	m.setStatus("copied "+itoa(n)+" lines to the clipboard (OSC 52; in tmux: set -g set-clipboard on)", statusOK)
+	m.setStatus(k.holds(n)+" · OSC 52 clipboard (tmux: set -g set-clipboard on)", statusOK)
 	return tea.SetClipboard(text)
 }
 
-// copyText renders the current screen's content with the colourless
-// styles and every row, masked like the screen.
+// copyText is the text `y` copies.
 func (m *Model) copyText() string {
+	t, _ := m.copyTextOf()
+	return t
+}
+
+// copyTextOf renders the current screen's content with the colourless
+// styles and every row (up to maxCopyRows), masked like the screen, and
+// says what it holds.
+func (m *Model) copyTextOf() (string, copied) {
 	c := m.c
 	c.st = c.plain
 	// Full width: every value whole (ids, offer names, amounts), not the
 	// cut screen; trailing spaces are trimmed below.
 	const w = 1000
-	const tall = maxCopyLines + 50
-	var body, where string
-	switch m.screen {
-	case screenStock:
-		s := *m.stock
-		s.list.height, s.list.offset = tall, 0
-		s.wide, s.xoff = true, 0
-		body, where = s.View(&c, w, tall), "stock"
-	case screenJournal:
-		j := *m.journal
-		j.list.height, j.list.offset = tall, 0
-		body, where = j.View(&c, w, tall), "journal"
-	default:
-		p := m.activePane()
-		if p == nil {
-			break
-		}
-		where = p.name
-		switch {
-		case p.view != nil && p.view.detail != nil:
-			body = strings.Join(p.view.detail.content(&c, w), "\n")
-		case p.view != nil:
-			v := *p.view
-			v.list.height, v.list.offset = tall, 0
-			v.wide, v.rows, v.copying = 0, rowCache{}, true
-			body = v.View(&c, w, tall)
-		default:
-			cp := *p
-			cp.picker.height, cp.picker.offset = tall, 0
-			body = cp.View(&c, w, tall)
-		}
-	}
+	const tall = maxCopyRows + 50 // the rows and the lines around them
+	body, where, k := m.top().copyBody(m, &c, w, tall)
 	head := "simdesk " + strings.ToUpper(m.c.env) + " · " + where + " · " + present.FormatTime(m.c.now)
 	if m.ref != "" {
 		head += " · ref " + m.ref
 	}
 	lines := strings.Split(ansi.Strip(body), "\n")
-	if len(lines) > maxCopyLines {
-		lines = append(lines[:maxCopyLines], "… "+itoa(len(lines)-maxCopyLines)+" more lines not copied")
-	}
 	for i := range lines {
 		lines[i] = strings.TrimRight(lines[i], " ")
 	}
-	return head + "\n" + strings.Join(lines, "\n")
+	if k.rows < k.total {
+		lines = append(lines, "… "+present.Int(k.total-k.rows)+" more "+k.what+" not copied (this copy holds the first "+present.Int(k.rows)+" of "+present.Int(k.total)+")")
+	}
+	return head + "\n" + strings.Join(lines, "\n"), k
 }
 
 // copyID is `Y`: only the identifier under the cursor — the open line's
@@ -93,36 +102,4 @@ func (m *Model) copyID() tea.Cmd {
 }
 
 // currentID is the identifier under the cursor on the current screen.
-func (m *Model) currentID() (id, what string) {
-	switch m.screen {
-	case screenStock:
-		if r, ok := m.stock.current(); ok {
-			return r.offer.ID, "offer id"
-		}
-		return "", ""
-	case screenJournal:
-		if a, ok := m.journal.current(); ok {
-			return a.Intent.JournalID, "journal id"
-		}
-		return "", ""
-	}
-	p := m.activePane()
-	if p == nil {
-		return "", ""
-	}
-	l := p.line()
-	if l == nil && p.status == paneDone && p.picker.cursor < len(p.lines) {
-		l = &p.lines[p.picker.cursor]
-	}
-	if l == nil {
-		return "", ""
-	}
-	if l.Type == model.Transaction || (l.TransactionID != "" && p.view == nil) {
-		return l.TransactionID, "transaction id"
-	}
-	v := present.MaskID(m.c.mask, l.Type, l.ID)
-	if l.Account != "" {
-		v += "@" + l.Account
-	}
-	return v, l.Type.Label()
-}
+func (m *Model) currentID() (id, what string) { return m.top().currentID(m) }

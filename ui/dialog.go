@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"simdesk/model"
 	"simdesk/present"
@@ -25,8 +26,11 @@ type (
 	// confirmTopupAction: the operator confirmed the top-up (Force after a
 	// second confirmation of a duplicate).
 	confirmTopupAction struct{ Force bool }
-	// runCommandAction: a palette command with its argument.
-	runCommandAction struct{ Name, Arg string }
+	// runCommandAction: a palette command's typed action with its argument.
+	runCommandAction struct {
+		Run commandRun
+		Arg string
+	}
 	// searchAction: the search input was submitted.
 	searchAction struct{ Raw string }
 )
@@ -40,7 +44,8 @@ func (searchAction) isAction()       {}
 // Dialog is a modal component on the dialog stack. Only the top dialog gets
 // keys. Each dialog declares its own keys for the status line.
 type Dialog interface {
-	// ID names the dialog kind (tests and the root use it to find one).
+	// ID names the dialog kind for test failures and logs; the root
+	// finds and tells dialogs apart by their type (findDialog, topupStep).
 	ID() string
 	// HandleKey handles one key and returns an action, or nil for none.
 	HandleKey(msg tea.KeyPressMsg, c *common) Action
@@ -80,15 +85,34 @@ func (s dialogStack) top() Dialog {
 	return s[len(s)-1]
 }
 
-// find returns the topmost dialog with this ID.
-func (s dialogStack) find(id string) Dialog {
+// findDialog returns the topmost dialog of type T: dialogs are found by
+// what they are, never by a name.
+func findDialog[T Dialog](s dialogStack) (T, bool) {
 	for i := len(s) - 1; i >= 0; i-- {
-		if s[i].ID() == id {
-			return s[i]
+		if d, ok := s[i].(T); ok {
+			return d, true
 		}
 	}
-	return nil
+	var zero T
+	return zero, false
 }
+
+// topupStep marks the dialogs of a top-up (offers, amounts, the
+// confirmation): closing one ends the flow.
+type topupStep interface {
+	Dialog
+	topupStep()
+}
+
+func (*Confirm) topupStep()      {}
+func (*offerPicker) topupStep()  {}
+func (*AmountPicker) topupStep() {}
+
+var (
+	_ topupStep = (*Confirm)(nil)
+	_ topupStep = (*offerPicker)(nil)
+	_ topupStep = (*AmountPicker)(nil)
+)
 
 // Confirmations absorb input until the keyboard is quiet, so that neither
 // a key typed ahead (before the dialog appeared) nor a held key, nor a burst,
@@ -348,8 +372,9 @@ func wrap(s string, w int) []string {
 				line = word
 			}
 			for lipgloss.Width(line) > w {
-				out = append(out, present.Clip(line, w))
-				line = ""
+				// A word longer than the line is broken, never cut off.
+				out = append(out, ansi.Cut(line, 0, w))
+				line = ansi.Cut(line, w, lipgloss.Width(line))
 			}
 		}
 		out = append(out, line)

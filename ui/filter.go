@@ -11,11 +11,26 @@ import (
 
 // listFilter is `/` inside a list (the stock watch, the journal): it
 // filters the rows as the operator types, k9s-style, with the match count;
-// enter keeps the filter, esc clears it.
+// enter keeps the filter, esc clears it. As in an open line, searching
+// from here is explicit: text with a type prefix (sub:…, msisdn:…) or
+// SearchInstead hands the text to the search (searchFor) instead.
 type listFilter struct {
 	in      lineInput
 	editing bool
+	// searchFor is text the operator asked to search; the root takes it
+	// (takeSearch) after the key.
+	searchFor string
 }
+
+// takeSearch returns and forgets the search the filter asked for.
+func (f *listFilter) takeSearch() string {
+	s := f.searchFor
+	f.searchFor = ""
+	return s
+}
+
+// searches reports whether enter would search the typed text.
+func (f *listFilter) searches() bool { return typedPrefix(strings.TrimSpace(f.in.Value())) }
 
 // text is the filter in force, lower-cased; "" keeps every row.
 func (f *listFilter) text() string { return strings.ToLower(strings.TrimSpace(f.in.Value())) }
@@ -45,6 +60,14 @@ func (f *listFilter) HandleKey(msg tea.KeyPressMsg, c *common) (used, changed bo
 		f.editing = false
 		f.in.SetValue("")
 		return true, true
+	case key.Matches(msg, c.keys.Input.SearchInstead), key.Matches(msg, c.keys.Input.Submit) && f.searches():
+		if t := strings.TrimSpace(f.in.Value()); t != "" {
+			f.searchFor = t
+			f.editing = false
+			f.in.SetValue("")
+			return true, true
+		}
+		return true, false
 	case key.Matches(msg, c.keys.Input.Submit), key.Matches(msg, c.keys.Nav.Up, c.keys.Nav.Down) && msg.Text == "":
 		f.editing = false
 		return true, false
@@ -61,9 +84,12 @@ func (f *listFilter) view(c *common, n, total, w int) string {
 		txt += "▏"
 	}
 	info := "  " + present.Int(n) + " of " + present.Int(total) + " match"
-	if f.editing {
-		info += " · enter keeps · esc clears"
-	} else {
+	switch {
+	case f.editing && f.searches():
+		info = "  enter searches " + strings.TrimSpace(f.in.Value()) + " · esc clears"
+	case f.editing:
+		info += " · enter keeps this filter · " + c.keys.Input.SearchInstead.Help().Key + " searches · esc clears"
+	default:
 		info += " · esc clears"
 	}
 	return c.st.Accent.Render(present.Clip("/ "+txt, max(10, w-present.Width(info)))) + c.st.Muted.Render(info)

@@ -38,7 +38,7 @@ func TestUnknownOutcomeThenJournalAndReconcile(t *testing.T) {
 	h.press(":")
 	h.typeText("journal")
 	h.settle(h.press("enter"))
-	if h.m.screen != screenJournal {
+	if !isScreen[journalScreen](h.m) {
 		t.Fatal(":journal did not open the journal")
 	}
 	h.mustSee("JOURNAL", "1 pending", "PENDING", "Recharge Holiday Voix 30 min", "by alice")
@@ -49,7 +49,7 @@ func TestUnknownOutcomeThenJournalAndReconcile(t *testing.T) {
 		t.Fatalf("note %q", h.m.journal.note)
 	}
 	h.press("esc")
-	if h.m.screen != screenPanes {
+	if !isScreen[panesScreen](h.m) {
 		t.Fatal("esc did not leave the journal")
 	}
 }

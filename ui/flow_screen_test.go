@@ -130,8 +130,28 @@ func TestBucketFilterSortAndWide(t *testing.T) {
 	if v.filter != "" || v.list.n != 10000 {
 		t.Fatalf("esc did not clear the filter: %q, %d rows", v.filter, v.list.n)
 	}
+	header := func() string {
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if strings.Contains(l, "BUCKET") {
+				return l
+			}
+		}
+		return ""
+	}
+	before := header()
 	h.press(">", ">", ">") // REMAINING, largest first
-	h.mustSee("sorted by REMAINING", "REMAINING↕")
+	h.mustSee("sorted by REMAINING ↓ largest first", "↓REMAINING")
+	// The arrow has its cell reserved: no column moves.
+	after := header()
+	at := func(l, col string) int { return len([]rune(l[:strings.Index(l, col)])) }
+	for _, col := range []string{"USAGE", "VALID TO", "DAYS"} {
+		if at(before, col) != at(after, col) {
+			t.Fatalf("sorting moved %s:\n%s\n%s", col, before, after)
+		}
+	}
+	if at(before, "REMAINING") != at(after, "REMAINING") {
+		t.Fatalf("REMAINING lost its right edge:\n%s\n%s", before, after)
+	}
 	if b := v.bucketAt(0); b.Name != "bucket 9999" {
 		t.Fatalf("first row after sorting by remaining: %s", b.Name)
 	}
@@ -141,7 +161,7 @@ func TestBucketFilterSortAndWide(t *testing.T) {
 	}
 	h.press("w")
 	h.mustSee("wide:")
-	before := h.screen()
+	before = h.screen()
 	h.press("l", "l")
 	if h.screen() == before {
 		t.Fatal("→ does not scroll in wide mode")
@@ -243,7 +263,7 @@ func TestUnlimitedShowsTheRawValueInTheDetail(t *testing.T) {
 	h.mustSee("unlimited")
 	h.mustNotSee("16666", "999")
 	h.press("down", "enter")
-	h.mustSee("Remaining now unlimited (provider sent 999999 s)")
+	h.mustSee("Remaining now unlimited (provider sent 999999 s = 16666.65 min)")
 }
 
 // TestJournalOpensAnAttemptWhole: enter shows every field of an attempt
@@ -274,7 +294,7 @@ func TestJournalOpensAnAttemptWhole(t *testing.T) {
 	h.press("enter")
 	h.mustSee("1 of 1 match", "esc clears")
 	h.press("esc")
-	if h.m.journal.filter.active() || h.m.screen != screenJournal {
+	if h.m.journal.filter.active() || !isScreen[journalScreen](h.m) {
 		t.Fatal("esc did not clear the filter first")
 	}
 }
@@ -360,7 +380,7 @@ func TestSlashFiltersTheOpenLineAsYouType(t *testing.T) {
 	v := h.m.panes[0].view
 	h.press("/")
 	h.typeText("bucket 09")
-	h.mustSee("100 of 10 000 buckets match", "enter keeps it")
+	h.mustSee("100 of 10 000 buckets match", "enter keeps this filter")
 	if v.list.n != 100 {
 		t.Fatalf("not filtered as typed: %d rows", v.list.n)
 	}
@@ -457,4 +477,99 @@ func TestPickerKeepsTransactionIDsWhole(t *testing.T) {
 	h.orange.lines["33612345678"] = ls
 	h.search("33612345678")
 	h.mustSee("3f98e277-4cbd-47ad-9c90-a9587403e430", "3f98e277-4cbd-47ad-9c90-a9587403e432", "30 min", "120 min", "5 GB")
+}
+
+// TestOneWordFilterKeepsTheOpenLine: a single word is a valid subscription
+// id, yet in an open line whose buckets it matches, enter keeps it as a
+// filter (the line stays, nothing is searched, the history is untouched);
+// only a prefix or ctrl+s searches it.
+func TestOneWordFilterKeepsTheOpenLine(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.search("sim:1956392841179")
+	p := h.m.panes[0]
+	v := p.view
+	h.press("/")
+	h.typeText("data")
+	h.mustSee("enter keeps this filter · 1 of 3 buckets match", "ctrl+s searches Subscription data instead")
+	h.settle(h.press("enter"))
+	if h.m.dialogs.top() != nil || p.view != v || v.filter != "data" || v.list.n != 1 || p.query.Value != "1956392841179" {
+		t.Fatalf("enter on a one-word filter: dialog %v, view kept %v, filter %q rows %d, query %q", h.m.dialogs.top(), p.view == v, v.filter, v.list.n, p.query.Value)
+	}
+	for _, e := range h.m.hist.entries {
+		if e == "data" {
+			t.Fatal("a kept filter went into the search history")
+		}
+	}
+	h.mustSee("Data Europe", `filter "data": 1 of 3 match`)
+	// A word matching no bucket searches, and says so.
+	h.press("/")
+	h.typeText("zzz")
+	h.mustSee("→ Subscription · enter searches")
+	h.press("esc")
+	// ctrl+s searches the word instead of filtering.
+	h.press("/")
+	h.typeText("data")
+	h.settle(h.press("ctrl+s"))
+	if h.m.lastQuery.Type != model.Subscription || h.m.lastQuery.Value != "data" {
+		t.Fatalf("ctrl+s did not search: %+v", h.m.lastQuery)
+	}
+}
+
+// TestSentinelMinutesReadUnlimitedEverywhere: cvp-jm's "Flow to Flow
+// unlimited Mins" (16666666666.39 MINS, decoded from the seed) reads
+// unlimited in the table, the detail (with the provider's value) and the
+// copy, never as 277 777 777 h.
+func TestSentinelMinutesReadUnlimitedEverywhere(t *testing.T) {
+	h := newHarness(t, noColor())
+	ls := seedLines(t, "4933562.json")
+	for i := range ls {
+		ls[i].Type, ls[i].Account = model.MSISDN, "150015680000"
+	}
+	h.lla.lines["4933562"] = ls
+	h.search("4933562@150015680000")
+	h.press("2")
+	h.mustSee("Flow to Flow unlimited Mins", "unlimited")
+	h.mustNotSee("277 777", "999 999")
+	v := h.m.panes[1].view
+	for r := range v.idx {
+		if v.bucketAt(r).Name == "Flow to Flow unlimited Mins" {
+			v.list.Select(r)
+		}
+	}
+	h.press("enter")
+	h.mustSee("Remaining now unlimited (provider sent 999999999983.4 s = 16666666666.39 min)")
+	h.press("esc")
+	if text := h.m.copyText(); !strings.Contains(text, "unlimited") || strings.Contains(text, "277 777") {
+		t.Fatalf("copy:\n%s", text)
+	}
+}
+
+// TestCopyCountsWhatItLeftOut: `y` on a line of 10 000 buckets copies the
+// first 5 000 and says so in buckets (the status and the copy's last
+// line), never in rendered lines; a filtered line is copied whole, and the
+// status names the filter.
+func TestCopyCountsWhatItLeftOut(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.orange.lines["1956392841179"] = []model.Line{bigLine(10000)}
+	h.search("sim:1956392841179")
+	text := h.m.copyText()
+	rows := strings.Count(text, "\n  bucket ") + strings.Count(text, "\n▸ bucket ")
+	if rows != maxCopyRows || !strings.HasSuffix(text, "… 5 000 more buckets not copied (this copy holds the first 5 000 of 10 000)") {
+		t.Fatalf("%d bucket rows; ends %q", rows, text[max(0, len(text)-120):])
+	}
+	h.press("y")
+	h.mustSee("copied 5 000 of 10 000 buckets", "m shows it whole")
+	if last := h.m.msgLog[len(h.m.msgLog)-1].text; !strings.HasPrefix(last, "copied 5 000 of 10 000 buckets (the first 5 000; 5 000 left out: a copy holds at most 5 000 rows)") {
+		t.Fatalf("status %q", last)
+	}
+	h.press("/")
+	h.typeText("bucket 09")
+	h.press("enter")
+	h.press("y")
+	if last := h.m.msgLog[len(h.m.msgLog)-1].text; !strings.HasPrefix(last, `copied every bucket shown: 100 buckets (filter "bucket 09" of 10 000)`) {
+		t.Fatalf("status %q", last)
+	}
+	if text := h.m.copyText(); strings.Contains(text, "not copied") || strings.Count(text, "bucket 09") < 100 {
+		t.Fatalf("a filtered copy is not whole:\n%s", text[:min(len(text), 400)])
+	}
 }

@@ -94,7 +94,7 @@ func TestPaletteFuzzyAndArguments(t *testing.T) {
 		t.Fatalf("stk matched %+v", p.matches)
 	}
 	h.settle(h.press("enter"))
-	if h.m.screen != screenStock {
+	if !isScreen[stockScreen](h.m) {
 		t.Fatal(":stock did not open the stock watch")
 	}
 	h.press(":")
@@ -106,8 +106,8 @@ func TestPaletteFuzzyAndArguments(t *testing.T) {
 	h.press(":")
 	h.typeText("pane cvp")
 	h.press("enter")
-	if h.m.active != 1 || h.m.screen != screenPanes {
-		t.Fatalf(":pane cvp → active %d screen %d", h.m.active, h.m.screen)
+	if h.m.active != 1 || !isScreen[panesScreen](h.m) {
+		t.Fatalf(":pane cvp → active %d screen %T", h.m.active, h.m.top())
 	}
 	h.press(":")
 	h.typeText("pane")

@@ -36,7 +36,7 @@ func hasBell(msgs []tea.Msg) bool {
 func TestStockWatchShowsOffersWithTextMarkers(t *testing.T) {
 	h := newHarness(t, noColor())
 	h.settle(h.press("s"))
-	if h.m.screen != screenStock {
+	if !isScreen[stockScreen](h.m) {
 		t.Fatal("s did not open the stock watch")
 	}
 	h.mustSee("STOCK", "orange · refreshed", "every 1 h", "Recharge Holiday Voix 30 min", "EUR 9.90", "124")
@@ -54,7 +54,7 @@ func TestStockWatchShowsOffersWithTextMarkers(t *testing.T) {
 		t.Fatalf("no ! prefix:\n%s", s)
 	}
 	h.press("s")
-	if h.m.screen != screenPanes {
+	if !isScreen[panesScreen](h.m) {
 		t.Fatal("s again did not leave the stock watch")
 	}
 }
@@ -152,4 +152,55 @@ func TestStockErrorShown(t *testing.T) {
 	h.press("s")
 	h.m.Update(stockMsg{provider: "orange", err: &model.Error{Kind: model.ErrUnauthorized, Status: 401, Message: "invalid client"}, at: h.clk.Now()})
 	h.mustSee("✖ orange", "credentials refused: invalid client", "HTTP 401")
+}
+
+// TestStockFilterSearchesOnlyWhenAsked: in the stock watch, enter keeps a
+// word as the filter; a type prefix or ctrl+s searches it, as in a line.
+func TestStockFilterSearchesOnlyWhenAsked(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.settle(h.press("s"))
+	h.press("/")
+	h.typeText("voix")
+	h.mustSee("enter keeps this filter · ctrl+s searches")
+	h.press("enter")
+	if !isScreen[stockScreen](h.m) || h.m.stock.filter.text() != "voix" || h.m.lastQuery.Value != "" {
+		t.Fatalf("enter on a stock filter: screen %T filter %q searched %q", h.m.top(), h.m.stock.filter.text(), h.m.lastQuery.Value)
+	}
+	h.press("esc")
+	h.press("/")
+	h.typeText("sim:1956392841179")
+	h.mustSee("enter searches sim:1956392841179")
+	h.settle(h.press("enter"))
+	if !isScreen[panesScreen](h.m) || h.m.lastQuery.Value != "1956392841179" {
+		t.Fatalf("a prefixed filter did not search: screen %T query %+v", h.m.top(), h.m.lastQuery)
+	}
+	h.mustSee("SIM 1956392841179")
+}
+
+// TestStockCursorKeepsTheMarkAndTheColumns: the cursor on a LOW offer sits
+// beside its "!" mark (not in its place, not pushing the row): the offer
+// names and the state words start in the same column on every row.
+func TestStockCursorKeepsTheMarkAndTheColumns(t *testing.T) {
+	h := newHarness(t, noColor())
+	h.m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.settle(h.press("s"))
+	h.press("down")
+	s := h.screen()
+	h.mustSee("▸! Recharge Holiday Data 1 GB")
+	var nameCol, stateCol []int
+	for _, l := range strings.Split(s, "\n") {
+		i := strings.Index(l, "Recharge Holiday")
+		if i < 0 {
+			continue
+		}
+		nameCol = append(nameCol, len([]rune(l[:i])))
+		for _, w := range []string{" LOW", " EMPTY"} {
+			if i := strings.Index(l, w); i >= 0 {
+				stateCol = append(stateCol, len([]rune(l[:i])))
+			}
+		}
+	}
+	if len(nameCol) < 3 || len(stateCol) != 2 || nameCol[0] != nameCol[1] || nameCol[1] != nameCol[2] || stateCol[0] != stateCol[1] {
+		t.Fatalf("names at %v, states at %v:\n%s", nameCol, stateCol, s)
+	}
 }

@@ -55,12 +55,21 @@ func (m *Model) healthText(name string, detail int) string {
 	return s
 }
 
+// unnamedOperator is the operator name the config falls back to when
+// neither the operator key nor $USER gives one.
+const unnamedOperator = "operator"
+
 // headerView is the first line: product, environment, operator, call
 // reference, and every provider's health on the right (as detailed as fits).
 func (m *Model) headerView(w int) string {
 	st := m.c.st
 	left := st.Title.Render(" simdesk") + "  " + m.envMarker()
-	if op := m.eng.Options().Operator; op != "" {
+	if op := m.eng.Options().Operator; op == unnamedOperator {
+		// The config's fallback when neither operator nor $USER is set:
+		// "operator operator" would read like a stutter, and the journal
+		// will not say who topped up.
+		left += "  " + st.Warn.Render("unnamed operator")
+	} else if op != "" {
 		left += "  " + st.Muted.Render("operator ") + op
 		if m.opts.Role != "" {
 			left += st.Muted.Render(" (" + string(m.opts.Role) + ")")
@@ -89,11 +98,8 @@ func (m *Model) headerView(w int) string {
 func (m *Model) tabsView(w int) string {
 	st := m.c.st
 	right := ""
-	switch m.screen {
-	case screenStock:
-		right = st.TabActive.Render("[s stock]") + " "
-	case screenJournal:
-		right = st.TabActive.Render("[:journal]") + " "
+	if t := m.top().tab(); t != "" {
+		right = st.TabActive.Render(t) + " "
 	}
 	// Degrade deliberately: narrower gaps, then the inactive tabs keep
 	// their number and marker only; the active tab always keeps its name.
@@ -113,7 +119,7 @@ func (m *Model) tabs(level int) string {
 	st := m.c.st
 	parts := make([]string, 0, len(m.panes))
 	for i, p := range m.panes {
-		active := i == m.active && m.screen == screenPanes
+		active := i == m.active && m.onPanes()
 		label := itoa(i+1) + " " + p.name
 		if level == 2 && !active {
 			label = itoa(i + 1)

@@ -107,7 +107,7 @@ func (d *helpDialog) content(c *common, inner int) []string {
 		out = append(out, st.Title.Render(s.Title))
 		out = append(out, keyLine(c, s.Keys, inner)...)
 	}
-	for _, l := range wrap("in the stock watch and the journal / filters as you type (esc clears); in a line, text that is no MSISDN, SIM or transaction id filters its buckets", inner-2) {
+	for _, l := range wrap("/ filters as you type in the stock watch, the journal and an open line (its buckets), and enter keeps the filter; a type prefix (sub:, msisdn:, sim:, trx:) or ctrl+s searches instead; esc clears", inner-2) {
 		out = append(out, st.Muted.Render("  "+l))
 	}
 	out = append(out, st.Title.Render("Symbols"))
@@ -137,11 +137,7 @@ func (d *helpDialog) content(c *common, inner int) []string {
 func (d *helpDialog) View(c *common, w, h int) string {
 	inner := max(20, min(100, w)-4)
 	out := d.content(c, inner)
-	room := max(3, h-2)
-	if len(out) > room {
-		off := min(d.offset, len(out)-room+1)
-		out = append(out[off:off+room-1], c.st.Muted.Render("↓ more · "+itoa(off+room-1)+" of "+itoa(len(out))+" lines"))
-	}
+	out = scrollWindow(c, out, &d.offset, max(3, h-2))
 	for i := range out {
 		out[i] = present.Fit(out[i], inner)
 	}

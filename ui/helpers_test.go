@@ -263,6 +263,8 @@ func kp(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
@@ -290,7 +292,7 @@ func (h *harness) typeText(s string) {
 // ignored are the timer messages that would loop forever in a test.
 func ignored(msg tea.Msg) bool {
 	switch msg.(type) {
-	case spinner.TickMsg, clockMsg, stockTickMsg, nil:
+	case spinner.TickMsg, clockMsg, stockTickMsg, forwardMsg, nil:
 		return true
 	}
 	return false

@@ -73,7 +73,7 @@ func reconcileCmd(eng *engine.Engine) tea.Cmd {
 }
 
 func (m *Model) openJournal() tea.Cmd {
-	m.screen = screenJournal
+	m.show(journalScreen{})
 	return m.loadAttempts()
 }
 
@@ -251,7 +251,12 @@ func (j *journalView) View(c *common, w, h int) string {
 	case j.loaded.IsZero() && j.loading:
 		return head + st.Muted.Render(c.spin+" reading the journal…")
 	case j.err != nil:
-		return head + st.Danger.Render(present.Clip("✖ "+j.err.Error(), w-9))
+		// Wrapped, never cut: a database error's end says what to fix.
+		lines := wrap("✖ "+j.err.Error(), w)
+		for i := range lines {
+			lines[i] = st.Danger.Render(lines[i])
+		}
+		return head + "\n" + strings.Join(lines, "\n")
 	}
 	info := itoa(len(j.attempts)) + " recent attempts · " + itoa(j.pending()) + " pending · read " + present.FormatAge(j.loaded, c.now) + " · r reconciles"
 	out := []string{head + st.Muted.Render(present.Clip(info, w-9))}
@@ -259,7 +264,9 @@ func (j *journalView) View(c *common, w, h int) string {
 	if j.reconciling {
 		note = c.spin + " " + note
 	}
-	out = append(out, st.Warn.Render(present.Clip(note, w)))
+	for _, l := range wrap(note, w) {
+		out = append(out, st.Warn.Render(l))
+	}
 	if j.filter.active() {
 		out = append(out, j.filter.view(c, len(j.idx), len(j.attempts), w))
 	}

@@ -17,7 +17,7 @@ type KeyMap struct {
 
 // globalKeys work on every screen unless an input or dialog has the focus.
 type globalKeys struct {
-	Search, Palette, Help, Quit, ForceQuit, Stock, Copy, Refresh key.Binding
+	Search, Palette, Help, Quit, ForceQuit, Stock, Copy, Refresh, Messages key.Binding
 }
 
 // paneKeys switch between provider panes.
@@ -42,7 +42,7 @@ type journalKeys struct{ Reconcile key.Binding }
 type dialogKeys struct{ Yes, No, Switch, Enter key.Binding }
 
 // inputKeys drive the search and palette inputs.
-type inputKeys struct{ Submit, Cancel, Up, Down, Complete key.Binding }
+type inputKeys struct{ Submit, Cancel, Up, Down, Complete, SearchInstead key.Binding }
 
 // defaultKeyMap is the contract's key map (CONTRACT.md, Keys).
 func defaultKeyMap() KeyMap {
@@ -59,6 +59,7 @@ func defaultKeyMap() KeyMap {
 			Stock:     b([]string{"s"}, "s", "stock"),
 			Copy:      b([]string{"y"}, "y", "copy"),
 			Refresh:   b([]string{"r"}, "r", "refresh"),
+			Messages:  b([]string{"m"}, "m", "last messages, whole"),
 		},
 		Panes: paneKeys{
 			Next: b([]string{"tab"}, "tab", "next pane"),
@@ -98,6 +99,9 @@ func defaultKeyMap() KeyMap {
 			Up:       b([]string{"up", "ctrl+p"}, "↑", "previous match"),
 			Down:     b([]string{"down", "ctrl+n"}, "↓", "next match"),
 			Complete: b([]string{"tab"}, "tab", "complete"),
+			// SearchInstead searches the typed text where enter would keep
+			// it as a filter (an open line, the stock watch, the journal).
+			SearchInstead: b([]string{"ctrl+s"}, "ctrl+s", "search it instead of filtering"),
 		},
 	}
 }
@@ -112,7 +116,7 @@ type helpSection struct {
 // matches against.
 func (k KeyMap) Sections() []helpSection {
 	return []helpSection{
-		{"Everywhere", []key.Binding{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
+		{"Everywhere", []key.Binding{k.Global.Search, k.Global.Palette, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Global.Messages, k.Global.Help, k.Global.Quit, k.Global.ForceQuit}},
 		{"Panes", []key.Binding{k.Panes.Next, k.Panes.Prev, k.Panes.Jump}},
 		{"Lists and tables", []key.Binding{k.Nav.Up, k.Nav.Down, k.Nav.Top, k.Nav.Bottom, k.Nav.PageUp, k.Nav.PageDown, k.Nav.Open, k.Nav.Back}},
 		{"Line and stock tables", []key.Binding{k.Line.Topup, k.Line.Zero, k.Line.SortNext, k.Line.SortPrev, k.Line.Wide, k.Line.ScrollLeft, k.Line.ScrollRight}},

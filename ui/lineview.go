@@ -44,6 +44,10 @@ type lineView struct {
 	// receiving: the line is still being read (a partial answer): the
 	// header says so instead of the line's facts, which come last.
 	receiving bool
+	// account: the header shows the line's billing account (the operator
+	// gave one, or the provider needs it); an account a provider merely
+	// reports (a TMF654 partyAccount) is the detail's, not the header's.
+	account bool
 }
 
 // rowCache memoises rendered bucket rows. A row depends on its bucket (fixed
@@ -74,21 +78,6 @@ func newLineView(line *model.Line, provider string, elapsed time.Duration) *line
 	return v
 }
 
-// emptyCategory reports a bucket the provider sends at zero for a category
-// the offer does not have (Orange's "0 MB" beside a voice offer): nothing
-// left and nothing ever used. Money is never folded: a zero balance is news.
-func emptyCategory(b *model.Bucket) bool {
-	if b.Usage == model.UsageMoney || !b.Remaining.Known() || b.Remaining.Value() != 0 || b.Remaining.Unlimited {
-		return false
-	}
-	for _, k := range []string{"used", "allocated"} {
-		if ct, ok := b.CounterOf(k); ok && ct.Amount != nil && *ct.Amount != 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // bucketText is what a filter matches a bucket against.
 func bucketText(b *model.Bucket) string {
 	return strings.ToLower(b.Name + " " + b.ID + " " + string(b.Usage) + " " + present.FormatQuantity(b.Remaining) + " " + b.Description)
@@ -105,7 +94,7 @@ func (v *lineView) rebuild() {
 	f := strings.ToLower(strings.TrimSpace(v.filter))
 	for i := range v.line.Buckets {
 		b := &v.line.Buckets[i]
-		if !v.showZero && emptyCategory(b) {
+		if !v.showZero && present.EmptyCategory(b) {
 			v.folded++
 			continue
 		}
@@ -158,7 +147,7 @@ var sortColumns = []string{"", "BUCKET", "USAGE", "REMAINING", "VALID TO", "DAYS
 func sortBuckets(bs []model.Bucket, idx []int, col int) {
 	rem := func(b *model.Bucket) float64 {
 		switch {
-		case b.Remaining.Unlimited || present.IsSentinel(b.Remaining):
+		case b.Remaining.NoLimit():
 			return math.Inf(1)
 		case !b.Remaining.Known():
 			return math.Inf(-1)
@@ -256,10 +245,14 @@ func (v *lineView) setFilter(c *common, f string) {
 	v.setSize(c, v.w, v.h)
 }
 
-// identLabel is the line's identifier as shown (masked when configured).
-func identLabel(c *common, l *model.Line) string {
+// identLabel is the line's identifier as shown (masked when configured),
+// with its billing account.
+func identLabel(c *common, l *model.Line) string { return identLabelAs(c, l, true) }
+
+// identLabelAs is identLabel with the account only when withAccount.
+func identLabelAs(c *common, l *model.Line, withAccount bool) string {
 	s := l.Type.Label() + " " + present.MaskID(c.mask, l.Type, l.ID)
-	if l.Account != "" {
+	if withAccount && l.Account != "" {
 		s += "@" + l.Account
 	}
 	return s
@@ -268,14 +261,14 @@ func identLabel(c *common, l *model.Line) string {
 func (v *lineView) headerLines(c *common, w int) []string {
 	l, st := v.line, c.st
 	if v.receiving {
-		out := []string{present.Clip(st.Title.Render(identLabel(c, l))+" · "+v.provider, w),
+		out := []string{present.Clip(st.Title.Render(identLabelAs(c, l, v.account))+" · "+v.provider, w),
 			st.Accent.Render(present.Clip(c.spin+" receiving: "+itoa(len(l.Buckets))+" buckets so far · esc cancels", w))}
 		if info := v.tableInfo(); info != "" {
 			out = append(out, st.Muted.Render(present.Clip(info, w)))
 		}
 		return out
 	}
-	parts := []string{st.Title.Render(identLabel(c, l))}
+	parts := []string{st.Title.Render(identLabelAs(c, l, v.account))}
 	for _, p := range []string{l.Payment, l.Status} {
 		if p != "" {
 			parts = append(parts, p)
@@ -363,10 +356,15 @@ func (v *lineView) tableInfo() string {
 		parts = append(parts, "filter \""+v.filter+"\": "+itoa(len(v.idx))+" of "+itoa(len(v.line.Buckets))+" match · esc clears")
 	}
 	if v.sort != 0 {
-		parts = append(parts, "sorted by "+sortColumns[v.sort]+" · < > change")
+		parts = append(parts, "sorted by "+sortColumns[v.sort]+" "+sortDirs[v.sort]+" "+sortWords[v.sort]+" · < > change")
 	}
 	if v.wide >= 0 && !v.copying {
 		parts = append(parts, "wide: every column whole · ←/→ scroll · w leaves")
+	}
+	if len(parts) > 1 && v.folded > 0 && !v.showZero {
+		// Beside a filter or a sort the fold says it short, so the line
+		// still fits 80 columns whole.
+		parts[0] = itoa(v.folded) + " empty folded · z shows"
 	}
 	return strings.Join(parts, " · ")
 }
@@ -522,12 +520,25 @@ func (v *lineView) View(c *common, w, h int) string {
 }
 
 // sortMark marks the column the table is sorted by.
+// The arrow shows the direction (↑ A→Z or soonest first, ↓ largest
+// first); on the right-aligned columns it stands before the title, so the
+// title keeps its right edge. layout reserves its cell whether or not the
+// table is sorted, so sorting never moves a column.
 func (v *lineView) sortMark(col int, title string) string {
-	if v.sort == col {
-		return title + "↕"
+	if v.sort != col {
+		return title
 	}
-	return title
+	if col == 3 || col == 5 {
+		return sortDirs[col] + title
+	}
+	return title + sortDirs[col]
 }
+
+// sortDirs is each sortable column's direction (sortBuckets).
+var sortDirs = []string{"", "↑", "↑", "↓", "↑", "↑"}
+
+// sortWords say the direction in the table's info line.
+var sortWords = []string{"", "A→Z", "A→Z", "largest first", "soonest first", "fewest first"}
 
 // scroll is a row as wide mode shows it: from the scroll offset, w cells.
 func (v *lineView) scroll(row string, w int) string {
@@ -555,7 +566,7 @@ func (v *lineView) visibleNames(from, to int) []string {
 
 // layout sizes the columns for the rows on screen.
 func (v *lineView) layout(c *common, w, from, to int) bucketCols {
-	nameW, remW, chW := present.Width(v.sortMark(1, "BUCKET")), present.Width(v.sortMark(3, "REMAINING")), 6
+	nameW, remW, chW := present.Width("BUCKET")+1, present.Width("REMAINING")+1, 6 // +1: the sort arrow's cell
 	withUsed := false
 	for i := from; i < to; i++ {
 		b := v.bucketAt(i)

@@ -31,8 +31,8 @@ type offeredLink struct {
 // linkValues are the placeholders' values of the row under the cursor: the
 // open line (also under its bucket detail) or the journal entry.
 func (m *Model) linkValues() (vals map[string]string, what string) {
-	switch m.screen {
-	case screenJournal:
+	switch m.top().(type) {
+	case journalScreen:
 		a, ok := m.journal.current()
 		if !ok {
 			return nil, ""
@@ -43,7 +43,7 @@ func (m *Model) linkValues() (vals map[string]string, what string) {
 			vals["transaction"] = a.Outcome.TransactionID
 		}
 		return vals, "journal entry " + a.Intent.JournalID
-	case screenPanes:
+	case panesScreen:
 		p := m.activePane()
 		if p == nil || p.line() == nil {
 			return nil, ""

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"simdesk/engine"
 	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/model"
@@ -79,7 +80,7 @@ func (m *Model) teamNews(news []journal.Attempt) string {
 		case a.Outcome != nil && st == journal.StatusRejected:
 			verb = "was refused a top-up of"
 		}
-		parts = append(parts, in.Operator+" "+verb+" "+present.MaskID(m.c.mask, model.IDType(in.TargetType), in.TargetID)+" with "+offerLabel(in))
+		parts = append(parts, in.Operator+" "+verb+" "+present.MaskID(m.c.mask, model.IDType(in.TargetType), in.TargetID)+" with "+offerLabel(in)+m.forcedPast(a))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -88,6 +89,34 @@ func (m *Model) teamNews(news []journal.Attempt) string {
 		parts = append(parts[len(parts)-2:], "…")
 	}
 	return "team: " + strings.Join(parts, " · ")
+}
+
+// forcedPast names, for a top-up confirmed past the duplicate guard, the
+// earlier attempt it duplicated: who made it and when, as the console's
+// own warning and the headless refusal do.
+func (m *Model) forcedPast(a journal.Attempt) string {
+	in := a.Intent
+	if !in.Forced {
+		return ""
+	}
+	var prev *journal.Attempt
+	for i := range m.journal.attempts {
+		b := &m.journal.attempts[i]
+		bi := b.Intent
+		if bi.JournalID == in.JournalID || bi.Provider != in.Provider || bi.TargetID != in.TargetID || bi.OfferID != in.OfferID || !bi.TS.Before(in.TS) {
+			continue
+		}
+		if (bi.Amount == nil) != (in.Amount == nil) || bi.Amount != nil && *bi.Amount != *in.Amount {
+			continue
+		}
+		if prev == nil || bi.TS.After(prev.Intent.TS) {
+			prev = b
+		}
+	}
+	if prev == nil {
+		return " (confirmed past the duplicate guard)"
+	}
+	return ", confirmed past the duplicate guard: " + (&engine.DuplicateError{Attempt: *prev, At: m.c.now}).Who()
 }
 
 func offerLabel(e journal.Entry) string {

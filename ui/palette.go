@@ -21,6 +21,9 @@ type paletteCommand struct {
 	ArgOptional bool
 	Usage       string // shown in the list: "ref <text>"
 	Desc        string
+	// Run is what the command does: the palette hands it to the root in
+	// a runCommandAction, so no name is dispatched twice.
+	Run commandRun
 }
 
 func (p paletteCommand) label() string {
@@ -33,19 +36,20 @@ func (p paletteCommand) label() string {
 // paletteCommands lists the commands, with one "pane NAME" per pane.
 func paletteCommands(panes []string) []paletteCommand {
 	cmds := []paletteCommand{
-		{Name: "search", TakesArg: true, ArgOptional: true, Usage: "search [ID]", Desc: "look up a MSISDN, SIM, subscription or transaction"},
-		{Name: "stock", Usage: "stock", Desc: "stock watch of every offer"},
-		{Name: "journal", Usage: "journal", Desc: "recent top-up attempts"},
-		{Name: "reconcile", Usage: "reconcile", Desc: "ask providers what became of pending top-ups"},
-		{Name: "refresh", Usage: "refresh", Desc: "refresh the current view"},
-		{Name: "topup", Usage: "topup", Desc: "top up the open line"},
-		{Name: "copy", Usage: "copy", Desc: "copy the current view as text"},
-		{Name: "ref", TakesArg: true, ArgOptional: true, Usage: "ref <text>", Desc: "set the call reference (empty clears it)"},
-		{Name: "help", Usage: "help", Desc: "all keys and commands"},
-		{Name: "quit", Usage: "quit", Desc: "leave simdesk"},
+		{Name: "search", TakesArg: true, ArgOptional: true, Usage: "search [ID]", Desc: "look up a MSISDN, SIM, subscription or transaction", Run: (*Model).cmdSearch},
+		{Name: "stock", Usage: "stock", Desc: "stock watch of every offer", Run: (*Model).cmdStock},
+		{Name: "journal", Usage: "journal", Desc: "recent top-up attempts", Run: (*Model).cmdJournal},
+		{Name: "reconcile", Usage: "reconcile", Desc: "ask providers what became of pending top-ups", Run: (*Model).cmdReconcile},
+		{Name: "refresh", Usage: "refresh", Desc: "refresh the current view", Run: (*Model).cmdRefresh},
+		{Name: "topup", Usage: "topup", Desc: "top up the open line", Run: (*Model).cmdTopup},
+		{Name: "copy", Usage: "copy", Desc: "copy the current view as text", Run: (*Model).cmdCopy},
+		{Name: "ref", TakesArg: true, ArgOptional: true, Usage: "ref <text>", Desc: "set the call reference (empty clears it)", Run: (*Model).cmdRef},
+		{Name: "help", Usage: "help", Desc: "all keys and commands", Run: (*Model).cmdHelp},
+		{Name: "messages", Usage: "messages", Desc: "the last messages, whole", Run: (*Model).cmdMessages},
+		{Name: "quit", Usage: "quit", Desc: "leave simdesk", Run: (*Model).cmdQuit},
 	}
 	for _, p := range panes {
-		cmds = append(cmds, paletteCommand{Name: "pane", Arg: p, Usage: "pane " + p, Desc: "show the " + p + " pane"})
+		cmds = append(cmds, paneCommand(p))
 	}
 	return cmds
 }
@@ -106,7 +110,7 @@ func (p *commandPalette) refilter() {
 		}
 		if len(panes) > 0 {
 			for _, m := range fuzzyOrAll(strings.TrimSpace(rest), panes) {
-				c := paletteCommand{Name: word, Arg: panes[m.Index], Usage: word + " " + panes[m.Index], Desc: "show the " + panes[m.Index] + " pane"}
+				c := paneCommand(panes[m.Index])
 				idx := make([]int, len(m.MatchedIndexes))
 				for i, x := range m.MatchedIndexes {
 					idx[i] = x + len(word) + 1
@@ -177,7 +181,7 @@ func (p *commandPalette) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 			p.refilter()
 			return nil
 		}
-		return runCommandAction{Name: m.cmd.Name, Arg: m.arg}
+		return runCommandAction{Run: m.cmd.Run, Arg: m.arg}
 	default:
 		if p.in.HandleKey(msg) {
 			p.msg = ""

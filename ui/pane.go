@@ -33,6 +33,9 @@ const (
 type pane struct {
 	name, kind         string
 	stocker, toppingUp bool
+	// topupTarget: the configured top-up target of a line (a TMF654
+	// balance) comes forward after the usage panes (forward.go).
+	topupTarget bool
 	// needsAccount tells, from the provider's configuration, that an
 	// identifier cannot be looked up without its billing account.
 	needsAccount func(model.Identifier) bool
@@ -68,7 +71,7 @@ type pane struct {
 }
 
 func newPane(r engine.Registered) *pane {
-	p := &pane{name: r.Provider.Name(), kind: r.Provider.Kind()}
+	p := &pane{name: r.Provider.Name(), kind: r.Provider.Kind(), topupTarget: r.TopupTarget}
 	caps := r.Capabilities()
 	p.stocker, p.toppingUp = caps.Offers, caps.TopupOffer || caps.TopupAmount
 	if ar, ok := r.Provider.(providers.AccountRequirer); ok {
@@ -139,6 +142,7 @@ func (p *pane) showPartial(l model.Line, c *common) {
 	p.lines = []model.Line{l}
 	if p.view == nil {
 		p.view = newLineView(&p.lines[0], p.name, 0)
+		p.view.account = p.showsAccount()
 	} else {
 		p.view.line = &p.lines[0]
 		p.view.rebuild()
@@ -201,6 +205,17 @@ func (p *pane) apply(res engine.Result, c *common) {
 
 func (p *pane) open(i int) {
 	p.view = newLineView(&p.lines[i], p.name, p.elapsed)
+	p.view.account = p.showsAccount()
+}
+
+// showsAccount reports whether the pane's lines are labelled with their
+// billing account: only when the operator typed one or the provider cannot
+// find the line without it, so that the header says what was asked.
+func (p *pane) showsAccount() bool {
+	if p.query.Account != "" {
+		return true
+	}
+	return p.needsAccount != nil && p.needsAccount(model.Identifier{Type: p.query.Type, Value: p.query.Value})
 }
 
 // line returns the open line, or nil (also while the line on screen is
@@ -347,7 +362,7 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 	// MSISDN's lines all share the number already in the title).
 	idW, trW := 0, 36
 	for i := range p.lines {
-		if identLabel(c, &p.lines[i]) != identLabel(c, &p.lines[0]) {
+		if identLabelAs(c, &p.lines[i], p.showsAccount()) != identLabelAs(c, &p.lines[0], p.showsAccount()) {
 			idW = 22
 		}
 	}
@@ -397,7 +412,7 @@ func (p *pane) pickerView(c *common, w, h int, q string) string {
 		if sel {
 			marker = "▸ "
 		}
-		r := marker + col(identLabel(c, l), idW) + present.Fit(present.DistinctOne(trs, i-from, trW), trW) + " " + present.Fit(present.DistinctOne(whos, i-from, rest), rest) + " " + present.Fit(l.Status, 9) + " " + present.FitRight(itoa(len(l.Buckets)), 7)
+		r := marker + col(identLabelAs(c, l, p.showsAccount()), idW) + present.Fit(present.DistinctOne(trs, i-from, trW), trW) + " " + present.Fit(present.DistinctOne(whos, i-from, rest), rest) + " " + present.Fit(l.Status, 9) + " " + present.FitRight(itoa(len(l.Buckets)), 7)
 		if sel {
 			r = st.Selected.Render(r)
 		}

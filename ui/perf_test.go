@@ -317,7 +317,7 @@ func TestStockWatchHourIsFlat(t *testing.T) {
 	h.m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h.settle(h.press("s"))
 	src := h.m.stock.source("orange")
-	if src == nil || h.m.screen != screenStock {
+	if src == nil || !isScreen[stockScreen](h.m) {
 		t.Fatal("stock watch not open")
 	}
 	src.refresh = refresh

@@ -1,12 +1,8 @@
 package ui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"simdesk/model"
 )
 
 // onKey routes a key: ctrl+c always quits; otherwise the top dialog has it,
@@ -24,24 +20,18 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.previewFilter()
 		return cmd
 	}
-	switch m.screen {
-	case screenStock:
-		if m.stock.HandleKey(msg, &m.c) {
-			return nil
-		}
-	case screenJournal:
-		if key.Matches(msg, k.Journal.Reconcile) {
-			return m.reconcile()
-		}
-		if m.journal.HandleKey(msg, &m.c) {
-			return nil
-		}
-	default:
-		if p := m.activePane(); p != nil && p.HandleKey(msg, &m.c) {
-			return nil
-		}
+	if used, cmd := m.top().handleKey(m, msg); used {
+		return cmd
 	}
 	return m.globalKey(msg)
+}
+
+// searchFrom runs the search a list's filter asked for, if any.
+func (m *Model) searchFrom(f *listFilter) tea.Cmd {
+	if raw := f.takeSearch(); raw != "" {
+		return m.search(raw)
+	}
+	return nil
 }
 
 func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -58,17 +48,19 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(msg, k.Nav.Back):
 		return m.back()
-	case m.hint != "" && m.screen == screenPanes && key.Matches(msg, k.Nav.Open):
+	case m.hint != "" && m.onPanes() && key.Matches(msg, k.Nav.Open):
 		return m.search(m.hint)
 	case key.Matches(msg, k.Global.Search):
 		m.openSearch()
 	case key.Matches(msg, k.Global.Palette):
 		m.dialogs.push(newCommandPalette(m.commands()))
 	case key.Matches(msg, k.Global.Help):
-		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
+		return m.cmdHelp("")
+	case key.Matches(msg, k.Global.Messages):
+		return m.cmdMessages("")
 	case key.Matches(msg, k.Global.Stock):
-		if m.screen == screenStock {
-			m.screen = screenPanes
+		if isScreen[stockScreen](m) {
+			m.toPanes()
 			return nil
 		}
 		return m.openStock()
@@ -98,7 +90,7 @@ func (m *Model) selectPane(i int) {
 		return
 	}
 	m.active = (i%len(m.panes) + len(m.panes)) % len(m.panes)
-	m.screen = screenPanes
+	m.toPanes()
 	m.autoReq = 0 // the operator chose: no more automatic switching
 }
 
@@ -109,9 +101,7 @@ func (m *Model) back() tea.Cmd {
 		m.setStatus("search cancelled", statusInfo)
 		return nil
 	}
-	if m.screen != screenPanes {
-		m.screen = screenPanes
-	}
+	m.toPanes()
 	return nil
 }
 
@@ -133,19 +123,19 @@ func (m *Model) act(a Action) tea.Cmd {
 		m.endFilterPreview(true)
 	case cancelAction:
 		top := m.dialogs.top()
-		if top != nil && top.ID() == "search" {
+		if _, ok := top.(*searchBox); ok {
 			m.endFilterPreview(false)
 		}
 		m.dialogs.pop()
-		if top != nil && (top.ID() == "confirm" || top.ID() == "offers" || top.ID() == "amounts") {
-			m.endTopup(top)
+		if step, ok := top.(topupStep); ok {
+			m.endTopup(step)
 		}
 	case searchAction:
 		m.dialogs.pop()
 		return m.search(a.Raw)
 	case runCommandAction:
 		m.dialogs.pop()
-		return m.runCommand(a.Name, a.Arg)
+		return a.Run(m, a.Arg)
 	case pickOfferAction:
 		return m.pickOffer(a.Offer)
 	case pickAmountAction:
@@ -165,67 +155,17 @@ func (m *Model) commands() []paletteCommand {
 	return paletteCommands(names)
 }
 
-// runCommand runs a palette command.
+// runCommand runs the palette command of that name (tests, and the
+// palette's own entries carry their Run).
 func (m *Model) runCommand(name, arg string) tea.Cmd {
-	switch name {
-	case "search":
-		if arg == "" {
-			m.openSearch()
-			return nil
+	for _, c := range m.commands() {
+		if c.Name == name && (c.Arg == "" || c.Arg == arg) {
+			return c.Run(m, arg)
 		}
-		return m.search(arg)
-	case "stock":
-		return m.openStock()
-	case "journal":
-		return m.openJournal()
-	case "reconcile":
-		m.screen = screenJournal
-		return m.reconcile()
-	case "refresh":
-		return m.refresh()
-	case "topup":
-		return m.startTopup()
-	case "copy":
-		return m.copyView()
-	case "help":
-		m.dialogs.push(newHelpDialog(m.commands(), m.where(), m.hints()))
-	case "quit":
-		return m.quit()
-	case "ref":
-		if err := model.CheckReference(strings.TrimSpace(arg)); err != nil {
-			m.setStatus(err.Error(), statusError)
-			return nil
-		}
-		m.ref = strings.TrimSpace(arg)
-		if m.ref == "" {
-			m.setStatus("call reference cleared", statusInfo)
-		} else {
-			m.setStatus("call reference set: "+m.ref+" (written to the journal with every top-up)", statusInfo)
-		}
-	case "pane":
-		for i, p := range m.panes {
-			if p.name == arg {
-				m.selectPane(i)
-				return nil
-			}
-		}
-		m.setStatus("no pane named "+arg, statusWarn)
 	}
+	m.setStatus("no such command: "+name, statusWarn)
 	return nil
 }
 
 // refresh reloads what the current screen shows.
-func (m *Model) refresh() tea.Cmd {
-	switch m.screen {
-	case screenStock:
-		return m.stock.refreshAll(m.eng, m.opts.Now)
-	case screenJournal:
-		return m.openJournal()
-	}
-	p := m.activePane()
-	if p == nil || p.query.Value == "" || p.status == paneSkipped || p.status == paneLoading {
-		m.setStatus("nothing to refresh: press / to search", statusInfo)
-		return nil
-	}
-	return m.refreshPane(p, false)
-}
+func (m *Model) refresh() tea.Cmd { return m.top().refresh(m) }

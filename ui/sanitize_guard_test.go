@@ -16,6 +16,7 @@ import (
 var plainMsgs = map[string]string{
 	"clockMsg":        "the time",
 	"stockTickMsg":    "a timer",
+	"forwardMsg":      "a timer (a request id)",
 	"historySavedMsg": "our own file write's error",
 	"progressMsg":     "counts and our own step names (providers.Progress)",
 }

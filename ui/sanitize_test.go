@@ -69,7 +69,7 @@ func TestConsoleShowsProviderTextInert(t *testing.T) {
 	h.press(":")
 	h.typeText("journal")
 	h.settle(h.press("enter"))
-	if h.m.screen != screenJournal {
+	if !isScreen[journalScreen](h.m) {
 		t.Fatal(":journal did not open the journal")
 	}
 	h.mustBeInert("journal")

@@ -194,15 +194,19 @@ func (m *Model) openSearch() {
 
 // openLine is the line view on screen, or nil.
 func (m *Model) openLine() *lineView {
-	if p := m.activePane(); m.screen == screenPanes && p != nil && p.view != nil && p.view.detail == nil {
+	if p := m.activePane(); m.onPanes() && p != nil && p.view != nil && p.view.detail == nil {
 		return p.view
 	}
 	return nil
 }
 
-// previewFilter runs after each key in the search box: text that is no
-// identifier filters the open line's buckets as it is typed, with the
-// match count in the box; an identifier (or nothing) puts the filter back.
+// previewFilter runs after each key in the search box. In an open line,
+// text without a type prefix that matches some of its buckets filters them
+// as it is typed, and enter keeps that filter: any single word is a valid
+// subscription id, so "searches when it parses" would never filter a word.
+// A prefix (sub:data) or SearchInstead searches; a MSISDN, SIM id or
+// transaction id typed bare searches too, as does text matching no bucket.
+// The box says which enter will do.
 func (m *Model) previewFilter() {
 	sb, ok := m.dialogs.top().(*searchBox)
 	v := m.openLine()
@@ -211,15 +215,14 @@ func (m *Model) previewFilter() {
 	}
 	text := strings.TrimSpace(sb.Value())
 	id, err := model.ParseIdentifier(text, "", "")
+	sb.searchNote = ""
 	restore := func() {
 		sb.filterNote = ""
 		if v.filter != m.filterBefore {
 			v.setFilter(&m.c, m.filterBefore)
 		}
 	}
-	// A MSISDN, SIM id or transaction id is always a search; other text
-	// filters the buckets when it matches some ("data", "voix 30").
-	if text == "" || err == nil && id.Type != model.Subscription {
+	if text == "" || typedPrefix(text) || err == nil && id.Type != model.Subscription {
 		restore()
 		return
 	}
@@ -228,10 +231,17 @@ func (m *Model) previewFilter() {
 		restore()
 		return
 	}
-	sb.filterNote = "filters this line · " + itoa(len(v.idx)) + " of " + itoa(len(v.line.Buckets)) + " buckets match · enter keeps it"
+	sb.filterNote = "enter keeps this filter · " + itoa(len(v.idx)) + " of " + itoa(len(v.line.Buckets)) + " buckets match"
 	if err == nil {
-		sb.filterNote += " (sub:" + text + " searches)"
+		sb.searchNote = m.c.keys.Input.SearchInstead.Help().Key + " searches " + id.Type.Label() + " " + id.String() + " instead"
 	}
+}
+
+// typedPrefix reports whether text starts with a type prefix (msisdn:,
+// sim:, sub:, trx:): the operator asked for a search.
+func typedPrefix(text string) bool {
+	t, _, ok := strings.Cut(strings.ToLower(text), ":")
+	return ok && (t == "msisdn" || t == "sim" || t == "sub" || t == "trx")
 }
 
 // endFilterPreview closes the search box: keep the filter it typed, or
@@ -285,27 +295,22 @@ func (m *Model) search(raw string) tea.Cmd {
 		asks[n] = true
 	}
 	var cmds []tea.Cmd
-	firstAsked := -1
-	for i, p := range m.panes {
+	for _, p := range m.panes {
 		p.reopen, p.diffing = nil, false
 		if !asks[p.name] {
 			p.skipFor(id, p.name+" ("+p.kind+") does not look up "+id.Type.Label()+" identifiers")
 			continue
-		}
-		if firstAsked < 0 {
-			firstAsked = i
 		}
 		p.start(req, id)
 		p.started = m.c.now
 		p.cancelFn = cancel
 		cmds = append(cmds, lookupCmd(ctx, m.eng, p.name, req, id))
 	}
-	if p := m.activePane(); p == nil || !asks[p.name] {
-		m.active = firstAsked
-	}
-	m.screen = screenPanes
-	m.autoReq, m.searchReq = req, req
+	m.active = m.firstAsked(asks)
+	m.toPanes()
+	m.autoReq, m.searchReq, m.forwardLate = req, req, false
 	m.setStatus("searching "+id.Type.Label()+" "+present.MaskID(m.c.mask, id.Type, id.String())+" in "+itoa(len(cmds))+" pane(s) · esc cancels", statusInfo)
+	cmds = append(cmds, m.forwardCmd(req))
 	if m.hist.add(raw) && m.histW != nil {
 		m.histSeq++
 		cmds = append(cmds, saveHistoryCmd(m.histW, m.histSeq, append([]string(nil), m.hist.entries...)))
@@ -368,16 +373,7 @@ func (m *Model) onLookup(msg lookupMsg) {
 	if msg.req != m.searchReq {
 		return
 	}
-	// The first pane to find the line comes forward when the one on
-	// screen has nothing to show for this search.
-	if a := m.activePane(); msg.req == m.autoReq && p.status == paneDone && len(p.lines) > 0 && a != p && a.status != paneDone {
-		for i := range m.panes {
-			if m.panes[i] == p {
-				m.active = i
-			}
-		}
-		m.autoReq = 0
-	}
+	m.decideForward()
 	if !m.waiting(msg.req) {
 		m.searchDone(msg.req)
 	}

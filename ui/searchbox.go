@@ -22,10 +22,12 @@ type searchBox struct {
 	matches []string
 	cursor  int // -1: the typed text; else the selected suggestion
 	err     string
-	// filterNote is set by the root while the typed text is no identifier
-	// and a line is open: the text then filters the line's buckets as it is
-	// typed, and enter keeps that filter.
+	// filterNote is set by the root while a line is open and the typed
+	// text, without a type prefix, matches some of its buckets: the text
+	// then filters them as it is typed, enter keeps that filter, and only
+	// a prefix (sub:, msisdn:, …) or SearchInstead searches it.
 	filterNote string
+	searchNote string // how to search the text instead, under filterNote
 }
 
 // filterAction: the search input was submitted as a filter of the open
@@ -55,8 +57,8 @@ func (s *searchBox) AtTop() bool { return true }
 // Keys implements Dialog.
 func (s *searchBox) Keys(k KeyMap) []key.Binding {
 	return []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
-		k.Input.Up, k.Input.Down, k.Input.Complete, k.Input.Cancel,
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search (keeps a filter of the open line)")),
+		k.Input.SearchInstead, k.Input.Up, k.Input.Down, k.Input.Complete, k.Input.Cancel,
 	}
 }
 
@@ -141,12 +143,11 @@ func (s *searchBox) HandleKey(msg tea.KeyPressMsg, c *common) Action {
 			s.in.SetValue(s.Value())
 			s.refilter()
 		}
-	case key.Matches(msg, k.Submit):
+	case key.Matches(msg, k.Submit) && s.filterNote != "":
+		return filterAction{}
+	case key.Matches(msg, k.Submit, k.SearchInstead):
 		v := s.Value()
 		if _, err := model.ParseIdentifier(v, "", ""); err != nil {
-			if s.filterNote != "" {
-				return filterAction{}
-			}
 			s.err, _ = s.Detected()
 			return nil
 		}
@@ -180,10 +181,13 @@ func (s *searchBox) View(c *common, w, h int) string {
 	switch {
 	case s.filterNote != "":
 		say(st.OK, "→ "+s.filterNote)
+		if s.searchNote != "" {
+			say(st.Muted, "  "+s.searchNote)
+		}
 	case s.err != "":
 		say(st.Danger, "✖ "+s.err)
 	case ok:
-		say(st.OK, "→ "+det)
+		say(st.OK, "→ "+det+" · enter searches")
 	default:
 		say(st.Muted, "  "+det)
 	}

@@ -36,6 +36,7 @@ const (
 
 func (m *Model) setStatus(text string, kind statusKind) {
 	m.status = statusLine{text: text, kind: kind, at: m.c.now}
+	m.logMessage(m.status)
 }
 
 // hints lists the keys that work in the current context, from the key map.
@@ -44,20 +45,7 @@ func (m *Model) hints() []key.Binding {
 	if d := m.dialogs.top(); d != nil {
 		return d.Keys(k)
 	}
-	switch m.screen {
-	case screenStock:
-		return []key.Binding{filterKey(k, "filter"), k.Line.SortNext, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Line.Wide, k.Nav.Back, k.Global.Help, k.Global.Quit}
-	case screenJournal:
-		return []key.Binding{k.Journal.Reconcile, openKey(k, "details"), filterKey(k, "filter"), k.Global.Copy, k.Line.CopyID, k.Nav.Back, k.Global.Help, k.Global.Quit}
-	}
-	p := m.activePane()
-	if p != nil && p.view != nil && p.view.detail != nil {
-		return []key.Binding{k.Nav.Back, k.Nav.Up, k.Nav.Down, k.Global.Copy, k.Global.Help}
-	}
-	if p != nil && p.view != nil {
-		return []key.Binding{k.Global.Search, k.Nav.Open, k.Line.Topup, k.Global.Stock, k.Global.Refresh, k.Global.Copy, k.Line.CopyID, k.Line.Zero, k.Line.SortNext, k.Line.Wide, k.Global.Palette, k.Global.Help, k.Global.Quit}
-	}
-	return []key.Binding{k.Global.Search, k.Panes.Next, k.Global.Stock, k.Global.Palette, k.Global.Help, k.Global.Quit}
+	return m.top().hints(m)
 }
 
 // statusView renders the status line: a fresh message, else the key hints.
@@ -68,7 +56,13 @@ func (m *Model) statusView(w int) string {
 		ttl = alertTTL
 	}
 	if m.status.text != "" && m.c.now.Sub(m.status.at) < ttl {
-		text := present.Clip(m.status.text, w)
+		text := m.status.text
+		if present.Width(text) > w {
+			// Cut, it says where to read it whole.
+			more := " · " + m.c.keys.Global.Messages.Help().Key + " shows it whole"
+			text = present.Clip(text, max(1, w-present.Width(more))) + more
+		}
+		text = present.Clip(text, w)
 		switch m.status.kind {
 		case statusOK:
 			return st.OK.Render(text)
@@ -113,24 +107,7 @@ func (m *Model) statusView(w int) string {
 }
 
 // where names the current screen, for the help's "Keys here".
-func (m *Model) where() string {
-	switch m.screen {
-	case screenStock:
-		return "stock watch"
-	case screenJournal:
-		return "journal"
-	}
-	p := m.activePane()
-	switch {
-	case p != nil && p.view != nil && p.view.detail != nil:
-		return "bucket detail"
-	case p != nil && p.view != nil:
-		return "line"
-	case p != nil && p.status == paneDone && len(p.lines) > 1:
-		return "line picker"
-	}
-	return "panes"
-}
+func (m *Model) where() string { return m.top().name(m) }
 
 // filterKey is `/` as the lists that filter describe it.
 func filterKey(k KeyMap, desc string) key.Binding {

@@ -206,7 +206,7 @@ func (s *stockWatch) refreshAll(eng *engine.Engine, now func() time.Time) tea.Cm
 }
 
 func (m *Model) openStock() tea.Cmd {
-	m.screen = screenStock
+	m.show(stockScreen{})
 	if len(m.stock.sources) == 0 {
 		m.setStatus("no configured provider sells offers with stock", statusInfo)
 		return nil

@@ -24,7 +24,7 @@ type stockCols struct {
 type stockNeeds struct{ offer, supplier, price, stock, eta int }
 
 func (sc stockCols) fixed() int {
-	n := 2 + sc.price + 1 + sc.stock + 1 + sc.eta
+	n := 3 + sc.price + 1 + sc.stock + 1 + sc.eta
 	for _, c := range []int{sc.supplier, sc.trend, sc.burn, sc.state} {
 		if c > 0 {
 			n += c + 1
@@ -71,7 +71,9 @@ func (sc stockCols) row(marker, offer, supplier, price, stock, trend, burn, eta,
 	if sc.state == 0 && state != "" {
 		stock = state + " " + stock
 	}
-	r := present.Fit(marker, 2) + present.Fit(offer, sc.offer) + " "
+	// The marker slot: the cursor, the state mark, a space; the cursor
+	// never takes the mark's place nor pushes the row.
+	r := present.Fit(marker, 3) + present.Fit(offer, sc.offer) + " "
 	if sc.supplier > 0 {
 		r += present.Fit(supplier, sc.supplier) + " "
 	}
@@ -179,7 +181,9 @@ func (s *stockWatch) View(c *common, w, h int) string {
 			eta = "empty"
 		}
 		if sel {
-			marker = "▸" + marker
+			marker = "▸" + present.Fit(marker, 1)
+		} else {
+			marker = " " + marker
 		}
 		name := present.DistinctOne(names, i-from, sc.offer)
 		row := sc.row(marker, name, o.Supplier, present.FormatPrice(o.Price), stockCell(o), trend, burn, eta, state)

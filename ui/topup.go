@@ -76,11 +76,11 @@ func (m *Model) startTopup() tea.Cmd {
 		return nil
 	}
 	p := m.activePane()
-	if m.screen == screenPanes && p != nil && p.partial {
+	if m.onPanes() && p != nil && p.partial {
 		m.setStatus("this line is still being read: t tops it up once it is complete", statusInfo)
 		return nil
 	}
-	if m.screen != screenPanes || p == nil || p.line() == nil {
+	if !m.onPanes() || p == nil || p.line() == nil {
 		m.setStatus("t tops up the open line: search and open a line first", statusInfo)
 		return nil
 	}
@@ -199,7 +199,9 @@ func (m *Model) pushConfirm(facts []present.Fact, duplicate string) {
 	m.dialogs.push(d)
 }
 
-// duplicateText tells the operator about the recent attempt.
+// duplicateText tells the operator about the recent attempt: who made it
+// and when, in the headless refusal's words (on a shared server it may be
+// a colleague's), and how it ended.
 func duplicateText(a journal.Attempt, now time.Time) string {
 	st := "outcome unknown"
 	if a.Outcome != nil {
@@ -208,7 +210,8 @@ func duplicateText(a journal.Attempt, now time.Time) string {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
 	}
-	return "! DUPLICATE: this line got this offer " + present.FormatAge(a.Intent.TS, now) + " (" + st + "). Topping up again needs a second confirmation."
+	who := (&engine.DuplicateError{Attempt: a, At: now}).Who()
+	return "! DUPLICATE: " + who + " (" + st + "). Topping up again needs a second confirmation."
 }
 
 // submitTopup sends the confirmed top-up once.
@@ -233,7 +236,7 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 	}
 	f.inFlight = false
 	lines, kind := outcomeLines(f, msg)
-	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+	if d, ok := findDialog[*Confirm](m.dialogs); ok {
 		d.SetOutcome(lines, kind, m.c.now)
 	}
 	sk := map[present.OutcomeKind]statusKind{present.OutcomeOK: statusOK, present.OutcomeWarn: statusWarn, present.OutcomeDanger: statusError}[kind]
@@ -257,10 +260,12 @@ func (m *Model) onTopup(msg topupMsg) tea.Cmd {
 // outcomeLines explains an outcome: the first line is the verdict.
 func outcomeLines(f *topupFlow, msg topupMsg) ([]string, present.OutcomeKind) {
 	if msg.err != nil {
-		why := msg.err.Error()
+		// The verdict says "nothing was sent" once; the engine's reasons say
+		// it too, for the headless commands that print them alone.
+		why := strings.NewReplacer(", nothing sent", "", "; nothing sent", "", ": nothing sent", "").Replace(msg.err.Error())
 		var de *engine.DuplicateError
 		if errors.As(msg.err, &de) {
-			why = "a top-up of this line with this offer was attempted recently (journal " + de.Attempt.Intent.JournalID + ")"
+			why = de.Who() + " (journal " + de.Attempt.Intent.JournalID + ")"
 		}
 		return []string{"✖ REFUSED, nothing was sent: " + why}, present.OutcomeDanger
 	}
@@ -302,7 +307,7 @@ func (m *Model) showDiff(p *pane) {
 	} else if len(lines) == 0 {
 		lines = []string{"no balance changed yet (the provider may apply it shortly; r refreshes)"}
 	}
-	if d, ok := m.dialogs.find("confirm").(*Confirm); ok {
+	if d, ok := findDialog[*Confirm](m.dialogs); ok {
 		d.AddOutcome(append([]string{"", "Balances refreshed:"}, lines...)...)
 	}
 	m.setStatus("balances refreshed: "+strings.Join(lines, "; "), statusOK)

@@ -122,7 +122,7 @@ func (m *Model) onAmountDup(msg amountMsg) {
 	})
 	warning := ""
 	if msg.dup {
-		warning = strings.Replace(duplicateText(msg.attempt, m.c.now), "got this offer", "got this amount", 1)
+		warning = duplicateText(msg.attempt, m.c.now)
 	}
 	m.pushConfirm(facts, warning)
 }
@@ -263,7 +263,9 @@ func (p *AmountPicker) View(c *common, w, h int) string {
 	out = append(out, label+txt+" "+p.rules.Currency, "")
 	switch {
 	case p.msg != "":
-		out = append(out, st.Danger.Render(present.Clip(p.msg, inner)))
+		for _, l := range wrap(p.msg, inner) { // wrapped: its end says what to type
+			out = append(out, st.Danger.Render(l))
+		}
 	default:
 		out = append(out, st.Muted.Render(present.Clip("up to "+p.rules.Max.String()+" · enter choose · esc cancel", inner)))
 	}

@@ -52,19 +52,7 @@ func (m *Model) render() (string, *tea.Cursor) {
 	return out, cur
 }
 
-func (m *Model) bodyView(w, h int) string {
-	switch m.screen {
-	case screenStock:
-		return m.stock.View(&m.c, w, h)
-	case screenJournal:
-		return m.journal.View(&m.c, w, h)
-	}
-	p := m.activePane()
-	if p == nil {
-		return m.c.st.Muted.Render("no provider is configured: add [[provider]] sections to the config file")
-	}
-	return p.View(&m.c, w, h)
-}
+func (m *Model) bodyView(w, h int) string { return m.top().view(m, w, h) }
 
 // overlay draws dialog d over the body: centred, or at the top for inputs.
 func (m *Model) overlay(body string, d Dialog, w, h int) (string, *tea.Cursor) {

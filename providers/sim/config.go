@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"simdesk/model"
 	"simdesk/providers"
 )
 
@@ -46,6 +47,21 @@ type SampleLine struct {
 	ID       string
 	Account  string // billing account (relatedParty.id) the line needs, or ""
 	Shows    string // what the line demonstrates
+}
+
+// TypeAs is the line as an operator types it: ID@ACCOUNT, with the type's
+// prefix (sim:…) when a bare ID would be detected as another type (a
+// 13-digit Welcome Travelers SIM id reads as a MSISDN).
+func (l SampleLine) TypeAs() string {
+	id := l.ID
+	if l.Account != "" {
+		id += "@" + l.Account
+	}
+	if string(model.DetectType(l.ID)) != l.Type {
+		prefix := map[string]string{"msisdn": "msisdn:", "sim": "sim:", "subscription": "sub:", "transaction": "trx:"}[l.Type]
+		id = prefix + id
+	}
+	return id
 }
 
 // SampleLines lists the seeds' lines and a few generated ones of every

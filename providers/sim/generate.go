@@ -50,7 +50,7 @@ func newLLAState(r *rand.Rand, now time.Time) *llaState {
 	st.addCVP(cwcMarkets, "12424495927", seed("cvp_btc_ericsson_12424495927.json"))
 	st.samples = append(st.samples,
 		SampleLine{"dxp-pr", "subscription", "S-1001", "", "seed: Matrixx prepaid, USD balance, minutes/SMS/data periods, rollover"},
-		SampleLine{"dxp-pr", "msisdn", "8201", "", "seed: Matrixx postpaid, infinite credit limit"},
+		SampleLine{"dxp-pr", "subscription", "8201", "", "seed: Matrixx postpaid, infinite credit limit (4 digits: searched as a subscription)"},
 		SampleLine{"cvp-pr", "msisdn", "9077613", "", "seed: LCPR prepaid, flags with infinity, days left"},
 		SampleLine{"cvp-jm", "msisdn", "4933562", "150015680000", "seed: CWC Liberate postpaid (account mandatory), carried-over minutes"},
 		SampleLine{"cvp-jm", "msisdn", "2466217773", "", "seed: Cerillion postpaid, used/allocated/expiring counters"},

@@ -8,6 +8,8 @@ package sim
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -56,6 +58,13 @@ type Options struct {
 	// ClientSecret replaces the demo secret, so that secret-leak drills can
 	// use a canary that is also accepted; "" means ClientSecret.
 	ClientSecret string
+	// UniqueIDs draws the transaction ids of top-ups from a generator
+	// seeded at random, and tags TMF654 ids with this run (TB-1a2b3c-000001),
+	// so that no two runs ever hand out the same id: the demo's simulator
+	// starts afresh every run while its journal persists, and a journal
+	// must never show one transaction for two attempts. Seeded data and
+	// faults stay repeatable.
+	UniqueIDs bool
 }
 
 // Server is the simulator. It is an http.Handler, so tests can drive it with
@@ -115,6 +124,13 @@ func New(o Options) *Server {
 	s.lla = newLLAState(rand.New(rand.NewPCG(seed, 0x11a)), at)
 	s.orange = newOrangeState(rand.New(rand.NewPCG(seed, 0x0a7e)), at)
 	s.tmf = newTMFState(at)
+	if o.UniqueIDs {
+		var b [8]byte
+		crand.Read(b[:]) // never fails (crypto/rand)
+		run := binary.LittleEndian.Uint64(b[:])
+		s.idRand = rand.New(rand.NewPCG(run, 0x1d5))
+		s.tmf.runTag = fmt.Sprintf("%06x-", run&0xffffff)
+	}
 	return s
 }
 
@@ -251,10 +267,7 @@ func (s *Server) handleIndex(rep *reply) {
 	}
 	b.WriteString("\nSample lines:\n")
 	for _, l := range s.SampleLines() {
-		id := l.ID
-		if l.Account != "" {
-			id += "@" + l.Account
-		}
+		id := l.TypeAs()
 		fmt.Fprintf(&b, "  %-7s %-12s %-40s %s\n", l.Provider, l.Type, id, l.Shows)
 	}
 	rep.raw(http.StatusOK, "text/plain; charset=utf-8", []byte(b.String()))

@@ -248,7 +248,7 @@ func (s *Server) tmfTopup(rep *reply, r *http.Request, st *tmfState, base string
 	now := s.now()
 	st.seq++
 	t := &tmfTopup{
-		id: fmt.Sprintf("TB-%06d", st.seq), description: clip(in.Description, 200), amount: v, units: b.units, usage: b.usage,
+		id: fmt.Sprintf("TB-%s%06d", st.runTag, st.seq), description: clip(in.Description, 200), amount: v, units: b.units, usage: b.usage,
 		bucket: b.id, msisdn: b.msisdn, account: b.account, requested: now,
 	}
 	if in.Channel != nil {

@@ -55,6 +55,7 @@ type tmfState struct {
 	buckets map[string]*tmfBucket
 	topups  []*tmfTopup
 	seq     int
+	runTag  string // "" or "1a2b3c-": the run's tag in top-up ids (Options.UniqueIDs)
 	samples []SampleLine
 }
 
