@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"simdesk/journal"
+	"simdesk/dsn"
 	"simdesk/providers"
 )
 
@@ -232,7 +232,7 @@ func (c *Config) Secrets() []string {
 			out = append(out, s)
 		}
 	}
-	if pw := journal.DSNPassword(c.JournalDSN.Reveal()); pw != "" {
+	if pw := dsn.Password(c.JournalDSN.Reveal()); pw != "" {
 		out = append(out, pw)
 	}
 	return out

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"simdesk/journal"
+	"simdesk/dsn"
 )
 
 // journal reads where the top-up journal lives: `journal` is a file path
@@ -31,7 +31,7 @@ func (p *parser) journal(t *table, c *Config, def string) {
 			t.bad("journal_dsn_env", "environment variable %s is unset or empty", envName)
 			return
 		}
-		if !journal.IsPostgresDSN(v) {
+		if !dsn.IsPostgres(v) {
 			t.bad("journal_dsn_env", "environment variable %s must hold a postgres:// DSN", envName)
 			return
 		}
@@ -40,13 +40,13 @@ func (p *parser) journal(t *table, c *Config, def string) {
 			return
 		}
 		c.JournalDSN = Secret(v)
-	case hasJournal && journal.IsPostgresDSN(strings.TrimSpace(raw)):
+	case hasJournal && dsn.IsPostgres(strings.TrimSpace(raw)):
 		v := strings.TrimSpace(raw)
 		if msg := checkDSN(v); msg != "" {
 			t.bad("journal", "%s", msg)
 			return
 		}
-		if journal.DSNPassword(v) != "" && !ownerOnly(p.path) {
+		if dsn.Password(v) != "" && !ownerOnly(p.path) {
 			t.bad("journal", "a DSN with a password is accepted only in a file readable by its owner alone (or use journal_dsn_env)")
 			return
 		}
@@ -55,7 +55,7 @@ func (p *parser) journal(t *table, c *Config, def string) {
 		c.Journal = p.pathKey(t, "journal", def)
 	}
 	if c.JournalDSN != "" {
-		c.Journal = journal.RedactDSN(string(c.JournalDSN))
+		c.Journal = dsn.Redact(string(c.JournalDSN))
 	}
 }
 
