@@ -35,12 +35,15 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 	hctx, hcancel := context.WithCancel(context.Background())
 	wait := hub.Run(hctx, s.engine)
 	defer func() { hcancel(); wait() }()
+	rel := newReleaser()
+	defer rel.Close()
 	m := ui.New(ui.Options{
 		Engine:      s.engine,
 		Demo:        s.demo,
 		HistoryPath: s.cfg.History,
 		NoColor:     env.Getenv("NO_COLOR") != "",
 		Live:        hub,
+		Dropped:     rel.Dropped,
 	})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx))
