@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // IsPostgres reports a journal setting that names a PostgreSQL database
@@ -17,7 +18,11 @@ func IsPostgres(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
-var kvPassword = regexp.MustCompile(`(?i)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
+// kvPassword finds the password of a key=value DSN; compiled when first
+// used, so that the process's start-up does not pay for it.
+var kvPassword = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
+})
 
 // Password returns the password written in a DSN (URL or key=value form),
 // "" when there is none.
@@ -34,7 +39,7 @@ func Password(dsn string) string {
 		}
 		return u.Query().Get("password")
 	}
-	if m := kvPassword.FindStringSubmatch(dsn); m != nil {
+	if m := kvPassword().FindStringSubmatch(dsn); m != nil {
 		return strings.Trim(m[1], "'")
 	}
 	return ""
@@ -64,5 +69,5 @@ func Redact(dsn string) string {
 		}
 		return u.String()
 	}
-	return kvPassword.ReplaceAllString(dsn, "password=xxxxx")
+	return kvPassword().ReplaceAllString(dsn, "password=xxxxx")
 }
