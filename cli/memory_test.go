@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"simdesk/providers/sim"
 )
 
 // TestReleaserCoalescesAndSpaces: hints from the console schedule one
@@ -48,5 +53,32 @@ func TestReleaserCoalescesAndSpaces(t *testing.T) {
 	r.Close()
 	if stopped != 1 {
 		t.Fatal("Close did not cancel the scheduled release")
+	}
+}
+
+// TestLookupLeavesTheJournalAlone: a lookup reads nothing from the journal,
+// so it does not open it: the configured journal file is not created (no
+// file, lock or database connection at start for a command that does not
+// need one), and a journal that cannot be opened does not matter to it.
+func TestLookupLeavesTheJournalAlone(t *testing.T) {
+	_, env := startSim(t, sim.Options{}, "")
+	cfg, err := os.ReadFile(env["SIMDESK_CONFIG"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`journal = "([^"]+)"`).FindSubmatch(cfg)
+	if m == nil {
+		t.Fatal("no journal in the test config")
+	}
+	code, out, errs := run(t, env, "", "lookup", "--format", "json", "--provider", "cvp-pr", "9077613")
+	if code != 0 || !strings.Contains(out, `"buckets"`) {
+		t.Fatalf("exit %d: %s %s", code, errs, out)
+	}
+	if _, err := os.Stat(string(m[1])); !os.IsNotExist(err) {
+		t.Fatalf("the lookup created or opened the journal %s (%v)", m[1], err)
+	}
+	code, _, errs = run(t, env, "", "stock", "--format", "json")
+	if _, err := os.Stat(string(m[1])); err != nil {
+		t.Fatalf("stock (exit %d, %s) did not open the journal as before: %v", code, errs, err)
 	}
 }
