@@ -39,3 +39,24 @@ func TestStreamedAnswerIsSanitisedOnce(t *testing.T) {
 		t.Fatal("sanitising wrote into the engine's result")
 	}
 }
+
+// FuzzStreamedLineSanitised: whatever text a provider puts in a streamed
+// line's own fields or its buckets, every string of the answer sanitizeMsg
+// hands on shows on a terminal as it is (isClean).
+func FuzzStreamedLineSanitised(f *testing.F) {
+	for _, s := range []string{"plain", "\x1b[2J", "\x9b31m", "a\u202eb", "\xff\xfe", "tab\there", "\x1b]8;;http://x\x07link"} {
+		f.Add(s, s+"2")
+	}
+	f.Fuzz(func(t *testing.T, head, body string) {
+		sink := newStreamSink(model.Identifier{Type: model.MSISDN, Value: "1"})
+		sink.Bucket(0, &model.Bucket{ID: body, Name: body, Description: body, Attributes: model.Attrs{{Name: "n", Value: body}},
+			Periods: []model.Period{{Attributes: model.Attrs{{Name: body, Value: body}}}}, Counters: []model.Counter{{Name: body, Text: body}}})
+		res := engine.Result{Lines: []model.Line{{ID: head, Description: head, OfferName: head, Dialect: head}}}
+		m := sanitizeMsg(lookupMsg{res: res, streamed: sink.fill(&res)}).(lookupMsg)
+		for i := range m.res.Lines {
+			if !m.res.Lines[i].EachText(isClean) {
+				t.Fatalf("unsanitised text in %+v", m.res.Lines[i])
+			}
+		}
+	})
+}
