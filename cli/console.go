@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -37,6 +38,9 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 	defer func() { hcancel(); wait() }()
 	rel := newReleaser()
 	defer rel.Close()
+	if env.ownProcess {
+		consoleGC(env.Getenv, debug.SetGCPercent)
+	}
 	m := ui.New(ui.Options{
 		Engine:      s.engine,
 		Demo:        s.demo,

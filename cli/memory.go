@@ -64,3 +64,26 @@ func (r *releaser) Close() {
 		r.stop()
 	}
 }
+
+// consoleGCPercent is the garbage collector's GOGC for the standalone
+// console (consoleGC).
+const consoleGCPercent = 200
+
+// consoleGC sets the collector for the standalone console, a process of its
+// own, unless the operator set GOGC or GOMEMLIMIT. Receiving a 10,000-bucket
+// line builds its answer in the heap while the decoder allocates about 2 KB a
+// bucket: at the default GOGC of 100 the collector ran about two cycles per
+// Enter on S-10000 marking the growing answer, with its write barriers on
+// every store of the decoder; at 200 it runs about one, and the collector's
+// CPU (assists and background marking, gctrace) fell from 56 to 35 ms an
+// Enter in BenchmarkEnterS10000. The console's RSS holding that line did not
+// grow (31 MiB over idle either way in tmux, bench/compare.sh): the answer
+// itself is the live heap, and the releaser gives it back once dropped. Not
+// 400 as for a streamed headless lookup: there the live heap is a few MiB,
+// here it is the whole answer, and the console keeps it.
+func consoleGC(getenv func(string) string, set func(int) int) {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	set(consoleGCPercent)
+}

@@ -82,3 +82,18 @@ func TestLookupLeavesTheJournalAlone(t *testing.T) {
 		t.Fatalf("stock (exit %d, %s) did not open the journal as before: %v", code, errs, err)
 	}
 }
+
+// TestConsoleGCLeavesTheOperatorsSetting: the console raises GOGC to 200
+// unless the operator set GOGC or GOMEMLIMIT, whose choice wins.
+func TestConsoleGCLeavesTheOperatorsSetting(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want int
+	}{{nil, consoleGCPercent}, {map[string]string{"GOGC": "50"}, -1}, {map[string]string{"GOMEMLIMIT": "1GiB"}, -1}} {
+		got := -1
+		consoleGC(func(k string) string { return c.env[k] }, func(p int) int { got = p; return 100 })
+		if got != c.want {
+			t.Errorf("env %v: GOGC set to %d, want %d (-1: left alone)", c.env, got, c.want)
+		}
+	}
+}
