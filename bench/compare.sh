@@ -3,8 +3,9 @@
 #
 # OLD and NEW are simdesk binaries (build the old one from a checkout or
 # `git archive REV | tar -x` with `go build`). One simulator (NEW's) serves
-# both, and every measure alternates the two builds run by run, so a load
-# that changes during the run weighs on both alike. Prints a markdown table:
+# both; the console runs alternate the two builds run by run (hyperfine runs
+# each command's runs in a row), so on a loaded machine trust the
+# instruction counts first. Prints a markdown table:
 #
 #   instructions (valgrind cachegrind, GOMAXPROCS=1, async preemption off;
 #                 medians): `version` and the small headless lookup
