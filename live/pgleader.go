@@ -72,7 +72,7 @@ func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
 		offers, err := s.poll(pctx)
 		cancel()
 		took := time.Since(start)
-		w.finished(took)
+		w.finished(time.Now(), took)
 		return reading{Stock{Provider: s.name, Offers: offers, Err: err, At: time.Now()}, took}
 	}
 	done := make(chan struct{})
@@ -95,7 +95,7 @@ func (s *PGStockSource) Run(ctx context.Context, publish func(Stock)) {
 			Following: func() { w.following(time.Now()) },
 			Publish: func(snap stockSnapshot) {
 				r := decodeStock(s.name, snap)
-				w.finished(r.took)
+				w.finished(time.Now(), r.took)
 				publish(r.Stock)
 			},
 		})
@@ -174,11 +174,17 @@ func (w *leaderWatch) following(now time.Time) {
 	w.mu.Unlock()
 }
 
-func (w *leaderWatch) finished(took time.Duration) {
+// finished: a reading arrived at now from a poll that took took. The poll
+// started then, whether or not its start was heard (a leader of an older
+// build announces none: its readings alone keep it alive, as before).
+func (w *leaderWatch) finished(now time.Time, took time.Duration) {
 	w.mu.Lock()
 	w.busy = false
 	if took > 0 {
 		w.took = took
+	}
+	if s := now.Add(-took); s.After(w.start) {
+		w.start = s
 	}
 	w.mu.Unlock()
 }

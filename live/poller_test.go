@@ -89,3 +89,34 @@ func TestPollerBacksOffASlowProvider(t *testing.T) {
 		t.Fatalf("a fast provider was polled %d times in 15 intervals: %v", len(got), got)
 	}
 }
+
+// TestLeaderWatch: the watch counts a leader gone only when no poll has
+// started for two of its periods (poll length plus backoff); a poll under
+// way gets stockTimeout; a reading without a heard start (an older leader)
+// keeps the leader alive from the poll's start.
+func TestLeaderWatch(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	w := newLeaderWatch(time.Second, t0)
+	if w.gone(at(2*time.Second)) || !w.gone(at(2*time.Second+1)) {
+		t.Fatal("a watch that heard nothing: gone after two intervals")
+	}
+	w = newLeaderWatch(time.Second, t0)
+	w.started(at(0))
+	if w.gone(at(stockTimeout)) || !w.gone(at(stockTimeout + 2*time.Second)) {
+		t.Fatal("a poll under way: alive for stockTimeout and an interval")
+	}
+	w.finished(at(2*time.Second), 2*time.Second) // a 2 s poll: the next starts 4 s after this one
+	if w.gone(at(8*time.Second)) || !w.gone(at(8*time.Second+1)) {
+		t.Fatal("after a 2 s poll at a 1 s interval the leader is gone only 8 s (two periods of 4 s) after its start")
+	}
+	w = newLeaderWatch(time.Second, t0)
+	w.finished(at(5*time.Second), 0) // an older leader's reading, no start heard
+	if w.gone(at(7 * time.Second)) {
+		t.Fatal("a reading keeps the leader alive from its poll's start")
+	}
+	w.following(at(7 * time.Second))
+	if w.gone(at(stockTimeout)) {
+		t.Fatal("a held lock, no start heard yet: the leader's poll is taken to be under way")
+	}
+}
