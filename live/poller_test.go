@@ -103,7 +103,7 @@ func TestLeaderWatch(t *testing.T) {
 	}
 	w = newLeaderWatch(time.Second, t0)
 	w.started(at(0))
-	if w.gone(at(stockTimeout)) || !w.gone(at(stockTimeout + 2*time.Second)) {
+	if w.gone(at(stockTimeout)) || !w.gone(at(stockTimeout+2*time.Second)) {
 		t.Fatal("a poll under way: alive for stockTimeout and an interval")
 	}
 	w.finished(at(2*time.Second), 2*time.Second) // a 2 s poll: the next starts 4 s after this one
