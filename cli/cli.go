@@ -182,6 +182,10 @@ type common struct {
 	demo       bool
 	format     string
 	withFormat bool
+	// noJournal: the command never reads or writes the journal (lookup),
+	// so open does not open it: no file, lock or database connection at
+	// start for a command that does not need one.
+	noJournal bool
 }
 
 func (c *common) register(fs *flag.FlagSet, withFormat bool) {

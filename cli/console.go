@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -35,6 +36,11 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 	hctx, hcancel := context.WithCancel(context.Background())
 	wait := hub.Run(hctx, s.engine)
 	defer func() { hcancel(); wait() }()
+	rel := newReleaser()
+	defer rel.Close()
+	if env.ownProcess {
+		consoleGC(env.Getenv, debug.SetGCPercent)
+	}
 	m := ui.New(ui.Options{
 		Engine:      s.engine,
 		Demo:        s.demo,
@@ -42,6 +48,7 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 		NoColor:     env.Getenv("NO_COLOR") != "",
 		Live:        hub,
 		Links:       s.cfg.Links,
+		Dropped:     rel.Dropped,
 	})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithContext(ctx))

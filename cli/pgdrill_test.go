@@ -22,6 +22,7 @@ import (
 	"simdesk/engine"
 	"simdesk/journal"
 	"simdesk/journal/pgtest"
+	"simdesk/live"
 	"simdesk/model"
 	"simdesk/providers/sim"
 	"simdesk/topup"
@@ -252,7 +253,7 @@ func TestPGRestartUnderOpenSession(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fed := make(chan journal.Record, 100)
-	go pg.Feed(ctx, 0, func(rs []journal.Record) {
+	go live.PGFeed(ctx, pg.DSN(), pg, 0, func(rs []journal.Record) {
 		for _, r := range rs {
 			fed <- r
 		}

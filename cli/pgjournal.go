@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	pgdsn "simdesk/dsn"
 	"time"
 
 	"simdesk/config"
@@ -42,7 +43,7 @@ func openJournal(cfg *config.Config, red *httpx.Redactor) (journal.Store, error)
 	}
 	admin := cfg.JournalAdminDSN.Reveal()
 	for _, d := range []string{dsn, admin} {
-		if pw := journal.DSNPassword(d); pw != "" && red != nil {
+		if pw := pgdsn.Password(d); pw != "" && red != nil {
 			red.Add(pw)
 		}
 	}
@@ -114,7 +115,7 @@ func journalMigrate(ctx context.Context, env Env, cfg *config.Config, red *httpx
 		admin = dsn
 	}
 	for _, d := range []string{dsn, admin} {
-		if pw := journal.DSNPassword(d); pw != "" {
+		if pw := pgdsn.Password(d); pw != "" {
 			red.Add(pw)
 		}
 	}

@@ -123,7 +123,11 @@ func open(env Env, c common) (*session, error) {
 	// The journal is the file or PostgreSQL (journal = "postgres://…"). One
 	// that cannot be opened (a database down) stops top-ups with one line
 	// and leaves lookups working: the engine reports JournalErr.
-	j, jerr := openJournal(cfg, s.redactor)
+	var j journal.Store
+	var jerr error
+	if !c.noJournal {
+		j, jerr = openJournal(cfg, s.redactor)
+	}
 	s.journal, s.journalErr = j, jerr
 	s.engine = engine.New(engine.Options{
 		Operator:        cfg.Operator,

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"simdesk/journal"
+	"simdesk/dsn"
 	"simdesk/providers"
 )
 
@@ -253,8 +253,8 @@ func (c *Config) Secrets() []string {
 			out = append(out, s)
 		}
 	}
-	for _, dsn := range []Secret{c.JournalDSN, c.JournalAdminDSN} {
-		if pw := journal.DSNPassword(dsn.Reveal()); pw != "" {
+	for _, d := range []Secret{c.JournalDSN, c.JournalAdminDSN} {
+		if pw := dsn.Password(d.Reveal()); pw != "" {
 			out = append(out, pw)
 		}
 	}

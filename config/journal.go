@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"simdesk/journal"
+	"simdesk/dsn"
 )
 
 // journal reads where the top-up journal lives: `journal` is a file path
@@ -32,7 +32,7 @@ func (p *parser) journal(t *table, c *Config, def string) {
 			t.bad("journal_dsn_env", "environment variable %s is unset or empty", envName)
 			return
 		}
-		if !journal.IsPostgresDSN(v) {
+		if !dsn.IsPostgres(v) {
 			t.bad("journal_dsn_env", "environment variable %s must hold a postgres:// DSN", envName)
 			return
 		}
@@ -41,13 +41,13 @@ func (p *parser) journal(t *table, c *Config, def string) {
 			return
 		}
 		c.JournalDSN = Secret(v)
-	case hasJournal && journal.IsPostgresDSN(strings.TrimSpace(raw)):
+	case hasJournal && dsn.IsPostgres(strings.TrimSpace(raw)):
 		v := strings.TrimSpace(raw)
 		if msg := checkDSN(v); msg != "" {
 			t.bad("journal", "%s", msg)
 			return
 		}
-		if journal.DSNPassword(v) != "" && !ownerOnly(p.path) {
+		if dsn.Password(v) != "" && !ownerOnly(p.path) {
 			t.bad("journal", "a DSN with a password is accepted only in a file readable by its owner alone (or use journal_dsn_env)")
 			return
 		}
@@ -56,7 +56,7 @@ func (p *parser) journal(t *table, c *Config, def string) {
 		c.Journal = p.pathKey(t, "journal", def)
 	}
 	if c.JournalDSN != "" {
-		c.Journal = journal.RedactDSN(string(c.JournalDSN))
+		c.Journal = dsn.Redact(string(c.JournalDSN))
 	}
 	state := filepath.Dir(def)
 	c.JournalKeyFile = p.pathKey(t, "journal_key_file", filepath.Join(state, "journal.key"))
@@ -81,7 +81,7 @@ func (p *parser) journalAdmin(t *table, c *Config) {
 		t.bad("journal_admin_dsn_env", "needs a PostgreSQL journal (journal = \"postgres://…\" or journal_dsn_env)")
 	case v == "":
 		c.JournalAdminEnv = name
-	case !journal.IsPostgresDSN(v):
+	case !dsn.IsPostgres(v):
 		t.bad("journal_admin_dsn_env", "environment variable %s must hold a postgres:// DSN", name)
 	case checkDSN(v) != "":
 		t.bad("journal_admin_dsn_env", "environment variable %s: %s", name, checkDSN(v))

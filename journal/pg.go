@@ -9,8 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
+	pgdsn "simdesk/dsn"
 	"strconv"
 	"strings"
 	"time"
@@ -59,60 +58,6 @@ type PG struct {
 
 var _ Store = (*PG)(nil)
 
-// IsPostgresDSN reports a journal setting that names a PostgreSQL database
-// rather than a file.
-func IsPostgresDSN(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
-var kvPassword = regexp.MustCompile(`(?i)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)`)
-
-// DSNPassword returns the password written in a DSN (URL or key=value
-// form), "" when there is none, so that callers can register it with a
-// redactor before anything prints.
-func DSNPassword(dsn string) string {
-	if IsPostgresDSN(dsn) {
-		if u, err := url.Parse(dsn); err == nil && u.User != nil {
-			p, _ := u.User.Password()
-			if p != "" {
-				return p
-			}
-		}
-		if u, err := url.Parse(dsn); err == nil {
-			if p := u.Query().Get("password"); p != "" {
-				return p
-			}
-		}
-		return ""
-	}
-	if m := kvPassword.FindStringSubmatch(dsn); m != nil {
-		return strings.Trim(m[1], "'")
-	}
-	return ""
-}
-
-// RedactDSN is the DSN without its password, fit for messages.
-func RedactDSN(dsn string) string {
-	if IsPostgresDSN(dsn) {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return "postgres://(unparsable DSN)"
-		}
-		if u.User != nil {
-			if _, has := u.User.Password(); has {
-				u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			}
-		}
-		q := u.Query()
-		if q.Has("password") {
-			q.Set("password", "xxxxx")
-			u.RawQuery = q.Encode()
-		}
-		return u.String()
-	}
-	return kvPassword.ReplaceAllString(dsn, "password=xxxxx")
-}
-
 // scrub removes the password from an error's text (pgx already hides it in
 // its own messages; this also covers a password echoed by anything else).
 func (p *PG) scrub(err error) error {
@@ -154,7 +99,7 @@ func OpenPG(ctx context.Context, dsn string) (*PG, error) {
 // unreachable database is an error (one line, no password): the caller
 // stops top-ups and keeps lookups working.
 func OpenPGWith(ctx context.Context, dsn string, o PGOptions) (*PG, error) {
-	p := &PG{dsn: dsn, secret: DSNPassword(dsn), where: RedactDSN(dsn), seal: o.Seal}
+	p := &PG{dsn: dsn, secret: pgdsn.Password(dsn), where: pgdsn.Redact(dsn), seal: o.Seal}
 	fail := func(err error) (*PG, error) {
 		if p.pool != nil {
 			p.pool.Close()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	pgdsn "simdesk/dsn"
 	"sort"
 	"strings"
 
@@ -144,10 +145,10 @@ type Migration struct {
 // build's version, and grants the runtime DSN's role what it needs (when it
 // is another role). Errors are one line without either password.
 func MigratePG(ctx context.Context, adminDSN, runtimeDSN string) (Migration, error) {
-	where := RedactDSN(adminDSN)
+	where := pgdsn.Redact(adminDSN)
 	scrub := func(err error) error {
 		msg := oneLineErr(err)
-		for _, s := range []string{DSNPassword(adminDSN), DSNPassword(runtimeDSN)} {
+		for _, s := range []string{pgdsn.Password(adminDSN), pgdsn.Password(runtimeDSN)} {
 			if s != "" {
 				msg = strings.ReplaceAll(msg, s, "xxxxx")
 			}
@@ -238,7 +239,7 @@ func (p *PG) CanAlter() string {
 func PGIdentity(dsn string) string {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return RedactDSN(dsn)
+		return pgdsn.Redact(dsn)
 	}
 	return fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"simdesk/journal"
 	"simdesk/model"
 	"simdesk/topup"
 )
@@ -20,15 +19,16 @@ import (
 func TestStockReadingTravels(t *testing.T) {
 	at := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
 	offers := []model.Offer{{Provider: "orange", ID: "o1", Name: "Top-up 5 €", Stock: 12, Price: topup.MustParse("5", "EUR")}}
-	st := decodeStock("orange", journal.StockSnapshot{Body: encodeStock(offers, nil), TakenAt: at, Leader: "a"})
-	if st.Err != nil || len(st.Offers) != 1 || st.Offers[0] != offers[0] || !st.At.Equal(at) || st.Provider != "orange" {
+	r := decodeStock("orange", stockSnapshot{Body: encodeStock(reading{Stock{Offers: offers}, 2500 * time.Millisecond}), TakenAt: at, Leader: "a"})
+	st := r.Stock
+	if r.took != 2500*time.Millisecond || st.Err != nil || len(st.Offers) != 1 || st.Offers[0] != offers[0] || !st.At.Equal(at) || st.Provider != "orange" {
 		t.Fatalf("reading: %+v", st)
 	}
-	st = decodeStock("orange", journal.StockSnapshot{Body: encodeStock(nil, errors.New("orange: unavailable (503)")), Leader: "a"})
+	st = decodeStock("orange", stockSnapshot{Body: encodeStock(reading{Stock: Stock{Err: errors.New("orange: unavailable (503)")}}), Leader: "a"}).Stock
 	if st.Err == nil || st.Err.Error() != "orange: unavailable (503)" {
 		t.Fatalf("error reading: %+v", st)
 	}
-	st = decodeStock("orange", journal.StockSnapshot{Body: []byte("{"), Leader: "host-b"})
+	st = decodeStock("orange", stockSnapshot{Body: []byte("{"), Leader: "host-b"}).Stock
 	if st.Err == nil || st.Err.Error() != "stock reading from host host-b is unreadable" {
 		t.Fatalf("garbled reading: %+v", st)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/journal"
+	"simdesk/model"
 )
 
 // StockSource feeds one provider's stock readings into the hub. Poller is
@@ -30,21 +31,37 @@ const stockTimeout = 20 * time.Second
 
 // Poller polls one provider's offers for every session at once.
 type Poller struct {
-	eng   *engine.Engine
 	name  string
 	every time.Duration
 	kick  chan struct{}
+	ask   func(ctx context.Context) ([]model.Offer, error)
+	clock clock
 }
+
+// clock is the time a Poller reads and waits on; tests give one that moves
+// only as the fake provider and the waits move it.
+type clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // NewPoller polls provider r through eng every r.StockRefresh.
 func NewPoller(eng *engine.Engine, r engine.Registered) *Poller {
-	return &Poller{eng: eng, name: r.Name(), every: r.StockRefresh, kick: make(chan struct{}, 1)}
+	name := r.Name()
+	return &Poller{name: name, every: r.StockRefresh, kick: make(chan struct{}, 1), clock: realClock{},
+		ask: func(ctx context.Context) ([]model.Offer, error) { return eng.Offers(ctx, name) }}
 }
 
 // Provider is the polled provider's name.
 func (p *Poller) Provider() string { return p.name }
 
-// RefreshNow makes the running poller poll at once (coalesced).
+// RefreshNow makes the running poller poll at once (coalesced), or as soon
+// as the backoff after its last poll allows.
 func (p *Poller) RefreshNow() {
 	select {
 	case p.kick <- struct{}{}:
@@ -52,35 +69,41 @@ func (p *Poller) RefreshNow() {
 	}
 }
 
-// Run polls at once, then every interval (or when kicked), until ctx ends.
+// Run polls at once, then after each poll waits the backoff (the interval,
+// or the poll's own length when the provider is slower than that) or until
+// kicked, until ctx ends. A kick polls early, but never sooner than the last
+// poll's length after it: operators pressing r cannot keep a slow provider
+// busy with this host's polls more than half of the time.
 func (p *Poller) Run(ctx context.Context, publish func(Stock)) {
 	every := p.every
 	if every <= 0 {
 		every = 30 * time.Second
 	}
-	t := time.NewTimer(0)
-	defer t.Stop()
+	var earliest time.Time // a kick waits until then
+	wait := p.clock.After(0)
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-wait:
 		case <-p.kick:
-			if !t.Stop() {
-				select {
-				case <-t.C:
-				default:
-				}
+			if d := earliest.Sub(p.clock.Now()); d > 0 {
+				wait = p.clock.After(d)
+				continue
 			}
 		}
+		start := p.clock.Now()
 		pctx, cancel := context.WithTimeout(ctx, stockTimeout)
-		offers, err := p.eng.Offers(pctx, p.name)
+		offers, err := p.ask(pctx)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
-		publish(Stock{Provider: p.name, Offers: offers, Err: err, At: time.Now()})
-		t.Reset(every)
+		end := p.clock.Now()
+		publish(Stock{Provider: p.name, Offers: offers, Err: err, At: end})
+		took := end.Sub(start)
+		earliest = end.Add(took)
+		wait = p.clock.After(backoff(every, took))
 	}
 }
 

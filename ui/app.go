@@ -33,6 +33,12 @@ type Options struct {
 	Role     engine.Role
 	// Links are the team's tools ([[links]]), offered with o (links.go).
 	Links []config.Link
+	// Dropped, when set, hears that the console let go of a large answer
+	// (its bucket count): the process's memory policy may give the memory
+	// back to the system (see cli's releaser). It must not block. Update
+	// never frees memory itself: under serve that would stop the world
+	// for every session.
+	Dropped func(buckets int)
 }
 
 // Model is the root of the console. It owns all state; components are
@@ -101,7 +107,7 @@ func New(o Options) *Model {
 		env = "demo"
 	}
 	m := &Model{opts: o, eng: o.Engine, health: map[string]engine.Health{}, after: tea.Tick, screens: []screen{panesScreen{}}}
-	m.c = common{width: 80, height: 24, keys: defaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: newStyles(nil)}
+	m.c = common{width: 80, height: 24, keys: defaultKeyMap(), clock: o.Now, mask: eo.MaskIdentifiers, env: env, plain: newStyles(nil), dropped: o.Dropped}
 	m.setTheme(true)
 	m.c.tick()
 	for _, r := range o.Engine.Registered() {

@@ -18,6 +18,9 @@ type common struct {
 	env  string // demo | sandbox | production
 	spin string // the current spinner frame, set in Update on each spinner tick
 	hint string // a search the last one suggests ("sim:…"), set in Update
+	// dropped tells the process's memory policy of a large answer let go
+	// (Options.Dropped); nil: nothing is told.
+	dropped func(buckets int)
 }
 
 // tick reads the clock into now.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -167,7 +166,7 @@ func (p *pane) apply(res engine.Result, c *common) {
 	if dropped == nil && p.prev != nil {
 		dropped = p.prev.lines
 	}
-	defer releaseIfLarge(dropped)
+	defer releaseIfLarge(c, dropped)
 	var partial *lineView
 	if p.partial {
 		partial, p.partial = p.view, false
@@ -439,19 +438,27 @@ func retryHelps(e *model.Error) bool {
 	return true
 }
 
-// releaseIfLarge hands the memory of a large answer the pane just dropped
-// back to the system soon after: Go returns freed heap lazily, and a
-// 60,000-bucket line would otherwise keep the console's RSS up for minutes
-// (issue 10, measured by bench/run.sh).
-func releaseIfLarge(dropped []model.Line) {
+// releaseIfLarge tells the process's memory policy that the pane dropped a
+// large answer: Go returns freed heap lazily, and a 60,000-bucket line would
+// otherwise keep the console's RSS up for minutes (issue 10, measured by
+// bench/run.sh). The policy (cli's releaser) decides when to give it back,
+// off this goroutine, once for the whole process.
+func releaseIfLarge(c *common, dropped []model.Line) {
+	if c == nil || c.dropped == nil {
+		return
+	}
 	n := 0
 	for i := range dropped {
 		n += len(dropped[i].Buckets)
 	}
-	if n >= 5000 {
-		time.AfterFunc(200*time.Millisecond, debug.FreeOSMemory)
+	if n >= largeAnswer {
+		c.dropped(n)
 	}
 }
+
+// largeAnswer is the bucket count from which dropping an answer is worth
+// giving memory back for.
+const largeAnswer = 5000
 
 // slowStep is how long a step runs before the console says how long it has
 // been running.

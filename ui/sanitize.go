@@ -20,7 +20,7 @@ import (
 func sanitizeMsg(msg any) any {
 	switch m := msg.(type) {
 	case lookupMsg:
-		m.res.Lines = sanitizeLines(m.res.Lines)
+		m.res.Lines = sanitizeLines(m.res.Lines, m.streamed)
 		m.res.Err = sanitizeModelErr(m.res.Err)
 		return m
 	case stockMsg:
@@ -85,12 +85,20 @@ func sanitizeLive(u live.Update) live.Update {
 	return u
 }
 
-func sanitizeLines(ls []model.Line) []model.Line {
+// sanitizeLines makes lines safe for the terminal. The buckets of a line
+// marked in streamed were sanitised one by one as they streamed in
+// (streamSink.Bucket), so only the line's own fields are looked at: a
+// 10,000-bucket answer is scanned once, not twice (issue 18).
+func sanitizeLines(ls []model.Line, streamed []bool) []model.Line {
 	if ls == nil {
 		return nil
 	}
 	out := make([]model.Line, len(ls))
 	for i, l := range ls {
+		if i < len(streamed) && streamed[i] {
+			out[i] = sanitizeHeader(l)
+			continue
+		}
 		if l.EachText(isClean) {
 			// Nothing to escape (the common case): the line is shared
 			// as it is, never written, so no copy is needed. Copying and
@@ -110,6 +118,18 @@ func sanitizeLines(ls []model.Line) []model.Line {
 		out[i] = l
 	}
 	return out
+}
+
+// sanitizeHeader sanitises a line's own fields and shares its buckets as
+// they are.
+func sanitizeHeader(l model.Line) model.Line {
+	h := l
+	h.Buckets = nil
+	if !h.EachText(isClean) {
+		h.MapText(model.Sanitize)
+	}
+	h.Buckets = l.Buckets
+	return h
 }
 
 // isClean reports whether s shows on a terminal as it is (Sanitize returns

@@ -24,6 +24,10 @@ type lookupMsg struct {
 	pane string
 	req  int
 	res  engine.Result
+	// streamed marks the lines whose buckets came through the stream,
+	// sanitised there (streamSink.Bucket): sanitizeMsg does not scan them
+	// again.
+	streamed []bool
 }
 
 // lookupCmd asks one provider; ctx is cancelled by esc or a newer search.
@@ -37,8 +41,8 @@ func lookupCmd(ctx context.Context, eng *engine.Engine, pane string, req int, id
 		defer close(ch)
 		defer close(sink.ch)
 		res := eng.LookupOneStream(pctx, pane, id, sink)
-		sink.fill(&res)
-		return lookupMsg{pane: pane, req: req, res: res}
+		streamed := sink.fill(&res)
+		return lookupMsg{pane: pane, req: req, res: res, streamed: streamed}
 	}
 	return tea.Batch(look, reportCmd(pane, req, ch), reportCmd(pane, req, sink.ch))
 }
@@ -146,17 +150,23 @@ func (s *streamSink) Bucket(line int, b *model.Bucket) {
 func (s *streamSink) Line(line int, _ *model.Line) { s.lines = max(s.lines, line+1) }
 
 // fill puts the streamed buckets back into the answer's lines, which come
-// without them (the sink had them). A provider that did not stream leaves
-// the sink empty and the answer as it was.
-func (s *streamSink) fill(res *engine.Result) {
+// without them (the sink had them), and marks those lines: their buckets
+// are sanitised already. A provider that did not stream leaves the sink
+// empty and the answer as it was (nothing marked).
+func (s *streamSink) fill(res *engine.Result) (streamed []bool) {
 	if res.Err != nil {
-		return
+		return nil
 	}
 	for i := range res.Lines {
-		if i < len(s.byLine) && len(res.Lines[i].Buckets) == 0 {
+		if i < len(s.byLine) && len(res.Lines[i].Buckets) == 0 && len(s.byLine[i]) > 0 {
 			res.Lines[i].Buckets = s.byLine[i]
+			if streamed == nil {
+				streamed = make([]bool, len(res.Lines))
+			}
+			streamed[i] = true
 		}
 	}
+	return streamed
 }
 
 // onPartial shows a partial line on the pane still waiting for that

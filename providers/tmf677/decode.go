@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"simdesk/model"
@@ -81,7 +82,11 @@ func badResponse(msg string) *model.Error {
 	return &model.Error{Kind: model.ErrBadResponse, Message: msg}
 }
 
-var reTitle = regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`)
+// reTitle finds an HTML error page's title. Compiled when first used (an
+// HTML answer is rare): its {0,120} unrolls into a program whose
+// compilation was most of this package's start-up cost, paid by every
+// command of the process (issue 18).
+var reTitle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`) })
 
 func decode(body []byte, hint Hint) ([]model.Line, error) {
 	return decodeFrom(newReader(scanner{b: body}, hint), hint)
@@ -101,7 +106,7 @@ func decodeFrom(r *reader, hint Hint) ([]model.Line, error) {
 	case '<':
 		r.atLeast(4096)
 		head := r.b[r.i:min(len(r.b), r.i+4096)]
-		if m := reTitle.FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
+		if m := reTitle().FindSubmatch(head); m != nil && len(bytes.TrimSpace(m[1])) > 0 {
 			// The title is the provider's bytes: any encoding, or none
 			// (the fuzzer sent "<title>\x87"); the message must be UTF-8.
 			return nil, badResponse("HTML page instead of JSON: " + model.OneLine(strings.ToValidUTF8(string(m[1]), "\uFFFD"), 240))

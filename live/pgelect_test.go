@@ -1,4 +1,4 @@
-package journal
+package live
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func TestPGStockLeaderOnePollerAndTakeover(t *testing.T) {
 		name    string
 		polls   atomic.Int64
 		mu      sync.Mutex
-		seen    []StockSnapshot
+		seen    []stockSnapshot
 		leading atomic.Bool
 	}
 	hosts := []*host{{name: "A"}, {name: "B"}}
@@ -35,14 +35,14 @@ func TestPGStockLeaderOnePollerAndTakeover(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			RunStockLeader(ctx, StockLeaderOptions{
+			runStockLeader(ctx, stockLeaderOptions{
 				DSN: dsn, Provider: "orange", Host: h.name, Interval: every,
 				Poll: func(context.Context) []byte {
 					n := upstream.Add(1)
 					h.polls.Add(1)
 					return []byte(fmt.Sprintf(`{"n":%d}`, n))
 				},
-				Publish: func(s StockSnapshot) {
+				Publish: func(s stockSnapshot) {
 					h.mu.Lock()
 					h.seen = append(h.seen, s)
 					h.mu.Unlock()
@@ -115,21 +115,21 @@ func TestPGStockLateJoiner(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	got := make(chan StockSnapshot, 10)
+	got := make(chan stockSnapshot, 10)
 	var polls atomic.Int64
-	run := func(host string, publish func(StockSnapshot)) {
+	run := func(host string, publish func(stockSnapshot)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			RunStockLeader(ctx, StockLeaderOptions{DSN: dsn, Provider: "lla", Host: host, Interval: time.Minute,
+			runStockLeader(ctx, stockLeaderOptions{DSN: dsn, Provider: "lla", Host: host, Interval: time.Minute,
 				Poll:    func(context.Context) []byte { polls.Add(1); return []byte("reading-" + host) },
 				Publish: publish})
 		}()
 	}
-	run("A", func(StockSnapshot) {})
+	run("A", func(stockSnapshot) {})
 	waitFor(t, func() bool { return polls.Load() == 1 })
 	start := time.Now()
-	run("C", func(s StockSnapshot) { got <- s })
+	run("C", func(s stockSnapshot) { got <- s })
 	select {
 	case s := <-got:
 		if string(s.Body) != "reading-A" || s.Version != 1 || s.Leader != "A" {
