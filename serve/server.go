@@ -172,12 +172,13 @@ func New(o Options) (*Server, error) {
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); srv.PtyHandler = ptyHandler(); return nil },
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program), // innermost: the console
+			s.console,  // innermost: the console
 			s.commands, // headless commands, usage
-			s.admit,    // outermost: identity, limits
+			s.admit,    // identity, limits
+			s.bound,    // outermost: the PTY size clamped, window changes drained
 		),
 	)
 	if err != nil {
