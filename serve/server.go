@@ -41,6 +41,17 @@ const (
 	DefaultMaxSessions = 64
 	DefaultRate        = 30 // new sessions per client address per minute
 	DefaultGrace       = 30 * time.Second
+	// DefaultLoginGrace bounds the handshake and authentication of one
+	// connection (OpenSSH's LoginGraceTime is 120 s; an operator's ssh logs
+	// in within a second, or a few with a passphrase prompt).
+	DefaultLoginGrace = 30 * time.Second
+	// DefaultMaxStartupsPerAddress caps the connections not logged in yet
+	// from one address: a flood from one host holds this many places, and
+	// the rest of max_startups stays free for everyone else.
+	DefaultMaxStartupsPerAddress = 3
+	// DefaultMaxSessionsPerOperator keeps one operator (two consoles, a
+	// script) from holding every session.
+	DefaultMaxSessionsPerOperator = 4
 )
 
 // Stdio is a headless command's streams: the SSH session's.
@@ -72,6 +83,13 @@ type Options struct {
 	ReloadEvery time.Duration  // how often the operators file is checked for changes
 	Demo        bool           // the engine runs on the built-in simulator
 	Headless    Headless       // runs commands given without a PTY
+
+	// MaxSessionsPerOperator caps the sessions of one operator (all their
+	// keys together), DefaultMaxSessionsPerOperator if 0.
+	MaxSessionsPerOperator int
+	LoginGrace             time.Duration // handshake and authentication must end within it
+	MaxStartups            MaxStartups   // connections not logged in yet, DefaultMaxStartups if zero
+	MaxStartupsPerAddress  int           // of which from one address, DefaultMaxStartupsPerAddress if 0
 }
 
 // Server is a running (or ready) simdesk SSH server.
@@ -84,6 +102,13 @@ type Server struct {
 	access *AccessLog
 	ops    atomic.Pointer[Operators]
 	limit  *limiter
+	gate   *gate
+	now    func() time.Time // the clock of the refusal log's rate limit
+
+	refused refusals
+	// opsRefused says why the operators file was refused on its last
+	// reload (nobody is let in until it is fixed), "" when it was not.
+	opsRefused atomic.Pointer[string]
 
 	hard   context.Context // commands run under it: only the bound of a shutdown cancels it
 	cancel context.CancelFunc
@@ -139,6 +164,7 @@ func New(o Options) (*Server, error) {
 	if o.ReloadEvery <= 0 {
 		o.ReloadEvery = time.Second
 	}
+	o = loginDefaults(o)
 	if o.Operators == "" {
 		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
@@ -163,7 +189,8 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{o: o, signer: signer, logf: log.New(lf, "", log.LstdFlags|log.LUTC|log.Lmicroseconds), logw: lf,
-		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{})}
+		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{}),
+		gate: newGate(o.MaxStartups, o.MaxStartupsPerAddress), now: time.Now}
 	s.ops.Store(ops)
 	s.hard, s.cancel = context.WithCancel(context.Background())
 	// wish's middleware logs through charm's default logger: to our file,
@@ -172,7 +199,15 @@ func New(o Options) (*Server, error) {
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); srv.PtyHandler = ptyHandler(); return nil },
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(signer)
+			srv.PtyHandler = ptyHandler()
+			srv.HandshakeTimeout = o.LoginGrace
+			srv.ConnCallback = s.connCallback
+			srv.ServerConfigCallback = s.serverConfig
+			srv.ConnectionFailedCallback = s.connFailed
+			return nil
+		},
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithMiddleware(
 			s.console,  // innermost: the console
@@ -237,13 +272,23 @@ func (s *Server) Serve(ln net.Listener) error {
 // is resolved later, in admit, from the key the handshake verified.
 func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok := s.ops.Load().Lookup(key)
-	if !ok {
-		s.logf.Printf("refused key %s from %s (user %q): not in the operators file", gossh.FingerprintSHA256(key), ctx.RemoteAddr(), ctx.User())
+	switch why := s.opsRefused.Load(); {
+	case !ok && why != nil:
+		s.refuseLog(RefusedOperatorsFile, "key %s from %s: the operators file was refused (%s)", gossh.FingerprintSHA256(key), ctx.RemoteAddr(), *why)
+	case !ok:
+		s.refuseLog(RefusedUnknownKey, "key %s from %s (user %q): not in the operators file", gossh.FingerprintSHA256(key), ctx.RemoteAddr(), ctx.User())
 	}
 	return ok
 }
 
+// refuse is the command filter's refusal (counted as RefusedCommand).
 func (s *Server) refuse(sess ssh.Session, code int, msg string) {
+	s.refuseWith(sess, RefusedCommand, code, msg)
+}
+
+// refuseWith refuses a session with one line, counted under reason.
+func (s *Server) refuseWith(sess ssh.Session, reason string, code int, msg string) {
+	s.refused.add(reason)
 	fmt.Fprintln(sess.Stderr(), "simdesk: "+msg)
 	_ = sess.Exit(code)
 }
@@ -254,31 +299,22 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		addr := hostOf(sess.RemoteAddr())
 		if !s.limit.allow(addr) {
-			s.logf.Printf("rate limit: refused a session from %s", addr)
-			s.refuse(sess, 1, "too many new sessions from your address; wait a minute and try again")
+			s.logRefusal(RefusedRate, "a session from %s", addr)
+			s.refuseWith(sess, RefusedRate, 1, "too many new sessions from your address; wait a minute and try again")
 			return
 		}
 		key := sess.PublicKey()
 		op, ok := s.ops.Load().Lookup(key)
 		if !ok {
-			s.refuse(sess, 1, "your key is not in the operators file")
+			s.refuseWith(sess, RefusedUnknownKey, 1, "your key is not in the operators file")
 			return
 		}
 		ss := &session{op: op, key: key, addr: sess.RemoteAddr().String()}
-		s.mu.Lock()
-		switch {
-		case s.closing:
-			s.mu.Unlock()
-			s.refuse(sess, 1, "the server is shutting down; try again in a minute")
-			return
-		case len(s.sessions) >= s.o.MaxSessions:
-			s.mu.Unlock()
-			s.logf.Printf("max_sessions %d: refused %s from %s", s.o.MaxSessions, op.Name, addr)
-			s.refuse(sess, 1, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions))
+		if reason, msg := s.take(sess, ss); reason != "" {
+			s.logRefusal(reason, "%s from %s", op.Name, addr)
+			s.refuseWith(sess, reason, 1, msg)
 			return
 		}
-		s.sessions[sess] = ss
-		s.mu.Unlock()
 		ss.eng = s.o.Engine.As(engine.Actor{Operator: op.Name, Role: op.Role, Addr: ss.addr, Check: func() error {
 			if err := s.keyCheck(ss); err != nil {
 				return err
@@ -310,6 +346,32 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		}
 		_ = sess.Exit(0)
 	}
+}
+
+// take gives the session its place, or says why not (a reason and the
+// line for the client): a shutdown, max_sessions, or the operator's own
+// share, max_sessions_per_operator, so that one operator's consoles and
+// scripts cannot lock the others out.
+func (s *Server) take(sess ssh.Session, ss *session) (reason, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closing:
+		return RefusedShuttingDown, "the server is shutting down; try again in a minute"
+	case len(s.sessions) >= s.o.MaxSessions:
+		return RefusedMaxSessions, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions)
+	}
+	mine := 0
+	for _, o := range s.sessions {
+		if o.op.Name == ss.op.Name {
+			mine++
+		}
+	}
+	if mine >= s.o.MaxSessionsPerOperator {
+		return RefusedPerOperator, fmt.Sprintf("you already have %d sessions open, the most one operator may (max_sessions_per_operator); close one and try again", mine)
+	}
+	s.sessions[sess] = ss
+	return "", ""
 }
 
 // keyCheck refuses a session whose key left the operators file, or whose
@@ -494,7 +556,7 @@ func (s *Server) revoke() {
 	s.mu.Unlock()
 	for _, e := range ends {
 		s.logf.Printf("%s", e.why)
-		e.prog.Send(endMsg{text: e.why})
+		go e.prog.Send(endMsg{text: e.why}) // as in Shutdown: a busy console must not hold up the watcher
 	}
 }
 
@@ -546,10 +608,14 @@ wait:
 		case <-tick.C:
 		}
 	}
+	// Send blocks until the console's event loop takes the message, and a
+	// console can be busy drawing: tell each one on its own goroutine (Send
+	// returns once its program ends) so that no console holds up the
+	// shutdown's bound.
 	s.mu.Lock()
 	for _, ss := range s.sessions {
 		if ss.prog != nil {
-			ss.prog.Send(endMsg{text: "the server was stopped; your top-ups are in the journal"})
+			go ss.prog.Send(endMsg{text: "the server was stopped; your top-ups are in the journal"})
 		}
 	}
 	s.mu.Unlock()
@@ -563,6 +629,7 @@ wait:
 	}
 	s.cancel()
 	_ = s.srv.Close()
+	s.gate.closeAll()
 	close(s.stop)
 	s.wg.Wait()
 	s.logf.Printf("stopped")

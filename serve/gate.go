@@ -1,0 +1,196 @@
+package serve
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// MaxStartups is OpenSSH's start:rate:full for connections that have not
+// logged in yet: below Start every one is let in; from Start on, a new one
+// is dropped with a probability rising from Rate percent to 100 at Full.
+type MaxStartups struct{ Start, Rate, Full int }
+
+// DefaultMaxStartups is OpenSSH's default.
+var DefaultMaxStartups = MaxStartups{Start: 10, Rate: 30, Full: 100}
+
+func (m MaxStartups) String() string { return fmt.Sprintf("%d:%d:%d", m.Start, m.Rate, m.Full) }
+
+// ParseMaxStartups reads "start:rate:full" or a single number N (drop every
+// new one past N, as OpenSSH reads it).
+func ParseMaxStartups(s string) (MaxStartups, error) {
+	parts := strings.Split(s, ":")
+	var n []int
+	for _, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 0 {
+			return MaxStartups{}, fmt.Errorf("max_startups %q: want start:rate:full (e.g. 10:30:100) or one number", clip(s))
+		}
+		n = append(n, v)
+	}
+	var m MaxStartups
+	switch len(n) {
+	case 1:
+		m = MaxStartups{Start: n[0], Rate: 100, Full: n[0]}
+	case 3:
+		m = MaxStartups{Start: n[0], Rate: n[1], Full: n[2]}
+	default:
+		return MaxStartups{}, fmt.Errorf("max_startups %q: want start:rate:full (e.g. 10:30:100) or one number", clip(s))
+	}
+	switch {
+	case m.Start < 1 || m.Full > 100000:
+		return MaxStartups{}, fmt.Errorf("max_startups %q: start must be at least 1 and full at most 100000", clip(s))
+	case m.Full < m.Start:
+		return MaxStartups{}, fmt.Errorf("max_startups %q: full must not be below start", clip(s))
+	case m.Rate < 1 || m.Rate > 100:
+		return MaxStartups{}, fmt.Errorf("max_startups %q: rate is a percentage, 1 to 100", clip(s))
+	}
+	return m, nil
+}
+
+// gate counts the connections that have not logged in yet, in total and
+// per address, and refuses new ones past the caps before any SSH work is
+// done for them: a silent connection holds a file descriptor and two
+// goroutines until login_grace ends it, so without a cap anyone who can
+// reach the port could use up the process's descriptors and lock every
+// operator out without logging in.
+type gate struct {
+	mu      sync.Mutex
+	max     MaxStartups
+	perAddr int
+	n       int
+	byAddr  map[string]int
+	conns   map[*gateConn]struct{}
+	drop    func(percent int) bool // random early drop: true with that probability
+}
+
+func newGate(m MaxStartups, perAddr int) *gate {
+	return &gate{max: m, perAddr: perAddr, byAddr: map[string]int{}, conns: map[*gateConn]struct{}{},
+		drop: func(p int) bool { return rand.IntN(100) < p }}
+}
+
+// enter admits a new connection from addr, or says why not (a refusal
+// reason).
+func (g *gate) enter(c net.Conn, addr string) (*gateConn, string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case g.byAddr[addr] >= g.perAddr:
+		return nil, RefusedPerAddress
+	case g.n >= g.max.Full:
+		return nil, RefusedMaxStartups
+	case g.n >= g.max.Start && g.drop(g.dropPercent()):
+		return nil, RefusedMaxStartups
+	}
+	g.n++
+	g.byAddr[addr]++
+	gc := &gateConn{Conn: c, g: g, addr: addr}
+	g.conns[gc] = struct{}{}
+	return gc, ""
+}
+
+// dropPercent is OpenSSH's: rate at start, rising linearly to 100 at full.
+func (g *gate) dropPercent() int {
+	if g.max.Full == g.max.Start {
+		return 100
+	}
+	return g.max.Rate + (100-g.max.Rate)*(g.n-g.max.Start)/(g.max.Full-g.max.Start)
+}
+
+// leave releases a connection's place: it logged in, or it closed.
+func (g *gate) leave(gc *gateConn) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.conns[gc]; !ok {
+		return
+	}
+	delete(g.conns, gc)
+	g.n--
+	if g.byAddr[gc.addr]--; g.byAddr[gc.addr] <= 0 {
+		delete(g.byAddr, gc.addr)
+	}
+}
+
+// pending is the number of connections not logged in yet.
+func (g *gate) pending() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n
+}
+
+// closeAll closes every connection not logged in yet (a shutdown: the SSH
+// server only knows, and closes, the connections that logged in).
+func (g *gate) closeAll() {
+	g.mu.Lock()
+	cs := make([]*gateConn, 0, len(g.conns))
+	for gc := range g.conns {
+		cs = append(cs, gc)
+	}
+	g.mu.Unlock()
+	for _, gc := range cs {
+		_ = gc.Close()
+	}
+}
+
+// gateConn is a connection holding a place at the gate until it logs in or
+// closes.
+type gateConn struct {
+	net.Conn
+	g    *gate
+	addr string
+}
+
+func (c *gateConn) Close() error {
+	c.g.leave(c)
+	return c.Conn.Close()
+}
+
+// gateKey holds a connection's gateConn in its SSH context.
+type gateKey struct{}
+
+// connCallback admits or refuses a new TCP connection at the gate.
+func (s *Server) connCallback(ctx ssh.Context, c net.Conn) net.Conn {
+	addr := hostOf(c.RemoteAddr())
+	gc, why := s.gate.enter(c, addr)
+	if gc == nil {
+		switch why {
+		case RefusedPerAddress:
+			s.refuseLog(why, "a connection from %s: %d not logged in yet from that address (max_startups_per_address)", addr, s.gate.perAddr)
+		default:
+			s.refuseLog(why, "a connection from %s: %d connections not logged in yet (max_startups %s)", addr, s.gate.pending(), s.gate.max)
+		}
+		return nil
+	}
+	ctx.SetValue(gateKey{}, gc)
+	return gc
+}
+
+// serverConfig gives each connection an x/crypto configuration whose auth
+// log tells the gate when the connection logged in (its place is then
+// free for others).
+func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{AuthLogCallback: func(_ gossh.ConnMetadata, _ string, err error) {
+		if err != nil {
+			return
+		}
+		if gc, ok := ctx.Value(gateKey{}).(*gateConn); ok {
+			gc.g.leave(gc)
+		}
+	}}
+}
+
+// connFailed counts and logs (rate-limited) the connections login_grace
+// ended.
+func (s *Server) connFailed(c net.Conn, err error) {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		s.refuseLog(RefusedLoginGrace, "%s did not log in within %s", hostOf(c.RemoteAddr()), s.o.LoginGrace)
+	}
+}
