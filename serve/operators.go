@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -55,9 +54,9 @@ func (o *Operators) Lookup(key gossh.PublicKey) (Operator, bool) {
 
 // LoadOperators reads and parses the operators file at path.
 func LoadOperators(path string) (*Operators, error) {
-	data, err := os.ReadFile(path)
+	data, err := readOperatorsFile(path) // refused unless only its owner may write it
 	if err != nil {
-		return nil, fmt.Errorf("operators file: %w", err)
+		return nil, err
 	}
 	return ParseOperators(path, data)
 }

@@ -492,11 +492,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 }
 
 // watch re-reads the operators file when it changes, once it has stayed
-// the same for one check (an editor's save is never read half-written). A
-// file that no longer parses keeps the last good set (and says so in the
-// log), so a typo cannot lock the whole shift out; a sound file with no
-// key left revokes everyone, which is how an administrator cuts every
-// session at once.
+// the same for one check (an editor's save is never read half-written),
+// and applies it (applyOperators: what a reload does with each kind of
+// file).
 func (s *Server) watch() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.o.ReloadEvery)
@@ -518,19 +516,7 @@ func (s *Server) watch() {
 			continue
 		}
 		applied = st
-		ops, err := LoadOperators(s.o.Operators)
-		var oe *OperatorsError
-		switch {
-		case errors.As(err, &oe) && oe.Empty:
-			s.logf.Printf("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
-		case err != nil:
-			s.logf.Printf("operators file changed but is not valid, keeping the previous one: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
-			continue
-		default:
-			s.logf.Printf("operators file reloaded: %d keys", ops.Len())
-		}
-		s.ops.Store(ops)
-		s.revoke()
+		s.applyOperators()
 	}
 }
 
@@ -558,15 +544,6 @@ func (s *Server) revoke() {
 		s.logf.Printf("%s", e.why)
 		go e.prog.Send(endMsg{text: e.why}) // as in Shutdown: a busy console must not hold up the watcher
 	}
-}
-
-// fileStamp changes when the file is written or replaced.
-func fileStamp(path string) string {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "missing"
-	}
-	return fmt.Sprintf("%d %d %v", fi.Size(), fi.ModTime().UnixNano(), fi.Sys())
 }
 
 // Shutdown stops accepting, tells every session, lets top-ups in flight
