@@ -53,6 +53,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	hctx, hcancel := context.WithCancel(context.Background())
 	wait := hub.Run(hctx, s.engine, pgStockSources(s)...)
 	defer func() { hcancel(); wait() }()
+	// Every connection holds a descriptor: the soft limit goes up to the
+	// hard one before the first is accepted.
+	files, ferr := serve.RaiseFileLimit()
 	srv, err := serve.New(serve.Options{
 		Engine:      s.engine,
 		Hub:         hub,
@@ -64,6 +67,11 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		MaxSessions: sc.MaxSessions,
 		Demo:        s.demo,
 		Headless:    headless(s),
+
+		MaxSessionsPerOperator: sc.MaxSessionsPerOperator,
+		LoginGrace:             sc.LoginGrace,
+		MaxStartups:            serve.MaxStartups(sc.MaxStartups),
+		MaxStartupsPerAddress:  sc.MaxStartupsPerAddress,
 	})
 	if err != nil {
 		var oe *serve.OperatorsError
@@ -83,6 +91,12 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) from %s\nhost key %s %s\nlogs in %s\n",
 		ln.Addr(), environment(s), srv.Operators().Len(), o.Operators, o.HostKey, srv.Fingerprint(), state)
+	switch {
+	case ferr != nil:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit could not be raised (%s); it is %d\n", oneLine(ferr.Error()), files)
+	case files < minFiles:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit is %d; a few hundred connections could exhaust it (raise LimitNOFILE)\n", files)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -105,6 +119,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintln(env.Stdout, "simdesk serve: stopped")
 	return ExitOK
 }
+
+// minFiles is the open-file limit below which serve warns at start.
+const minFiles = 1024
 
 func environment(s *session) string {
 	if s.demo {

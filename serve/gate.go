@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 
 	"charm.land/ssh"
@@ -17,6 +15,7 @@ import (
 // MaxStartups is OpenSSH's start:rate:full for connections that have not
 // logged in yet: below Start every one is let in; from Start on, a new one
 // is dropped with a probability rising from Rate percent to 100 at Full.
+// (config.ParseMaxStartups reads the setting.)
 type MaxStartups struct{ Start, Rate, Full int }
 
 // DefaultMaxStartups is OpenSSH's default.
@@ -24,36 +23,11 @@ var DefaultMaxStartups = MaxStartups{Start: 10, Rate: 30, Full: 100}
 
 func (m MaxStartups) String() string { return fmt.Sprintf("%d:%d:%d", m.Start, m.Rate, m.Full) }
 
-// ParseMaxStartups reads "start:rate:full" or a single number N (drop every
-// new one past N, as OpenSSH reads it).
-func ParseMaxStartups(s string) (MaxStartups, error) {
-	parts := strings.Split(s, ":")
-	var n []int
-	for _, p := range parts {
-		v, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil || v < 0 {
-			return MaxStartups{}, fmt.Errorf("max_startups %q: want start:rate:full (e.g. 10:30:100) or one number", clip(s))
-		}
-		n = append(n, v)
+func (m MaxStartups) check() error {
+	if m.Start < 1 || m.Full < m.Start || m.Rate < 1 || m.Rate > 100 {
+		return fmt.Errorf("serve: max_startups %s: want 1 ≤ start ≤ full and a rate from 1 to 100", m)
 	}
-	var m MaxStartups
-	switch len(n) {
-	case 1:
-		m = MaxStartups{Start: n[0], Rate: 100, Full: n[0]}
-	case 3:
-		m = MaxStartups{Start: n[0], Rate: n[1], Full: n[2]}
-	default:
-		return MaxStartups{}, fmt.Errorf("max_startups %q: want start:rate:full (e.g. 10:30:100) or one number", clip(s))
-	}
-	switch {
-	case m.Start < 1 || m.Full > 100000:
-		return MaxStartups{}, fmt.Errorf("max_startups %q: start must be at least 1 and full at most 100000", clip(s))
-	case m.Full < m.Start:
-		return MaxStartups{}, fmt.Errorf("max_startups %q: full must not be below start", clip(s))
-	case m.Rate < 1 || m.Rate > 100:
-		return MaxStartups{}, fmt.Errorf("max_startups %q: rate is a percentage, 1 to 100", clip(s))
-	}
-	return m, nil
+	return nil
 }
 
 // gate counts the connections that have not logged in yet, in total and

@@ -190,40 +190,6 @@ func TestGateCaps(t *testing.T) {
 	}
 }
 
-func TestParseMaxStartups(t *testing.T) {
-	for in, want := range map[string]string{"10:30:100": "10:30:100", "5": "5:100:5", " 1 : 1 : 1 ": "1:1:1"} {
-		m, err := ParseMaxStartups(in)
-		if err != nil || m.String() != want {
-			t.Errorf("%q: %v %v, want %s", in, m, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "10:30", "10:0:100", "10:101:100", "100:30:10", "-1:30:100", "1:2:3:4", "x", "10:30:100000000"} {
-		if m, err := ParseMaxStartups(in); err == nil {
-			t.Errorf("%q accepted: %v", in, m)
-		}
-	}
-}
-
-// FuzzParseMaxStartups: any text gives an error or a setting the gate can
-// use (1 ≤ start ≤ full, rate a percentage).
-func FuzzParseMaxStartups(f *testing.F) {
-	for _, s := range []string{"10:30:100", "5", "1:1:1", "0:0:0", "9999999999999999999:1:1", "1:-0:1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := ParseMaxStartups(s)
-		if err != nil {
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("multi-line error %q", err)
-			}
-			return
-		}
-		if m.Start < 1 || m.Full < m.Start || m.Rate < 1 || m.Rate > 100 || m.Full > 100000 {
-			t.Errorf("%q gave %+v", s, m)
-		}
-	})
-}
-
 // TestShutdownEndsEverythingWithinItsBound: with silent connections at the
 // gate, a console at a hostile PTY size and a headless session open, a
 // shutdown returns within its bound and leaves no connection open.

@@ -165,6 +165,9 @@ func New(o Options) (*Server, error) {
 		o.ReloadEvery = time.Second
 	}
 	o = loginDefaults(o)
+	if err := o.MaxStartups.check(); err != nil {
+		return nil, err
+	}
 	if o.Operators == "" {
 		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
