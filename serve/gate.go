@@ -127,12 +127,24 @@ func (c *gateConn) Close() error {
 	return c.Conn.Close()
 }
 
+// sourceOf is what a connection counts against in max_startups_per_address:
+// its IPv4 address, or the /64 of an IPv6 one (one subscriber or host is
+// commonly given a whole /64: counted per address, it would hold as many
+// places as it has addresses).
+func sourceOf(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || ta.IP.To4() != nil || ta.IP.To16() == nil {
+		return hostOf(a)
+	}
+	return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
 // gateKey holds a connection's gateConn in its SSH context.
 type gateKey struct{}
 
 // connCallback admits or refuses a new TCP connection at the gate.
 func (s *Server) connCallback(ctx ssh.Context, c net.Conn) net.Conn {
-	addr := hostOf(c.RemoteAddr())
+	addr := sourceOf(c.RemoteAddr())
 	gc, why := s.gate.enter(c, addr)
 	if gc == nil {
 		switch why {

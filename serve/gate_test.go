@@ -226,3 +226,39 @@ func TestShutdownEndsEverythingWithinItsBound(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestLoggedInConnectionLeavesTheGate: a connection that logged in no
+// longer counts against max_startups (the auth log frees its place) and is
+// not ended by login_grace.
+func TestLoggedInConnectionLeavesTheGate(t *testing.T) {
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.LoginGrace = 300 * time.Millisecond })
+	cn := openConsole(t, ts.mustDial(ts.keys.alice), nil)
+	cn.waitFirst(10 * time.Second)
+	if n := ts.srv.gate.pending(); n != 0 {
+		t.Errorf("a logged-in connection holds a place at the gate (%d)", n)
+	}
+	if cn.ended(time.Second) {
+		t.Fatal("login_grace ended a logged-in console")
+	}
+	cn.typeText("/")
+	if !cn.waitFor("alice", 5*time.Second) {
+		t.Errorf("console not answering after login_grace: %q", tail(cn.text(), 200))
+	}
+}
+
+func TestSourceOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7:2222":              "192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:2222": "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:9":    "2001:db8:1:2::/64",
+		"[::ffff:192.0.2.7]:22":       "192.0.2.7",
+	} {
+		a, err := net.ResolveTCPAddr("tcp", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sourceOf(a); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
