@@ -33,6 +33,18 @@ type boundedSession struct {
 	pty ssh.Pty
 	win chan ssh.Window // clamped window changes, the newest wins
 	ok  bool
+	// gone is closed when the client closed the session's channel (the
+	// library then closes its window channel): a console must end then,
+	// not when the whole connection does, or a client that keeps its
+	// connection (ssh's ControlMaster) would leave it running, holding its
+	// place in max_sessions, until the idle timeout.
+	gone chan struct{}
+}
+
+// windows is what the pty-req leaves in the session's context.
+type windows struct {
+	out  chan ssh.Window
+	gone chan struct{}
 }
 
 func (b *boundedSession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
@@ -61,9 +73,12 @@ func ptyHandler() ssh.PtyHandler {
 			return closer, err
 		}
 		if _, raw, ok := sess.Pty(); ok && raw != nil {
-			out := make(chan ssh.Window, 1)
-			ctx.SetValue(winKey{}, out)
-			go forwardWindows(raw, out)
+			w := &windows{out: make(chan ssh.Window, 1), gone: make(chan struct{})}
+			ctx.SetValue(winKey{}, w)
+			go func() {
+				forwardWindows(raw, w.out)
+				close(w.gone)
+			}()
 		}
 		return closer, nil
 	}
@@ -75,10 +90,10 @@ func (s *Server) bound(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		p, _, ok := sess.Pty()
 		b := &boundedSession{Session: sess, ok: ok}
-		if ch, _ := sess.Context().Value(winKey{}).(chan ssh.Window); ch != nil {
-			b.win = ch
+		if w, _ := sess.Context().Value(winKey{}).(*windows); w != nil {
+			b.win, b.gone = w.out, w.gone
 		} else {
-			b.win = make(chan ssh.Window, 1)
+			b.win, b.gone = make(chan ssh.Window, 1), make(chan struct{})
 		}
 		if ok {
 			p.Window = clampWindow(p.Window)
@@ -121,6 +136,10 @@ func (s *Server) console(next ssh.Handler) ssh.Handler {
 			return
 		}
 		p := s.program(sess)
+		var gone chan struct{}
+		if b, ok := sess.(*boundedSession); ok {
+			gone = b.gone
+		}
 		done := make(chan struct{})
 		defer close(done)
 		go func() {
@@ -129,6 +148,9 @@ func (s *Server) console(next ssh.Handler) ssh.Handler {
 				case <-done:
 					return
 				case <-sess.Context().Done():
+					p.Quit()
+					return
+				case <-gone:
 					p.Quit()
 					return
 				case w := <-win:

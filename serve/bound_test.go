@@ -131,3 +131,23 @@ func TestZeroSizedPTYGetsAConsole(t *testing.T) {
 		t.Fatalf("no console after growing from 0×0: %q", tail(cn.text(), 300))
 	}
 }
+
+// TestClosedConsoleChannelFreesItsSession: a client that closes its
+// console's channel but keeps the connection (ssh's ControlMaster does)
+// frees the session at once. Before, the console ran on until the idle
+// timeout, holding its place in max_sessions.
+func TestClosedConsoleChannelFreesItsSession(t *testing.T) {
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.MaxSessions = 1 })
+	c := ts.mustDial(ts.keys.alice)
+	cn := openConsole(t, c, nil)
+	cn.waitFirst(10 * time.Second)
+	cn.sess.Close()
+	for deadline := time.Now().Add(5 * time.Second); len(ts.srv.SessionsByRole()) > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the session is still open 5 s after its channel closed: %v", ts.srv.SessionsByRole())
+		}
+	}
+	if out, errs, code := run(t, c, "stock"); code != 0 {
+		t.Errorf("the next session on the same connection: %d %q %q", code, out, errs)
+	}
+}

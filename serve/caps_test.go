@@ -40,3 +40,62 @@ func TestOneViewerCannotHoldEverySession(t *testing.T) {
 		t.Errorf("not logged:\n%s", log)
 	}
 }
+
+// TestStatsUnderLoad: the metrics methods answer while sessions open and
+// close and refusals are counted on other goroutines (run with -race), and
+// their figures add up once it is quiet.
+func TestStatsUnderLoad(t *testing.T) {
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.MaxSessionsPerOperator = 2; o.Rate = 1000 })
+	stop := make(chan struct{})
+	scraped := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stop:
+				scraped <- n
+				return
+			default:
+			}
+			for _, v := range ts.srv.SessionsByRole() {
+				if v < 0 {
+					t.Error("negative session count")
+				}
+			}
+			_ = ts.srv.RefusalsByReason()
+			n++
+		}
+	}()
+	c := ts.mustDial(ts.keys.bob)
+	for range 5 {
+		run(t, c, "stock")
+	}
+	var cns []*console
+	for range 3 { // the third is refused: bob's share is 2
+		cns = append(cns, openConsole(t, ts.mustDial(ts.keys.bob), nil))
+	}
+	cns[0].waitFirst(10 * time.Second)
+	cns[1].waitFirst(10 * time.Second)
+	if !cns[2].ended(10 * time.Second) {
+		t.Fatal("bob's third console is open")
+	}
+	if got := ts.srv.SessionsByRole(); got["agent"] != 2 {
+		t.Errorf("sessions by role %v, want agent 2", got)
+	}
+	for _, cn := range cns[:2] {
+		cn.sess.Close()
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(ts.srv.SessionsByRole()) > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(stop)
+	if n := <-scraped; n == 0 {
+		t.Error("no scrape ran")
+	}
+	if got := ts.srv.SessionsByRole(); len(got) != 0 {
+		t.Errorf("sessions by role after all closed: %v", got)
+	}
+	if got := ts.srv.RefusalsByReason(); got[RefusedPerOperator] != 1 {
+		t.Errorf("refusals %v, want max_sessions_per_operator 1", got)
+	}
+}

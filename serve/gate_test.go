@@ -120,13 +120,13 @@ func readLog(t testing.TB, ts *testServer) string {
 // within login_grace is closed by the server, counted and logged, and its
 // place is free again.
 func TestLoginGraceEndsSilentConnections(t *testing.T) {
-	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.LoginGrace = 200 * time.Millisecond })
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.LoginGrace = 2 * time.Second })
 	c := silentFlood(t, ts.addr, 1, "127.0.0.2")[0]
 	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, err := io.Copy(io.Discard, c)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		t.Fatal("the server kept a silent connection 10 s with login_grace 200ms")
+		t.Fatal("the server kept a silent connection 10 s with login_grace 2s")
 	}
 	for deadline := time.Now().Add(5 * time.Second); ts.srv.RefusalsByReason()[RefusedLoginGrace] == 0 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
@@ -231,13 +231,15 @@ func TestShutdownEndsEverythingWithinItsBound(t *testing.T) {
 // longer counts against max_startups (the auth log frees its place) and is
 // not ended by login_grace.
 func TestLoggedInConnectionLeavesTheGate(t *testing.T) {
-	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.LoginGrace = 300 * time.Millisecond })
+	// The grace must leave a loaded machine (the race detector, two
+	// cores shared) time to log in, and the test time to outlive it.
+	ts := startServer(t, time.Hour, func(o *Options, _ *fakeProv) { o.LoginGrace = 2 * time.Second })
 	cn := openConsole(t, ts.mustDial(ts.keys.alice), nil)
 	cn.waitFirst(10 * time.Second)
 	if n := ts.srv.gate.pending(); n != 0 {
 		t.Errorf("a logged-in connection holds a place at the gate (%d)", n)
 	}
-	if cn.ended(time.Second) {
+	if cn.ended(3 * time.Second) {
 		t.Fatal("login_grace ended a logged-in console")
 	}
 	cn.typeText("/")
