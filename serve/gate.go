@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -44,6 +46,7 @@ type gate struct {
 	byAddr  map[string]int
 	conns   map[*gateConn]struct{}
 	drop    func(percent int) bool // random early drop: true with that probability
+	closed  func(*gateConn)        // told when a connection closes (the server's per-operator count)
 }
 
 func newGate(m MaxStartups, perAddr int) *gate {
@@ -118,12 +121,22 @@ func (g *gate) closeAll() {
 // closes.
 type gateConn struct {
 	net.Conn
-	g    *gate
-	addr string
+	g      *gate
+	addr   string
+	used   atomic.Bool // a session was opened on it
+	shut   atomic.Bool // Close was called
+	op     string      // the operator it is counted against (guarded by Server.mu)
+	closer sync.Once
 }
 
 func (c *gateConn) Close() error {
+	c.shut.Store(true)
 	c.g.leave(c)
+	c.closer.Do(func() {
+		if c.g.closed != nil {
+			c.g.closed(c)
+		}
+	})
 	return c.Conn.Close()
 }
 
@@ -161,16 +174,70 @@ func (s *Server) connCallback(ctx ssh.Context, c net.Conn) net.Conn {
 
 // serverConfig gives each connection an x/crypto configuration whose auth
 // log tells the gate when the connection logged in (its place is then
-// free for others).
+// free for others). A connection that logged in must open a session within
+// login_grace too, or it is closed: one that never does would hold a
+// descriptor and its goroutines counted nowhere else (max_sessions counts
+// sessions), and a listed key could open thousands.
 func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 	return &gossh.ServerConfig{AuthLogCallback: func(_ gossh.ConnMetadata, _ string, err error) {
 		if err != nil {
 			return
 		}
-		if gc, ok := ctx.Value(gateKey{}).(*gateConn); ok {
-			gc.g.leave(gc)
+		gc, ok := ctx.Value(gateKey{}).(*gateConn)
+		if !ok {
+			return
 		}
+		gc.g.leave(gc)
+		time.AfterFunc(s.o.LoginGrace, func() {
+			if !gc.used.Load() && !gc.shut.Load() {
+				s.refuseLog(RefusedLoginGrace, "%s logged in but opened no session within %s", gc.addr, s.o.LoginGrace)
+				_ = gc.Close()
+			}
+		})
 	}}
+}
+
+// claimConn counts the session's connection against its operator, the
+// first time a session is opened on it: an operator holds at most twice
+// max_sessions_per_operator connections, with or without sessions open
+// (ssh's ControlMaster keeps one open between sessions; the sessions cap
+// is the one an operator meets first), so that one listed key cannot hold
+// the server's descriptors either. It returns the refusal reason, or "".
+func (s *Server) claimConn(sess ssh.Session, op Operator) string {
+	gc, ok := sess.Context().Value(gateKey{}).(*gateConn)
+	if !ok {
+		return ""
+	}
+	gc.used.Store(true)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gc.op != "" {
+		return ""
+	}
+	if len(s.opConns[op.Name]) >= s.maxConnsPerOperator() {
+		return RefusedPerOperatorConns
+	}
+	if s.opConns[op.Name] == nil {
+		s.opConns[op.Name] = map[*gateConn]struct{}{}
+	}
+	s.opConns[op.Name][gc] = struct{}{}
+	gc.op = op.Name
+	return ""
+}
+
+func (s *Server) maxConnsPerOperator() int { return 2 * s.o.MaxSessionsPerOperator }
+
+// forgetConn is told when a connection closes.
+func (s *Server) forgetConn(gc *gateConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gc.op == "" {
+		return
+	}
+	delete(s.opConns[gc.op], gc)
+	if len(s.opConns[gc.op]) == 0 {
+		delete(s.opConns, gc.op)
+	}
 }
 
 // connFailed counts and logs (rate-limited) the connections login_grace

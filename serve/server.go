@@ -123,6 +123,8 @@ type Server struct {
 	lns      []net.Listener
 	sessions map[ssh.Session]*session
 	headless int // headless commands running
+	// opConns are the logged-in connections of each operator (claimConn).
+	opConns map[string]map[*gateConn]struct{}
 }
 
 // session is one SSH session with its operator.
@@ -193,7 +195,8 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, signer: signer, logf: log.New(lf, "", log.LstdFlags|log.LUTC|log.Lmicroseconds), logw: lf,
 		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{}),
-		gate: newGate(o.MaxStartups, o.MaxStartupsPerAddress), now: time.Now}
+		gate: newGate(o.MaxStartups, o.MaxStartupsPerAddress), now: time.Now, opConns: map[string]map[*gateConn]struct{}{}}
+	s.gate.closed = s.forgetConn
 	s.ops.Store(ops)
 	s.hard, s.cancel = context.WithCancel(context.Background())
 	// wish's middleware logs through charm's default logger: to our file,
@@ -310,6 +313,12 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		op, ok := s.ops.Load().Lookup(key)
 		if !ok {
 			s.refuseWith(sess, RefusedUnknownKey, 1, "your key is not in the operators file")
+			return
+		}
+		if s.claimConn(sess, op) != "" {
+			s.logRefusal(RefusedPerOperatorConns, "%s from %s: %d connections open", op.Name, addr, s.maxConnsPerOperator())
+			s.refuseWith(sess, RefusedPerOperatorConns, 1, fmt.Sprintf("you already have %d connections open, the most one operator may (twice max_sessions_per_operator); close one and try again", s.maxConnsPerOperator()))
+			_ = sess.Context().Value(gateKey{}).(*gateConn).Close()
 			return
 		}
 		ss := &session{op: op, key: key, addr: sess.RemoteAddr().String()}

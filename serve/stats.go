@@ -14,11 +14,14 @@ const (
 	RefusedRate          = "rate"                      // too many new sessions from one address
 	RefusedMaxSessions   = "max_sessions"              // every session in use
 	RefusedPerOperator   = "max_sessions_per_operator" // the operator holds their share
-	RefusedShuttingDown  = "shutting_down"             // a session asked for during a shutdown
-	RefusedMaxStartups   = "max_startups"              // too many connections not logged in yet
-	RefusedPerAddress    = "per_address"               // too many of them from one address
-	RefusedLoginGrace    = "login_grace"               // no login within login_grace
-	RefusedCommand       = "command"                   // the over-SSH command filter said no
+	// RefusedPerOperatorConns: the operator holds their share of
+	// connections (max_sessions_per_operator of them, sessions open or not).
+	RefusedPerOperatorConns = "connections_per_operator"
+	RefusedShuttingDown     = "shutting_down" // a session asked for during a shutdown
+	RefusedMaxStartups      = "max_startups"  // too many connections not logged in yet
+	RefusedPerAddress       = "per_address"   // too many of them from one address
+	RefusedLoginGrace       = "login_grace"   // no login within login_grace
+	RefusedCommand          = "command"       // the over-SSH command filter said no
 )
 
 // refusalLogEvery is how often one kind of refusal may write a log line: a
