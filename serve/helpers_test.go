@@ -146,7 +146,7 @@ func startServer(t testing.TB, refresh time.Duration, opts ...serverOpt) *testSe
 		t.Fatal(err)
 	}
 	ts.journal = j
-	ts.eng = engine.New(engine.Options{Operator: "server", Environment: "demo", Journal: j},
+	ts.eng = engine.New(engine.Options{Operator: "server", Environment: "demo", Journal: j, DuplicateWindow: 10 * time.Minute},
 		engine.Registered{Provider: ts.prov, StockRefresh: refresh, StockLow: 5})
 	ts.hub = live.NewHub()
 	ctx, cancel := context.WithCancel(context.Background())
