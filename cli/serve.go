@@ -91,12 +91,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) from %s\nhost key %s %s\nlogs in %s\n",
 		ln.Addr(), environment(s), srv.Operators().Len(), o.Operators, o.HostKey, srv.Fingerprint(), state)
-	switch {
-	case ferr != nil:
-		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit could not be raised (%s); it is %d\n", oneLine(ferr.Error()), files)
-	case files < minFiles:
-		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit is %d; a few hundred connections could exhaust it (raise LimitNOFILE)\n", files)
-	}
+	warnFileLimit(env, files, ferr)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -122,6 +117,15 @@ func runServe(ctx context.Context, env Env, args []string) int {
 
 // minFiles is the open-file limit below which serve warns at start.
 const minFiles = 1024
+
+func warnFileLimit(env Env, files uint64, err error) {
+	switch {
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit could not be raised (%s); it is %d\n", oneLine(err.Error()), files)
+	case files < minFiles:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit is %d; a few hundred connections could exhaust it (raise LimitNOFILE)\n", files)
+	}
+}
 
 func environment(s *session) string {
 	if s.demo {

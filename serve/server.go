@@ -205,15 +205,7 @@ func New(o Options) (*Server, error) {
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
-		func(srv *ssh.Server) error {
-			srv.AddHostKey(signer)
-			srv.PtyHandler = ptyHandler()
-			srv.HandshakeTimeout = o.LoginGrace
-			srv.ConnCallback = s.connCallback
-			srv.ServerConfigCallback = s.serverConfig
-			srv.ConnectionFailedCallback = s.connFailed
-			return nil
-		},
+		s.sshOptions,
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithMiddleware(
 			s.console,  // innermost: the console
@@ -229,6 +221,18 @@ func New(o Options) (*Server, error) {
 	srv.Version = "simdesk"
 	s.srv = srv
 	return s, nil
+}
+
+// sshOptions sets what the SSH server does before a session: the host key,
+// the PTY emulation with its window drain, and the gate with login_grace.
+func (s *Server) sshOptions(srv *ssh.Server) error {
+	srv.AddHostKey(s.signer)
+	srv.PtyHandler = ptyHandler()
+	srv.HandshakeTimeout = s.o.LoginGrace
+	srv.ConnCallback = s.connCallback
+	srv.ServerConfigCallback = s.serverConfig
+	srv.ConnectionFailedCallback = s.connFailed
+	return nil
 }
 
 // Fingerprint is the host key's SHA256 fingerprint, printed at start so
