@@ -73,6 +73,9 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	hctx, hcancel := context.WithCancel(context.Background())
 	wait := hub.Run(hctx, s.engine, pgStockSources(s)...)
 	defer func() { hcancel(); wait() }()
+	// Every connection holds a descriptor: the soft limit goes up to the
+	// hard one before the first is accepted.
+	files, ferr := serve.RaiseFileLimit()
 	srv, err := serve.New(serve.Options{
 		Engine:      s.engine,
 		Hub:         hub,
@@ -88,6 +91,11 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		Headless:    headless(s),
 		Parse:       probeCommand,
 		Links:       s.cfg.Links,
+
+		MaxSessionsPerOperator: sc.MaxSessionsPerOperator,
+		LoginGrace:             sc.LoginGrace,
+		MaxStartups:            serve.MaxStartups(sc.MaxStartups),
+		MaxStartupsPerAddress:  sc.MaxStartupsPerAddress,
 	})
 	if err != nil {
 		return failServe(env, err)
@@ -108,6 +116,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	ops := srv.Operators()
 	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
 		ln.Addr(), environment(s), ops.Len()-ops.CAs(), ops.CAs(), o.Operators, o.HostKey, srv.Fingerprint(), state, o.LogFormat)
+	warnFileLimit(env, files, ferr)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -151,6 +160,18 @@ func failServe(env Env, err error) int {
 		return ExitUsage
 	}
 	return fail(env, usageErr("%s", err.Error()))
+}
+
+// minFiles is the open-file limit below which serve warns at start.
+const minFiles = 1024
+
+func warnFileLimit(env Env, files uint64, err error) {
+	switch {
+	case err != nil:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit could not be raised (%s); it is %d\n", oneLine(err.Error()), files)
+	case files < minFiles:
+		fmt.Fprintf(env.Stderr, "simdesk serve: warning: the open-file limit is %d; a few hundred connections could exhaust it (raise LimitNOFILE)\n", files)
+	}
 }
 
 func environment(s *session) string {

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,9 +21,52 @@ type Serve struct {
 	// MetricsListen is the address of /metrics, /healthz and /readyz;
 	// "" (the default) serves none.
 	MetricsListen string
+
+	MaxSessionsPerOperator int           // sessions of one operator at once; 0: the server's default
+	LoginGrace             time.Duration // handshake and login must end within it; 0: the server's default
+	MaxStartups            MaxStartups   // connections not logged in yet; zero: the server's default
+	MaxStartupsPerAddress  int           // of those, from one address; 0: the server's default
 }
 
-var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "revoked_keys", "log_format", "metrics_listen"}
+// MaxStartups is OpenSSH's start:rate:full for connections not logged in
+// yet: from Start on, a new one is dropped with a probability rising from
+// Rate percent to 100 at Full.
+type MaxStartups struct{ Start, Rate, Full int }
+
+var serveKeys = []string{"listen", "host_key", "operators", "idle_timeout", "max_sessions", "revoked_keys", "log_format", "metrics_listen",
+	"max_sessions_per_operator", "login_grace", "max_startups", "max_startups_per_address"}
+
+// ParseMaxStartups reads "start:rate:full" (e.g. "10:30:100") or a single
+// number N ("N:100:N": every new connection past N is dropped).
+func ParseMaxStartups(s string) (MaxStartups, error) {
+	const want = "must be \"start:rate:full\" (e.g. \"10:30:100\") or one number"
+	var n []int
+	for _, p := range strings.Split(s, ":") {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return MaxStartups{}, fmt.Errorf("%s, not %q", want, clipValue(s))
+		}
+		n = append(n, v)
+	}
+	var m MaxStartups
+	switch len(n) {
+	case 1:
+		m = MaxStartups{Start: n[0], Rate: 100, Full: n[0]}
+	case 3:
+		m = MaxStartups{Start: n[0], Rate: n[1], Full: n[2]}
+	default:
+		return MaxStartups{}, fmt.Errorf("%s, not %q", want, clipValue(s))
+	}
+	switch {
+	case m.Start < 1 || m.Full > 100000:
+		return MaxStartups{}, fmt.Errorf("start must be at least 1 and full at most 100000, not %q", clipValue(s))
+	case m.Full < m.Start:
+		return MaxStartups{}, fmt.Errorf("full must not be below start, not %q", clipValue(s))
+	case m.Rate < 1 || m.Rate > 100:
+		return MaxStartups{}, fmt.Errorf("rate is a percentage from 1 to 100, not %q", clipValue(s))
+	}
+	return m, nil
+}
 
 // StateDir is simdesk's state directory: $XDG_STATE_HOME/simdesk, else
 // ~/.local/state/simdesk. simdesk serve keeps its host key and logs there.
@@ -79,5 +124,44 @@ func (p *parser) serve(top *table) Serve {
 		}
 	}
 	s.MetricsListen = metricsListen(t)
+	serveLogin(t, &s)
 	return s
+}
+
+// serveLogin reads the settings of the caps before and after login.
+func serveLogin(t *table, s *Serve) {
+	if n, ok := t.integer("max_sessions_per_operator"); ok {
+		if n < 1 || n > 10000 {
+			t.bad("max_sessions_per_operator", "must be between 1 and 10000, not %d", n)
+		} else {
+			s.MaxSessionsPerOperator = int(n)
+		}
+	}
+	if d, ok := t.duration("login_grace"); ok {
+		if d < time.Second || d > 10*time.Minute {
+			t.bad("login_grace", "must be between 1s and 10m")
+		} else {
+			s.LoginGrace = d
+		}
+	}
+	if raw, ok := t.m["max_startups"]; ok {
+		text := fmt.Sprint(raw)
+		if _, str := raw.(string); !str {
+			if _, num := raw.(int64); !num {
+				text = "?"
+			}
+		}
+		if m, err := ParseMaxStartups(text); err != nil {
+			t.bad("max_startups", "%v", err)
+		} else {
+			s.MaxStartups = m
+		}
+	}
+	if n, ok := t.integer("max_startups_per_address"); ok {
+		if n < 1 || n > 10000 {
+			t.bad("max_startups_per_address", "must be between 1 and 10000, not %d", n)
+		} else {
+			s.MaxStartupsPerAddress = int(n)
+		}
+	}
 }

@@ -34,7 +34,12 @@ func BenchmarkSessions(b *testing.B) {
 func benchSessions(b *testing.B, n int) {
 	const every = time.Second // stock interval
 	const pace = 150 * time.Millisecond
-	ts := startServer(b, every, func(o *Options, _ *fakeProv) { o.Rate = 10000; o.MaxSessions = 1000; startScraper(b, o) })
+	ts := startServer(b, every, func(o *Options, _ *fakeProv) {
+		o.Rate = 10000
+		o.MaxSessions = 1000
+		o.MaxSessionsPerOperator = 1000
+		startScraper(b, o)
+	})
 	heap := func() uint64 {
 		runtime.GC()
 		runtime.GC()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,9 +116,9 @@ func (o *Operators) Authenticate(key gossh.PublicKey, now time.Time, remote net.
 
 // LoadOperators reads and parses the operators file at path.
 func LoadOperators(path string) (*Operators, error) {
-	data, err := os.ReadFile(path)
+	data, err := readOperatorsFile(path) // refused unless only its owner may write it
 	if err != nil {
-		return nil, fmt.Errorf("operators file: %w", err)
+		return nil, err
 	}
 	return ParseOperators(path, data)
 }

@@ -279,7 +279,7 @@ func TestTwoOperatorsRaceOneTopup(t *testing.T) {
 
 func TestSharedPollerCostsWhatOneSessionDoes(t *testing.T) {
 	const every = 100 * time.Millisecond
-	ts := startServer(t, every, func(o *Options, _ *fakeProv) { o.Rate = 1000 })
+	ts := startServer(t, every, func(o *Options, _ *fakeProv) { o.Rate = 1000; o.MaxSessionsPerOperator = 100 })
 	count := func(n int) int64 {
 		var cns []*console
 		for range n {

@@ -44,6 +44,17 @@ const (
 	DefaultMaxSessions = 64
 	DefaultRate        = 30 // new sessions per client address per minute
 	DefaultGrace       = 30 * time.Second
+	// DefaultLoginGrace bounds the handshake and authentication of one
+	// connection (OpenSSH's LoginGraceTime is 120 s; an operator's ssh logs
+	// in within a second, or a few with a passphrase prompt).
+	DefaultLoginGrace = 30 * time.Second
+	// DefaultMaxStartupsPerAddress caps the connections not logged in yet
+	// from one address: a flood from one host holds this many places, and
+	// the rest of max_startups stays free for everyone else.
+	DefaultMaxStartupsPerAddress = 3
+	// DefaultMaxSessionsPerOperator keeps one operator (two consoles, a
+	// script) from holding every session.
+	DefaultMaxSessionsPerOperator = 4
 )
 
 // Stdio is a headless command's streams: the SSH session's.
@@ -80,6 +91,13 @@ type Options struct {
 	Headless    Headless         // runs commands given without a PTY
 	Parse       Parser           // reads a command line as Headless will; without it no command runs
 	Links       []config.Link    // the team's tools, offered in every console
+
+	// MaxSessionsPerOperator caps the sessions of one operator (all their
+	// keys together), DefaultMaxSessionsPerOperator if 0.
+	MaxSessionsPerOperator int
+	LoginGrace             time.Duration // handshake and authentication must end within it
+	MaxStartups            MaxStartups   // connections not logged in yet, DefaultMaxStartups if zero
+	MaxStartupsPerAddress  int           // of which from one address, DefaultMaxStartupsPerAddress if 0
 }
 
 // Server is a running (or ready) simdesk SSH server.
@@ -98,6 +116,13 @@ type Server struct {
 	// the operators and revoked_keys files' stamps, owned by watch
 	opsWatch, revWatch *fileWatch
 	limit              *limiter
+	gate               *gate
+	now                func() time.Time // the clock of the refusal log's rate limit
+
+	refused refusals
+	// opsRefused says why the operators file was refused on its last
+	// reload (nobody is let in until it is fixed), "" when it was not.
+	opsRefused atomic.Pointer[string]
 
 	hard   context.Context // commands run under it: only the bound of a shutdown cancels it
 	cancel context.CancelFunc
@@ -112,6 +137,8 @@ type Server struct {
 	lns      []net.Listener
 	sessions map[ssh.Session]*session
 	headless int // headless commands running
+	// opConns are the logged-in connections of each operator (claimConn).
+	opConns map[string]map[*gateConn]struct{}
 }
 
 // session is one SSH session with its operator.
@@ -155,6 +182,10 @@ func New(o Options) (*Server, error) {
 	if o.ReloadEvery <= 0 {
 		o.ReloadEvery = time.Second
 	}
+	o = loginDefaults(o)
+	if err := o.MaxStartups.check(); err != nil {
+		return nil, err
+	}
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
@@ -186,7 +217,9 @@ func New(o Options) (*Server, error) {
 	}
 	h := newLogHandler(lf, o.LogFormat)
 	s := &Server{o: o, signer: signer, log: slog.New(h), logf: slog.NewLogLogger(h, slog.LevelInfo), logw: lf,
-		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{})}
+		access: acc, limit: newLimiter(o.Rate, time.Minute), sessions: map[ssh.Session]*session{}, stop: make(chan struct{}),
+		gate: newGate(o.MaxStartups, o.MaxStartupsPerAddress), now: time.Now, opConns: map[string]map[*gateConn]struct{}{}}
+	s.gate.closed = s.forgetConn
 	s.ops.Store(ops)
 	s.revoked.Store(revoked)
 	s.opsWatch, s.revWatch = opsWatch, revWatch
@@ -195,12 +228,13 @@ func New(o Options) (*Server, error) {
 	o.Engine.SetAccessLog(acc)
 	srv, err := wish.NewServer(
 		wish.WithAddress(o.Listen),
-		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		s.sshOptions,
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithMiddleware(
-			bm.MiddlewareWithProgramHandler(s.program), // innermost: the console
+			s.console,  // innermost: the console
 			s.commands, // headless commands, usage
-			s.admit,    // outermost: identity, limits
+			s.admit,    // identity, limits
+			s.bound,    // outermost: the PTY size clamped, window changes drained
 		),
 	)
 	if err != nil {
@@ -237,6 +271,18 @@ func loadRevoked(path string) (*Revoked, error) {
 		return nil, nil
 	}
 	return LoadRevoked(path)
+}
+
+// sshOptions sets what the SSH server does before a session: the host key,
+// the PTY emulation with its window drain, and the gate with login_grace.
+func (s *Server) sshOptions(srv *ssh.Server) error {
+	srv.AddHostKey(s.signer)
+	srv.PtyHandler = ptyHandler()
+	srv.HandshakeTimeout = s.o.LoginGrace
+	srv.ConnCallback = s.connCallback
+	srv.ServerConfigCallback = s.serverConfig
+	srv.ConnectionFailedCallback = s.connFailed
+	return nil
 }
 
 // Fingerprint is the host key's SHA256 fingerprint, printed at start so
@@ -289,12 +335,27 @@ func (s *Server) Serve(ln net.Listener) error {
 // later, in admit, from the key the handshake verified.
 func (s *Server) auth(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, err := s.identify(key, ctx.RemoteAddr())
-	if err != nil {
-		attrs := append([]any{slog.String("reason", refusalReason(err))}, keyAttrs(key)...)
-		s.log.Warn("refused", append(attrs, slog.String("addr", ctx.RemoteAddr().String()),
-			slog.String("user", model.OneLine(ctx.User(), 64)), slog.String("detail", err.Error()))...)
+	if err == nil {
+		return true
 	}
-	return err == nil
+	reason, detail := refusalReason(err), err.Error()
+	if why := s.opsRefused.Load(); why != nil && reason == RefusedUnknownKey {
+		reason, detail = RefusedOperatorsFile, "the operators file was refused: "+*why
+	}
+	s.refused.add(reason)
+	// A key nobody listed is what a scan or a flood offers: its lines are
+	// rate-limited. A refused certificate or a revoked key is someone of the
+	// team's, told why once per attempt.
+	quiet, ok := uint64(0), true
+	if reason == RefusedUnknownKey || reason == RefusedOperatorsFile {
+		quiet, ok = s.refused.mayLog(reason, s.now())
+	}
+	if ok {
+		attrs := append([]any{slog.String("reason", reason)}, keyAttrs(key)...)
+		s.log.Warn("refused", append(attrs, slog.String("addr", ctx.RemoteAddr().String()),
+			slog.String("user", model.OneLine(ctx.User(), 64)), slog.String("detail", detail), slog.Uint64("unlogged", quiet))...)
+	}
+	return false
 }
 
 // identify is who key logs in as now, from remote: a key not revoked (nor
@@ -318,7 +379,14 @@ func keyAttrs(key gossh.PublicKey) []any {
 		slog.String("key_id", model.OneLine(cert.KeyId, 64)), slog.Uint64("serial", cert.Serial)}
 }
 
+// refuse is the command filter's refusal (counted as RefusedCommand).
 func (s *Server) refuse(sess ssh.Session, code int, msg string) {
+	s.refuseWith(sess, RefusedCommand, code, msg)
+}
+
+// refuseWith refuses a session with one line, counted under reason.
+func (s *Server) refuseWith(sess ssh.Session, reason string, code int, msg string) {
+	s.refused.add(reason)
 	fmt.Fprintln(sess.Stderr(), "simdesk: "+msg)
 	_ = sess.Exit(code)
 }
@@ -329,8 +397,8 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		addr := hostOf(sess.RemoteAddr())
 		if !s.limit.allow(addr) {
-			s.log.Warn("refused", slog.String("reason", "rate"), slog.String("addr", addr))
-			s.refuse(sess, 1, "too many new sessions from your address; wait a minute and try again")
+			s.logRefusal(RefusedRate, "a session from %s", addr)
+			s.refuseWith(sess, RefusedRate, 1, "too many new sessions from your address; wait a minute and try again")
 			return
 		}
 		key := sess.PublicKey()
@@ -338,7 +406,13 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		if err != nil {
 			attrs := append([]any{slog.String("reason", refusalReason(err))}, keyAttrs(key)...)
 			s.log.Warn("refused", append(attrs, slog.String("addr", sess.RemoteAddr().String()), slog.String("detail", err.Error()))...)
-			s.refuse(sess, 1, "your key is not in the operators file, or is refused")
+			s.refuseWith(sess, refusalReason(err), 1, "your key is not in the operators file, or is refused")
+			return
+		}
+		if s.claimConn(sess, op) != "" {
+			s.logRefusal(RefusedPerOperatorConns, "%s from %s: %d connections open", op.Name, addr, s.maxConnsPerOperator())
+			s.refuseWith(sess, RefusedPerOperatorConns, 1, fmt.Sprintf("you already have %d connections open, the most one operator may (twice max_sessions_per_operator); close one and try again", s.maxConnsPerOperator()))
+			_ = sess.Context().Value(gateKey{}).(*gateConn).Close()
 			return
 		}
 		ss := &session{id: newID(), op: op, key: key, addr: sess.RemoteAddr().String()}
@@ -382,25 +456,42 @@ func (ss *session) attrs() []any {
 	return a
 }
 
-// register counts a new session in, or refuses it (shutting down,
-// max_sessions).
+// register counts a new session in, or refuses it with one line, counted
+// and logged under its reason (take says which).
 func (s *Server) register(sess ssh.Session, ss *session) bool {
+	reason, msg := s.take(sess, ss)
+	if reason == "" {
+		return true
+	}
+	s.logRefusal(reason, "%s from %s", ss.op.Name, ss.addr)
+	s.refuseWith(sess, reason, 1, msg)
+	return false
+}
+
+// take gives the session its place, or says why not (a reason and the
+// line for the client): a shutdown, max_sessions, or the operator's own
+// share, max_sessions_per_operator, so that one operator's consoles and
+// scripts cannot lock the others out.
+func (s *Server) take(sess ssh.Session, ss *session) (reason, msg string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
 	case s.closing:
-		s.mu.Unlock()
-		s.refuse(sess, 1, "the server is shutting down; try again in a minute")
-		return false
+		return RefusedShuttingDown, "the server is shutting down; try again in a minute"
 	case len(s.sessions) >= s.o.MaxSessions:
-		s.mu.Unlock()
-		s.log.Warn("refused", append(ss.attrs(), slog.String("reason", "max_sessions"), slog.Int("max_sessions", s.o.MaxSessions),
-			slog.String("addr", ss.addr))...)
-		s.refuse(sess, 1, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions))
-		return false
+		return RefusedMaxSessions, fmt.Sprintf("all %d sessions are in use; try again in a few minutes", s.o.MaxSessions)
+	}
+	mine := 0
+	for _, o := range s.sessions {
+		if o.op.Name == ss.op.Name {
+			mine++
+		}
+	}
+	if mine >= s.o.MaxSessionsPerOperator {
+		return RefusedPerOperator, fmt.Sprintf("you already have %d sessions open, the most one operator may (max_sessions_per_operator); close one and try again", mine)
 	}
 	s.sessions[sess] = ss
-	s.mu.Unlock()
-	return true
+	return "", ""
 }
 
 // unregister ends a session's bookkeeping: it leaves the hub and the log
@@ -505,32 +596,12 @@ func (s *Server) watch() {
 		case <-t.C:
 		}
 		if s.opsWatch.settled() {
-			s.reloadOperators()
+			s.applyOperators()
 		}
 		if s.o.RevokedKeys != "" && s.revWatch.settled() {
 			s.reloadRevoked()
 		}
 	}
-}
-
-// reloadOperators applies a changed operators file. A file that no longer
-// parses keeps the last good set (and says so in the log), so a typo
-// cannot lock the whole shift out; a sound file with no key left revokes
-// everyone, which is how an administrator cuts every session at once.
-func (s *Server) reloadOperators() {
-	ops, err := LoadOperators(s.o.Operators)
-	var oe *OperatorsError
-	if err != nil && !(errors.As(err, &oe) && oe.Empty) {
-		s.log.Error("operators file changed but is not valid, keeping the previous one", slog.String("error", strings.ReplaceAll(err.Error(), "\n", "; ")))
-		return
-	}
-	s.ops.Store(ops) // before the log line: who reads it finds the new set applied
-	if err != nil {
-		s.log.Warn("operators file reloaded with no key: every console ends and nobody can log in until keys are added")
-	} else {
-		s.log.Info("operators file reloaded", slog.Int("operator_keys", ops.Len()-ops.CAs()), slog.Int("cas", ops.CAs()))
-	}
-	s.revoke()
 }
 
 // reloadRevoked applies a changed revoked_keys file. Unlike the operators
@@ -599,17 +670,8 @@ func (s *Server) revoke() {
 	s.mu.Unlock()
 	for _, e := range ends {
 		s.log.Warn("session ended", append(e.attrs, slog.String("reason", ReasonRevoked), slog.String("detail", e.why))...)
-		e.prog.Send(endMsg{text: e.why})
+		go e.prog.Send(endMsg{text: e.why}) // as in Shutdown: a busy console must not hold up the watcher
 	}
-}
-
-// fileStamp changes when the file is written or replaced.
-func fileStamp(path string) string {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "missing"
-	}
-	return fmt.Sprintf("%d %d %s", fi.Size(), fi.ModTime().UnixNano(), fileID(fi))
 }
 
 // Shutdown stops accepting, tells every session, lets top-ups in flight
@@ -651,10 +713,14 @@ wait:
 		case <-tick.C:
 		}
 	}
+	// Send blocks until the console's event loop takes the message, and a
+	// console can be busy drawing: tell each one on its own goroutine (Send
+	// returns once its program ends) so that no console holds up the
+	// shutdown's bound.
 	s.mu.Lock()
 	for _, ss := range s.sessions {
 		if ss.prog != nil {
-			ss.prog.Send(endMsg{text: "the server was stopped; your top-ups are in the journal"})
+			go ss.prog.Send(endMsg{text: "the server was stopped; your top-ups are in the journal"})
 		}
 	}
 	s.mu.Unlock()
@@ -668,6 +734,7 @@ wait:
 	}
 	s.cancel()
 	_ = s.srv.Close()
+	s.gate.closeAll()
 	close(s.stop)
 	s.wg.Wait()
 	s.log.Info("stopped")
