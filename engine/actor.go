@@ -11,25 +11,6 @@ import (
 	"simdesk/topup"
 )
 
-// Role is topup.Role: the roles moved to package topup with the one
-// permission table. The aliases below keep the engine's callers (serve's
-// operators file, the console's options) compiling unchanged.
-//
-// Deprecated: use topup.Role.
-type Role = topup.Role
-
-// Deprecated: use topup.RoleViewer, topup.RoleAgent, topup.RoleSupervisor.
-const (
-	RoleViewer     = topup.RoleViewer
-	RoleAgent      = topup.RoleAgent
-	RoleSupervisor = topup.RoleSupervisor
-)
-
-// ParseRole is topup.ParseRole.
-//
-// Deprecated: use topup.ParseRole.
-func ParseRole(s string) (Role, error) { return topup.ParseRole(s) }
-
 // Actor is who the engine acts as for one session: the operator resolved
 // from the SSH key the handshake verified, never from the SSH user name.
 type Actor struct {
@@ -43,13 +24,6 @@ type Actor struct {
 	// removed from the operators file) refuses the action with its message.
 	Check func() error
 }
-
-// ErrForbidden is topup.ErrForbidden, wrapped by every refusal of the
-// permission table.
-var ErrForbidden = topup.ErrForbidden
-
-// ForbiddenError is topup.ForbiddenError: who was refused which action.
-type ForbiddenError = topup.ForbiddenError
 
 // Access is one line of the access log: NOC screens show customer data, so
 // every lookup and top-up is attributed to the operator who made it.
@@ -79,7 +53,6 @@ type hooks struct {
 	onJournal []func(journal.Entry)
 	onTopup   []func(provider string, status string)
 	access    AccessLogger
-	flying    map[string]string // in-flight top-up key → operator; guarded by Engine.mu
 }
 
 // As returns the engine acting as one operator: the same providers, token

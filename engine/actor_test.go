@@ -40,8 +40,8 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 	base.OnJournal(func(e journal.Entry) { mu.Lock(); heard = append(heard, e); mu.Unlock() })
 	acc := &accessRecorder{}
 	base.SetAccessLog(acc)
-	alice := base.As(Actor{Operator: "alice", Role: RoleAgent, Addr: "10.0.0.1:1"})
-	bob := base.As(Actor{Operator: "bob", Role: RoleAgent, Addr: "10.0.0.2:2"})
+	alice := base.As(Actor{Operator: "alice", Role: topup.RoleAgent, Addr: "10.0.0.1:1"})
+	bob := base.As(Actor{Operator: "bob", Role: topup.RoleAgent, Addr: "10.0.0.2:2"})
 	in := TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678")}
 	done := make(chan error, 1)
 	go func() { _, err := alice.Topup(context.Background(), in); done <- err }()
@@ -97,19 +97,19 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 	}}
 	base, _ := newEngine(t, false, p)
 	in := TopupInput{Provider: "orange", Offer: offer, Target: msisdn("33612345678")}
-	vic := base.As(Actor{Operator: "vic", Role: RoleViewer})
-	if _, err := vic.Topup(context.Background(), in); !errors.Is(err, ErrForbidden) || err.Error() != "vic is a viewer and may not top up" {
+	vic := base.As(Actor{Operator: "vic", Role: topup.RoleViewer})
+	if _, err := vic.Topup(context.Background(), in); !errors.Is(err, topup.ErrForbidden) || err.Error() != "vic is a viewer and may not top up" {
 		t.Errorf("viewer top-up: %v", err)
 	}
-	agent := base.As(Actor{Operator: "al", Role: RoleAgent})
-	if _, _, err := agent.Reconcile(context.Background()); !errors.Is(err, ErrForbidden) {
+	agent := base.As(Actor{Operator: "al", Role: topup.RoleAgent})
+	if _, _, err := agent.Reconcile(context.Background()); !errors.Is(err, topup.ErrForbidden) {
 		t.Errorf("agent reconcile: %v", err)
 	}
-	if _, err := agent.Resolve(context.Background(), "x", ""); !errors.Is(err, ErrForbidden) {
+	if _, err := agent.Resolve(context.Background(), "x", ""); !errors.Is(err, topup.ErrForbidden) {
 		t.Errorf("agent resolve: %v", err)
 	}
 	revoked := errors.New("access revoked")
-	gone := base.As(Actor{Operator: "bo", Role: RoleSupervisor, Check: func() error { return revoked }})
+	gone := base.As(Actor{Operator: "bo", Role: topup.RoleSupervisor, Check: func() error { return revoked }})
 	if _, err := gone.Offers(context.Background(), "orange"); !errors.Is(err, revoked) {
 		t.Errorf("revoked stock: %v", err)
 	}
@@ -119,7 +119,7 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 	if p.calls.Load() != 0 {
 		t.Errorf("provider called %d times", p.calls.Load())
 	}
-	if _, err := ParseRole("boss"); err == nil {
+	if _, err := topup.ParseRole("boss"); err == nil {
 		t.Error("unknown role accepted")
 	}
 	// The standalone engine (no actor) may do everything it did before
@@ -129,11 +129,11 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 			t.Errorf("standalone %s: %v", a, err)
 		}
 	}
-	for _, eng := range []*Engine{base, base.As(Actor{Operator: "sam", Role: RoleSupervisor})} {
-		if err := eng.allow(topup.Action(0)); !errors.Is(err, ErrForbidden) {
+	for _, eng := range []*Engine{base, base.As(Actor{Operator: "sam", Role: topup.RoleSupervisor})} {
+		if err := eng.allow(topup.Action(0)); !errors.Is(err, topup.ErrForbidden) {
 			t.Errorf("action without an entry: %v", err)
 		}
-		if err := eng.allow(topup.Action(250)); !errors.Is(err, ErrForbidden) {
+		if err := eng.allow(topup.Action(250)); !errors.Is(err, topup.ErrForbidden) {
 			t.Errorf("action past the table: %v", err)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/engine"
+	"simdesk/topup"
 )
 
 // Reasons a key is refused, for the log (a reason attribute, snake_case):
@@ -73,7 +73,7 @@ func (o *Operators) addCA(n int, key gossh.PublicKey, opts []string) error {
 	return nil
 }
 
-func caOptions(opts []string) (engine.Role, string, error) {
+func caOptions(opts []string) (topup.Role, string, error) {
 	var role, from string
 	var seenCA, seenRole, seenFrom bool
 	for _, opt := range opts {
@@ -108,7 +108,7 @@ func caOptions(opts []string) (engine.Role, string, error) {
 	if !seenRole {
 		return "", "", errors.New(`no role="viewer|agent|supervisor" option`)
 	}
-	r, err := engine.ParseRole(role)
+	r, err := topup.ParseRole(role)
 	if err != nil {
 		return "", "", err
 	}

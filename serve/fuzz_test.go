@@ -9,7 +9,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/engine"
+	"simdesk/topup"
 )
 
 // FuzzParseOperators: any bytes give either keys with a valid name and
@@ -43,7 +43,7 @@ func FuzzParseOperators(f *testing.F) {
 			return
 		}
 		for _, a := range ops.cas {
-			if _, err := engine.ParseRole(string(a.role)); err != nil || (a.from != fromPrincipal && a.from != fromKeyID) {
+			if _, err := topup.ParseRole(string(a.role)); err != nil || (a.from != fromPrincipal && a.from != fromKeyID) {
 				t.Fatalf("bad CA line accepted: %+v", a)
 			}
 		}
@@ -54,7 +54,7 @@ func FuzzParseOperators(f *testing.F) {
 			if checkName(op.Name) != nil {
 				t.Fatalf("bad name accepted: %q", op.Name)
 			}
-			if _, err := engine.ParseRole(string(op.Role)); err != nil {
+			if _, err := topup.ParseRole(string(op.Role)); err != nil {
 				t.Fatalf("bad role accepted: %q", op.Role)
 			}
 		}

@@ -11,8 +11,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // Operator is one key of the operators file: who holds it and what they
@@ -20,7 +20,7 @@ import (
 // verified, never from the user name the client sends.
 type Operator struct {
 	Name        string
-	Role        engine.Role
+	Role        topup.Role
 	Fingerprint string // SHA256:… of the key, for logs and messages
 	Line        int    // where the key (or the certificate's CA) is in the file
 	// For a certificate: the CA's fingerprint, and the certificate's key id
@@ -42,7 +42,7 @@ type Operators struct {
 
 // authority is one cert-authority line.
 type authority struct {
-	role        engine.Role
+	role        topup.Role
 	from        string // fromPrincipal or fromKeyID: what names the operator
 	fingerprint string
 	line        int
@@ -136,7 +136,7 @@ func ParseOperators(file string, data []byte) (*Operators, error) {
 	bad := func(n int, format string, a ...any) {
 		probs = append(probs, fmt.Sprintf("%s:%d: %s", file, n, model.OneLine(fmt.Sprintf(format, a...), 200)))
 	}
-	roles := map[string]engine.Role{}
+	roles := map[string]topup.Role{}
 	for n, raw := range bytes.Split(data, []byte("\n")) {
 		n++
 		line := bytes.TrimSpace(raw)
@@ -203,7 +203,7 @@ func (o *Operators) dup(key gossh.PublicKey) error {
 
 // operatorOptions reads operator="…" and role="…"; any other option is
 // refused, since simdesk would not honour it (no-pty, command=, from=).
-func operatorOptions(opts []string) (string, engine.Role, error) {
+func operatorOptions(opts []string) (string, topup.Role, error) {
 	var name, role string
 	var seenName, seenRole bool
 	for _, opt := range opts {
@@ -239,7 +239,7 @@ func operatorOptions(opts []string) (string, engine.Role, error) {
 	if !seenRole {
 		return "", "", errors.New(`no role="viewer|agent|supervisor" option`)
 	}
-	r, err := engine.ParseRole(role)
+	r, err := topup.ParseRole(role)
 	if err != nil {
 		return "", "", err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/journal"
+	"simdesk/topup"
 )
 
 func TestKnownKeyIsTheOperatorWhateverTheUser(t *testing.T) {
@@ -379,7 +380,7 @@ func TestMaxSessionsAndRateRefusePolitely(t *testing.T) {
 
 func TestAccessLogAttributesLookups(t *testing.T) {
 	ts := startServer(t, time.Hour)
-	a := ts.eng.As(engine.Actor{Operator: "alice", Role: engine.RoleAgent, Addr: "10.0.0.7:5555"})
+	a := ts.eng.As(engine.Actor{Operator: "alice", Role: topup.RoleAgent, Addr: "10.0.0.7:5555"})
 	id := mustID(t, "0611111111")
 	if _, err := a.Lookup(context.Background(), id, ""); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"simdesk/engine"
 	"simdesk/live"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // Options configure the console. Engine is required.
@@ -30,7 +31,7 @@ type Options struct {
 	// Operator and Role are who the console serves (simdesk serve); the
 	// zero Role is the standalone console's operator, who may do all.
 	Operator string
-	Role     engine.Role
+	Role     topup.Role
 	// Links are the team's tools ([[links]]), offered with o (links.go).
 	Links []config.Link
 	// Dropped, when set, hears that the console let go of a large answer

@@ -20,14 +20,14 @@ import (
 // name and when, as the headless refusal does.
 func TestDuplicateNamesTheColleague(t *testing.T) {
 	eng := amountDemoEngine(t)
-	alice := eng.As(engine.Actor{Operator: "alice", Role: engine.RoleAgent})
+	alice := eng.As(engine.Actor{Operator: "alice", Role: topup.RoleAgent})
 	ten := topup.MustParse("10", "USD")
 	out, err := alice.Topup(context.Background(), engine.TopupInput{Provider: "lla-topup", Amount: &ten, Bucket: "B-9077613-1",
 		Target: model.Identifier{Type: model.MSISDN, Value: "9077613"}})
 	if err != nil || out.Result.Status != "ok" {
 		t.Fatalf("alice's top-up: %+v %v", out, err)
 	}
-	m := New(Options{Engine: eng.As(engine.Actor{Operator: "vic", Role: engine.RoleAgent}), Demo: true, NoColor: true, Operator: "vic", Role: engine.RoleAgent})
+	m := New(Options{Engine: eng.As(engine.Actor{Operator: "vic", Role: topup.RoleAgent}), Demo: true, NoColor: true, Operator: "vic", Role: topup.RoleAgent})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	screenHas(t, tm, "DEMO", "lla-topup")
 	tm.Type("/9077613")

@@ -12,6 +12,7 @@ import (
 
 	"simdesk/engine"
 	"simdesk/model"
+	"simdesk/topup"
 )
 
 // itemScreens are the screens of the operator's round-two fixes, each
@@ -41,7 +42,7 @@ var itemScreens = []struct {
 	}},
 	// The duplicate warning names the colleague and when.
 	{"duplicate", func(t *testing.T, h *harness) {
-		vic := h.eng.As(engine.Actor{Operator: "vic", Role: engine.RoleAgent})
+		vic := h.eng.As(engine.Actor{Operator: "vic", Role: topup.RoleAgent})
 		if _, err := vic.Topup(context.Background(), engine.TopupInput{Provider: "orange", Offer: orangeOffers()[0],
 			Target: model.Identifier{Type: model.SIM, Value: "1956392841179"}}); err != nil {
 			t.Fatal(err)

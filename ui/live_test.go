@@ -7,15 +7,16 @@ import (
 	"simdesk/engine"
 	"simdesk/journal"
 	"simdesk/live"
+	"simdesk/topup"
 )
 
-func withLive(h *live.Hub, op string, role engine.Role) harnessOpt {
+func withLive(h *live.Hub, op string, role topup.Role) harnessOpt {
 	return func(_ *engine.Options, o *Options) { o.Live, o.Operator, o.Role = h, op, role }
 }
 
 func TestLiveHubFeedsStockTeamNewsAndJournal(t *testing.T) {
 	hub := live.NewHub()
-	h := newHarness(t, withLive(hub, "alice", engine.RoleAgent))
+	h := newHarness(t, withLive(hub, "alice", topup.RoleAgent))
 	defer h.m.Close()
 	if hub.Sessions() != 1 {
 		t.Fatalf("console not subscribed: %d sessions", hub.Sessions())
@@ -65,17 +66,17 @@ func TestLiveHubFeedsStockTeamNewsAndJournal(t *testing.T) {
 }
 
 func TestRolesGateTopupAndReconcile(t *testing.T) {
-	h := newHarness(t, withLive(live.NewHub(), "vic", engine.RoleViewer))
+	h := newHarness(t, withLive(live.NewHub(), "vic", topup.RoleViewer))
 	defer h.m.Close()
 	if h.m.startTopup() != nil || !strings.Contains(h.m.status.text, "vic is a viewer: top-ups need the agent or supervisor role") {
 		t.Errorf("viewer top-up: status %q", h.m.status.text)
 	}
-	a := newHarness(t, withLive(live.NewHub(), "alice", engine.RoleAgent))
+	a := newHarness(t, withLive(live.NewHub(), "alice", topup.RoleAgent))
 	defer a.m.Close()
 	if a.m.reconcile() != nil || !strings.Contains(a.m.status.text, "alice is an agent: reconciling needs the supervisor role") {
 		t.Errorf("agent reconcile: status %q", a.m.status.text)
 	}
-	s := newHarness(t, withLive(live.NewHub(), "sue", engine.RoleSupervisor))
+	s := newHarness(t, withLive(live.NewHub(), "sue", topup.RoleSupervisor))
 	defer s.m.Close()
 	if s.m.reconcile() == nil {
 		t.Error("supervisor refused reconciliation")
