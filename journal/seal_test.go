@@ -317,3 +317,44 @@ func TestSealKeyCreatedOnce(t *testing.T) {
 		t.Fatalf("temporary key files left: %v", left)
 	}
 }
+
+// TestSealKeyFileOwnerAndDirectory: like OpenSSH's StrictModes, a key file
+// someone else owns (they chose the key: they could forge every line), or
+// one in a directory others may write (they could swap it for theirs), or
+// a symlink to either, is refused, by the writer and by --verify alike.
+func TestSealKeyFileOwnerAndDirectory(t *testing.T) {
+	s, key := newSeal(t)
+	if os.Geteuid() == 0 {
+		other := filepath.Join(t.TempDir(), "other.key")
+		os.WriteFile(other, []byte(hex.EncodeToString(s.key)+"\n"), 0o600)
+		os.Chown(other, 4242, 4242)
+		link := filepath.Join(filepath.Dir(key), "link.key")
+		os.Symlink(other, link)
+		for _, p := range []string{other, link} {
+			if _, err := OpenSeal(p, s.head); err == nil || !strings.Contains(err.Error(), "owned by uid 4242") {
+				t.Errorf("%s owned by another user: %v, want refused", p, err)
+			}
+			if r := ReadSeal(p, s.head); r.key != nil {
+				t.Errorf("%s owned by another user: ReadSeal kept the key", p)
+			}
+		}
+	}
+	open := t.TempDir()
+	os.Chmod(open, 0o777)
+	inOpen := filepath.Join(open, "journal.key")
+	os.WriteFile(inOpen, []byte(hex.EncodeToString(s.key)+"\n"), 0o600)
+	link := filepath.Join(filepath.Dir(key), "open.key")
+	os.Symlink(inOpen, link)
+	for _, p := range []string{inOpen, link} {
+		if _, err := OpenSeal(p, s.head); err == nil || !strings.Contains(err.Error(), "writable by others") {
+			t.Errorf("%s in a directory others may write: %v, want refused", p, err)
+		}
+	}
+	// A fresh key is never created in such a directory either.
+	if _, err := OpenSeal(filepath.Join(open, "new.key"), s.head); err == nil {
+		t.Error("a new key created in a directory others may write")
+	}
+	if _, err := OpenSeal(key, s.head); err != nil {
+		t.Errorf("the key in its own 0700 directory: %v", err)
+	}
+}
