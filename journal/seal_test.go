@@ -358,3 +358,56 @@ func TestSealKeyFileOwnerAndDirectory(t *testing.T) {
 		t.Errorf("the key in its own 0700 directory: %v", err)
 	}
 }
+
+// TestSealedCheckpointIsNotBelieved: the index checkpoint (PATH.idx) holds
+// the open attempts that --pending, reconciliation and the duplicate guard
+// read. With a key, one the key did not seal (written by whoever can write
+// the journal's directory, dropping an open attempt) is ignored and the
+// index rebuilt from the lines, which the MACs cover.
+func TestSealedCheckpointIsNotBelieved(t *testing.T) {
+	s, _ := newSeal(t)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.SetSeal(s)
+	mustAppend(t, j, intent("open-1", "op"))
+	mustAppend(t, j, intent("done-1", "op"))
+	mustAppend(t, j, outcome("done-1", StatusOK, "T1"))
+	j.saveCheckpoint()
+	j.Close()
+	reopen := func() []string {
+		k, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer k.Close()
+		k.SetSeal(s)
+		p, err := k.Pending(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aids(p)
+	}
+	if got := fmt.Sprint(reopen()); got != "[open-1]" {
+		t.Fatalf("sealed checkpoint: pending %s", got)
+	}
+	raw, err := os.ReadFile(path + ".idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, oldMAC, _ := strings.Cut(string(raw), "\n")
+	var c checkpoint
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		t.Fatal(err)
+	}
+	c.Open = nil // the open attempt vanishes from the cache
+	forged, _ := json.Marshal(c)
+	for name, b := range map[string][]byte{"no MAC": forged, "the old MAC": append(append(forged, '\n'), oldMAC...)} {
+		os.WriteFile(path+".idx", b, 0o600)
+		if got := fmt.Sprint(reopen()); got != "[open-1]" {
+			t.Errorf("forged checkpoint (%s): pending %s, want [open-1]", name, got)
+		}
+	}
+}
