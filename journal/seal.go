@@ -82,6 +82,12 @@ func HeadPath(dir, identity string) string {
 }
 
 func readKey(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO would wait for a writer forever.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("journal key %s: %w", path, err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal key %s is not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("journal key %s: %w", path, err)
@@ -277,7 +283,7 @@ func (s *Seal) writeHead(where string, line int64, mac string) error {
 
 // readHead reads the anchor; false when there is none.
 func (s *Seal) readHead() (Head, bool, error) {
-	b, err := os.ReadFile(s.head)
+	b, err := readSmall(s.head, maxHeadFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return Head{}, false, nil
 	}
@@ -289,4 +295,30 @@ func (s *Seal) readHead() (Head, bool, error) {
 		return Head{}, false, fmt.Errorf("%s is not a head anchor", s.head)
 	}
 	return h, true, nil
+}
+
+// maxHeadFile bounds what is read of a head anchor (about 150 bytes).
+const maxHeadFile = 4096
+
+// readSmall reads a regular file of at most max bytes (a FIFO, a device or
+// a huge file where an anchor should be is an error, never a wait or an
+// allocation of its size).
+func readSmall(path string, max int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(b)) > max {
+		err = fmt.Errorf("%s is larger than a head anchor", path)
+	}
+	return b, err
 }
