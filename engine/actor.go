@@ -122,7 +122,7 @@ func (e *Engine) allow(action topup.Action) error {
 		refused = e.actor.Check()
 	}
 	if refused == nil {
-		refused = topup.Permit(e.actor.Operator, e.actor.Role, action)
+		refused = topup.PermitOperator(e.actor.Operator, e.actor.Role, action)
 	}
 	if refused != nil {
 		e.access(Access{Action: action.String(), Result: "refused", Reason: refused.Error()})

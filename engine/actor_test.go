@@ -129,6 +129,14 @@ func TestRolesAndRevokedKeys(t *testing.T) {
 			t.Errorf("standalone %s: %v", a, err)
 		}
 	}
+	// An actor is an operator of a server: without a role it may do
+	// nothing, never what the standalone process may.
+	noRole := base.As(Actor{Operator: "nobody"})
+	for _, a := range topup.Actions() {
+		if err := noRole.allow(a); !errors.Is(err, topup.ErrForbidden) {
+			t.Errorf("actor without a role, %s: %v", a, err)
+		}
+	}
 	for _, eng := range []*Engine{base, base.As(Actor{Operator: "sam", Role: topup.RoleSupervisor})} {
 		if err := eng.allow(topup.Action(0)); !errors.Is(err, topup.ErrForbidden) {
 			t.Errorf("action without an entry: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -124,6 +125,10 @@ func (j *File) loadCheckpoint(size int64) {
 	if err != nil {
 		return
 	}
+	b, ok := j.checkpointBody(b)
+	if !ok {
+		return
+	}
 	var c checkpoint
 	if json.Unmarshal(b, &c) != nil || c.V != 1 || c.Off <= 0 || c.Off > size {
 		return
@@ -146,6 +151,23 @@ func (j *File) loadCheckpoint(size int64) {
 	j.idx, j.ckOff = x, c.Off
 }
 
+// checkpointBody is the checkpoint's JSON. With a key, only a checkpoint
+// the key sealed (its MAC on a second line) is believed: whoever can write
+// the journal's directory could otherwise drop an open attempt from it,
+// which the lines' MACs would never show. Without a usable key a sealed
+// checkpoint is not believed either; the index is then rebuilt from the
+// lines, which costs time only.
+func (j *File) checkpointBody(b []byte) ([]byte, bool) {
+	body, mac, sealed := bytes.Cut(b, []byte("\n"))
+	switch {
+	case j.seal == nil:
+		return body, true
+	case j.seal.key == nil || !sealed:
+		return nil, false
+	}
+	return body, hmac.Equal([]byte(j.seal.sum(body)), mac)
+}
+
 // saveCheckpoint writes the index next to the journal (atomically, by a
 // rename). A directory that cannot be written only costs speed.
 func (j *File) saveCheckpoint() {
@@ -164,6 +186,11 @@ func (j *File) saveCheckpoint() {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return
+	}
+	if j.seal != nil && j.seal.key != nil {
+		// Sealed like a line: the open attempts it lists are what
+		// --pending, reconciliation and the duplicate guard believe.
+		b = append(append(b, '\n'), j.seal.sum(b)...)
 	}
 	tmp := j.checkpointPath() + ".tmp" + strconv.Itoa(os.Getpid())
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {

@@ -680,15 +680,16 @@ func (p *PG) Verify(ctx context.Context) (Report, error) {
 	var v *verifier
 	err := p.read(ctx, func(q pgQuerier) error {
 		v = newVerifier(p.seal)
-		rows, err := q.Query(ctx, "SELECT seq, line FROM simdesk_journal ORDER BY seq")
+		rows, err := q.Query(ctx, pgVerifySQL)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		want := int64(1)
+		var cols pgRowColumns
 		for rows.Next() {
 			var seq int64
-			if err := rows.Scan(&seq, nil); err != nil {
+			if err := rows.Scan(cols.dest(&seq)...); err != nil {
 				return err
 			}
 			if seq != want {
@@ -696,8 +697,13 @@ func (p *PG) Verify(ctx context.Context) (Report, error) {
 			}
 			want = seq + 1
 			v.add(int(seq), rows.RawValues()[1], false)
+			v.columns(seq, rows.RawValues()[1], &cols)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return pgCheckIndex(ctx, q, v)
 	})
 	if err != nil {
 		return Report{}, err

@@ -267,3 +267,61 @@ func TestSealedConcurrentAppends(t *testing.T) {
 		})
 	}
 }
+
+// TestPGIndexRowsAreVerified: what the reads answer from besides the lines
+// (the pending set that reconciliation and the duplicate guard read, the
+// columns beside each line that Claimed, Same and Recent read) is checked
+// against the lines too. The runtime role may delete pending rows (it
+// settles attempts): deleting one of an attempt still open hides it from
+// --pending and reconciliation, and must not verify; nor may the owner's
+// edit of a column whose line it left alone.
+func TestPGIndexRowsAreVerified(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		app  bool // as the runtime role, not the owner
+		sql  string
+		line int
+		msg  string
+	}{
+		{"runtime role deletes an open attempt's pending row", true, `DELETE FROM simdesk_pending WHERE journal_id = 'p3'`, 3, "pending"},
+		{"runtime role adds a pending row for a closed attempt", true,
+			`INSERT INTO simdesk_pending (journal_id, seq, provider, line_key, offer_id, amount) VALUES ('p1', 1, 'orange', '33612345678', 'o1', '')`, 1, "pending"},
+		{"runtime role adds a pending row for no attempt", true,
+			`INSERT INTO simdesk_pending (journal_id, seq, provider, line_key, offer_id, amount) VALUES ('zz', 99, 'orange', '33612345678', 'o1', '')`, 99, "pending"},
+		{"owner moves a pending row to another line", false, `UPDATE simdesk_pending SET line_key = '33699999999' WHERE journal_id = 'p4'`, 4, "pending"},
+		{"owner gives a transaction to another attempt", false, `UPDATE simdesk_journal SET transaction_id = 'T9' WHERE seq = 5`, 5, "column"},
+		{"owner closes an attempt in the columns only", false, `UPDATE simdesk_journal SET status = 'ok' WHERE seq = 6`, 6, "column"},
+		{"owner hides an attempt from the listing", false, `UPDATE simdesk_journal SET first = false WHERE seq = 3`, 3, "column"},
+		{"owner moves an intent to another line", false, `UPDATE simdesk_journal SET line_key = '33699999999' WHERE seq = 4`, 4, "column"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := newSeal(t)
+			p, r := openPGRoles(t, s)
+			for _, e := range []Entry{
+				pgIntent("p1", "33612345678", "o1", time.Time{}), pgIntent("p2", "33612345678", "o1", time.Time{}),
+				pgIntent("p3", "33612345678", "o1", time.Time{}), pgIntent("p4", "33612345678", "o1", time.Time{}),
+				pgOutcome("p1", StatusOK, "T1", time.Time{}), pgOutcome("p3", StatusUnknown, "", time.Time{}),
+			} {
+				if _, err := p.Append(ctx, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rep, err := p.Verify(ctx); err != nil || !rep.OK {
+				t.Fatalf("clean journal: %+v %v", rep, err)
+			}
+			if c.app {
+				mustExec(t, connAs(t, r.App), c.sql)
+			} else {
+				owner := connAs(t, r.Admin)
+				mustExec(t, owner, "ALTER TABLE simdesk_journal DISABLE TRIGGER USER")
+				mustExec(t, owner, c.sql)
+			}
+			rep, err := p.Verify(ctx)
+			if err != nil || rep.OK || len(rep.Problems) == 0 || rep.Problems[0].Line != c.line || !strings.Contains(reportText(rep), c.msg) {
+				t.Fatalf("first problem should be line %d (%q): %+v %v", c.line, c.msg, rep, err)
+			}
+		})
+	}
+}

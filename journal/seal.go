@@ -50,6 +50,9 @@ func OpenSeal(keyPath, headPath string) (*Seal, error) {
 	if keyPath == "" || headPath == "" {
 		return nil, errors.New("journal key: no path")
 	}
+	if err := keyDirs(keyPath); err != nil {
+		return nil, err
+	}
 	key, err := readKey(keyPath)
 	if errors.Is(err, os.ErrNotExist) {
 		if err = createKey(keyPath); err == nil || errors.Is(err, os.ErrExist) {
@@ -79,6 +82,12 @@ func HeadPath(dir, identity string) string {
 }
 
 func readKey(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO would wait for a writer forever.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("journal key %s: %w", path, err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal key %s is not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("journal key %s: %w", path, err)
@@ -94,6 +103,12 @@ func readKey(path string) ([]byte, error) {
 	if fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("journal key %s may be read or written by group or others (mode %04o): refused; chmod 600 it", path, fi.Mode().Perm())
 	}
+	if uid, ok := fileOwner(fi); ok && uid != os.Geteuid() && uid != 0 {
+		return nil, fmt.Errorf("journal key %s is owned by uid %d, not by this user or root: refused (whoever owns it chose the key)", path, uid)
+	}
+	if err := keyDirs(path); err != nil {
+		return nil, err
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("journal key %s: %w", path, err)
@@ -103,6 +118,23 @@ func readKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("journal key %s does not hold %d hex digits", path, 2*keyBytes)
 	}
 	return key, nil
+}
+
+// keyDirs refuses a key whose directory, or the directory of the file a
+// symlink names, others may write: they could put their own key there.
+// A directory that does not exist yet is created 0700 by createKey.
+func keyDirs(path string) error {
+	dirs := []string{filepath.Dir(path)}
+	if real, err := filepath.EvalSymlinks(path); err == nil && filepath.Dir(real) != dirs[0] {
+		dirs = append(dirs, filepath.Dir(real))
+	}
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err == nil && fi.Mode().Perm()&0o002 != 0 {
+			return fmt.Errorf("journal key %s: its directory %s is writable by others (mode %04o): refused", path, d, fi.Mode().Perm())
+		}
+	}
+	return nil
 }
 
 // createKey writes a new key to a temporary file and links it into place,
@@ -251,7 +283,7 @@ func (s *Seal) writeHead(where string, line int64, mac string) error {
 
 // readHead reads the anchor; false when there is none.
 func (s *Seal) readHead() (Head, bool, error) {
-	b, err := os.ReadFile(s.head)
+	b, err := readSmall(s.head, maxHeadFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return Head{}, false, nil
 	}
@@ -263,4 +295,30 @@ func (s *Seal) readHead() (Head, bool, error) {
 		return Head{}, false, fmt.Errorf("%s is not a head anchor", s.head)
 	}
 	return h, true, nil
+}
+
+// maxHeadFile bounds what is read of a head anchor (about 150 bytes).
+const maxHeadFile = 4096
+
+// readSmall reads a regular file of at most max bytes (a FIFO, a device or
+// a huge file where an anchor should be is an error, never a wait or an
+// allocation of its size).
+func readSmall(path string, max int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(b)) > max {
+		err = fmt.Errorf("%s is larger than a head anchor", path)
+	}
+	return b, err
 }

@@ -317,3 +317,97 @@ func TestSealKeyCreatedOnce(t *testing.T) {
 		t.Fatalf("temporary key files left: %v", left)
 	}
 }
+
+// TestSealKeyFileOwnerAndDirectory: like OpenSSH's StrictModes, a key file
+// someone else owns (they chose the key: they could forge every line), or
+// one in a directory others may write (they could swap it for theirs), or
+// a symlink to either, is refused, by the writer and by --verify alike.
+func TestSealKeyFileOwnerAndDirectory(t *testing.T) {
+	s, key := newSeal(t)
+	if os.Geteuid() == 0 {
+		other := filepath.Join(t.TempDir(), "other.key")
+		os.WriteFile(other, []byte(hex.EncodeToString(s.key)+"\n"), 0o600)
+		os.Chown(other, 4242, 4242)
+		link := filepath.Join(filepath.Dir(key), "link.key")
+		os.Symlink(other, link)
+		for _, p := range []string{other, link} {
+			if _, err := OpenSeal(p, s.head); err == nil || !strings.Contains(err.Error(), "owned by uid 4242") {
+				t.Errorf("%s owned by another user: %v, want refused", p, err)
+			}
+			if r := ReadSeal(p, s.head); r.key != nil {
+				t.Errorf("%s owned by another user: ReadSeal kept the key", p)
+			}
+		}
+	}
+	open := t.TempDir()
+	os.Chmod(open, 0o777)
+	inOpen := filepath.Join(open, "journal.key")
+	os.WriteFile(inOpen, []byte(hex.EncodeToString(s.key)+"\n"), 0o600)
+	link := filepath.Join(filepath.Dir(key), "open.key")
+	os.Symlink(inOpen, link)
+	for _, p := range []string{inOpen, link} {
+		if _, err := OpenSeal(p, s.head); err == nil || !strings.Contains(err.Error(), "writable by others") {
+			t.Errorf("%s in a directory others may write: %v, want refused", p, err)
+		}
+	}
+	// A fresh key is never created in such a directory either.
+	if _, err := OpenSeal(filepath.Join(open, "new.key"), s.head); err == nil {
+		t.Error("a new key created in a directory others may write")
+	}
+	if _, err := OpenSeal(key, s.head); err != nil {
+		t.Errorf("the key in its own 0700 directory: %v", err)
+	}
+}
+
+// TestSealedCheckpointIsNotBelieved: the index checkpoint (PATH.idx) holds
+// the open attempts that --pending, reconciliation and the duplicate guard
+// read. With a key, one the key did not seal (written by whoever can write
+// the journal's directory, dropping an open attempt) is ignored and the
+// index rebuilt from the lines, which the MACs cover.
+func TestSealedCheckpointIsNotBelieved(t *testing.T) {
+	s, _ := newSeal(t)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.SetSeal(s)
+	mustAppend(t, j, intent("open-1", "op"))
+	mustAppend(t, j, intent("done-1", "op"))
+	mustAppend(t, j, outcome("done-1", StatusOK, "T1"))
+	j.saveCheckpoint()
+	j.Close()
+	reopen := func() []string {
+		k, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer k.Close()
+		k.SetSeal(s)
+		p, err := k.Pending(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aids(p)
+	}
+	if got := fmt.Sprint(reopen()); got != "[open-1]" {
+		t.Fatalf("sealed checkpoint: pending %s", got)
+	}
+	raw, err := os.ReadFile(path + ".idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, oldMAC, _ := strings.Cut(string(raw), "\n")
+	var c checkpoint
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		t.Fatal(err)
+	}
+	c.Open = nil // the open attempt vanishes from the cache
+	forged, _ := json.Marshal(c)
+	for name, b := range map[string][]byte{"no MAC": forged, "the old MAC": append(append(forged, '\n'), oldMAC...)} {
+		os.WriteFile(path+".idx", b, 0o600)
+		if got := fmt.Sprint(reopen()); got != "[open-1]" {
+			t.Errorf("forged checkpoint (%s): pending %s, want [open-1]", name, got)
+		}
+	}
+}

@@ -120,7 +120,7 @@ func Permit(operator string, role topup.Role, c Command) error {
 		return nil
 	}
 	for _, a := range needs {
-		if err := topup.Permit(operator, role, a); err != nil {
+		if err := topup.PermitOperator(operator, role, a); err != nil {
 			return err
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 				s.refuse(sess, ExitUsage, Usage)
 				return
 			}
-			if err := topup.Permit(ss.op.Name, ss.op.Role, topup.ActConsole); err != nil {
+			if err := topup.PermitOperator(ss.op.Name, ss.op.Role, topup.ActConsole); err != nil {
 				s.refuseCommand(sess, ss, args, ExitForbidden, err)
 				return
 			}

@@ -101,6 +101,14 @@ func TestPermitIsTheAllowListThenTheTable(t *testing.T) {
 	if err := Permit("x", topup.Role("root"), cmdOf("lookup")); !errors.Is(err, topup.ErrForbidden) {
 		t.Errorf("unknown role: %v", err)
 	}
+	// Nor may an operator without a role: the zero Role is the standalone
+	// process's own user, never someone who logged in over SSH (an operator
+	// built without its role must not hold every action).
+	for _, c := range []Command{cmdOf("lookup"), cmdOf("topup"), cmdOf("journal", "resolve")} {
+		if err := Permit("x", topup.RoleLocal, c); !errors.Is(err, topup.ErrForbidden) {
+			t.Errorf("empty role, %s %+v: %v", c.Name, c.Flags, err)
+		}
+	}
 	if err := Permit("x", topup.RoleSupervisor, cmdOf("journal", "export")); err == nil || !strings.Contains(err.Error(), "--export is not available over SSH") {
 		t.Errorf("export message: %v", err)
 	}

@@ -146,13 +146,13 @@ func scaled(all string, shift int, lenient bool) (int64, error) {
 		}
 		all, shift = all[:cut], 0
 	}
+	if all == "" {
+		return 0, nil // zero, whatever the exponent ("0e99")
+	}
 	if len(all)+shift > 19 {
 		return 0, ErrRange
 	}
 	all += strings.Repeat("0", shift)
-	if all == "" {
-		return 0, nil
-	}
 	v, err := strconv.ParseUint(all, 10, 64)
 	if err != nil || v > 1<<63-1 {
 		return 0, ErrRange

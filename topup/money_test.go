@@ -66,6 +66,11 @@ func TestFromNumberReadsJSONNumbersExactly(t *testing.T) {
 		{".5", "USD", 0, ErrSyntax},
 		{"1e", "USD", 0, ErrSyntax},
 		{"--1", "USD", 0, ErrSyntax},
+		{"0e99", "USD", 0, nil}, // zero whatever its exponent: no digit to scale
+		{"0.000e-50", "USD", 0, nil},
+		{"-0", "USD", 0, nil},
+		{"1e999999999", "USD", 0, ErrRange}, // refused from the exponent's length, nothing allocated
+		{"٥", "USD", 0, ErrSyntax},          // ARABIC-INDIC DIGIT FIVE is not a digit of an amount
 	} {
 		m, err := FromNumber(tc.num, tc.cur)
 		if !errors.Is(err, tc.err) || err == nil && m.Minor != tc.minor {

@@ -135,6 +135,17 @@ func Permit(operator string, role Role, a Action) error {
 	return &ForbiddenError{Operator: operator, Role: role, Action: a}
 }
 
+// PermitOperator is Permit for an operator who logged in (a server's
+// session, an engine acting as someone): the zero Role is the standalone
+// process's own user and never theirs, so an operator whose role was left
+// unset may do nothing rather than everything.
+func PermitOperator(operator string, role Role, a Action) error {
+	if role == RoleLocal {
+		return &ForbiddenError{Operator: operator, Role: role, Action: a, NoRole: true}
+	}
+	return Permit(operator, role, a)
+}
+
 // ErrForbidden is wrapped by ForbiddenError.
 var ErrForbidden = errors.New("not allowed for this role")
 
@@ -143,12 +154,16 @@ type ForbiddenError struct {
 	Operator string
 	Role     Role
 	Action   Action
+	NoRole   bool // an operator who logged in without a role
 }
 
 func (f *ForbiddenError) Error() string {
 	who := f.Operator
 	if who == "" {
 		who = "this operator"
+	}
+	if f.NoRole {
+		return fmt.Sprintf("%s has no role and may not %s", who, f.Action.Verb())
 	}
 	return fmt.Sprintf("%s is %s and may not %s", who, f.Role.WithArticle(), f.Action.Verb())
 }
