@@ -161,6 +161,7 @@ func (s *Server) commands(next ssh.Handler) ssh.Handler {
 		s.headless--
 		s.mu.Unlock()
 		s.commandAccess(ss, args, fmt.Sprintf("exit %d", code), "")
+		s.release(sess)
 		_ = sess.Exit(code)
 	}
 }

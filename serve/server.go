@@ -442,8 +442,19 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		if end != "" {
 			fmt.Fprintln(sess, "simdesk: "+end)
 		}
+		s.release(sess)
 		_ = sess.Exit(0)
 	}
+}
+
+// release gives a finished session's place back before its exit status
+// is sent: a script that runs the next command as soon as the last one
+// exited must find the place free (max_sessions_per_operator), not race
+// the bookkeeping that unregister does afterwards.
+func (s *Server) release(sess ssh.Session) {
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	s.mu.Unlock()
 }
 
 // attrs are the attributes that put a log line in its session: operator,
