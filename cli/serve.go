@@ -19,48 +19,60 @@ import (
 // runServe is simdesk serve: the console and the headless commands over
 // SSH for a whole shift, with one engine, one stock poller per provider
 // and one journal shared by every session.
-func runServe(ctx context.Context, env Env, args []string) int {
+// serveFlags are the flags of `simdesk serve`.
+type serveFlags struct {
+	c                                                  common
+	listen, operators, hostKey, revoked, logFormat, mx string
+}
+
+func parseServe(args []string) (serveFlags, error) {
+	var f serveFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var c common
-	c.register(fs, false)
-	listen := fs.String("listen", "", "address to listen on (default [serve] listen, else :2222)")
-	operators := fs.String("operators", "", "operators file (default [serve] operators)")
-	hostKey := fs.String("host-key", "", "host key file (default [serve] host_key, generated on first start)")
-	revoked := fs.String("revoked-keys", "", "revoked keys file, SHA256 fingerprints (default [serve] revoked_keys)")
-	logFormat := fs.String("log-format", "", "serve.log and access.log: json (default) or text ([serve] log_format)")
-	metricsAt := fs.String("metrics-listen", "", "address of /metrics, /healthz and /readyz (default [serve] metrics_listen, else none)")
-	pos, err := start(fs, &c, args)
+	f.c.register(fs, false)
+	fs.StringVar(&f.listen, "listen", "", "address to listen on (default [serve] listen, else :2222)")
+	fs.StringVar(&f.operators, "operators", "", "operators file (default [serve] operators)")
+	fs.StringVar(&f.hostKey, "host-key", "", "host key file (default [serve] host_key, generated on first start)")
+	fs.StringVar(&f.revoked, "revoked-keys", "", "revoked keys file, SHA256 fingerprints (default [serve] revoked_keys)")
+	fs.StringVar(&f.logFormat, "log-format", "", "serve.log and access.log: json (default) or text ([serve] log_format)")
+	fs.StringVar(&f.mx, "metrics-listen", "", "address of /metrics, /healthz and /readyz (default [serve] metrics_listen, else none)")
+	pos, err := start(fs, &f.c, args)
 	if err == nil {
 		err = noArgs("serve", pos)
 	}
 	if err == nil {
-		if _, ferr := serve.ParseLogFormat(*logFormat); ferr != nil {
+		if _, ferr := serve.ParseLogFormat(f.logFormat); ferr != nil {
 			err = usageErr("--log-format: %s", ferr.Error())
 		}
 	}
+	return f, err
+}
+
+// pick is the flag's value, else the config's, else the default.
+func pick(flagV, cfgV, defV string) string {
+	switch {
+	case flagV != "":
+		return flagV
+	case cfgV != "":
+		return cfgV
+	}
+	return defV
+}
+
+func runServe(ctx context.Context, env Env, args []string) int {
+	f, err := parseServe(args)
 	if err != nil {
 		return fail(env, err)
 	}
-	s, err := open(env, c)
+	s, err := open(env, f.c)
 	if err != nil {
 		return failConfig(env, err)
 	}
 	defer s.Close()
 	warnJournalRole(env, s)
 	sc := s.cfg.Serve
-	def := config.DefaultServe(env.Getenv)
-	pick := func(flagV, cfgV, defV string) string {
-		switch {
-		case flagV != "":
-			return flagV
-		case cfgV != "":
-			return cfgV
-		}
-		return defV
-	}
 	state := filepath.Join(config.StateDir(env.Getenv), "serve")
 	var mx *metrics.Metrics
-	if addr := pick(*metricsAt, sc.MetricsListen, ""); addr != "" {
+	if pick(f.mx, sc.MetricsListen, "") != "" {
 		mx = metrics.New(metrics.Options{GoCollectors: true})
 		// The engine is rebuilt over the timed journal before anything
 		// uses it (no session, no poller yet): same options, same providers.
@@ -76,14 +88,43 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	// Every connection holds a descriptor: the soft limit goes up to the
 	// hard one before the first is accepted.
 	files, ferr := serve.RaiseFileLimit()
-	srv, err := serve.New(serve.Options{
+	srv, err := serve.New(serveOptions(env, s, f, hub, state))
+	if err != nil {
+		return failServe(env, err)
+	}
+	o := srv.Options()
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return fail(env, usageErr("cannot listen on %s: %v", o.Listen, err))
+	}
+	if mx != nil {
+		stop, err := serveMetrics(env, s, mx, srv, hub, pick(f.mx, sc.MetricsListen, ""))
+		if err != nil {
+			ln.Close()
+			return fail(env, usageErr("%s", err.Error()))
+		}
+		defer stop()
+	}
+	ops := srv.Operators()
+	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
+		ln.Addr(), environment(s), ops.Len()-ops.CAs(), ops.CAs(), o.Operators, o.HostKey, srv.Fingerprint(), state, o.LogFormat)
+	warnFileLimit(env, files, ferr)
+	return serveUntilStopped(ctx, env, srv, ln)
+}
+
+// serveOptions are the server's settings: each flag, else the config's
+// [serve] value, else the default.
+func serveOptions(env Env, s *session, f serveFlags, hub *live.Hub, state string) serve.Options {
+	sc := s.cfg.Serve
+	def := config.DefaultServe(env.Getenv)
+	return serve.Options{
 		Engine:      s.engine,
 		Hub:         hub,
-		Listen:      pick(*listen, sc.Listen, def.Listen),
-		HostKey:     pick(*hostKey, sc.HostKey, def.HostKey),
-		Operators:   pick(*operators, sc.Operators, ""),
-		RevokedKeys: pick(*revoked, sc.RevokedKeys, ""),
-		LogFormat:   pick(*logFormat, sc.LogFormat, serve.LogJSON),
+		Listen:      pick(f.listen, sc.Listen, def.Listen),
+		HostKey:     pick(f.hostKey, sc.HostKey, def.HostKey),
+		Operators:   pick(f.operators, sc.Operators, ""),
+		RevokedKeys: pick(f.revoked, sc.RevokedKeys, ""),
+		LogFormat:   pick(f.logFormat, sc.LogFormat, serve.LogJSON),
 		StateDir:    state,
 		IdleTimeout: sc.IdleTimeout,
 		MaxSessions: sc.MaxSessions,
@@ -96,27 +137,12 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		LoginGrace:             sc.LoginGrace,
 		MaxStartups:            serve.MaxStartups(sc.MaxStartups),
 		MaxStartupsPerAddress:  sc.MaxStartupsPerAddress,
-	})
-	if err != nil {
-		return failServe(env, err)
 	}
-	o := srv.Options()
-	ln, err := net.Listen("tcp", o.Listen)
-	if err != nil {
-		return fail(env, usageErr("cannot listen on %s: %v", o.Listen, err))
-	}
-	if mx != nil {
-		stop, err := serveMetrics(env, s, mx, srv, hub, pick(*metricsAt, sc.MetricsListen, ""))
-		if err != nil {
-			ln.Close()
-			return fail(env, usageErr("%s", err.Error()))
-		}
-		defer stop()
-	}
-	ops := srv.Operators()
-	fmt.Fprintf(env.Stdout, "simdesk serve on %s (%s), %d operator key(s) and %d CA(s) from %s\nhost key %s %s\nlogs in %s (%s)\n",
-		ln.Addr(), environment(s), ops.Len()-ops.CAs(), ops.CAs(), o.Operators, o.HostKey, srv.Fingerprint(), state, o.LogFormat)
-	warnFileLimit(env, files, ferr)
+}
+
+// serveUntilStopped serves on ln until the server fails or ctx ends (a
+// signal), then shuts down within serve.DefaultGrace.
+func serveUntilStopped(ctx context.Context, env Env, srv *serve.Server, ln net.Listener) int {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -130,7 +156,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintln(env.Stdout, "simdesk serve: stopping (top-ups in flight finish first)")
 	sctx, cancel := context.WithTimeout(context.Background(), serve.DefaultGrace)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
 	<-done
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "simdesk serve: "+oneLine(err.Error()))

@@ -164,37 +164,9 @@ func New(o Options) (*Server, error) {
 	if o.Engine == nil || o.Hub == nil {
 		return nil, errors.New("serve: an engine and a hub are required")
 	}
-	if o.Listen == "" {
-		o.Listen = DefaultListen
-	}
-	if o.IdleTimeout <= 0 {
-		o.IdleTimeout = DefaultIdleTimeout
-	}
-	if o.MaxSessions <= 0 {
-		o.MaxSessions = DefaultMaxSessions
-	}
-	if o.Rate <= 0 {
-		o.Rate = DefaultRate
-	}
-	if o.Grace <= 0 {
-		o.Grace = DefaultGrace
-	}
-	if o.ReloadEvery <= 0 {
-		o.ReloadEvery = time.Second
-	}
-	o = loginDefaults(o)
-	if err := o.MaxStartups.check(); err != nil {
+	o, err := withDefaults(o)
+	if err != nil {
 		return nil, err
-	}
-	if o.Clock == nil {
-		o.Clock = time.Now
-	}
-	var err error
-	if o.LogFormat, err = ParseLogFormat(o.LogFormat); err != nil {
-		return nil, err
-	}
-	if o.Operators == "" {
-		return nil, errors.New("serve: no operators file (--operators or [serve] operators)")
 	}
 	// The files' stamps are taken before they are read, so that a change
 	// made while the server starts is read again by the watcher.
@@ -226,8 +198,55 @@ func New(o Options) (*Server, error) {
 	s.hard, s.cancel = context.WithCancel(context.Background())
 	routeLibraryLog(s.log)
 	o.Engine.SetAccessLog(acc)
+	if s.srv, err = s.sshServer(); err != nil {
+		s.closeLogs()
+		return nil, err
+	}
+	return s, nil
+}
+
+// withDefaults fills in every setting left zero and checks the ones that
+// can be wrong.
+func withDefaults(o Options) (Options, error) {
+	if o.Listen == "" {
+		o.Listen = DefaultListen
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.Rate <= 0 {
+		o.Rate = DefaultRate
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.ReloadEvery <= 0 {
+		o.ReloadEvery = time.Second
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	o = loginDefaults(o)
+	if err := o.MaxStartups.check(); err != nil {
+		return o, err
+	}
+	var err error
+	if o.LogFormat, err = ParseLogFormat(o.LogFormat); err != nil {
+		return o, err
+	}
+	if o.Operators == "" {
+		return o, errors.New("serve: no operators file (--operators or [serve] operators)")
+	}
+	return o, nil
+}
+
+// sshServer is the SSH server with its middleware, outermost last.
+func (s *Server) sshServer() (*ssh.Server, error) {
 	srv, err := wish.NewServer(
-		wish.WithAddress(o.Listen),
+		wish.WithAddress(s.o.Listen),
 		s.sshOptions,
 		wish.WithPublicKeyAuth(s.auth),
 		wish.WithMiddleware(
@@ -238,12 +257,10 @@ func New(o Options) (*Server, error) {
 		),
 	)
 	if err != nil {
-		s.closeLogs()
 		return nil, err
 	}
 	srv.Version = "simdesk"
-	s.srv = srv
-	return s, nil
+	return srv, nil
 }
 
 // openLogs opens serve.log and access.log (0600) in dir (0700).
