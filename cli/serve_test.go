@@ -152,10 +152,13 @@ func TestServeHeadlessCommandsOverSSH(t *testing.T) {
 	if code != ExitOK || json.Unmarshal([]byte(out), &tj) != nil || tj.Status != "ok" {
 		t.Fatalf("agent top-up: exit %d %q %q", code, out, errs)
 	}
-	// Again as vic's colleague: the guard names alice.
-	code, _, errs = sshRun(t, alice, topup)
+	// Again by a colleague: the guard names alice; by alice herself, "you".
+	code, _, errs = sshRun(t, dial("sue"), topup)
 	if code != ExitUsage || !strings.Contains(errs, "alice topped up this line with this offer just now") {
 		t.Errorf("duplicate: exit %d %q", code, errs)
+	}
+	if code, _, errs = sshRun(t, alice, topup); code != ExitUsage || !strings.Contains(errs, "you topped up this line with this offer just now") {
+		t.Errorf("alice's own duplicate: exit %d %q", code, errs)
 	}
 	// The viewer is told about the role, not about alice's top-up.
 	if code, _, errs := sshRun(t, vic, topup); code != ExitForbidden || !strings.Contains(errs, "vic is a viewer and may not top up") {

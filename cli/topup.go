@@ -155,7 +155,7 @@ func checkOffer(ctx context.Context, s *session, a topupArgs, target model.Ident
 	}
 	if !a.force {
 		if at, dup := s.engine.Duplicate(a.provider, target, offer.ID); dup {
-			return offer, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error())
+			return offer, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow, Asker: s.engine.Options().Operator}).Error())
 		}
 	}
 	return offer, nil

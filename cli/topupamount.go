@@ -111,7 +111,7 @@ func planAmount(ctx context.Context, s *session, a topupArgs, target model.Ident
 	}
 	if !a.force {
 		if at, dup := s.engine.DuplicateAmount(p.provider, target, p.money); dup {
-			return p, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow}).Error())
+			return p, usageErr("%s", (&engine.DuplicateError{Attempt: at, Window: s.cfg.DuplicateWindow, Asker: s.engine.Options().Operator}).Error())
 		}
 	}
 	return p, nil

@@ -211,8 +211,11 @@ func (f *InFlightError) Unwrap() error { return ErrInFlight }
 func (d *DuplicateError) who() string {
 	in := d.Attempt.Intent
 	op := in.Operator
-	if op == "" {
+	switch {
+	case op == "":
 		op = "someone"
+	case op == d.Asker:
+		op = "you"
 	}
 	with := "this offer"
 	if in.Amount != nil {

@@ -87,6 +87,10 @@ func TestAsSharesEverythingButTheIdentity(t *testing.T) {
 		t.Errorf("access log %q, want %q\n%+v", got, want, acc.recs)
 	}
 	acc.mu.Unlock()
+	// Her own attempt again reads "you": the name is for a colleague's.
+	if _, err := alice.Topup(context.Background(), in); !errors.As(err, &de) || !strings.HasPrefix(err.Error(), "you topped up this line with this offer just now: ") {
+		t.Errorf("alice after alice: %v", err)
+	}
 }
 
 func TestRolesAndRevokedKeys(t *testing.T) {

@@ -29,6 +29,9 @@ type DuplicateError struct {
 	Attempt journal.Attempt
 	Window  time.Duration
 	At      time.Time // when the guard refused, for "3 min ago"; zero means now
+	// Asker is the operator asking again: their own earlier attempt reads
+	// "you topped up…", a colleague's names the colleague.
+	Asker string
 }
 
 func (d *DuplicateError) Error() string {
@@ -283,7 +286,7 @@ func (e *Engine) writeIntent(ctx context.Context, in TopupInput) (journal.Entry,
 	// one journal cannot both pass it for the same line and offer.
 	check := func(same []journal.Attempt) error {
 		if a, dup := e.duplicateOf(same); dup {
-			return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now()}
+			return &DuplicateError{Attempt: a, Window: e.opts.DuplicateWindow, At: e.opts.Now(), Asker: e.opts.Operator}
 		}
 		return nil
 	}

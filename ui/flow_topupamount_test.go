@@ -70,7 +70,7 @@ func amountTopupFlow(t *testing.T, w, h int) {
 	screenHas(t, tm, "Other amount")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown}) // USD 10.00
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	screenHas(t, tm, "DUPLICATE", "alice topped up this line with this amount")
+	screenHas(t, tm, "DUPLICATE", "you topped up this line with this amount")
 	time.Sleep(ConfirmGrace)
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	screenHas(t, tm, "nothing was sent")

@@ -175,7 +175,7 @@ func (m *Model) onDupChecked(msg dupCheckedMsg) {
 	})
 	warning := ""
 	if msg.dup {
-		warning = duplicateText(msg.attempt, m.c.now)
+		warning = duplicateText(msg.attempt, m.c.now, m.eng.Options().Operator)
 	}
 	m.pushConfirm(facts, warning)
 }
@@ -202,7 +202,7 @@ func (m *Model) pushConfirm(facts []present.Fact, duplicate string) {
 // duplicateText tells the operator about the recent attempt: who made it
 // and when, in the headless refusal's words (on a shared server it may be
 // a colleague's), and how it ended.
-func duplicateText(a journal.Attempt, now time.Time) string {
+func duplicateText(a journal.Attempt, now time.Time, asker string) string {
 	st := "outcome unknown"
 	if a.Outcome != nil {
 		st = string(a.Outcome.Status)
@@ -210,7 +210,7 @@ func duplicateText(a journal.Attempt, now time.Time) string {
 			st += ", transaction " + a.Outcome.TransactionID
 		}
 	}
-	who := (&engine.DuplicateError{Attempt: a, At: now}).Who()
+	who := (&engine.DuplicateError{Attempt: a, At: now, Asker: asker}).Who()
 	return "! DUPLICATE: " + who + " (" + st + "). Topping up again needs a second confirmation."
 }
 

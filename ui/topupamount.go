@@ -122,7 +122,7 @@ func (m *Model) onAmountDup(msg amountMsg) {
 	})
 	warning := ""
 	if msg.dup {
-		warning = duplicateText(msg.attempt, m.c.now)
+		warning = duplicateText(msg.attempt, m.c.now, m.eng.Options().Operator)
 	}
 	m.pushConfirm(facts, warning)
 }
