@@ -116,12 +116,8 @@ func (p *parser) serve(top *table) Serve {
 			s.IdleTimeout = d
 		}
 	}
-	if n, ok := t.integer("max_sessions"); ok {
-		if n < 1 || n > 10000 {
-			t.bad("max_sessions", "must be between 1 and 10000, not %d", n)
-		} else {
-			s.MaxSessions = int(n)
-		}
+	if n, ok := t.count("max_sessions"); ok {
+		s.MaxSessions = n
 	}
 	s.MetricsListen = metricsListen(t)
 	serveLogin(t, &s)
@@ -130,12 +126,8 @@ func (p *parser) serve(top *table) Serve {
 
 // serveLogin reads the settings of the caps before and after login.
 func serveLogin(t *table, s *Serve) {
-	if n, ok := t.integer("max_sessions_per_operator"); ok {
-		if n < 1 || n > 10000 {
-			t.bad("max_sessions_per_operator", "must be between 1 and 10000, not %d", n)
-		} else {
-			s.MaxSessionsPerOperator = int(n)
-		}
+	if n, ok := t.count("max_sessions_per_operator"); ok {
+		s.MaxSessionsPerOperator = n
 	}
 	if d, ok := t.duration("login_grace"); ok {
 		if d < time.Second || d > 10*time.Minute {
@@ -157,11 +149,18 @@ func serveLogin(t *table, s *Serve) {
 			s.MaxStartups = m
 		}
 	}
-	if n, ok := t.integer("max_startups_per_address"); ok {
-		if n < 1 || n > 10000 {
-			t.bad("max_startups_per_address", "must be between 1 and 10000, not %d", n)
-		} else {
-			s.MaxStartupsPerAddress = int(n)
-		}
+	if n, ok := t.count("max_startups_per_address"); ok {
+		s.MaxStartupsPerAddress = n
 	}
+}
+
+// count reads a whole number of things from 1 to 10000 (sessions,
+// connections): anything else is a bad line.
+func (t *table) count(key string) (int, bool) {
+	n, ok := t.integer(key)
+	if ok && (n < 1 || n > 10000) {
+		t.bad(key, "must be between 1 and 10000, not %d", n)
+		return 0, false
+	}
+	return int(n), ok
 }

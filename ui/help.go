@@ -39,16 +39,7 @@ func (d *helpDialog) Keys(k KeyMap) []key.Binding {
 
 // HandleKey implements Dialog: esc, ? or q close the help; ↑↓ scroll it.
 func (d *helpDialog) HandleKey(msg tea.KeyPressMsg, c *common) Action {
-	k := c.keys.Nav
-	switch {
-	case key.Matches(msg, k.Back, c.keys.Global.Help, c.keys.Global.Quit):
-		return cancelAction{}
-	case key.Matches(msg, k.Down, k.PageDown):
-		d.offset++
-	case key.Matches(msg, k.Up, k.PageUp):
-		d.offset = max(0, d.offset-1)
-	}
-	return nil
+	return scrollKey(msg, c, &d.offset, c.keys.Global.Help)
 }
 
 // legend explains every symbol the console draws; meaning is always also

@@ -62,14 +62,20 @@ func (d *messagesDialog) Keys(k KeyMap) []key.Binding {
 
 // HandleKey implements Dialog: esc, m or q close it; ↑↓ scroll it.
 func (d *messagesDialog) HandleKey(msg tea.KeyPressMsg, c *common) Action {
+	return scrollKey(msg, c, &d.offset, c.keys.Global.Messages)
+}
+
+// scrollKey is the keys of a dialog that only scrolls (the help, the
+// messages): esc, q or its own key close it, ↑↓ scroll it.
+func scrollKey(msg tea.KeyPressMsg, c *common, offset *int, own key.Binding) Action {
 	k := c.keys.Nav
 	switch {
-	case key.Matches(msg, k.Back, c.keys.Global.Messages, c.keys.Global.Quit):
+	case key.Matches(msg, k.Back, own, c.keys.Global.Quit):
 		return cancelAction{}
 	case key.Matches(msg, k.Down, k.PageDown):
-		d.offset++
+		*offset++
 	case key.Matches(msg, k.Up, k.PageUp):
-		d.offset = max(0, d.offset-1)
+		*offset = max(0, *offset-1)
 	}
 	return nil
 }
