@@ -71,3 +71,24 @@ func Redact(dsn string) string {
 	}
 	return kvPassword().ReplaceAllString(dsn, "password=xxxxx")
 }
+
+// Scrub removes secret from err's text (pgx hides the password in its own
+// messages; this also covers a password echoed by anything else), keeping
+// errors.Is and errors.As working through it. A nil error, an empty secret
+// or a text without it return err unchanged.
+func Scrub(err error, secret string) error {
+	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
+		return err
+	}
+	return &scrubbed{msg: strings.ReplaceAll(err.Error(), secret, "xxxxx"), err: err}
+}
+
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (s *scrubbed) Error() string { return s.msg }
+
+// Unwrap keeps errors.Is(err, context.Canceled) and the like working.
+func (s *scrubbed) Unwrap() error { return s.err }

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -52,4 +53,17 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("Redact(%q) = %q keeps the password %q", dsn, red, pw)
 		}
 	})
+}
+
+// TestScrub: the password leaves the text, the cause stays reachable, and
+// what holds no password is the same error.
+func TestScrub(t *testing.T) {
+	cause := errors.New("dial: password hunter2 refused")
+	err := Scrub(cause, "hunter2")
+	if strings.Contains(err.Error(), "hunter2") || !errors.Is(err, cause) {
+		t.Errorf("Scrub = %q (is cause: %v)", err, errors.Is(err, cause))
+	}
+	if other := errors.New("timeout"); Scrub(other, "hunter2") != other || Scrub(cause, "") != cause || Scrub(nil, "x") != nil {
+		t.Error("Scrub changed what it had nothing to scrub in")
+	}
 }

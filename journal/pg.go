@@ -60,22 +60,7 @@ var _ Store = (*PG)(nil)
 
 // scrub removes the password from an error's text (pgx already hides it in
 // its own messages; this also covers a password echoed by anything else).
-func (p *PG) scrub(err error) error {
-	if err == nil || p.secret == "" || !strings.Contains(err.Error(), p.secret) {
-		return err
-	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), p.secret, "xxxxx"), err: err}
-}
-
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-
-// Unwrap keeps errors.Is(err, context.Canceled) and the like working.
-func (s *scrubbed) Unwrap() error { return s.err }
+func (p *PG) scrub(err error) error { return pgdsn.Scrub(err, p.secret) }
 
 // PGOptions are what OpenPGWith needs beside the runtime DSN.
 type PGOptions struct {

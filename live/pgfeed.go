@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -133,22 +132,7 @@ func (f *pgFeed) catchUp(ctx context.Context) error {
 
 // scrub removes the password from an error's text (pgx hides it in its own
 // messages; this also covers a password echoed by anything else).
-func (f *pgFeed) scrub(err error) error {
-	if err == nil || f.secret == "" || !strings.Contains(err.Error(), f.secret) {
-		return err
-	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), f.secret, "xxxxx"), err: err}
-}
-
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s *scrubbed) Error() string { return s.msg }
-
-// Unwrap keeps errors.Is(err, context.Canceled) and the like working.
-func (s *scrubbed) Unwrap() error { return s.err }
+func (f *pgFeed) scrub(err error) error { return dsn.Scrub(err, f.secret) }
 
 // KickOnPGAppends kicks feed whenever any host appends to the PostgreSQL
 // journal (LISTEN/NOTIFY, caught up by sequence after a reconnect), so
