@@ -128,9 +128,13 @@ func (s *streamSink) Bucket(line int, b *model.Bucket) {
 	for len(s.byLine) <= line {
 		s.byLine = append(s.byLine, nil)
 	}
-	cp := *b
-	cp.MapText(model.Sanitize)
-	s.byLine[line] = append(s.byLine[line], cp)
+	bs := s.byLine[line]
+	if len(bs) == cap(bs) {
+		bs = growBuckets(bs)
+	}
+	bs = append(bs, *b)
+	bs[len(bs)-1].MapText(model.Sanitize)
+	s.byLine[line] = bs
 	// Only the first line is shown while it is read: a second one means
 	// the first is complete, and the answer comes soon after.
 	if line != 0 || s.lines > 0 {
@@ -145,6 +149,19 @@ func (s *streamSink) Bucket(line int, b *model.Bucket) {
 		bs := s.byLine[0]
 		offerNewest(s.ch, model.Line{Type: s.query.Type, ID: s.query.Value, Account: s.query.Account, Buckets: bs[:n:n]})
 	}
+}
+
+// growBuckets doubles a full bucket array ahead of append, which grows a
+// large slice by about a quarter at a time: for S-10000 (10,000 buckets of
+// 328 bytes) that was 20 fresh zeroed arrays, 15 MB allocated and 11.6 MB
+// moved per answer, most of it page faults in a fresh console (the largest
+// cost of its Enter beyond the decoder). Doubling from 64: 9 arrays, 10.7
+// MB, 5.4 MB moved. The old array is left as it was: a partial line may
+// still hold a prefix of it.
+func growBuckets(bs []model.Bucket) []model.Bucket {
+	n := make([]model.Bucket, len(bs), max(64, 2*cap(bs)))
+	copy(n, bs)
+	return n
 }
 
 func (s *streamSink) Line(line int, _ *model.Line) { s.lines = max(s.lines, line+1) }
