@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -77,7 +76,7 @@ const maxRevokedBytes = 4 << 20
 // LoadRevoked reads the revoked_keys file at path. A file others may write
 // is refused: whoever can write it can lift a revocation.
 func LoadRevoked(path string) (*Revoked, error) {
-	f, err := os.Open(path)
+	f, err := openNoWait(path) // a FIFO must be refused, not waited on
 	if err != nil {
 		return nil, fmt.Errorf("revoked_keys: %w", err)
 	}
