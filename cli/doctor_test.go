@@ -226,6 +226,12 @@ func TestDoctorPlantedProblems(t *testing.T) {
 				t.Skip(err)
 			}
 		}, "✗ host_key: {dir}/host_key is not a regular file"},
+		{"journal a FIFO", func(t *testing.T, d *doctorSetup) { // before: doctor waited for a writer forever, SIGTERM too
+			os.Remove(d.journal)
+			if err := syscall.Mkfifo(d.journal, 0o600); err != nil {
+				t.Skip(err)
+			}
+		}, "✗ journal: not writable: {dir}/journal.jsonl is not a regular file"},
 		{"operators writable by others", func(t *testing.T, d *doctorSetup) { os.Chmod(filepath.Join(d.dir, "operators"), 0o666) },
 			"✗ operators: {dir}/operators is writable by group or others (mode 0666)"},
 		{"metrics port taken", func(t *testing.T, d *doctorSetup) {

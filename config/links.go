@@ -23,6 +23,11 @@ var LinkPlaceholders = []string{"msisdn", "sim", "subscription", "account", "pro
 
 var linkKeys = []string{"key", "name", "url"}
 
+// MaxLinkURL bounds an expanded link: it is written to the terminal in an
+// OSC 8 hyperlink on every frame and in an OSC 52 copy, and terminals drop
+// longer ones (VTE's limit is 2083 bytes). A longer one is not offered.
+const MaxLinkURL = 2048
+
 // maxLinks bounds the [[links]] list: each is a line of the links menu.
 const maxLinks = 20
 
@@ -215,7 +220,9 @@ func (l Link) Placeholders() []string {
 // Expand fills the template with vals, each escaped for where it stands:
 // query-escaped in the query, path-escaped in the path and the fragment (a
 // "/" or "?" in a value cannot change the URL's shape). ok is false when a
-// placeholder has no value (or an empty one): the link is not offered.
+// placeholder has no value (or an empty one), when a value is a dot segment
+// of the path, or when the URL is longer than MaxLinkURL: the link is not
+// offered.
 func (l Link) Expand(vals map[string]string) (string, bool) {
 	segs, err := splitLink(l.URL)
 	if err != nil {
@@ -236,6 +243,57 @@ func (l Link) Expand(vals map[string]string) (string, bool) {
 		} else {
 			b.WriteString(url.PathEscape(v))
 		}
+		if b.Len() > MaxLinkURL {
+			return "", false
+		}
+	}
+	if climbs(b.String(), segs) {
+		return "", false
 	}
 	return b.String(), true
+}
+
+// climbs reports a value that made a dot segment ("." or "..", or their
+// %2e spellings, which browsers resolve alike) in the path of the expanded
+// URL u: path escaping leaves dots alone, and a browser resolves
+// /customers/../notes to /notes. The template itself, with each
+// placeholder as "x", says which segments were dots to begin with (values
+// cannot add a "/": it is escaped).
+func climbs(u string, segs []linkSeg) bool {
+	var x strings.Builder
+	for _, s := range segs {
+		if s.name != "" {
+			x.WriteString("x")
+		} else {
+			x.WriteString(s.text)
+		}
+	}
+	got, base := strings.Split(urlPath(u), "/"), strings.Split(urlPath(x.String()), "/")
+	if len(got) != len(base) {
+		return true // cannot happen with escaped values: fail closed
+	}
+	for i := range got {
+		if isDotSegment(got[i]) && !isDotSegment(base[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// urlPath is the path of an absolute URL as written: after the scheme and
+// host, before any ? or #.
+func urlPath(u string) string {
+	_, rest, _ := strings.Cut(u, "://")
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:]
+	}
+	return ""
+}
+
+func isDotSegment(seg string) bool {
+	seg = strings.ReplaceAll(strings.ToLower(seg), "%2e", ".")
+	return seg == "." || seg == ".."
 }

@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"simdesk/model"
@@ -126,7 +127,9 @@ func OpenReadOnly(path string) (*File, error) {
 	if path == "" {
 		return nil, errors.New("journal: no path")
 	}
-	f, err := os.Open(path)
+	// O_NONBLOCK: a FIFO is opened at once and refused below, where a
+	// plain open would wait for a writer forever.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}

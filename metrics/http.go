@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -101,11 +102,70 @@ func (m *Metrics) Server(redact Redact) *http.Server {
 	}
 }
 
-// Listen opens the metrics address; a clear message when it is taken.
+// MaxConns bounds the connections the metrics listener holds at once: a
+// Prometheus or two, a health checker and a person with curl need a few.
+// More wait in the kernel's backlog, holding none of the process's
+// descriptors: the port is reachable by whoever can reach it, and without
+// a bound they could use up the descriptors the SSH server needs.
+const MaxConns = 32
+
+// Listen opens the metrics address; a clear message when it is taken. The
+// listener holds at most MaxConns connections at once.
 func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: cannot listen on %s: %w", addr, err)
 	}
-	return ln, nil
+	return &limitListener{Listener: ln, sem: make(chan struct{}, MaxConns)}, nil
+}
+
+// limitListener accepts a connection only while fewer than cap(sem) are
+// open (as golang.org/x/net/netutil's LimitListener, without the module).
+type limitListener struct {
+	net.Listener
+	sem  chan struct{}
+	once sync.Once
+	done chan struct{} // closed by Close: a waiting Accept returns
+	mu   sync.Mutex
+}
+
+func (l *limitListener) closed() chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done == nil {
+		l.done = make(chan struct{})
+	}
+	return l.done
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.closed():
+		return nil, net.ErrClosed
+	}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	return &limitConn{Conn: c, release: func() { <-l.sem }}, nil
+}
+
+func (l *limitListener) Close() error {
+	l.once.Do(func() { close(l.closed()) })
+	return l.Listener.Close()
+}
+
+// limitConn gives its place back once, on its first Close.
+type limitConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }

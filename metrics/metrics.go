@@ -124,6 +124,7 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // the counters into the engine and the provider HTTP clients. Call it
 // once, before serving.
 func (m *Metrics) Attach(s Sources) (detach func()) {
+	s.Probe = shared(s.Probe) // /readyz and the scrape: one probe at a time
 	m.src.Store(&s)
 	return m.Hook(s.Engine)
 }

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -139,4 +141,52 @@ func PGProbe(dsn string) Probe {
 		}
 		return j.Writable()
 	}
+}
+
+// probeTimeout bounds one shared probe, whoever asked for it.
+const probeTimeout = 5 * time.Second
+
+// shared runs p once at a time: a call while another runs waits for that
+// one's answer (or its own context) instead of starting its own. A
+// PostgreSQL probe opens a new connection, and /readyz is served to anyone
+// who can reach the metrics port: without this, a flood of requests was a
+// flood of database connections, up to max_connections, starving the
+// journal's own pool. The answer is still fresh: it comes from a probe
+// that was running when the call came.
+func shared(p Probe) Probe {
+	if p == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	var cur *probeFlight
+	return func(ctx context.Context) error {
+		mu.Lock()
+		if f := cur; f != nil {
+			mu.Unlock()
+			select {
+			case <-f.done:
+				return f.err
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		f := &probeFlight{done: make(chan struct{})}
+		cur = f
+		mu.Unlock()
+		// Not the caller's cancellation: a client that hangs up must not
+		// fail the others' answer.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
+		f.err = p(pctx)
+		cancel()
+		mu.Lock()
+		cur = nil
+		mu.Unlock()
+		close(f.done)
+		return f.err
+	}
+}
+
+type probeFlight struct {
+	done chan struct{}
+	err  error // set before done is closed
 }

@@ -29,7 +29,7 @@ func OpenAccessLog(path, format string) (*AccessLog, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("access log: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openLogFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("access log: %w", err)
 	}

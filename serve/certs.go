@@ -27,6 +27,9 @@ const (
 	ReasonCertOption      = "cert_critical_option"
 	ReasonCertSource      = "cert_source_address"
 	ReasonCertInvalid     = "cert_invalid"
+	// The certificate names an operator a plain key line lists with
+	// another role.
+	ReasonCertRoleConflict = "cert_role_conflict"
 )
 
 // Refusal says why a key may not log in.
@@ -178,8 +181,25 @@ func (o *Operators) certOperator(cert *gossh.Certificate, check certCheck) (Oper
 			return refuse(ReasonCertInvalid, "%v", err)
 		}
 	}
+	// After the signature: a forged certificate is cert_invalid.
+	if err := o.roleConflict(name, ca); err != nil {
+		return Operator{}, err
+	}
 	return Operator{Name: name, Role: ca.role, Fingerprint: gossh.FingerprintSHA256(cert.Key), Line: ca.line,
 		CA: caFP, KeyID: cert.KeyId, Serial: cert.Serial}, nil
+}
+
+// roleConflict refuses a certificate naming an operator that a plain key
+// line lists with another role: one role per operator, as between plain
+// lines. Before, a viewer CA's certificate for a supervisor's name acted,
+// and was logged, journalled and counted, as that supervisor.
+func (o *Operators) roleConflict(name string, ca authority) error {
+	plain, ok := o.names[name]
+	if !ok || plain.Role == ca.role {
+		return nil
+	}
+	return &Refusal{Reason: ReasonCertRoleConflict, Detail: fmt.Sprintf("certificate names operator %s, listed on line %d as %s; CA line %d gives %s",
+		name, plain.Line, plain.Role, ca.line, ca.role)}
 }
 
 // certTime checks ValidAfter ≤ now < ValidBefore, with OpenSSH's "forever".

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 // so that operators see the same fingerprint at every start. A key file
 // others can read is refused: whoever reads it can impersonate the server.
 func HostKey(path string) (signer gossh.Signer, created bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := readHostKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = newHostKey(path)
 		created = true
@@ -34,6 +35,32 @@ func HostKey(path string) (signer gossh.Signer, created bool, err error) {
 		return nil, false, fmt.Errorf("host key %s: %w", path, err)
 	}
 	return signer, created, nil
+}
+
+// maxHostKey bounds what is read of a host key: an ed25519 key in
+// OpenSSH's PEM is about 400 bytes, an RSA one a few kilobytes.
+const maxHostKey = 64 << 10
+
+// readHostKey reads the key file: a regular file (a FIFO is refused, not
+// waited on) of at most maxHostKey bytes.
+func readHostKey(path string) ([]byte, error) {
+	f, err := openNoWait(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxHostKey+1))
+	if err == nil && len(data) > maxHostKey {
+		err = fmt.Errorf("larger than %d KiB: not a host key", maxHostKey>>10)
+	}
+	return data, err
 }
 
 func newHostKey(path string) ([]byte, error) {

@@ -38,6 +38,9 @@ type Operator struct {
 type Operators struct {
 	byKey map[string]Operator  // key: the key's wire form
 	cas   map[string]authority // key: the CA key's wire form
+	// names is each plain-key operator's first line: a certificate may
+	// not name one of them with another role.
+	names map[string]Operator
 }
 
 // authority is one cert-authority line.
@@ -131,7 +134,7 @@ const maxOperatorName = 64
 // skipped; every other line must be a public key with both options. Any
 // bad line makes the whole file refused.
 func ParseOperators(file string, data []byte) (*Operators, error) {
-	o := &Operators{byKey: map[string]Operator{}, cas: map[string]authority{}}
+	o := &Operators{byKey: map[string]Operator{}, cas: map[string]authority{}, names: map[string]Operator{}}
 	var probs []string
 	bad := func(n int, format string, a ...any) {
 		probs = append(probs, fmt.Sprintf("%s:%d: %s", file, n, model.OneLine(fmt.Sprintf(format, a...), 200)))
@@ -176,7 +179,11 @@ func ParseOperators(file string, data []byte) (*Operators, error) {
 			continue
 		}
 		roles[name] = role
-		o.byKey[string(key.Marshal())] = Operator{Name: name, Role: role, Fingerprint: gossh.FingerprintSHA256(key), Line: n}
+		op := Operator{Name: name, Role: role, Fingerprint: gossh.FingerprintSHA256(key), Line: n}
+		o.byKey[string(key.Marshal())] = op
+		if _, ok := o.names[name]; !ok {
+			o.names[name] = op
+		}
 	}
 	if len(probs) > 0 {
 		return nil, &OperatorsError{Problems: probs}

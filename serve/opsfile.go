@@ -33,7 +33,7 @@ func (e *OperatorsFileError) Error() string { return "operators file " + e.Path 
 // but its owner, owned by the server's user or root; the directory holding
 // it, and the one holding a symlink to it, are not writable by others.
 func readOperatorsFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openNoWait(path) // a FIFO must be refused, not waited on
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &OperatorsFileError{Path: path, Problem: "no such file", Missing: true}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -75,9 +74,10 @@ type namedKey struct {
 const maxRevokedBytes = 4 << 20
 
 // LoadRevoked reads the revoked_keys file at path. A file others may write
-// is refused: whoever can write it can lift a revocation.
+// (its mode, its owner, its directory's) is refused: whoever can write it
+// can lift a revocation.
 func LoadRevoked(path string) (*Revoked, error) {
-	f, err := os.Open(path)
+	f, err := openNoWait(path) // a FIFO must be refused, not waited on
 	if err != nil {
 		return nil, fmt.Errorf("revoked_keys: %w", err)
 	}
@@ -91,6 +91,16 @@ func LoadRevoked(path string) (*Revoked, error) {
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
 		return nil, fmt.Errorf("revoked_keys %s: mode %04o lets others write it (chmod go-w)", path, fi.Mode().Perm())
+	}
+	// And, as for the operators file, its owner and directories: whoever
+	// owns it may chmod and write it, and whoever may write its directory
+	// may replace it.
+	if err := trustFile(path, fi); err != nil {
+		var fe *OperatorsFileError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("revoked_keys %s: %s", path, fe.Problem)
+		}
+		return nil, fmt.Errorf("revoked_keys: %w", err)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxRevokedBytes+1))
 	if err != nil {

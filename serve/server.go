@@ -268,7 +268,15 @@ func openLogs(dir, format string) (*os.File, *AccessLog, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("state directory: %w", err)
 	}
-	lf, err := os.OpenFile(filepath.Join(dir, "serve.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	// Others who may write the directory could plant the logs as a
+	// symlink (the server would append to a file of their choosing) or a
+	// FIFO.
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, nil, fmt.Errorf("state directory: %w", err)
+	} else if fi.Mode().Perm()&0o002 != 0 {
+		return nil, nil, fmt.Errorf("state directory %s is writable by others (mode %04o): chmod 700 it", dir, fi.Mode().Perm())
+	}
+	lf, err := openLogFile(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("server log: %w", err)
 	}
