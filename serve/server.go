@@ -437,7 +437,9 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 		if s.claimConn(sess, op) != "" {
 			s.logRefusal(RefusedPerOperatorConns, "%s from %s: %d connections open", op.Name, addr, s.maxConnsPerOperator())
 			s.refuseWith(sess, RefusedPerOperatorConns, 1, fmt.Sprintf("you already have %d connections open, the most one operator may (twice max_sessions_per_operator); close one and try again", s.maxConnsPerOperator()))
-			_ = sess.Context().Value(gateKey{}).(*gateConn).Close()
+			if gc, ok := sess.Context().Value(gateKey{}).(*gateConn); ok {
+				_ = gc.Close()
+			}
 			return
 		}
 		ss := &session{id: newID(), op: op, key: key, addr: sess.RemoteAddr().String()}
