@@ -258,6 +258,22 @@ func (j *journalView) View(c *common, w, h int) string {
 		}
 		return head + "\n" + strings.Join(lines, "\n")
 	}
+	out := append(j.headLines(c, head, w), j.rows(c, w)...)
+	if len(j.attempts) == 0 {
+		out = append(out, st.Muted.Render("  no top-up attempt yet"))
+	} else if len(j.idx) == 0 {
+		out = append(out, st.Muted.Render("  no attempt matches the filter · esc clears"))
+	}
+	if info := j.list.ScrollInfo(); info != "" {
+		out = append(out, st.Muted.Render(present.FitRight(info, w)))
+	}
+	return strings.Join(limitLines(out, h), "\n")
+}
+
+// headLines are the lines above the table: what was read, the note of a
+// reconciliation, the filter and the first problems of the journal.
+func (j *journalView) headLines(c *common, head string, w int) []string {
+	st := c.st
 	info := itoa(len(j.attempts)) + " recent attempts · " + itoa(j.pending()) + " pending · read " + present.FormatAge(j.loaded, c.now) + " · r reconciles"
 	out := []string{head + st.Muted.Render(present.Clip(info, w-9))}
 	note := j.note
@@ -276,9 +292,15 @@ func (j *journalView) View(c *common, w, h int) string {
 		}
 		out = append(out, st.Danger.Render(present.Clip("✖ journal line "+p.String(), w)))
 	}
-	// Columns sized from the rows on screen; the offer (a name, never a
-	// UUID when the journal has it) takes the rest and, when cut, keeps
-	// what tells it from the others. enter shows everything whole.
+	return out
+}
+
+// rows are the table's header and its visible rows. Columns are sized
+// from the rows on screen; the offer (a name, never a UUID when the
+// journal has it) takes the rest and, when cut, keeps what tells it from
+// the others. enter shows everything whole.
+func (j *journalView) rows(c *common, w int) []string {
+	st := c.st
 	from, to := j.list.Visible()
 	tw, when := 19, "2006-01-02 15:04:05"
 	if w < 100 {
@@ -295,8 +317,8 @@ func (j *journalView) View(c *common, w, h int) string {
 		lw = max(lw, min(22, present.Width(v.TargetID)))
 	}
 	rest := max(10, w-2-tw-1-8-1-pw-1-lw-1)
-	out = append(out, st.ColumnHeader.Render("  "+present.Fit("WHEN (UTC)", tw)+" "+present.Fit("STATUS", 8)+" "+present.Fit("PROVIDER", pw)+" "+
-		present.Fit("LINE", lw)+" "+present.Fit("OFFER · REFERENCE · TRANSACTION", rest)))
+	out := []string{st.ColumnHeader.Render("  " + present.Fit("WHEN (UTC)", tw) + " " + present.Fit("STATUS", 8) + " " + present.Fit("PROVIDER", pw) + " " +
+		present.Fit("LINE", lw) + " " + present.Fit("OFFER · REFERENCE · TRANSACTION", rest))}
 	for i := from; i < to; i++ {
 		v := views[i-from]
 		sel := i == j.list.cursor
@@ -311,22 +333,8 @@ func (j *journalView) View(c *common, w, h int) string {
 		if present.Width(offer) > rest {
 			offer = present.DistinctOne(offers, i-from, rest)
 		}
-		what := []string{offer}
-		if v.Reference != "" {
-			what = append(what, "ref "+v.Reference)
-		}
-		if v.TransactionID != "" {
-			what = append(what, "trx "+v.TransactionID)
-		}
-		if v.Reason != "" {
-			what = append(what, v.Reason)
-		}
-		if v.Reconciled {
-			what = append(what, "reconciled")
-		}
-		what = append(what, "by "+v.Operator)
 		row := marker + present.Fit(v.When.UTC().Format(when), tw) + " " + present.Fit(v.StatusWord(), 8) + " " + present.Fit(v.Provider, pw) + " " +
-			present.Fit(v.TargetID, lw) + " " + present.Fit(strings.Join(what, " · "), rest)
+			present.Fit(v.TargetID, lw) + " " + present.Fit(attemptWhat(v, offer), rest)
 		switch {
 		case sel:
 			row = st.Selected.Render(row)
@@ -337,15 +345,27 @@ func (j *journalView) View(c *common, w, h int) string {
 		}
 		out = append(out, row)
 	}
-	if len(j.attempts) == 0 {
-		out = append(out, st.Muted.Render("  no top-up attempt yet"))
-	} else if len(j.idx) == 0 {
-		out = append(out, st.Muted.Render("  no attempt matches the filter · esc clears"))
+	return out
+}
+
+// attemptWhat is a row's last column: the offer, reference, transaction,
+// reason, whether it was reconciled, and by whom.
+func attemptWhat(v present.Attempt, offer string) string {
+	what := []string{offer}
+	if v.Reference != "" {
+		what = append(what, "ref "+v.Reference)
 	}
-	if info := j.list.ScrollInfo(); info != "" {
-		out = append(out, st.Muted.Render(present.FitRight(info, w)))
+	if v.TransactionID != "" {
+		what = append(what, "trx "+v.TransactionID)
 	}
-	return strings.Join(limitLines(out, h), "\n")
+	if v.Reason != "" {
+		what = append(what, v.Reason)
+	}
+	if v.Reconciled {
+		what = append(what, "reconciled")
+	}
+	what = append(what, "by "+v.Operator)
+	return strings.Join(what, " · ")
 }
 
 // current is the attempt under the cursor.
