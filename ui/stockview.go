@@ -113,6 +113,23 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		return title + "  " + st.Muted.Render("no configured provider sells offers with stock")
 	}
 	out = append(out, title+"  "+st.Muted.Render(present.Clip(fmt.Sprintf("%d offers · LOW at or under stock_low · a bell rings on crossing", len(s.rows)), w-7)))
+	out = append(out, s.headLines(c, w)...)
+	out = append(out, s.table(c, w)...)
+	if len(s.rows) == 0 && s.total > 0 {
+		out = append(out, st.Muted.Render("  no offer matches the filter · esc clears"))
+	} else if len(s.rows) == 0 {
+		out = append(out, st.Muted.Render("  no offers yet"))
+	}
+	if info := s.list.ScrollInfo(); info != "" {
+		out = append(out, st.Muted.Render(present.FitRight(info, w)))
+	}
+	return strings.Join(limitLines(out, h), "\n")
+}
+
+// headLines are each source's state and the filter and sort in force.
+func (s *stockWatch) headLines(c *common, w int) []string {
+	st := c.st
+	var out []string
 	for _, src := range s.sources {
 		every := " · every " + present.FormatSpan(src.refresh) + " · low ≤ " + itoa(src.low)
 		switch {
@@ -135,6 +152,14 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		}
 		out = append(out, present.Clip(strings.Join(line, st.Muted.Render(" · ")), w))
 	}
+	return out
+}
+
+// table is the column header and the visible rows, columns sized from
+// the rows on screen (every column at its widest with the wide view).
+func (s *stockWatch) table(c *common, w int) []string {
+	st := c.st
+	var out []string
 	from, to := s.list.Visible()
 	names := make([]string, 0, to-from)
 	var need stockNeeds
@@ -166,20 +191,7 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		o := r.offer
 		sel := i == s.list.cursor
 		marker, state := stockState(o)
-		ring := s.series[r.src.name+"|"+o.ID]
-		trend, burn, eta := "", "", ""
-		if ring != nil {
-			trend = present.Sparkline(ring.values(max(sc.trend, 1)))
-			if per, ok := ring.burn(); ok {
-				burn = present.Rate(per)
-				if o.Stock > 0 {
-					eta = present.FormatETA(present.Hours(float64(o.Stock) / per))
-				}
-			}
-		}
-		if o.Empty() {
-			eta = "empty"
-		}
+		trend, burn, eta := s.outlook(r, sc.trend)
 		if sel {
 			marker = "▸" + present.Fit(marker, 1)
 		} else {
@@ -197,15 +209,27 @@ func (s *stockWatch) View(c *common, w, h int) string {
 		}
 		out = append(out, s.scroll(row, w))
 	}
-	if len(s.rows) == 0 && s.total > 0 {
-		out = append(out, st.Muted.Render("  no offer matches the filter · esc clears"))
-	} else if len(s.rows) == 0 {
-		out = append(out, st.Muted.Render("  no offers yet"))
+	return out
+}
+
+// outlook is a row's trend sparkline (width cells), burn rate and time
+// to empty, from the readings this console kept.
+func (s *stockWatch) outlook(r stockRow, width int) (trend, burn, eta string) {
+	o := r.offer
+	ring := s.series[r.src.name+"|"+o.ID]
+	if ring != nil {
+		trend = present.Sparkline(ring.values(max(width, 1)))
+		if per, ok := ring.burn(); ok {
+			burn = present.Rate(per)
+			if o.Stock > 0 {
+				eta = present.FormatETA(present.Hours(float64(o.Stock) / per))
+			}
+		}
 	}
-	if info := s.list.ScrollInfo(); info != "" {
-		out = append(out, st.Muted.Render(present.FitRight(info, w)))
+	if o.Empty() {
+		eta = "empty"
 	}
-	return strings.Join(limitLines(out, h), "\n")
+	return trend, burn, eta
 }
 
 // rowName is the offer as the stock table names it: with its provider when
