@@ -95,6 +95,15 @@ func span(a, b model.Time) string {
 }
 
 func (d *bucketDetail) content(c *common, w int) []string {
+	out := d.summary(c, w)
+	out = append(out, d.periods(c, w)...)
+	out = append(out, d.counters(c, w)...)
+	return append(out, d.attributes(c, w)...)
+}
+
+// summary is the bucket's name, what remains (with the provider's own
+// value beside our reading) and its facts.
+func (d *bucketDetail) summary(c *common, w int) []string {
 	b, st := d.b, c.st
 	name := b.Name
 	if name == "" {
@@ -141,7 +150,13 @@ func (d *bucketDetail) content(c *common, w int) []string {
 	if len(meta) > 0 {
 		out = append(out, st.Muted.Render(present.Clip(strings.Join(meta, " · "), w)))
 	}
+	return out
+}
 
+// periods lists the bucket's periods, the current one marked.
+func (d *bucketDetail) periods(c *common, w int) []string {
+	b, st := d.b, c.st
+	var out []string
 	out = append(out, "", st.ColumnHeader.Render("PERIODS"))
 	if len(b.Periods) == 0 {
 		out = append(out, st.Muted.Render("  none reported"))
@@ -162,7 +177,13 @@ func (d *bucketDetail) content(c *common, w int) []string {
 		}
 		out = append(out, present.Clip(row, w))
 	}
+	return out
+}
 
+// counters lists its counters and thresholds.
+func (d *bucketDetail) counters(c *common, w int) []string {
+	b, st := d.b, c.st
+	var out []string
 	out = append(out, st.ColumnHeader.Render("COUNTERS / THRESHOLDS"))
 	if len(b.Counters) == 0 {
 		out = append(out, st.Muted.Render("  none reported"))
@@ -180,7 +201,13 @@ func (d *bucketDetail) content(c *common, w int) []string {
 		row := "  " + present.Fit(ct.Type, 28) + " " + present.FitRight(present.FormatQuantity(ct.Quantity()), 14) + "   " + strings.Join(tail, " · ")
 		out = append(out, present.Clip(row, w))
 	}
+	return out
+}
 
+// attributes lists the provider's attributes, names aligned.
+func (d *bucketDetail) attributes(c *common, w int) []string {
+	b, st := d.b, c.st
+	var out []string
 	out = append(out, st.ColumnHeader.Render("ATTRIBUTES"))
 	if len(b.Attributes) == 0 {
 		out = append(out, st.Muted.Render("  none"))
