@@ -380,67 +380,12 @@ var (
 func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool) {
 	before := len(p.problems)
 	var pr Provider
+	var spec providers.Kind
 	t.ctx = fmt.Sprintf(" (provider #%d)", i+1)
 
-	name, hasName := t.str("name")
-	switch {
-	case !hasName:
-		if _, present := t.m["name"]; !present {
-			t.bad("name", "missing: every provider needs a unique name")
-		}
-	case !validName.MatchString(name):
-		t.bad("name", "%q must be 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit", clipValue(name))
-	default:
-		pr.Name = name
-		t.ctx = fmt.Sprintf(" (provider %q)", name)
-		if first, dup := seen[strings.ToLower(name)]; dup {
-			t.bad("name", "duplicate provider name %q (first used on line %d)", name, first)
-		} else {
-			seen[strings.ToLower(name)] = t.line("name")
-		}
-	}
-
-	kinds := providers.KindNames()
-	kind, hasKind := t.str("kind")
-	var spec providers.Kind
-	switch {
-	case !hasKind:
-		if _, present := t.m["kind"]; !present {
-			t.bad("kind", "missing: one of %s", strings.Join(kinds, ", "))
-		}
-	case !contains(kinds, kind):
-		hint := ""
-		if s := closest(kind, kinds); s != "" {
-			hint = fmt.Sprintf("; did you mean %s?", s)
-		}
-		t.bad("kind", "unknown kind %q: use one of %s%s", clipValue(kind), strings.Join(kinds, ", "), hint)
-		kind = ""
-	default:
-		pr.Kind = kind
-		spec, _ = providers.LookupKind(kind)
-	}
-
-	// Keys: unknown everywhere, or known but meant for another kind.
-	all := append(append([]string{}, commonKeys...), providers.AllKeys()...)
-	t.unknown(all, nil)
-	if kind != "" {
-		for _, k := range sortedKeys(t.m) {
-			if _, mine := spec.Key(k); contains(all, k) && !contains(commonKeys, k) && !mine {
-				t.bad(k, "does not apply to kind %s", kind)
-			}
-		}
-		var required []string
-		for _, k := range spec.Keys {
-			if k.Required {
-				required = append(required, k.Name)
-			}
-		}
-		for _, k := range append(append([]string{}, requiredCommon...), required...) {
-			if _, present := t.m[k]; !present {
-				t.bad(k, "missing: required for kind %s", kind)
-			}
-		}
-	}
+	pr.Name = p.providerName(t, seen)
+	pr.Kind, spec = p.providerKind(t)
+	checkKindKeys(t, pr.Kind, spec)
 
 	if s, ok := t.str("base_url"); ok {
 		pr.BaseURL = p.checkURL(t, "base_url", s)
@@ -484,6 +429,77 @@ func (p *parser) provider(t *table, i int, seen map[string]int) (Provider, bool)
 		pr.StockLow = int(n)
 	}
 	return pr, true
+}
+
+// providerName reads the provider's name, unique (case aside) among the
+// providers; "" when it is missing or bad (the problem is recorded).
+func (p *parser) providerName(t *table, seen map[string]int) string {
+	name, hasName := t.str("name")
+	switch {
+	case !hasName:
+		if _, present := t.m["name"]; !present {
+			t.bad("name", "missing: every provider needs a unique name")
+		}
+	case !validName.MatchString(name):
+		t.bad("name", "%q must be 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit", clipValue(name))
+	default:
+		t.ctx = fmt.Sprintf(" (provider %q)", name)
+		if first, dup := seen[strings.ToLower(name)]; dup {
+			t.bad("name", "duplicate provider name %q (first used on line %d)", name, first)
+		} else {
+			seen[strings.ToLower(name)] = t.line("name")
+		}
+		return name
+	}
+	return ""
+}
+
+// providerKind reads the provider's kind and its spec; "" when it is
+// missing or unknown (the problem is recorded, with the closest kind).
+func (p *parser) providerKind(t *table) (string, providers.Kind) {
+	kinds := providers.KindNames()
+	kind, hasKind := t.str("kind")
+	switch {
+	case !hasKind:
+		if _, present := t.m["kind"]; !present {
+			t.bad("kind", "missing: one of %s", strings.Join(kinds, ", "))
+		}
+	case !contains(kinds, kind):
+		hint := ""
+		if s := closest(kind, kinds); s != "" {
+			hint = fmt.Sprintf("; did you mean %s?", s)
+		}
+		t.bad("kind", "unknown kind %q: use one of %s%s", clipValue(kind), strings.Join(kinds, ", "), hint)
+	default:
+		spec, _ := providers.LookupKind(kind)
+		return kind, spec
+	}
+	return "", providers.Kind{}
+}
+
+// checkKindKeys refuses keys unknown everywhere, keys of another kind, and
+// missing required ones.
+func checkKindKeys(t *table, kind string, spec providers.Kind) {
+	all := append(append([]string{}, commonKeys...), providers.AllKeys()...)
+	t.unknown(all, nil)
+	if kind != "" {
+		for _, k := range sortedKeys(t.m) {
+			if _, mine := spec.Key(k); contains(all, k) && !contains(commonKeys, k) && !mine {
+				t.bad(k, "does not apply to kind %s", kind)
+			}
+		}
+		var required []string
+		for _, k := range spec.Keys {
+			if k.Required {
+				required = append(required, k.Name)
+			}
+		}
+		for _, k := range append(append([]string{}, requiredCommon...), required...) {
+			if _, present := t.m[k]; !present {
+				t.bad(k, "missing: required for kind %s", kind)
+			}
+		}
+	}
 }
 
 // kindValue reads one of the kind's keys with its declared type, then the
