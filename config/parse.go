@@ -634,69 +634,85 @@ func (p *parser) secret(t *table) Secret {
 	}
 	switch set[0] {
 	case "client_secret_env":
-		name, ok := t.str("client_secret_env")
-		if !ok {
-			return ""
-		}
-		if !validEnvName.MatchString(name) {
-			t.bad("client_secret_env", "%q is not an environment variable name", clipValue(name))
-			return ""
-		}
-		v := strings.TrimSpace(p.env(name))
-		if v == "" {
-			t.bad("client_secret_env", "environment variable %s is unset or empty", name)
-			return ""
-		}
-		return Secret(v)
+		return p.secretEnv(t)
 	case "client_secret_file":
-		name, ok := t.str("client_secret_file")
-		if !ok {
-			return ""
-		}
-		if strings.TrimSpace(name) == "" {
-			t.bad("client_secret_file", "must name a file")
-			return ""
-		}
-		path := p.resolvePath(name)
-		b, err := readSmall(path, maxSecretFile)
-		if err != nil {
-			t.bad("client_secret_file", "cannot read %s: %v", path, err)
-			return ""
-		}
-		v := strings.TrimSpace(string(b))
-		if v == "" {
-			t.bad("client_secret_file", "%s is empty", path)
-			return ""
-		}
-		if err := secretFileMode(path); err != nil {
-			t.bad("client_secret_file", "%v", err)
-			return ""
-		}
-		return Secret(v)
+		return p.secretFile(t)
 	default:
-		v, ok := t.str("client_secret")
-		if !ok {
-			return ""
-		}
-		if strings.TrimSpace(v) == "" {
-			t.bad("client_secret", "is empty")
-			return ""
-		}
-		if p.path == "" {
-			t.bad("client_secret", "a literal secret needs a config file readable by its owner alone; use client_secret_env")
-			return ""
-		}
-		fi, err := os.Stat(p.path)
-		if err != nil {
-			t.bad("client_secret", "cannot check the config file's permissions (%v); use client_secret_env", unwrapPathErr(err))
-			return ""
-		}
-		if mode := fi.Mode().Perm(); mode&0o077 != 0 {
-			t.bad("client_secret", "a literal secret is accepted only in a file readable by its owner alone (mode is %04o): run chmod 600 %s, or use client_secret_env", mode, p.file)
-			return ""
-		}
-		return Secret(strings.TrimSpace(v))
+		return p.secretLiteral(t)
 	}
+}
+
+// secretEnv reads the secret from the environment variable client_secret_env names.
+func (p *parser) secretEnv(t *table) Secret {
+	name, ok := t.str("client_secret_env")
+	if !ok {
+		return ""
+	}
+	if !validEnvName.MatchString(name) {
+		t.bad("client_secret_env", "%q is not an environment variable name", clipValue(name))
+		return ""
+	}
+	v := strings.TrimSpace(p.env(name))
+	if v == "" {
+		t.bad("client_secret_env", "environment variable %s is unset or empty", name)
+		return ""
+	}
+	return Secret(v)
+}
+
+// secretFile reads the secret from client_secret_file, readable by its owner alone.
+func (p *parser) secretFile(t *table) Secret {
+	name, ok := t.str("client_secret_file")
+	if !ok {
+		return ""
+	}
+	if strings.TrimSpace(name) == "" {
+		t.bad("client_secret_file", "must name a file")
+		return ""
+	}
+	path := p.resolvePath(name)
+	b, err := readSmall(path, maxSecretFile)
+	if err != nil {
+		t.bad("client_secret_file", "cannot read %s: %v", path, err)
+		return ""
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		t.bad("client_secret_file", "%s is empty", path)
+		return ""
+	}
+	if err := secretFileMode(path); err != nil {
+		t.bad("client_secret_file", "%v", err)
+		return ""
+	}
+	return Secret(v)
+}
+
+// secretLiteral takes client_secret written in the config, accepted only
+// in a config file readable by its owner alone.
+func (p *parser) secretLiteral(t *table) Secret {
+	v, ok := t.str("client_secret")
+	if !ok {
+		return ""
+	}
+	if strings.TrimSpace(v) == "" {
+		t.bad("client_secret", "is empty")
+		return ""
+	}
+	if p.path == "" {
+		t.bad("client_secret", "a literal secret needs a config file readable by its owner alone; use client_secret_env")
+		return ""
+	}
+	fi, err := os.Stat(p.path)
+	if err != nil {
+		t.bad("client_secret", "cannot check the config file's permissions (%v); use client_secret_env", unwrapPathErr(err))
+		return ""
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		t.bad("client_secret", "a literal secret is accepted only in a file readable by its owner alone (mode is %04o): run chmod 600 %s, or use client_secret_env", mode, p.file)
+		return ""
+	}
+	return Secret(strings.TrimSpace(v))
 }
 
 func readSmall(path string, limit int64) ([]byte, error) {
