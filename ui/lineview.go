@@ -291,31 +291,7 @@ func (v *lineView) headerLines(c *common, w int) []string {
 	}
 	out := []string{present.Clip(first, w)}
 
-	var extra []string
-	if l.Supplier != "" {
-		extra = append(extra, l.Supplier)
-	}
-	if l.OfferName != "" {
-		extra = append(extra, l.OfferName)
-	}
-	if l.MSISDN != "" && l.Type != model.MSISDN {
-		extra = append(extra, "MSISDN "+present.MaskID(c.mask, model.MSISDN, l.MSISDN))
-	}
-	if l.SimID != "" && l.Type != model.SIM {
-		extra = append(extra, "SIM "+present.MaskID(c.mask, model.SIM, l.SimID))
-	}
-	if l.TransactionID != "" && l.Type != model.Transaction {
-		extra = append(extra, "transaction "+l.TransactionID)
-	}
-	if l.Description != "" {
-		// Orange's description repeats the transaction and the offer:
-		// keep only what it adds.
-		for _, d := range strings.Split(l.Description, " · ") {
-			if d = strings.TrimSpace(d); d != "" && !slices.Contains(extra, d) && !slices.Contains(extra, "transaction "+d) {
-				extra = append(extra, d)
-			}
-		}
-	}
+	extra := lineFacts(c, l)
 	// Identifiers (MSISDN, SIM, transaction) are never cut: the facts
 	// wrap between items onto a second line rather than lose an id's end.
 	cur := ""
@@ -341,6 +317,38 @@ func (v *lineView) headerLines(c *common, w int) []string {
 	}
 	return out
 }
+
+// lineFacts are what the header says of the line besides its identifier:
+// supplier, offer, its other identifiers, and what its description adds.
+func lineFacts(c *common, l *model.Line) []string {
+	var extra []string
+	if l.Supplier != "" {
+		extra = append(extra, l.Supplier)
+	}
+	if l.OfferName != "" {
+		extra = append(extra, l.OfferName)
+	}
+	if l.MSISDN != "" && l.Type != model.MSISDN {
+		extra = append(extra, "MSISDN "+present.MaskID(c.mask, model.MSISDN, l.MSISDN))
+	}
+	if l.SimID != "" && l.Type != model.SIM {
+		extra = append(extra, "SIM "+present.MaskID(c.mask, model.SIM, l.SimID))
+	}
+	if l.TransactionID != "" && l.Type != model.Transaction {
+		extra = append(extra, "transaction "+l.TransactionID)
+	}
+	if l.Description != "" {
+		// Orange's description repeats the transaction and the offer:
+		// keep only what it adds.
+		for _, d := range strings.Split(l.Description, " · ") {
+			if d = strings.TrimSpace(d); d != "" && !slices.Contains(extra, d) && !slices.Contains(extra, "transaction "+d) {
+				extra = append(extra, d)
+			}
+		}
+	}
+	return extra
+}
+
 
 // tableInfo says what the table leaves out or reorders: folded zero
 // buckets, the filter with its match count, the sort, wide mode.
