@@ -349,7 +349,6 @@ func lineFacts(c *common, l *model.Line) []string {
 	return extra
 }
 
-
 // tableInfo says what the table leaves out or reorders: folded zero
 // buckets, the filter with its match count, the sort, wide mode.
 func (v *lineView) tableInfo() string {
