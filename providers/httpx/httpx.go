@@ -280,29 +280,9 @@ func (e redactedError) Unwrap() error { return e.cause }
 func (c *Client) once(ctx context.Context, r Request, corr string, handle Handler) (*model.Error, bool) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	var body io.Reader
-	if r.Body != nil {
-		body = bytes.NewReader(r.Body)
-	}
-	method := r.Method
-	if method == "" {
-		method = http.MethodGet
-	}
-	req, err := http.NewRequestWithContext(ctx, method, r.URL, body)
+	req, method, err := c.newRequest(ctx, r)
 	if err != nil {
 		return c.fail(model.ErrBadRequest, 0, corr, "cannot build request: "+err.Error(), nil), false
-	}
-	for k, v := range r.Header {
-		req.Header[k] = v
-	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
-	}
-	if r.Body != nil && req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
 	}
 	c.calls.Add(1)
 	start := time.Now()
@@ -357,6 +337,36 @@ func (c *Client) once(ctx context.Context, r Request, corr string, handle Handle
 		e.Err = retryAfter{d}
 	}
 	return e, retry
+}
+
+// newRequest is r as an HTTP request with the headers every call sends
+// (JSON unless r says otherwise, our User-Agent), and its method.
+func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, string, error) {
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.URL, body)
+	if err != nil {
+		return nil, method, err
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if r.Body != nil && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	return req, method, nil
 }
 
 func idempotentRetry(r Request) bool { return r.Method == "" || r.Method == http.MethodGet }
