@@ -192,42 +192,12 @@ func (s *Server) tmfTopup(rep *reply, r *http.Request, st *tmfState, base string
 		tmfError(rep, http.StatusBadRequest, "Bad Request", "the body is not a TopupBalance_Create: "+clip(err.Error(), 120))
 		return
 	}
-	switch {
-	case in.Amount == nil || in.Amount.Amount == nil:
-		tmfError(rep, http.StatusBadRequest, "Bad Request", "amount is mandatory")
-		return
-	case in.Bucket == nil || in.Bucket.ID == "":
-		tmfError(rep, http.StatusBadRequest, "Bad Request", "bucket.id is mandatory")
-		return
-	case in.PartyAccount == nil || in.PartyAccount.ID == "":
-		tmfError(rep, http.StatusBadRequest, "Bad Request", "partyAccount.id is mandatory")
-		return
-	case in.UsageType == "":
-		tmfError(rep, http.StatusBadRequest, "Bad Request", "usageType is mandatory")
+	b, status, title, detail := st.checkCreate(in)
+	if b == nil {
+		tmfError(rep, status, title, detail)
 		return
 	}
 	v := *in.Amount.Amount
-	b, ok := st.buckets[in.Bucket.ID]
-	switch {
-	case math.IsNaN(v) || v <= 0:
-		tmfError(rep, http.StatusBadRequest, "Invalid amount", "amount.amount must be more than zero")
-		return
-	case !ok:
-		tmfError(rep, http.StatusNotFound, "Not Found", "no bucket "+clip(in.Bucket.ID, 80))
-		return
-	case in.Amount.Units != b.units:
-		tmfError(rep, http.StatusBadRequest, "Invalid amount", fmt.Sprintf("bucket %s holds %s, not %s", b.id, b.units, clip(in.Amount.Units, 10)))
-		return
-	case in.PartyAccount.ID != b.account:
-		tmfError(rep, http.StatusBadRequest, "Invalid partyAccount", "bucket "+b.id+" does not belong to account "+clip(in.PartyAccount.ID, 40))
-		return
-	case in.UsageType != b.usage:
-		tmfError(rep, http.StatusBadRequest, "Invalid usageType", "bucket "+b.id+" is "+b.usage+", not "+clip(in.UsageType, 20))
-		return
-	case len(in.LogicalResource) > 0 && in.LogicalResource[0].ID != b.msisdn:
-		tmfError(rep, http.StatusBadRequest, "Invalid logicalResource", "bucket "+b.id+" is not a balance of "+clip(in.LogicalResource[0].ID, 20))
-		return
-	}
 	line := st.lines[b.msisdn]
 	if line.mode == tmfForbidden {
 		tmfError(rep, http.StatusForbidden, "Forbidden", "account "+b.account+" is not served through this channel")
@@ -273,6 +243,38 @@ func (s *Server) tmfTopup(rep *reply, r *http.Request, st *tmfState, base string
 	}
 	rep.header.Set("Location", base+"/topupBalance/"+t.id)
 	rep.json(http.StatusCreated, t.json(base))
+}
+
+// checkCreate checks a TopupBalance_Create against the bucket it names:
+// the bucket, or nil with the error's status, title and detail.
+func (st *tmfState) checkCreate(in tmfCreate) (b *tmfBucket, status int, title, detail string) {
+	switch {
+	case in.Amount == nil || in.Amount.Amount == nil:
+		return nil, http.StatusBadRequest, "Bad Request", "amount is mandatory"
+	case in.Bucket == nil || in.Bucket.ID == "":
+		return nil, http.StatusBadRequest, "Bad Request", "bucket.id is mandatory"
+	case in.PartyAccount == nil || in.PartyAccount.ID == "":
+		return nil, http.StatusBadRequest, "Bad Request", "partyAccount.id is mandatory"
+	case in.UsageType == "":
+		return nil, http.StatusBadRequest, "Bad Request", "usageType is mandatory"
+	}
+	v := *in.Amount.Amount
+	b, ok := st.buckets[in.Bucket.ID]
+	switch {
+	case math.IsNaN(v) || v <= 0:
+		return nil, http.StatusBadRequest, "Invalid amount", "amount.amount must be more than zero"
+	case !ok:
+		return nil, http.StatusNotFound, "Not Found", "no bucket " + clip(in.Bucket.ID, 80)
+	case in.Amount.Units != b.units:
+		return nil, http.StatusBadRequest, "Invalid amount", fmt.Sprintf("bucket %s holds %s, not %s", b.id, b.units, clip(in.Amount.Units, 10))
+	case in.PartyAccount.ID != b.account:
+		return nil, http.StatusBadRequest, "Invalid partyAccount", "bucket " + b.id + " does not belong to account " + clip(in.PartyAccount.ID, 40)
+	case in.UsageType != b.usage:
+		return nil, http.StatusBadRequest, "Invalid usageType", "bucket " + b.id + " is " + b.usage + ", not " + clip(in.UsageType, 20)
+	case len(in.LogicalResource) > 0 && in.LogicalResource[0].ID != b.msisdn:
+		return nil, http.StatusBadRequest, "Invalid logicalResource", "bucket " + b.id + " is not a balance of " + clip(in.LogicalResource[0].ID, 20)
+	}
+	return b, 0, "", ""
 }
 
 // settle completes delayed top-ups whose time has come (Server.mu held).
