@@ -186,6 +186,9 @@ type common struct {
 	// so open does not open it: no file, lock or database connection at
 	// start for a command that does not need one.
 	noJournal bool
+	// only names the one provider the command asks (lookup --provider):
+	// open builds that one alone when it is configured.
+	only string
 }
 
 func (c *common) register(fs *flag.FlagSet, withFormat bool) {

@@ -52,7 +52,7 @@ func runLookup(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	c.noJournal = true
+	c.noJournal, c.only = true, *provider
 	s, err := open(env, c)
 	if err != nil {
 		return failConfig(env, err)

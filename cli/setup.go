@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/charmbracelet/x/term"
@@ -21,7 +22,11 @@ import (
 var version = ""
 
 // Version is the build's version: the ldflags value, else the module's.
-func Version() string {
+// The build information is parsed once (every provider's User-Agent
+// carries it).
+func Version() string { return buildVersion() }
+
+var buildVersion = sync.OnceValue(func() string {
 	if version != "" {
 		return version
 	}
@@ -29,7 +34,7 @@ func Version() string {
 		return bi.Main.Version
 	}
 	return "dev"
-}
+})
 
 // configError carries config problems, one per line, each FILE:LINE: KEY: msg.
 type configError struct{ err error }
@@ -112,7 +117,18 @@ func open(env Env, c common) (*session, error) {
 		}
 	}
 	regs := make([]engine.Registered, 0, len(cfg.Providers))
+	only := c.only
+	if !slices.ContainsFunc(cfg.Providers, func(p config.Provider) bool { return p.Name == only }) {
+		only = "" // an unknown name is refused by the engine, which lists the configured ones
+	}
 	for _, p := range cfg.Providers {
+		if only != "" && p.Name != only {
+			// A command for one provider builds only that one (its
+			// constructor, HTTP client and credential forms); the others'
+			// secrets are still masked wherever they might show.
+			s.redactor.Add(p.ClientSecret.Reveal())
+			continue
+		}
 		prov, err := build(p, s.redactor, logf)
 		if err != nil {
 			s.Close()

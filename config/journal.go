@@ -23,7 +23,7 @@ func (p *parser) journal(t *table, c *Config, def string) {
 		c.Journal = def
 		return
 	case hasEnv:
-		if !validEnvName.MatchString(envName) {
+		if !validEnvName(envName) {
 			t.bad("journal_dsn_env", "%q is not an environment variable name", clipValue(envName))
 			return
 		}
@@ -75,7 +75,7 @@ func (p *parser) journalAdmin(t *table, c *Config) {
 		return
 	}
 	switch v := strings.TrimSpace(p.env(name)); {
-	case !validEnvName.MatchString(name):
+	case !validEnvName(name):
 		t.bad("journal_admin_dsn_env", "%q is not an environment variable name", clipValue(name))
 	case c.JournalDSN == "":
 		t.bad("journal_admin_dsn_env", "needs a PostgreSQL journal (journal = \"postgres://…\" or journal_dsn_env)")

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -86,7 +87,11 @@ func Parse(path string, data []byte, env func(string) string) (*Config, error) {
 	return c, nil
 }
 
-var literalSecretLine = regexp.MustCompile(`^\s*["']?client_secret["']?\s*=`)
+// literalSecretLine is compiled when a syntax error is reported, never
+// when a good file is read: a command's start-up pays for what it uses.
+var literalSecretLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*["']?client_secret["']?\s*=`)
+})
 
 // syntaxError reports a TOML syntax error at its position. The parser's
 // message may quote the offending token, which on a client_secret line is
@@ -114,11 +119,11 @@ func (p *parser) syntaxError(text string, err error) {
 			}
 		}
 	}
-	if line >= 1 && line <= len(lines) && literalSecretLine.MatchString(lines[line-1]) {
+	if line >= 1 && line <= len(lines) && literalSecretLine().MatchString(lines[line-1]) {
 		msg = "syntax error in this value (not shown: it is a secret)"
 	}
 	for _, l := range lines {
-		if literalSecretLine.MatchString(l) {
+		if literalSecretLine().MatchString(l) {
 			_, v, _ := strings.Cut(l, "=")
 			for _, tok := range strings.FieldsFunc(v, func(r rune) bool { return r == '"' || r == '\'' || unicode.IsSpace(r) || r == '#' }) {
 				if len(tok) >= 3 {
@@ -370,10 +375,34 @@ func (p *parser) providers(top *table) []Provider {
 	return out
 }
 
-var (
-	validName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
-	validEnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-)
+// validName says whether a provider name is 1 to 32 ASCII letters, digits,
+// '.', '_' or '-', starting with a letter or digit (it is written into
+// messages, metrics labels and file names).
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 32 || !model.IsAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !model.IsAlnum(c) && c != '.' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// validEnvName says whether s is a portable environment variable name:
+// an ASCII letter or '_', then letters, digits or '_'.
+func validEnvName(s string) bool {
+	if len(s) == 0 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !model.IsAlnum(c) && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // provider validates the i-th [[provider]] table; ok is false when it has a
 // problem (already recorded).
@@ -440,7 +469,7 @@ func (p *parser) providerName(t *table, seen map[string]int) string {
 		if _, present := t.m["name"]; !present {
 			t.bad("name", "missing: every provider needs a unique name")
 		}
-	case !validName.MatchString(name):
+	case !validName(name):
 		t.bad("name", "%q must be 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit", clipValue(name))
 	default:
 		t.ctx = fmt.Sprintf(" (provider %q)", name)
@@ -648,7 +677,7 @@ func (p *parser) secretEnv(t *table) Secret {
 	if !ok {
 		return ""
 	}
-	if !validEnvName.MatchString(name) {
+	if !validEnvName(name) {
 		t.bad("client_secret_env", "%q is not an environment variable name", clipValue(name))
 		return ""
 	}

@@ -208,7 +208,7 @@ func validate(t IDType, s string) (string, error) {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
 			switch {
-			case isAlnum(c):
+			case IsAlnum(c):
 				alnum = true
 			case c == '-' || c == '_' || c == '.':
 			default:
@@ -229,7 +229,7 @@ func ValidateAccount(a string) error {
 		return inputErr("account %q must be 1 to 32 characters", clip(a))
 	}
 	for i := 0; i < len(a); i++ {
-		if c := a[i]; !isAlnum(c) && c != '-' && c != '_' {
+		if c := a[i]; !IsAlnum(c) && c != '-' && c != '_' {
 			return inputErr("account %q may contain only letters, digits, '-' and '_'", clip(a))
 		}
 	}
@@ -312,7 +312,8 @@ func allDigits(s string) bool {
 	return true
 }
 
-func isAlnum(c byte) bool {
+// IsAlnum reports whether c is an ASCII letter or digit.
+func IsAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 

@@ -7,7 +7,6 @@ package all
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -26,23 +25,37 @@ func init() {
 	}
 }
 
-var (
-	validBusinessID = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
-	validCVPMarket  = regexp.MustCompile(`^[A-Z]{2}$`)
-)
+// validBusinessID: 1 to 16 ASCII letters and digits (it goes into the
+// request's path).
+func validBusinessID(s string) bool {
+	if len(s) == 0 || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !model.IsAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validCVPMarket: a market code of 2 capital letters.
+func validCVPMarket(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
 
 // clip keeps a value short enough to quote in a config message.
 func clip(s string) string { return model.OneLine(s, 40) }
 
 func businessID(v any) error {
-	if s, _ := v.(string); !validBusinessID.MatchString(s) {
+	if s, _ := v.(string); !validBusinessID(s) {
 		return fmt.Errorf("%q must be letters and digits only", clip(s))
 	}
 	return nil
 }
 
 func cvpMarket(v any) error {
-	if s, _ := v.(string); !validCVPMarket.MatchString(s) {
+	if s, _ := v.(string); !validCVPMarket(s) {
 		return fmt.Errorf("%q must be a market code of 2 capital letters (JM, PA, PR, CL, CR …)", clip(s))
 	}
 	return nil

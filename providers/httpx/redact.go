@@ -3,6 +3,7 @@ package httpx
 import (
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -56,41 +57,46 @@ const Mask = "[REDACTED]"
 // NewRedactor returns a redactor knowing the given secrets.
 func NewRedactor(secrets ...string) *Redactor {
 	r := &Redactor{}
-	for _, s := range secrets {
-		r.Add(s)
-	}
+	r.Add(secrets...)
 	return r
 }
 
-// Add registers a secret; very short strings are ignored (they would mask
-// ordinary text and are no secret anyway).
-func (r *Redactor) Add(secret string) {
-	if r == nil || len(secret) < 4 {
+// Add registers secrets; very short strings are ignored (they would mask
+// ordinary text and are no secret anyway). The prefilter is rebuilt once
+// per call: AddBasic registers its thirty-odd forms in one call.
+func (r *Redactor) Add(secrets ...string) {
+	if r == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var known []string
 	old := r.state.Load()
-	st := &redactState{}
 	if old != nil {
-		for _, s := range old.secrets {
-			if s == secret {
-				return
-			}
+		known = old.secrets
+	}
+	added := make([]string, 0, len(known)+len(secrets))
+	added = append(added, known...)
+	for _, secret := range secrets {
+		if len(secret) >= 4 && !slices.Contains(added, secret) {
+			added = append(added, secret)
 		}
-		*st = *old
 	}
-	st.secrets = append(append(make([]string, 0, len(st.secrets)+1), st.secrets...), secret)
+	if len(added) == len(known) {
+		return // nothing new
+	}
+	st := &redactState{secrets: added}
+	for _, sec := range added {
+		if st.minLen == 0 || len(sec) < st.minLen {
+			st.minLen = len(sec)
+		}
+	}
 	// Longest first, so a secret containing another is masked whole.
-	sort.Slice(st.secrets, func(i, j int) bool { return len(st.secrets[i]) > len(st.secrets[j]) })
-	if st.minLen == 0 || len(secret) < st.minLen {
-		st.minLen = len(secret)
-	}
+	sort.SliceStable(st.secrets, func(i, j int) bool { return len(st.secrets[i]) > len(st.secrets[j]) })
 	// The stride follows the shortest secret: the table is rebuilt (every
 	// secret is at least minLen ≥ step+2 bytes, so each offset below step
 	// has its three bytes).
 	st.step = min(max(st.minLen-2, 1), maxStep)
-	st.grams = [gramBits / 64]uint64{}
 	for _, sec := range st.secrets {
 		for j := 0; j < st.step; j++ {
 			g := gram(sec, j)
@@ -116,14 +122,14 @@ func (r *Redactor) AddBasic(id, secret string) {
 	if r == nil || secret == "" {
 		return
 	}
-	r.Add(secret)
+	forms := []string{secret}
 	for _, pair := range []string{id + ":" + secret, url.QueryEscape(id) + ":" + url.QueryEscape(secret)} {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			r.Add(enc.EncodeToString([]byte(pair)))
+			forms = append(forms, enc.EncodeToString([]byte(pair)))
 		}
-		r.addBase64Cores(pair)
+		forms = appendBase64Cores(forms, pair)
 	}
-	r.addBase64Cores(secret)
+	r.Add(appendBase64Cores(forms, secret)...)
 }
 
 // AddBearer registers a bearer token and the Authorization header value
@@ -132,9 +138,8 @@ func (r *Redactor) AddBearer(token string) {
 	if r == nil {
 		return
 	}
-	r.Add(token)
 	if len(token) >= 4 {
-		r.Add("Bearer " + token)
+		r.Add(token, "Bearer "+token)
 	}
 }
 
@@ -142,7 +147,7 @@ func (r *Redactor) AddBearer(token string) {
 // s can sit inside a longer text, the run of base64 characters that depends
 // on s alone: it appears in the encoding of any text containing s at that
 // alignment.
-func (r *Redactor) addBase64Cores(s string) {
+func appendBase64Cores(forms []string, s string) []string {
 	for k := 0; k < 3; k++ {
 		enc := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x00", k) + s))
 		// Characters whose 6 bits mix padding bytes (front) or what
@@ -153,9 +158,9 @@ func (r *Redactor) addBase64Cores(s string) {
 			continue
 		}
 		core := enc[front:back]
-		r.Add(core)
-		r.Add(strings.NewReplacer("+", "-", "/", "_").Replace(core))
+		forms = append(forms, core, strings.NewReplacer("+", "-", "/", "_").Replace(core))
 	}
+	return forms
 }
 
 // Redact masks every known secret in s.

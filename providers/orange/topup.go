@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"simdesk/model"
@@ -254,13 +255,13 @@ func (c *Client) Reference(req model.TopupRequest) string {
 }
 
 // journalIDRef matches the journal id at the end of a reference we sent.
-var journalIDRef = regexp.MustCompile(`(^|/)\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`)
+var journalIDRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|/)\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`) })
 
 // OwnsReference reports a user_id that one of our top-ups wrote (it ends
 // with a journal id): such a transaction belongs to that attempt and is
 // never matched by time to another one.
 func (c *Client) OwnsReference(ref string) bool {
-	return journalIDRef.MatchString(strings.TrimSpace(ref))
+	return journalIDRef().MatchString(strings.TrimSpace(ref))
 }
 
 // Candidates lists the transactions of req's offer for req's target created

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"simdesk/model"
@@ -202,11 +203,11 @@ func (c *Client) Reference(req model.TopupRequest) string { return strings.TrimS
 // OwnsReference reports a description one of our top-ups wrote (a journal
 // id): such a top-up is never another attempt's.
 func (c *Client) OwnsReference(ref string) bool {
-	return journalIDRef.MatchString(strings.TrimSpace(ref))
+	return journalIDRef().MatchString(strings.TrimSpace(ref))
 }
 
 // journalIDRef matches a journal id (journal.NewID).
-var journalIDRef = regexp.MustCompile(`^\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`)
+var journalIDRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{12}$`) })
 
 // maxRereads bounds the "created" top-ups read again by id in one listing.
 const maxRereads = 5
