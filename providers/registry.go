@@ -146,6 +146,9 @@ func (k Kind) Defaults(values map[string]any) map[string]any {
 var registry struct {
 	sync.RWMutex
 	kinds []Kind
+	// allKeys is AllKeys, kept up to date by Register: config reads it
+	// for every provider of every file.
+	allKeys []string
 }
 
 // Register adds a kind. It panics on an empty or duplicate name or a kind
@@ -162,6 +165,7 @@ func Register(k Kind) {
 		}
 	}
 	registry.kinds = append(registry.kinds, k)
+	registry.allKeys = allKeys(registry.kinds)
 }
 
 // Kinds lists every registered kind, in registration order (the order of
@@ -195,9 +199,15 @@ func LookupKind(name string) (Kind, bool) {
 // AllKeys lists every kind's own keys, each once, sorted: the keys config
 // knows about beyond the common ones.
 func AllKeys() []string {
+	registry.RLock()
+	defer registry.RUnlock()
+	return slices.Clone(registry.allKeys)
+}
+
+func allKeys(kinds []Kind) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, k := range Kinds() {
+	for _, k := range kinds {
 		for _, key := range k.Keys {
 			if !seen[key.Name] {
 				seen[key.Name] = true
