@@ -31,7 +31,8 @@
 # BENCH_NO_INSTALL=1 to refuse). Nothing else is downloaded, everything runs on
 # 127.0.0.1, and all files go to a private mktemp directory removed at exit.
 #
-# Knobs (environment): RUNS_BIG (hyperfine runs for the big lines, default 5),
+# Knobs (environment): BENCH_CGO (1: build with cgo, as a plain `go build`
+# on a machine with a C compiler does; default 0, the static build), RUNS_BIG (hyperfine runs for the big lines, default 5),
 # RUNS_SMALL (default 20), RSS_RUNS (peak-RSS samples per command, median kept,
 # default 3), FRAME_RUNS (default 5), FRAME_BUDGET_MS (default 250),
 # CONSOLE_RUNS (default 3). With the defaults the run takes a few minutes on
@@ -84,8 +85,10 @@ need_pkg /usr/bin/time time
 need_pkg tmux tmux
 
 # --- build and simulator ----------------------------------------------------
-say "bench: building simdesk into $work"
-(cd "$repo" && go build -o "$work/simdesk" .)
+# The build the README gives for a bastion: static (CGO_ENABLED=0), no
+# libc loaded at start. BENCH_CGO=1 measures the default `go build` instead.
+say "bench: building simdesk into $work (CGO_ENABLED=${BENCH_CGO:-0})"
+(cd "$repo" && CGO_ENABLED=${BENCH_CGO:-0} go build -trimpath -o "$work/simdesk" .)
 bin=$work/simdesk
 
 # A private environment: no config, history or journal of the operator's is
@@ -345,7 +348,7 @@ rows+=("| first frame of the console, process start → full 100×30 frame in tm
 # --- report -----------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-echo "simdesk $(cd "$repo" && git describe --always --dirty 2>/dev/null || echo unknown), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPU ($cpu), $mem, $(go version | cut -d' ' -f3), hyperfine $(hyperfine --version | cut -d' ' -f2), jq $(jq --version); load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end"
+echo "simdesk $(cd "$repo" && git describe --always --dirty 2>/dev/null || echo unknown) (CGO_ENABLED=${BENCH_CGO:-0}), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPU ($cpu), $mem, $(go version | cut -d' ' -f3), hyperfine $(hyperfine --version | cut -d' ' -f2), jq $(jq --version); load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at the end"
 echo
 echo "| measure | simdesk | floor: curl alone | ratio to the floor | curl \| jq . (ratio) | goal | |"
 echo "|---|---|---|---|---|---|---|"
