@@ -42,7 +42,7 @@ type scanner struct {
 	kbuf []byte    // the last member name, copied out of the window
 
 	tmp    []byte               // unescaping buffer, reused
-	intern *[internSlots]string // short repeated strings (names, units, dates)
+	intern []string // short repeated strings (names, units, dates); a power of two long
 }
 
 // maxDepth bounds nesting; real reports nest about eight levels.
@@ -170,7 +170,16 @@ func (s *scanner) offset() int64 { return s.base + int64(s.i) }
 // bounded by construction, needs no map probe, and follows the working set
 // of a long report, where a map filled by the first few thousand unique
 // names missed on every later one.
-const internSlots = 4096
+//
+// It starts at smallInternSlots (8 KiB) and grows to internSlots (64 KiB)
+// once the body has passed bigInternAfter bytes: a one-line answer of a few
+// KiB then touches two pages for its cache, not sixteen (each first touch is
+// a page fault, which on a VM costs about ten microseconds).
+const (
+	internSlots      = 4096
+	smallInternSlots = 512
+	bigInternAfter   = 64 << 10
+)
 
 // internSeed hashes the intern cache (one per process is enough).
 var internSeed = maphash.MakeSeed()
@@ -622,16 +631,26 @@ func (s *scanner) keep(b []byte) string {
 	if len(b) > 40 {
 		return string(b)
 	}
-	if s.intern == nil {
-		s.intern = new([internSlots]string)
+	if len(s.intern) < internSlots && (s.intern == nil || s.offset() > bigInternAfter) {
+		s.intern = s.growIntern()
 	}
-	slot := &s.intern[maphash.Bytes(internSeed, b)%internSlots]
+	slot := &s.intern[maphash.Bytes(internSeed, b)&uint64(len(s.intern)-1)]
 	if *slot == string(b) {
 		return *slot
 	}
 	v := string(b)
 	*slot = v
 	return v
+}
+
+// growIntern returns the intern cache's next size: small at first, the
+// full size for a body past bigInternAfter (the small cache's strings are
+// dropped: it is a cache).
+func (s *scanner) growIntern() []string {
+	if s.intern == nil && s.offset() <= bigInternAfter {
+		return make([]string, smallInternSlots)
+	}
+	return make([]string, internSlots)
 }
 
 // boolean reads true/false, "true"/"false" in any case, or a number (non-zero
