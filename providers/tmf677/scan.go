@@ -41,7 +41,7 @@ type scanner struct {
 	done bool      // the stream has no more bytes
 	kbuf []byte    // the last member name, copied out of the window
 
-	tmp    []byte               // unescaping buffer, reused
+	tmp    []byte   // unescaping buffer, reused
 	intern []string // short repeated strings (names, units, dates); a power of two long
 }
 
