@@ -101,10 +101,7 @@ func unexported(exprs []string, exported map[string]bool) []string {
 
 func exportedNames(t *testing.T) map[string]bool {
 	s := runShift(t)
-	fams, err := s.m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	fams := scrape(t, s.m)
 	names := map[string]bool{}
 	for _, f := range fams {
 		names[f.GetName()] = true
