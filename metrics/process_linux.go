@@ -16,10 +16,13 @@ const userHZ = 100
 // maxProcFile bounds what is read of one /proc file.
 const maxProcFile = 1 << 20
 
-// collectProcess adds the process's metrics; a file that cannot be read or
-// parsed leaves its figures out, not the scrape.
-func collectProcess(s *sink) {
-	root := "/proc"
+// collectProcess adds the process's metrics.
+func collectProcess(s *sink) { collectProcessFrom(s, "/proc") }
+
+// collectProcessFrom reads the process's figures under root (a test gives
+// its own files); a file that cannot be read or parsed leaves its figures
+// out, not the scrape.
+func collectProcessFrom(s *sink, root string) {
 	if st, ok := procStat(root); ok {
 		s.add(descCPU, series{value: st.cpu}, nil)
 		s.add(descVSize, series{value: st.vsize}, nil)
