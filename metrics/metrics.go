@@ -59,6 +59,9 @@ type Metrics struct {
 
 	src   atomic.Pointer[Sources]
 	stock *stockState
+	// lastSize is the last exposition's size: the next one's buffer is
+	// made that big at once instead of doubling its way there.
+	lastSize atomic.Int64
 	// hooked makes Attach's engine hook and observer idempotent.
 	hookOnce sync.Once
 }
@@ -140,11 +143,14 @@ func (m *Metrics) Expose(w io.Writer) error {
 // exposition is the text of every family, or only of those named in only
 // (promhttp's name[] parameter) when it is not empty.
 func (m *Metrics) exposition(only map[string]bool) []byte {
-	var b []byte
+	b := make([]byte, 0, m.lastSize.Load()+4096)
 	for _, f := range m.gather() {
 		if len(only) == 0 || only[f.d.name] {
 			b = appendFamily(b, f)
 		}
+	}
+	if len(only) == 0 {
+		m.lastSize.Store(int64(len(b)))
 	}
 	return b
 }
