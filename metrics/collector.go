@@ -75,8 +75,8 @@ func (c *collector) collect(out *sink) {
 // label is repeated in every sample of every scrape.
 const maxLabel = 128
 
-// labelValue makes provider text a safe label value: valid UTF-8 (an
-// invalid one would fail the whole scrape) of at most maxLabel bytes.
+// labelValue makes provider text a safe label value: valid UTF-8 (which
+// Prometheus's parser requires) of at most maxLabel bytes.
 func labelValue(s string) string {
 	if len(s) <= maxLabel && utf8.ValidString(s) {
 		return s

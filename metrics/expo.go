@@ -12,7 +12,7 @@ import (
 // The exposition is written here, not by client_golang: linking
 // client_golang ran its package initialisers (its default registry, procfs,
 // expvar, ~29 protobuf packages) in every simdesk process, the console and
-// `simdesk lookup` included, ~4 ms of each start, and Go cannot skip a
+// `simdesk lookup` included, ~3 ms of each start, and Go cannot skip a
 // linked package's init. The tests keep client_golang as the reference: they
 // lint this exposition with promlint and compare it with what its registry
 // writes for the same instruments.

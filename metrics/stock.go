@@ -145,8 +145,8 @@ func (st *stockState) collect(out *sink, s Sources, now time.Time) {
 			if i >= maxOffers {
 				break
 			}
-			// Two offers with one (clipped) id would be one series twice,
-			// which fails the scrape: the first is kept.
+			// Two offers with one (clipped) id would be one series twice:
+			// the first is kept.
 			id := labelValue(o.ID)
 			if o.Unlimited || o.StockInvalid != "" || seen[id] {
 				continue
