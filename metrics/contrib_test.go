@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
+
+	"simdesk/metrics"
 )
 
 // ruleExprs reads the expr of every rule of a Prometheus rules file (the
@@ -101,10 +103,7 @@ func unexported(exprs []string, exported map[string]bool) []string {
 
 func exportedNames(t *testing.T) map[string]bool {
 	s := runShift(t)
-	fams, err := s.m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	fams := scrape(t, s.m)
 	names := map[string]bool{}
 	for _, f := range fams {
 		names[f.GetName()] = true
@@ -173,4 +172,45 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestFamiliesAsDeclared: after a shift, every simdesk_ family is exported
+// with the name, HELP, TYPE and label names it had when client_golang
+// wrote the exposition, and none other.
+func TestFamiliesAsDeclared(t *testing.T) {
+	s := runShift(t)
+	fams := scrape(t, s.m)
+	ref := map[string]metrics.Family{}
+	for _, f := range metrics.ReferenceFamilies() {
+		ref[f.Name] = f
+	}
+	for name, f := range fams {
+		r, ok := ref[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: exported, not declared before", name)
+			continue
+		case f.GetHelp() != r.Help:
+			t.Errorf("%s: HELP %q, was %q", name, f.GetHelp(), r.Help)
+		case strings.ToLower(f.GetType().String()) != r.Type:
+			t.Errorf("%s: TYPE %v, was %s", name, f.GetType(), r.Type)
+		}
+		want := append([]string(nil), r.Labels...)
+		sort.Strings(want)
+		for _, m := range f.Metric {
+			var got []string
+			for _, l := range m.Label {
+				got = append(got, l.GetName())
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("%s: labels %v, were %v", name, got, want)
+				break
+			}
+		}
+	}
+	for name := range ref {
+		if fams[name] == nil {
+			t.Errorf("%s: not exported after a shift", name)
+		}
+	}
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Ready reports whether the server can do its job now: the journal can be
@@ -60,13 +58,7 @@ func (m *Metrics) Handler(redact Redact) http.Handler {
 		redact = func(s string) string { return s }
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
-		MaxRequestsInFlight: 4,
-		// A metric that cannot be collected is left out, not the
-		// whole scrape.
-		ErrorHandling: promhttp.ContinueOnError,
-		Timeout:       10 * time.Second,
-	}))
+	mux.Handle("GET /metrics", m.metricsHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

@@ -15,12 +15,10 @@
 package metrics
 
 import (
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"simdesk/engine"
 	"simdesk/journal"
@@ -47,19 +45,23 @@ type Sources struct {
 	SettleTime time.Duration
 }
 
-// Metrics is one process's registry and the instruments fed by hooks.
+// Metrics is one process's instruments fed by hooks and what the scrape
+// reads.
 type Metrics struct {
-	reg *prometheus.Registry
-	now func() time.Time
+	now    func() time.Time
+	goColl bool
 
-	requests  *prometheus.CounterVec
-	latency   *prometheus.HistogramVec
-	topups    *prometheus.CounterVec
-	appendDur *prometheus.HistogramVec
-	appendErr *prometheus.CounterVec
+	requests  counterVec
+	latency   histogramVec
+	topups    counterVec
+	appendDur histogramVec
+	appendErr counterVec
 
 	src   atomic.Pointer[Sources]
 	stock *stockState
+	// lastSize is the last exposition's size: the next one's buffer is
+	// made that big at once instead of doubling its way there.
+	lastSize atomic.Int64
 	// hooked makes Attach's engine hook and observer idempotent.
 	hookOnce sync.Once
 }
@@ -79,46 +81,79 @@ var (
 	appendBuckets   = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}
 )
 
-// New builds the registry with every metric simdesk exports.
+// Descriptions of the instruments fed by hooks.
+var (
+	descRequests = &desc{name: "simdesk_provider_requests_total", typ: counterType,
+		help:   "HTTP attempts to providers (token requests included), by provider, operation and error kind (\"none\" for a 2xx answer).",
+		labels: []string{"provider", "operation", "error"}}
+	descLatency = &desc{name: "simdesk_provider_request_duration_seconds", typ: histogramType,
+		help:   "Time from sending an HTTP attempt to a provider to its answer's headers (or its failure).",
+		labels: []string{"provider", "operation"}}
+	descTopups = &desc{name: "simdesk_topups_total", typ: counterType,
+		help:   "Top-ups sent, by provider and outcome (ok, rejected, unknown).",
+		labels: []string{"provider", "outcome"}}
+	descAppendDur = &desc{name: "simdesk_journal_append_duration_seconds", typ: histogramType,
+		help:   "Time to append (durably) one journal entry; guarded is the duplicate-checked intent.",
+		labels: []string{"kind"}}
+	descAppendErr = &desc{name: "simdesk_journal_append_errors_total", typ: counterType,
+		help:   "Journal appends that failed (a duplicate refused by the guard is not a failure).",
+		labels: []string{"kind"}}
+)
+
+// New builds the instruments of every metric simdesk exports.
 func New(o Options) *Metrics {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	m := &Metrics{reg: prometheus.NewRegistry(), now: o.Now, stock: newStockState(o.Now())}
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "simdesk_provider_requests_total",
-		Help: "HTTP attempts to providers (token requests included), by provider, operation and error kind (\"none\" for a 2xx answer).",
-	}, []string{"provider", "operation", "error"})
-	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "simdesk_provider_request_duration_seconds",
-		Help:    "Time from sending an HTTP attempt to a provider to its answer's headers (or its failure).",
-		Buckets: providerBuckets,
-	}, []string{"provider", "operation"})
-	m.topups = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "simdesk_topups_total",
-		Help: "Top-ups sent, by provider and outcome (ok, rejected, unknown).",
-	}, []string{"provider", "outcome"})
-	m.appendDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "simdesk_journal_append_duration_seconds",
-		Help:    "Time to append (durably) one journal entry; guarded is the duplicate-checked intent.",
-		Buckets: appendBuckets,
-	}, []string{"kind"})
-	m.appendErr = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "simdesk_journal_append_errors_total",
-		Help: "Journal appends that failed (a duplicate refused by the guard is not a failure).",
-	}, []string{"kind"})
+	m := &Metrics{now: o.Now, goColl: o.GoCollectors, stock: newStockState(o.Now())}
+	m.requests = newCounterVec(descRequests)
+	m.latency = newHistogramVec(descLatency, providerBuckets)
+	m.topups = newCounterVec(descTopups)
+	m.appendDur = newHistogramVec(descAppendDur, appendBuckets)
+	m.appendErr = newCounterVec(descAppendErr)
 	for _, kind := range []string{"append", "guarded"} {
 		m.appendErr.WithLabelValues(kind) // exported at 0 from the start, so a rate() sees the first error
-	}
-	m.reg.MustRegister(m.requests, m.latency, m.topups, m.appendDur, m.appendErr, &collector{m: m})
-	if o.GoCollectors {
-		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	return m
 }
 
-// Registry is the registry behind /metrics.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+// gather reads every family for one scrape: the instruments, the live
+// state, and the Go runtime and process when asked for.
+func (m *Metrics) gather() []*family {
+	s := newSink()
+	m.requests.collect(s)
+	m.latency.collect(s)
+	m.topups.collect(s)
+	m.appendDur.collect(s)
+	m.appendErr.collect(s)
+	(&collector{m: m}).collect(s)
+	if m.goColl {
+		collectGo(s)
+		collectProcess(s)
+	}
+	return s.sorted()
+}
+
+// Expose writes the exposition (Prometheus text format 0.0.4) to w.
+func (m *Metrics) Expose(w io.Writer) error {
+	_, err := w.Write(m.exposition(nil))
+	return err
+}
+
+// exposition is the text of every family, or only of those named in only
+// (promhttp's name[] parameter) when it is not empty.
+func (m *Metrics) exposition(only map[string]bool) []byte {
+	b := make([]byte, 0, m.lastSize.Load()+4096)
+	for _, f := range m.gather() {
+		if len(only) == 0 || only[f.d.name] {
+			b = appendFamily(b, f)
+		}
+	}
+	if len(only) == 0 {
+		m.lastSize.Store(int64(len(b)))
+	}
+	return b
+}
 
 // Attach sets what the scrape reads and, unless Hook did already, hooks
 // the counters into the engine and the provider HTTP clients. Call it

@@ -4,8 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"simdesk/live"
 )
 
@@ -112,7 +110,7 @@ func burn(ser []sample) float64 {
 	return float64(used) / dt.Seconds()
 }
 
-func (st *stockState) collect(ch chan<- prometheus.Metric, s Sources, now time.Time) {
+func (st *stockState) collect(out *sink, s Sources, now time.Time) {
 	if s.Engine == nil {
 		return
 	}
@@ -135,9 +133,9 @@ func (st *stockState) collect(ch chan<- prometheus.Metric, s Sources, now time.T
 		if ok.IsZero() {
 			ok = st.start
 		}
-		ch <- gauge(descStockOK, float64(ok.UnixNano())/1e9, name)
-		ch <- gauge(descRefresh, r.StockRefresh.Seconds(), name)
-		ch <- gauge(descLowMark, float64(r.StockLow), name)
+		out.put(descStockOK, float64(ok.UnixNano())/1e9, name)
+		out.put(descRefresh, r.StockRefresh.Seconds(), name)
+		out.put(descLowMark, float64(r.StockLow), name)
 		x, have := byName[name]
 		if !have || x.Err != nil && len(x.Offers) == 0 {
 			continue
@@ -147,17 +145,17 @@ func (st *stockState) collect(ch chan<- prometheus.Metric, s Sources, now time.T
 			if i >= maxOffers {
 				break
 			}
-			// Two offers with one (clipped) id would be one series twice,
-			// which fails the scrape: the first is kept.
+			// Two offers with one (clipped) id would be one series twice:
+			// the first is kept.
 			id := labelValue(o.ID)
 			if o.Unlimited || o.StockInvalid != "" || seen[id] {
 				continue
 			}
 			seen[id] = true
-			ch <- gauge(descStock, float64(o.Stock), name, o.ID)
-			ch <- gauge(descLow, flag(o.Stock > 0 && o.Stock <= r.StockLow), name, o.ID)
-			ch <- gauge(descEmpty, flag(o.Empty()), name, o.ID)
-			ch <- gauge(descBurn, burn(st.series[name+"\x00"+o.ID]), name, o.ID)
+			out.put(descStock, float64(o.Stock), name, o.ID)
+			out.put(descLow, flag(o.Stock > 0 && o.Stock <= r.StockLow), name, o.ID)
+			out.put(descEmpty, flag(o.Empty()), name, o.ID)
+			out.put(descBurn, burn(st.series[name+"\x00"+o.ID]), name, o.ID)
 		}
 	}
 }
