@@ -24,6 +24,7 @@ type Hint struct {
 	AsOf time.Time // fallback for as_of
 
 	sink providers.Sink // set by LookupStream (providers.Streamer)
+	size int64          // the body's announced size (Content-Length), 0 when unknown
 }
 
 // The dialect names put in model.Line.Dialect, so that an operator (and a

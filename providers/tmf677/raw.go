@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // The raw* types mirror the union of the six dialects' JSON: every field any
@@ -95,6 +96,7 @@ type rawReport struct {
 	known               bool // a member only a report has was seen (buckets, dates…)
 
 	out  []model.Bucket // converted buckets, in order (none when streaming to a sink)
+	from int64          // body offset after its first bucket (expect)
 	last model.Bucket   // the last bucket kept, to drop a repeat
 	nOut int            // buckets kept (streamed or not)
 
@@ -721,6 +723,7 @@ func (r *reader) keep(rep *rawReport, b *model.Bucket) {
 		rep.firstProduct = b.Product
 	}
 	if s := r.conv.hint.sink; s != nil {
+		r.expect(rep, s)
 		s.Bucket(len(r.lines), b)
 		return
 	}
@@ -728,6 +731,28 @@ func (r *reader) keep(rep *rawReport, b *model.Bucket) {
 		rep.out = make([]model.Bucket, 0, 16)
 	}
 	rep.out = append(rep.out, *b)
+}
+
+// expect tells the sink, once a report's first buckets are read, about how
+// many it will have (providers.Expecter), from the body's announced size and
+// the bytes those buckets took: a console keeping the answer then sizes its
+// bucket array once instead of doubling it nine times for S-10000.
+func (r *reader) expect(rep *rawReport, s providers.Sink) {
+	if r.conv.hint.size <= 0 {
+		return
+	}
+	at := r.base + int64(r.i) // just after the bucket being kept
+	switch rep.nOut {
+	case 1:
+		rep.from = at
+	case 1 + providers.ExpectAfter:
+		// The buckets after the first, at the bytes a bucket the last
+		// ExpectAfter took; ExpectedBuckets bounds a lying size.
+		n := providers.ExpectedBuckets(r.conv.hint.size-rep.from, at-rep.from, providers.ExpectAfter)
+		if n > 0 {
+			providers.Expect(s, len(r.lines), 1+n)
+		}
+	}
 }
 
 // statusAcc computes lineStatus over buckets one at a time.
