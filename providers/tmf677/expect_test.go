@@ -1,6 +1,7 @@
 package tmf677
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -103,5 +104,50 @@ func TestAnnouncedSize(t *testing.T) {
 		if got := announced(h, MaxBody); got != want {
 			t.Errorf("Content-Length %q: announced %d, want %d", v, got, want)
 		}
+	}
+}
+
+// TestEqualAttributeListsShareOneArray: in a huge line, a bucket's or a
+// period's attributes equal to a list already carved are that list (one
+// array, not another copy: 10,000 buckets of seven shapes keep seven bucket
+// lists, where they kept 10,000); lists that differ do not share, and a
+// bucket whose text is rewritten (MapText, as the redactor and the sanitiser
+// do) gets lists of its own without changing the others.
+func TestEqualAttributeListsShareOneArray(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large body")
+	}
+	lines, err := DecodeReader(bytes.NewReader(report10k(t)), Hint{ID: model.Identifier{Type: model.Subscription, Value: "S-1001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := lines[0].Buckets
+	arrays := map[*model.Attr]bool{}
+	for i := 1000; i < len(bs); i++ {
+		if a := bs[i].Attributes; len(a) > 0 {
+			arrays[&a[0]] = true
+		}
+		if i+7 < len(bs) && len(bs[i].Attributes) > 0 {
+			a, b := bs[i].Attributes, bs[i+7].Attributes // the same shape
+			if (&a[0] == &b[0]) != sameAttrs(a, b) {
+				t.Fatalf("buckets %d and %d: shared %v, equal %v", i, i+7, &a[0] == &b[0], sameAttrs(a, b))
+			}
+			if cap(a) != len(a) {
+				t.Fatalf("bucket %d: attributes of cap %d, len %d: an append would write into a shared array", i, cap(a), len(a))
+			}
+		}
+	}
+	if len(arrays) > 100 {
+		t.Errorf("buckets 1000…9999 hold %d attribute arrays, want a few (equal lists shared)", len(arrays))
+	}
+	other := bs[1007].Attributes.Value("IsPrepaid")
+	bs[1000].MapText(func(s string) string {
+		if s == other {
+			return "rewritten"
+		}
+		return s
+	})
+	if bs[1000].Attributes.Value("IsPrepaid") != "rewritten" || bs[1007].Attributes.Value("IsPrepaid") != other {
+		t.Fatalf("MapText of one bucket: %q and %q, want %q and %q", bs[1000].Attributes.Value("IsPrepaid"), bs[1007].Attributes.Value("IsPrepaid"), "rewritten", other)
 	}
 }
