@@ -90,6 +90,7 @@ func badResponse(msg string) *model.Error {
 var reTitle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`) })
 
 func decode(body []byte, hint Hint) ([]model.Line, error) {
+	hint.size = int64(len(body)) // the body is here: its size is known
 	return decodeFrom(newReader(scanner{b: body}, hint), hint)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -149,5 +150,32 @@ func TestEqualAttributeListsShareOneArray(t *testing.T) {
 	})
 	if bs[1000].Attributes.Value("IsPrepaid") != "rewritten" || bs[1007].Attributes.Value("IsPrepaid") != other {
 		t.Fatalf("MapText of one bucket: %q and %q, want %q and %q", bs[1000].Attributes.Value("IsPrepaid"), bs[1007].Attributes.Value("IsPrepaid"), "rewritten", other)
+	}
+}
+
+// TestUnstreamedBucketsSizedFromTheBody: a lookup that keeps its answer
+// without a sink (the headless lookup across providers) sizes its 10,000
+// buckets from the body's size too, instead of growing them a quarter at a
+// time: at least 8 MB fewer bytes allocated than the same body read with
+// no size known (about 15 MB of arrays against 4).
+func TestUnstreamedBucketsSizedFromTheBody(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large body")
+	}
+	body := report10k(t)
+	allocated := func(size int64) uint64 {
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		h := Hint{ID: model.Identifier{Type: model.Subscription, Value: "S-1001"}, size: size}
+		lines, err := DecodeReader(bytes.NewReader(body), h)
+		runtime.ReadMemStats(&m1)
+		if err != nil || len(lines[0].Buckets) != 10000 {
+			t.Fatalf("%d lines, %v", len(lines), err)
+		}
+		return m1.TotalAlloc - m0.TotalAlloc
+	}
+	unknown, known := allocated(0), allocated(int64(len(body)))
+	if unknown < known+8<<20 {
+		t.Errorf("%d bytes allocated with the size known, %d without: want at least 8 MB fewer", known, unknown)
 	}
 }

@@ -2,6 +2,7 @@ package tmf677
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,7 +97,8 @@ type rawReport struct {
 	known               bool // a member only a report has was seen (buckets, dates…)
 
 	out  []model.Bucket // converted buckets, in order (none when streaming to a sink)
-	from int64          // body offset after its first bucket (expect)
+	from int64          // body offset after its first bucket (estimate)
+	want int            // buckets the report is expected to have (estimate), 0 unknown
 	last model.Bucket   // the last bucket kept, to drop a repeat
 	nOut int            // buckets kept (streamed or not)
 
@@ -722,22 +724,32 @@ func (r *reader) keep(rep *rawReport, b *model.Bucket) {
 	if rep.nOut == 1 {
 		rep.firstProduct = b.Product
 	}
+	r.estimate(rep)
 	if s := r.conv.hint.sink; s != nil {
-		r.expect(rep, s)
+		if rep.nOut == 1+providers.ExpectAfter {
+			providers.Expect(s, len(r.lines), rep.want)
+		}
 		s.Bucket(len(r.lines), b)
 		return
 	}
 	if rep.out == nil {
 		rep.out = make([]model.Bucket, 0, 16)
 	}
+	if len(rep.out) == cap(rep.out) && rep.want > cap(rep.out) {
+		// Straight to the estimate, but never past 16 times what arrived
+		// (a lying size), where append grows a large slice by a quarter.
+		rep.out = slices.Grow(rep.out, min(rep.want, 16*len(rep.out))-len(rep.out))
+	}
 	rep.out = append(rep.out, *b)
 }
 
-// expect tells the sink, once a report's first buckets are read, about how
-// many it will have (providers.Expecter), from the body's announced size and
-// the bytes those buckets took: a console keeping the answer then sizes its
-// bucket array once instead of doubling it nine times for S-10000.
-func (r *reader) expect(rep *rawReport, s providers.Sink) {
+// estimate sets how many buckets a report is expected to have once its
+// first buckets are read, from the body's announced size and the bytes
+// those buckets took: the sink is told (providers.Expecter), so that a
+// console keeping the answer sizes its bucket array once instead of
+// doubling it nine times for S-10000, and so is the report's own slice
+// when the answer is not streamed.
+func (r *reader) estimate(rep *rawReport) {
 	if r.conv.hint.size <= 0 {
 		return
 	}
@@ -748,9 +760,8 @@ func (r *reader) expect(rep *rawReport, s providers.Sink) {
 	case 1 + providers.ExpectAfter:
 		// The buckets after the first, at the bytes a bucket the last
 		// ExpectAfter took; ExpectedBuckets bounds a lying size.
-		n := providers.ExpectedBuckets(r.conv.hint.size-rep.from, at-rep.from, providers.ExpectAfter)
-		if n > 0 {
-			providers.Expect(s, len(r.lines), 1+n)
+		if n := providers.ExpectedBuckets(r.conv.hint.size-rep.from, at-rep.from, providers.ExpectAfter); n > 0 {
+			rep.want = 1 + n
 		}
 	}
 }
