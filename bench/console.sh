@@ -61,9 +61,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 say() { printf '%s\n' "$*" >&2; }
 
-# A private environment: no config, history or journal of the operator's.
-export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
+# A private environment: no config, history or journal of the operator's,
+# and the tmux servers' sockets in the private directory too.
+export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state TMUX_TMPDIR=$work/tmux
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$TMUX_TMPDIR"
 unset SIMDESK_LOG NO_COLOR
 export SIMDESK_SIM_SECRET=demo-secret
 
