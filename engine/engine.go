@@ -270,6 +270,10 @@ func (s *redactingSink) Bucket(line int, b *model.Bucket) {
 	s.next.Bucket(line, &s.scratch)
 }
 
+// Expect forwards a bucket estimate (providers.Expecter): it carries no
+// provider text.
+func (s *redactingSink) Expect(line, buckets int) { providers.Expect(s.next, line, buckets) }
+
 func (s *redactingSink) Line(line int, l *model.Line) {
 	l.MapText(s.redact)
 	s.next.Line(line, l)

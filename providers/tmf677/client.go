@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,7 +134,8 @@ func (c *Client) lookup(ctx context.Context, id model.Identifier, sink *counting
 		hint.sink = sink
 	}
 	var lines []model.Line
-	err = c.o.HTTP.Do(ctx, req, func(status int, _ http.Header, body io.Reader) error {
+	err = c.o.HTTP.Do(ctx, req, func(status int, h http.Header, body io.Reader) error {
+		hint.size = announced(h, c.o.HTTP.MaxBody)
 		ls, err := DecodeReader(body, hint)
 		if sink != nil && sink.n > 0 {
 			err = streamedError(err, sink.n)
@@ -148,6 +150,22 @@ func (c *Client) lookup(ctx context.Context, id model.Identifier, sink *counting
 		return nil, err
 	}
 	return lines, nil
+}
+
+// announced is the body's size as its Content-Length says, for the sink's
+// estimate of a huge line's buckets (providers.Expecter): 0 when absent,
+// malformed or not positive, and never more than the body may be (limit,
+// the HTTP client's MaxBody). The transport drops the header of a body it
+// decompresses, whose size it does not say.
+func announced(h http.Header, limit int64) int64 {
+	n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	return n
 }
 
 // request builds the GET for one identifier.

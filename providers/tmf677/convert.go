@@ -1,6 +1,7 @@
 package tmf677
 
 import (
+	"hash/maphash"
 	"sort"
 	"strings"
 
@@ -21,6 +22,8 @@ type converter struct {
 	counters []model.Counter
 	attrs    []model.Attr
 	amounts  model.Floats
+	carved   int                     // attribute lists carved (attributes)
+	seen     *[attrSlots]model.Attrs // lists already carved, by content (shared)
 
 	bucketPerm, periodPerm perm // attribute order of the last bucket / period
 
@@ -438,7 +441,13 @@ func (p *perm) compute(chars []rawChar) {
 }
 
 // attributes turns characteristics into the model's sorted attributes,
-// carved from the arena.
+// carved from the arena. A list equal to one already carved (same names and
+// values: Matrixx repeats a period's characteristics, and many a bucket's,
+// across the buckets of a huge line) is that list, shared: attributes are
+// never written in place (MapText builds a new list when it changes one,
+// and a carved list's capacity is its length, so an append copies it). In
+// S-10000, 4,617 distinct lists of 30,000 periods' and 4,608 of 10,000
+// buckets': 5.4 of its 8.3 MB of attributes not written again.
 func (c *converter) attributes(chars []rawChar, p *perm) model.Attrs {
 	if len(chars) == 0 {
 		return model.Attrs{}
@@ -446,11 +455,55 @@ func (c *converter) attributes(chars []rawChar, p *perm) model.Attrs {
 	if !p.same(chars) {
 		p.compute(chars)
 	}
+	var slot *model.Attrs
+	if c.carved++; c.carved > attrsShareAfter {
+		if c.seen == nil {
+			c.seen = new([attrSlots]model.Attrs)
+		}
+		slot = &c.seen[attrsHash(chars, p.idx)%attrSlots]
+		if sameChars(*slot, chars, p.idx) {
+			return *slot
+		}
+	}
 	out := c.attrsOf(len(p.idx))
 	for i, k := range p.idx {
 		out[i] = model.Attr{Name: chars[k].name, Value: chars[k].value}
 	}
+	if slot != nil {
+		*slot = out
+	}
 	return out
+}
+
+// Sharing equal attribute lists: after the first attrsShareAfter lists (a
+// small answer never pays for the table), a direct-mapped table of
+// attrSlots lists, for one decode.
+const (
+	attrsShareAfter = 256
+	attrSlots       = 16384
+)
+
+// attrsHash hashes the values of one list in the order the attributes take.
+func attrsHash(chars []rawChar, idx []int32) uint64 {
+	h := uint64(len(idx))
+	for _, k := range idx {
+		h = (h ^ maphash.String(internSeed, chars[k].value)) * 0x100000001b3
+	}
+	return h ^ h>>29
+}
+
+// sameChars reports whether a holds exactly the attributes chars gives in
+// the order idx.
+func sameChars(a model.Attrs, chars []rawChar, idx []int32) bool {
+	if len(a) != len(idx) {
+		return false
+	}
+	for i, k := range idx {
+		if a[i].Name != chars[k].name || a[i].Value != chars[k].value {
+			return false
+		}
+	}
+	return true
 }
 
 // sameBucket reports a bucket repeated with its id and every field equal:

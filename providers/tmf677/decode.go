@@ -24,6 +24,7 @@ type Hint struct {
 	AsOf time.Time // fallback for as_of
 
 	sink providers.Sink // set by LookupStream (providers.Streamer)
+	size int64          // the body's announced size (Content-Length), 0 when unknown
 }
 
 // The dialect names put in model.Line.Dialect, so that an operator (and a
@@ -89,6 +90,7 @@ func badResponse(msg string) *model.Error {
 var reTitle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>\s*([^<]{0,120})`) })
 
 func decode(body []byte, hint Hint) ([]model.Line, error) {
+	hint.size = int64(len(body)) // the body is here: its size is known
 	return decodeFrom(newReader(scanner{b: body}, hint), hint)
 }
 

@@ -2,10 +2,12 @@ package tmf677
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
 	"simdesk/model"
+	"simdesk/providers"
 )
 
 // The raw* types mirror the union of the six dialects' JSON: every field any
@@ -95,6 +97,8 @@ type rawReport struct {
 	known               bool // a member only a report has was seen (buckets, dates…)
 
 	out  []model.Bucket // converted buckets, in order (none when streaming to a sink)
+	from int64          // body offset after its first bucket (estimate)
+	want int            // buckets the report is expected to have (estimate), 0 unknown
 	last model.Bucket   // the last bucket kept, to drop a repeat
 	nOut int            // buckets kept (streamed or not)
 
@@ -720,14 +724,46 @@ func (r *reader) keep(rep *rawReport, b *model.Bucket) {
 	if rep.nOut == 1 {
 		rep.firstProduct = b.Product
 	}
+	r.estimate(rep)
 	if s := r.conv.hint.sink; s != nil {
+		if rep.nOut == 1+providers.ExpectAfter {
+			providers.Expect(s, len(r.lines), rep.want)
+		}
 		s.Bucket(len(r.lines), b)
 		return
 	}
 	if rep.out == nil {
 		rep.out = make([]model.Bucket, 0, 16)
 	}
+	if len(rep.out) == cap(rep.out) && rep.want > cap(rep.out) {
+		// Straight to the estimate, but never past 16 times what arrived
+		// (a lying size), where append grows a large slice by a quarter.
+		rep.out = slices.Grow(rep.out, min(rep.want, 16*len(rep.out))-len(rep.out))
+	}
 	rep.out = append(rep.out, *b)
+}
+
+// estimate sets how many buckets a report is expected to have once its
+// first buckets are read, from the body's announced size and the bytes
+// those buckets took: the sink is told (providers.Expecter), so that a
+// console keeping the answer sizes its bucket array once instead of
+// doubling it nine times for S-10000, and so is the report's own slice
+// when the answer is not streamed.
+func (r *reader) estimate(rep *rawReport) {
+	if r.conv.hint.size <= 0 {
+		return
+	}
+	at := r.base + int64(r.i) // just after the bucket being kept
+	switch rep.nOut {
+	case 1:
+		rep.from = at
+	case 1 + providers.ExpectAfter:
+		// The buckets after the first, at the bytes a bucket the last
+		// ExpectAfter took; ExpectedBuckets bounds a lying size.
+		if n := providers.ExpectedBuckets(r.conv.hint.size-rep.from, at-rep.from, providers.ExpectAfter); n > 0 {
+			rep.want = 1 + n
+		}
+	}
 }
 
 // statusAcc computes lineStatus over buckets one at a time.

@@ -19,6 +19,9 @@ func (c *countingSink) Bucket(line int, b *model.Bucket) {
 	c.Sink.Bucket(line, b)
 }
 
+// Expect forwards a bucket estimate (providers.Expecter) to the sink.
+func (c *countingSink) Expect(line, buckets int) { providers.Expect(c.Sink, line, buckets) }
+
 // streamedError is what a read error becomes once buckets were handed out:
 // a typed error, which the HTTP client does not retry.
 func streamedError(err error, n int) error {
