@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"simdesk/live"
 	"simdesk/ui"
@@ -51,7 +52,10 @@ func runConsole(ctx context.Context, env Env, args []string) int {
 		Dropped:     rel.Dropped,
 	})
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	// lipgloss detected stdout's colour profile when the process started;
+	// Bubble Tea would detect it again, and inside tmux every detection
+	// runs `tmux info`, a process of its own (~25 ms of the first frame).
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {
 		fmt.Fprintln(env.Stderr, "simdesk: console stopped: "+oneLine(s.redactor.Redact(err.Error())))
 		return 1
