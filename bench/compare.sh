@@ -50,18 +50,8 @@ export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state S
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 unset SIMDESK_LOG NO_COLOR GOGC GOMEMLIMIT
 
-"$new" sim --addr 127.0.0.1:0 >"$work/sim.out" 2>&1 &
-sim_pid=$!
-base=""
-for _ in $(seq 1 100); do
-	base=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/sim.out" 2>/dev/null || true)
-	[[ -n $base ]] && grep -q '^\[\[provider\]\]' "$work/sim.out" && break
-	sleep 0.1
-done
-[[ -n $base ]] || { echo "compare: the simulator did not start" >&2; exit 2; }
-sleep 0.2
-sed -n '/^# config.toml pointing/,$p' "$work/sim.out" | tail -n +2 | grep -v '^simulator stopped' >"$work/config.toml"
-export SIMDESK_CONFIG=$work/config.toml
+. "$(dirname "${BASH_SOURCE[0]}")/sim.sh"
+start_sim "$new"
 cvp_h="-H 'Client-id: demo' -H 'Client-secret: demo-secret' -H 'lob: PREPAID' -H 'channelId: ivrB2C' -H 'targetSystem: matrixx' -H 'X-Correlation-ID: bench-1'"
 cvp_url="$base/lla/cisco-cvp-ux/v1/PR/usageConsumptionReport?product.publicIdentifier=9077613&product.publicIdentifierType=MSISDN"
 small=(lookup --format json --provider cvp-pr 9077613)

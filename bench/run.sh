@@ -99,19 +99,8 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 unset SIMDESK_LOG NO_COLOR
 export SIMDESK_SIM_SECRET=demo-secret
 
-"$bin" sim --addr 127.0.0.1:0 >"$work/sim.out" 2>&1 &
-sim_pid=$!
-base=""
-for _ in $(seq 1 100); do # at most 10 s
-	base=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/sim.out" 2>/dev/null || true)
-	[[ -n $base ]] && grep -q '^# config.toml pointing' "$work/sim.out" && grep -q '^\[\[provider\]\]' "$work/sim.out" && break
-	kill -0 "$sim_pid" 2>/dev/null || { say "bench: the simulator exited:"; cat "$work/sim.out" >&2; exit 2; }
-	sleep 0.1
-done
-[[ -n $base ]] || { say "bench: the simulator did not start"; exit 2; }
-sleep 0.2 # let it finish printing the config
-sed -n '/^# config.toml pointing/,$p' "$work/sim.out" | tail -n +2 | grep -v '^simulator stopped' >"$work/config.toml"
-export SIMDESK_CONFIG=$work/config.toml
+. "$(dirname "${BASH_SOURCE[0]}")/sim.sh"
+start_sim "$bin"
 say "bench: simulator at $base (pid $sim_pid)"
 
 dxp_url="$base/lla/dxp-ux/v1/PR/usageConsumptionReport?product.publicIdentifier=S-10000&product.publicIdentifierType=SubscriptionId"

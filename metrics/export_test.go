@@ -15,3 +15,6 @@ func ReferenceFamilies() []Family {
 	}
 	return out
 }
+
+// ParseText reads an exposition with Prometheus's own text parser.
+var ParseText = parseText

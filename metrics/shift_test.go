@@ -17,8 +17,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"simdesk/engine"
 	"simdesk/journal"
@@ -244,21 +242,10 @@ func scrapeText(t *testing.T, m *metrics.Metrics) string {
 	return string(b)
 }
 
-// parse reads an exposition with Prometheus's own text parser.
-func parse(t *testing.T, text string) map[string]*dto.MetricFamily {
-	t.Helper()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(text))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, text)
-	}
-	return fams
-}
-
 // scrape reads /metrics and parses it.
 func scrape(t *testing.T, m *metrics.Metrics) map[string]*dto.MetricFamily {
 	t.Helper()
-	return parse(t, scrapeText(t, m))
+	return metrics.ParseText(t, scrapeText(t, m))
 }
 
 // lint runs client_golang's promlint (what testutil.GatherAndLint ran on

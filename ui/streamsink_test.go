@@ -18,10 +18,7 @@ import (
 // keep the buckets they were given.
 func TestStreamSinkGrowsByDoubling(t *testing.T) {
 	const n = 10000
-	in := make([]model.Bucket, n)
-	for i := range in {
-		in[i] = model.Bucket{ID: strconv.Itoa(i), Name: "Pass"}
-	}
+	in := passBuckets(n)
 	var sink *streamSink
 	allocs := testing.AllocsPerRun(3, func() {
 		sink = newStreamSink(model.Identifier{Type: model.Subscription, Value: "S-1"})
@@ -54,10 +51,7 @@ func TestStreamSinkGrowsByDoubling(t *testing.T) {
 // doubling through nine, and the partial lines keep their buckets.
 func TestStreamSinkSizesItsArrayFromTheEstimate(t *testing.T) {
 	const n, expect = 10000, 10625
-	in := make([]model.Bucket, n)
-	for i := range in {
-		in[i] = model.Bucket{ID: strconv.Itoa(i), Name: "Pass"}
-	}
+	in := passBuckets(n)
 	var sink *streamSink
 	allocs := testing.AllocsPerRun(3, func() {
 		sink = newStreamSink(model.Identifier{Type: model.Subscription, Value: "S-1"})
@@ -130,4 +124,13 @@ func TestS10000SinkSizedFromContentLength(t *testing.T) {
 	if got := sink.byLine[0]; len(got) != 10000 || cap(got) < 10000 || cap(got) > 10700 {
 		t.Fatalf("%d buckets in an array of %d, want 10000 in 10000…10700", len(got), cap(got))
 	}
+}
+
+// passBuckets are n buckets named Pass, their ids 0 to n-1.
+func passBuckets(n int) []model.Bucket {
+	in := make([]model.Bucket, n)
+	for i := range in {
+		in[i] = model.Bucket{ID: strconv.Itoa(i), Name: "Pass"}
+	}
+	return in
 }
