@@ -254,10 +254,15 @@ func writeRevoked(t testing.TB, ts *testServer, text string) {
 		t.Fatal("the server has no revoked_keys file")
 	}
 	before := len(findLog(readLog(t, ts, "serve.log"), "revoked_keys reloaded", nil)) + len(findLog(readLog(t, ts, "serve.log"), "revoked_keys changed but cannot be used: every key is refused until it is fixed", nil))
-	if err := os.WriteFile(path+".new", []byte(text), 0o644); err != nil {
+	// The new text is written outside the watched directory and renamed
+	// in: a temporary file beside it changed the directory, which the
+	// watcher may take (and log) as a reload of the old text before the
+	// rename, and the wait below then ended too early (seen once under -race).
+	tmp := filepath.Join(t.TempDir(), "revoked_keys.new")
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(path+".new", path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
