@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -222,13 +221,13 @@ func TestDoctorPlantedProblems(t *testing.T) {
 		}, "✗ secret dxp-pr: $SIMDESK_DOCTOR_UNSET is unset or empty — export it"},
 		{"host key a FIFO", func(t *testing.T, d *doctorSetup) {
 			os.Remove(d.hostKey)
-			if err := syscall.Mkfifo(d.hostKey, 0o600); err != nil {
+			if err := mkfifo(d.hostKey); err != nil {
 				t.Skip(err)
 			}
 		}, "✗ host_key: {dir}/host_key is not a regular file"},
 		{"journal a FIFO", func(t *testing.T, d *doctorSetup) { // before: doctor waited for a writer forever, SIGTERM too
 			os.Remove(d.journal)
-			if err := syscall.Mkfifo(d.journal, 0o600); err != nil {
+			if err := mkfifo(d.journal); err != nil {
 				t.Skip(err)
 			}
 		}, "✗ journal: not writable: {dir}/journal.jsonl is not a regular file"},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"simdesk/engine"
+	"simdesk/internal/proccpu"
 	"simdesk/journal"
 	"simdesk/live"
 	"simdesk/metrics"
@@ -88,17 +89,17 @@ func benchScrape(b *testing.B, goColl bool) {
 			defer srv.Close()
 			b.Run("http", func(b *testing.B) {
 				b.ReportAllocs()
-				cpu0 := cpuTime()
+				cpu0 := proccpu.Used()
 				for b.Loop() {
 					get()
 				}
-				b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/scrape")
+				b.ReportMetric(float64(proccpu.Used()-cpu0)/float64(b.N)/1e6, "cpu-ms/scrape")
 				b.ReportMetric(float64(size), "bytes/scrape")
 			})
 			b.Run("expose", func(b *testing.B) { // gather and encode (client_golang's was gather alone)
 				b.ReportAllocs()
-				cpu0 := cpuTime()
-				defer func() { b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/scrape") }()
+				cpu0 := proccpu.Used()
+				defer func() { b.ReportMetric(float64(proccpu.Used()-cpu0)/float64(b.N)/1e6, "cpu-ms/scrape") }()
 				for b.Loop() {
 					if err := m.Expose(io.Discard); err != nil {
 						b.Fatal(err)

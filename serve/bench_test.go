@@ -8,11 +8,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"simdesk/internal/proccpu"
 )
 
 // BenchmarkSessions drives 1, 10 and 50 concurrent SSH consoles (x/crypto
@@ -146,10 +147,4 @@ type keyWait struct {
 
 // cpuTime is the CPU the whole test process (server, SSH both ways and
 // the clients) has used: per key it does not depend on the machine's load.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return proccpu.Used() }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -87,24 +86,6 @@ func TestSilentFloodDoesNotLockOperatorsOut(t *testing.T) {
 	if n := strings.Count(log, `"msg":"refused","reason":"per_address"`); n < 1 || n > 2 {
 		t.Errorf("%d log lines for the per-address refusals, want one (rate-limited):\n%s", n, log)
 	}
-}
-
-// lowerFileLimit sets the process's soft limit on open files for the test.
-func lowerFileLimit(t testing.TB, n uint64) {
-	t.Helper()
-	var l syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		t.Skipf("no file limit here: %v", err)
-	}
-	if l.Max < n {
-		t.Skipf("hard file limit %d below %d", l.Max, n)
-	}
-	was := l
-	l.Cur = n
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &was) })
 }
 
 func serveLogText(t testing.TB, ts *testServer) string {
