@@ -50,7 +50,7 @@ export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state S
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 unset SIMDESK_LOG NO_COLOR GOGC GOMEMLIMIT
 
-. "$(dirname "${BASH_SOURCE[0]}")/sim.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_sim "$new"
 cvp_h="-H 'Client-id: demo' -H 'Client-secret: demo-secret' -H 'lob: PREPAID' -H 'channelId: ivrB2C' -H 'targetSystem: matrixx' -H 'X-Correlation-ID: bench-1'"
 cvp_url="$base/lla/cisco-cvp-ux/v1/PR/usageConsumptionReport?product.publicIdentifier=9077613&product.publicIdentifierType=MSISDN"

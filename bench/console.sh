@@ -68,7 +68,7 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$TMUX_TMPDIR"
 unset SIMDESK_LOG NO_COLOR
 export SIMDESK_SIM_SECRET=demo-secret
 
-. "$(dirname "${BASH_SOURCE[0]}")/sim.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_sim "$sim_bin"
 
 # curl's transfer of the body, for scale (the first request builds it).
@@ -84,21 +84,6 @@ done
 curl_ms=$(med "${curls[@]}")
 
 minflt() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $8 }'; } # field 10 of stat
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-wait_for() { # text, max polls of 5 ms → 0 when seen
-	for _ in $(seq 1 "$2"); do
-		tmux_ capture-pane -p | grep -q "$1" && return 0
-		sleep 0.005
-	done
-	return 1
-}
-wait_gone() { # text, max polls of 5 ms → 0 once it is off the screen
-	for _ in $(seq 1 "$2"); do
-		tmux_ capture-pane -p | grep -q "$1" || return 0
-		sleep 0.005
-	done
-	return 1
-}
 
 # one_enter CMD: a fresh console, one Enter on S-10000; prints "minflt ms held".
 one_enter() {

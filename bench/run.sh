@@ -99,7 +99,7 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 unset SIMDESK_LOG NO_COLOR
 export SIMDESK_SIM_SECRET=demo-secret
 
-. "$(dirname "${BASH_SOURCE[0]}")/sim.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start_sim "$bin"
 say "bench: simulator at $base (pid $sim_pid)"
 
@@ -228,21 +228,6 @@ done
 CONSOLE_RUNS=${CONSOLE_RUNS:-3}
 tmux_ new-session -d -x 100 -y 30 sh
 console_pid() { pgrep -n -P "$(tmux_ display -p '#{pane_pid}')" || true; }
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-wait_for() { # text, max polls of 5 ms → 0 when seen
-	for _ in $(seq 1 "$2"); do
-		tmux_ capture-pane -p | grep -q "$1" && return 0
-		sleep 0.005
-	done
-	return 1
-}
-wait_gone() { # text, max polls of 5 ms → 0 once it is off the screen
-	for _ in $(seq 1 "$2"); do
-		tmux_ capture-pane -p | grep -q "$1" || return 0
-		sleep 0.005
-	done
-	return 1
-}
 say "bench: console, Enter → S-10000's table ($CONSOLE_RUNS runs)"
 dxp_body=$(wc -c <"$work/body2.json")
 enters=() fulls=() helds=() idles=() afters=() releases=()

@@ -1,5 +1,5 @@
-# bench/sim.sh — sourced by bench/run.sh, bench/console.sh and
-# bench/compare.sh (not run on its own).
+# bench/lib.sh — what bench/run.sh, bench/console.sh and bench/compare.sh
+# share; sourced, not run on its own.
 #
 # start_sim BIN starts `BIN sim` on a free loopback port, waits (at most
 # 10 s) until it has printed its base URL and the config pointing at it,
@@ -21,4 +21,22 @@ start_sim() {
 	sleep 0.2 # let it finish printing the config
 	sed -n '/^# config.toml pointing/,$p' "$work/sim.out" | tail -n +2 | grep -v '^simulator stopped' >"$work/config.toml"
 	export SIMDESK_CONFIG=$work/config.toml
+}
+
+# The console measures read a tmux pane: tmux_ is the caller's tmux command
+# (its own server socket).
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+wait_for() { # text, max polls of 5 ms → 0 when seen
+	for _ in $(seq 1 "$2"); do
+		tmux_ capture-pane -p | grep -q "$1" && return 0
+		sleep 0.005
+	done
+	return 1
+}
+wait_gone() { # text, max polls of 5 ms → 0 once it is off the screen
+	for _ in $(seq 1 "$2"); do
+		tmux_ capture-pane -p | grep -q "$1" || return 0
+		sleep 0.005
+	done
+	return 1
 }
