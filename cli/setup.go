@@ -116,25 +116,10 @@ func open(env Env, c common) (*session, error) {
 			fmt.Fprintln(f, line)
 		}
 	}
-	regs := make([]engine.Registered, 0, len(cfg.Providers))
-	only := c.only
-	if !slices.ContainsFunc(cfg.Providers, func(p config.Provider) bool { return p.Name == only }) {
-		only = "" // an unknown name is refused by the engine, which lists the configured ones
-	}
-	for _, p := range cfg.Providers {
-		if only != "" && p.Name != only {
-			// A command for one provider builds only that one (its
-			// constructor, HTTP client and credential forms); the others'
-			// secrets are still masked wherever they might show.
-			s.redactor.Add(p.ClientSecret.Reveal())
-			continue
-		}
-		prov, err := build(p, s.redactor, logf)
-		if err != nil {
-			s.Close()
-			return nil, &configError{fmt.Errorf("%s: provider %s: %v", cfg.Path, p.Name, err)}
-		}
-		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh, TopupTarget: p.TopupTarget})
+	regs, err := buildProviders(cfg, c.only, s.redactor, logf)
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
 	// The journal is the file or PostgreSQL (journal = "postgres://…"). One
 	// that cannot be opened (a database down) stops top-ups with one line
@@ -157,6 +142,30 @@ func open(env Env, c common) (*session, error) {
 		Redactor:        s.redactor,
 	}, regs...)
 	return s, nil
+}
+
+// buildProviders builds the configured providers, or only the one named
+// only when it is configured (a command for one provider: its constructor,
+// HTTP client and credential forms are start-up cost; the others' secrets
+// are still masked wherever they might show). An unknown only builds them
+// all: the engine refuses the name and lists the configured ones.
+func buildProviders(cfg *config.Config, only string, red *httpx.Redactor, logf func(string)) ([]engine.Registered, error) {
+	if !slices.ContainsFunc(cfg.Providers, func(p config.Provider) bool { return p.Name == only }) {
+		only = ""
+	}
+	regs := make([]engine.Registered, 0, len(cfg.Providers))
+	for _, p := range cfg.Providers {
+		if only != "" && p.Name != only {
+			red.Add(p.ClientSecret.Reveal())
+			continue
+		}
+		prov, err := build(p, red, logf)
+		if err != nil {
+			return nil, &configError{fmt.Errorf("%s: provider %s: %v", cfg.Path, p.Name, err)}
+		}
+		regs = append(regs, engine.Registered{Provider: prov, StockLow: p.StockLow, StockRefresh: p.StockRefresh, TopupTarget: p.TopupTarget})
+	}
+	return regs, nil
 }
 
 // build turns one provider's config into a client with its kind's
